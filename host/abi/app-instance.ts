@@ -1,0 +1,139 @@
+import { HAL_ABI_VERSION, abiMajor, formatAbiVersion } from './abi-version.ts';
+import { AppMemory } from './app-memory.ts';
+import { ALLOWED_IMPORTS, createHalImports } from './hal-imports.ts';
+import type { HalPort } from './hal-port.ts';
+import { MetricTable } from './metric-table.ts';
+import { HalStatus } from './status.ts';
+import { AppTrap, toAppTrap } from './trap.ts';
+
+/** An app the runner refuses to load: a message naming what is wrong (docs/hal-abi.md §1, §2, §5). */
+export class AppLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'AppLoadError';
+  }
+}
+
+const REQUIRED_FUNCTION_EXPORTS = ['init', 'tick', 'command_buffer', 'command'] as const;
+
+interface AppExports {
+  memory: WebAssembly.Memory;
+  wasmote_abi_version: WebAssembly.Global;
+  init(): void;
+  tick(nowMs: bigint): number;
+  command_buffer(length: number): number;
+  command(ptr: number, length: number): number;
+}
+
+/** Compiles an app and checks its imports and exports against the ABI before anything runs. */
+export async function compileAppModule(wasm: Uint8Array): Promise<WebAssembly.Module> {
+  let module: WebAssembly.Module;
+  try {
+    module = await WebAssembly.compile(wasm as Uint8Array<ArrayBuffer>);
+  } catch (error) {
+    throw new AppLoadError(`not a valid WebAssembly module: ${(error as Error).message}`);
+  }
+  checkModuleInterface(module);
+  return module;
+}
+
+export function checkModuleInterface(module: WebAssembly.Module): void {
+  for (const { module: moduleName, name, kind } of WebAssembly.Module.imports(module)) {
+    if (kind !== 'function' || !ALLOWED_IMPORTS[moduleName]?.includes(name)) {
+      throw new AppLoadError(
+        `the app imports ${kind} ${moduleName}.${name}, which HAL ABI ${formatAbiVersion(HAL_ABI_VERSION)} lacks`,
+      );
+    }
+  }
+  const exports = new Map(WebAssembly.Module.exports(module).map(({ name, kind }) => [name, kind]));
+  const missing = [
+    ...(exports.get('memory') === 'memory' ? [] : ['memory']),
+    ...(exports.get('wasmote_abi_version') === 'global' ? [] : ['wasmote_abi_version (global)']),
+    ...REQUIRED_FUNCTION_EXPORTS.filter((name) => exports.get(name) !== 'function'),
+  ];
+  if (missing.length > 0) throw new AppLoadError(`the app does not export ${missing.join(', ')}`);
+}
+
+export interface AppInstanceOptions {
+  port: HalPort;
+  /** Returned by `env.seed` (AssemblyScript's Math.random seed), so runs repeat. */
+  seed: number;
+}
+
+/**
+ * One instantiation of an app bound to a HalPort. Calls throw AppTrap when the app traps; after a trap the
+ * instance is dead and the runner makes a new one (docs/hal-abi.md §7).
+ */
+export class AppInstance {
+  readonly metrics = new MetricTable();
+  private readonly exports: AppExports;
+  private readonly memory: AppMemory;
+  private initialising = false;
+  private trapped = false;
+
+  constructor(module: WebAssembly.Module, options: AppInstanceOptions) {
+    const imports = createHalImports({
+      port: options.port,
+      memory: () => this.memory,
+      metrics: this.metrics,
+      isInitialising: () => this.initialising,
+      seed: options.seed,
+    });
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(module, imports);
+    } catch (error) {
+      const trap = toAppTrap(error);
+      if (trap !== error) throw trap;
+      throw new AppLoadError(`cannot instantiate the app: ${(error as Error).message}`);
+    }
+    this.exports = instance.exports as unknown as AppExports;
+    this.memory = new AppMemory(this.exports.memory);
+    const version = this.exports.wasmote_abi_version.value as number;
+    if (abiMajor(version) !== abiMajor(HAL_ABI_VERSION)) {
+      throw new AppLoadError(
+        `the app speaks HAL ABI ${formatAbiVersion(version)}, this runner ${formatAbiVersion(HAL_ABI_VERSION)}`,
+      );
+    }
+  }
+
+  get abiVersion(): number {
+    return this.exports.wasmote_abi_version.value as number;
+  }
+
+  init(): void {
+    this.initialising = true;
+    try {
+      this.call(() => this.exports.init());
+    } finally {
+      this.initialising = false;
+    }
+  }
+
+  /** Returns the delay in ms until the app wants its next tick. */
+  tick(nowMs: number): number {
+    return this.call(() => this.exports.tick(BigInt(nowMs))) >>> 0;
+  }
+
+  /** Delivers a command (docs/hal-abi.md §2, §6); returns the app's status (0 acknowledges). */
+  command(payload: Uint8Array): number {
+    return this.call(() => {
+      const ptr = this.exports.command_buffer(payload.length) >>> 0;
+      const target = ptr === 0 ? null : this.memory.bytes(ptr, payload.length);
+      if (target === null) return HalStatus.BadArgument;
+      target.set(payload);
+      return this.exports.command(ptr, payload.length) >>> 0;
+    });
+  }
+
+  private call<T>(body: () => T): T {
+    if (this.trapped) throw new Error('the app trapped; instantiate it again');
+    try {
+      return body();
+    } catch (error) {
+      const converted = toAppTrap(error);
+      if (converted instanceof AppTrap) this.trapped = true;
+      throw converted;
+    }
+  }
+}

@@ -1,0 +1,142 @@
+import type { AppMemory } from './app-memory.ts';
+import type { HalPort } from './hal-port.ts';
+import type { MetricTable } from './metric-table.ts';
+import { HalStatus } from './status.ts';
+import { AppTrap } from './trap.ts';
+import { TrapCode } from '../link/messages.ts';
+
+/** docs/hal-abi.md §4 limits. */
+const I2C_ADDRESS_MIN = 0x08;
+const I2C_ADDRESS_MAX = 0x77;
+const I2C_LENGTH_MAX = 255;
+const GPIO_MODE_MAX = 3;
+const PWM_DUTY_MAX = 0xffff;
+const DELAY_MAX_US = 1_000_000;
+const LOG_LEVEL_MAX = 3;
+const LOG_TEXT_MAX_BYTES = 200;
+const TRACE_LOG_LEVEL = 3;
+
+const EMPTY = new Uint8Array(0);
+
+/** What the imports need from the instance that owns them. */
+export interface HalImportContext {
+  port: HalPort;
+  memory(): AppMemory;
+  metrics: MetricTable;
+  /** True only while `init` runs: the one phase where metric_declare is allowed (§4.6). */
+  isInitialising(): boolean;
+  seed: number;
+}
+
+/** The names a v1 app may import, by module (docs/hal-abi.md §4, §5). */
+export const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
+  hal: [
+    'i2c_write',
+    'i2c_read',
+    'i2c_write_read',
+    'gpio_mode',
+    'gpio_write',
+    'gpio_read',
+    'pwm_set',
+    'clock_ms',
+    'clock_us',
+    'delay_us',
+    'log',
+    'metric_declare',
+    'metric_report',
+  ],
+  env: ['abort', 'trace', 'seed'],
+};
+
+function validI2c(address: number, length: number): boolean {
+  return address >= I2C_ADDRESS_MIN && address <= I2C_ADDRESS_MAX && length >= 1 && length <= I2C_LENGTH_MAX;
+}
+
+/** Builds the import object for one instance. Every i32 pointer or length is read as unsigned (`>>> 0`). */
+export function createHalImports(context: HalImportContext): WebAssembly.Imports {
+  const { port, metrics } = context;
+  return {
+    hal: {
+      i2c_write(address: number, ptr: number, len: number): number {
+        const write = validI2c(address, len) ? context.memory().bytes(ptr >>> 0, len >>> 0) : null;
+        return write === null ? HalStatus.BadArgument : port.i2cTransfer(address, write, EMPTY);
+      },
+      i2c_read(address: number, ptr: number, len: number): number {
+        const read = validI2c(address, len) ? context.memory().bytes(ptr >>> 0, len >>> 0) : null;
+        return read === null ? HalStatus.BadArgument : port.i2cTransfer(address, EMPTY, read);
+      },
+      i2c_write_read(address: number, writePtr: number, writeLen: number, readPtr: number, readLen: number): number {
+        if (!validI2c(address, writeLen) || !validI2c(address, readLen)) return HalStatus.BadArgument;
+        const memory = context.memory();
+        const write = memory.bytes(writePtr >>> 0, writeLen);
+        const read = memory.bytes(readPtr >>> 0, readLen);
+        if (write === null || read === null) return HalStatus.BadArgument;
+        // The write phase goes out before the read phase lands, so overlapping buffers behave as on a board.
+        return port.i2cTransfer(address, write.slice(), read);
+      },
+      gpio_mode(pin: number, mode: number): number {
+        return pin < 0 || mode < 0 || mode > GPIO_MODE_MAX ? HalStatus.BadArgument : port.gpioMode(pin, mode);
+      },
+      gpio_write(pin: number, level: number): number {
+        return pin < 0 || (level !== 0 && level !== 1) ? HalStatus.BadArgument : port.gpioWrite(pin, level);
+      },
+      gpio_read(pin: number, levelPtr: number): number {
+        const memory = context.memory();
+        if (pin < 0 || !memory.inBounds(levelPtr >>> 0, 1)) return HalStatus.BadArgument;
+        const result = port.gpioRead(pin);
+        if (result.status === HalStatus.Ok) memory.writeU8(levelPtr >>> 0, result.level);
+        return result.status;
+      },
+      pwm_set(channel: number, dutyU16: number): number {
+        return channel < 0 || dutyU16 < 0 || dutyU16 > PWM_DUTY_MAX ? HalStatus.BadArgument : port.pwmSet(channel, dutyU16);
+      },
+      clock_ms(outPtr: number): number {
+        const nowMs = Math.floor(port.nowUs() / 1000);
+        return context.memory().writeU64(outPtr >>> 0, nowMs) ? HalStatus.Ok : HalStatus.BadArgument;
+      },
+      clock_us(outPtr: number): number {
+        return context.memory().writeU64(outPtr >>> 0, port.nowUs()) ? HalStatus.Ok : HalStatus.BadArgument;
+      },
+      delay_us(us: number): number {
+        return us < 0 || us > DELAY_MAX_US ? HalStatus.BadArgument : port.delayUs(us);
+      },
+      log(level: number, ptr: number, len: number): number {
+        if (level < 0 || level > LOG_LEVEL_MAX || len >>> 0 > LOG_TEXT_MAX_BYTES) return HalStatus.BadArgument;
+        const text = context.memory().utf8(ptr >>> 0, len >>> 0);
+        if (text === null) return HalStatus.BadArgument;
+        port.log(level, text);
+        return HalStatus.Ok;
+      },
+      metric_declare(id: number, namePtr: number, nameLen: number, unitPtr: number, unitLen: number): number {
+        if (!context.isInitialising()) return HalStatus.BadArgument;
+        const memory = context.memory();
+        const name = memory.utf8(namePtr >>> 0, nameLen >>> 0);
+        const unit = memory.utf8(unitPtr >>> 0, unitLen >>> 0);
+        if (name === null || unit === null) return HalStatus.BadArgument;
+        return metrics.declare(id, name, unit) === null ? HalStatus.Ok : HalStatus.BadArgument;
+      },
+      metric_report(id: number, value: number): number {
+        return metrics.report(id, value) ? HalStatus.Ok : HalStatus.BadArgument;
+      },
+    },
+    env: {
+      abort(messagePtr: number, filePtr: number, line: number, column: number): never {
+        const memory = context.memory();
+        throw new AppTrap(
+          TrapCode.Abort,
+          memory.assemblyScriptString(messagePtr >>> 0) || 'abort',
+          memory.assemblyScriptString(filePtr >>> 0),
+          line >>> 0,
+          column >>> 0,
+        );
+      },
+      trace(messagePtr: number, count: number, ...values: number[]): void {
+        const message = context.memory().assemblyScriptString(messagePtr >>> 0);
+        port.log(TRACE_LOG_LEVEL, [message, ...values.slice(0, Math.max(0, count))].join(' '));
+      },
+      seed(): number {
+        return context.seed;
+      },
+    },
+  };
+}

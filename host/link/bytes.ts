@@ -1,0 +1,203 @@
+/**
+ * Little-endian field access for link payloads (docs/link-protocol.md §3.3). Every read and write is bounds-
+ * and range-checked; a violation throws LinkFieldError naming the field, so message modules stay declarative.
+ */
+
+/**
+ * A field that breaks its layout (docs/link-protocol.md §4). Decoding turns it into a `malformed` drop;
+ * encoding lets it reach the caller, since the message it was given cannot be sent.
+ */
+export class LinkFieldError extends Error {
+  override readonly name = 'LinkFieldError';
+
+  constructor(
+    readonly field: string,
+    problem: string,
+  ) {
+    super(`${field}: ${problem}`);
+  }
+}
+
+/** §3.3: a `str` carries its length in one byte. */
+const STR_MAX_BYTES = 0xff;
+const U8_MAX = 0xff;
+const U16_MAX = 0xffff;
+const U32_MAX = 0xffff_ffff;
+const U32_SPAN = 0x1_0000_0000;
+/** A u64 whose high word reaches 2^53 / 2^32 exceeds Number.MAX_SAFE_INTEGER (§3.3). */
+const SAFE_U64_HIGH_WORD_LIMIT = 0x20_0000;
+
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+const utf8Encoder = new TextEncoder();
+
+export class ByteReader {
+  private bytes = new Uint8Array(0);
+  private view = new DataView(this.bytes.buffer);
+  private position = 0;
+
+  /** Starts reading `bytes` from its first byte. */
+  reset(bytes: Uint8Array): this {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.position = 0;
+    return this;
+  }
+
+  get remaining(): number {
+    return this.bytes.length - this.position;
+  }
+
+  u8(field: string): number {
+    return this.bytes[this.take(1, field)]!;
+  }
+
+  /** A u8 that must lie in `min..max`, e.g. an enumeration. */
+  u8Within(field: string, min: number, max: number): number {
+    const value = this.u8(field);
+    if (value < min || value > max) throw new LinkFieldError(field, `${value} is outside ${min}..${max}`);
+    return value;
+  }
+
+  u16(field: string): number {
+    const at = this.take(2, field);
+    return this.bytes[at]! | (this.bytes[at + 1]! << 8);
+  }
+
+  u32(field: string): number {
+    return this.view.getUint32(this.take(4, field), true);
+  }
+
+  /** A u64 that must be at most Number.MAX_SAFE_INTEGER. */
+  u64(field: string): number {
+    const at = this.take(8, field);
+    const high = this.view.getUint32(at + 4, true);
+    if (high >= SAFE_U64_HIGH_WORD_LIMIT) throw new LinkFieldError(field, 'exceeds Number.MAX_SAFE_INTEGER');
+    return high * U32_SPAN + this.view.getUint32(at, true);
+  }
+
+  f64(field: string): number {
+    return this.view.getFloat64(this.take(8, field), true);
+  }
+
+  /** A `str`: u8 length, then that many bytes of valid UTF-8. */
+  str(field: string): string {
+    const length = this.u8(field);
+    const at = this.take(length, field);
+    try {
+      return utf8Decoder.decode(this.bytes.subarray(at, at + length));
+    } catch {
+      throw new LinkFieldError(field, 'is not valid UTF-8');
+    }
+  }
+
+  /** A copy of the next `count` bytes. */
+  bytesExact(field: string, count: number): Uint8Array {
+    const at = this.take(count, field);
+    return this.bytes.slice(at, at + count);
+  }
+
+  /** A copy of every byte left, which must number `minBytes..maxBytes`. */
+  rest(field: string, minBytes: number, maxBytes: number): Uint8Array {
+    const count = this.remaining;
+    if (count < minBytes || count > maxBytes) {
+      throw new LinkFieldError(field, `${count} byte(s), must be ${minBytes}..${maxBytes}`);
+    }
+    return this.bytesExact(field, count);
+  }
+
+  /** The payload must end here (docs/link-protocol.md §3.3: no trailing bytes). */
+  end(): void {
+    if (this.remaining !== 0) throw new LinkFieldError('payload', `${this.remaining} trailing byte(s)`);
+  }
+
+  private take(count: number, field: string): number {
+    if (this.remaining < count) {
+      throw new LinkFieldError(field, `needs ${count} byte(s), ${this.remaining} left`);
+    }
+    const at = this.position;
+    this.position += count;
+    return at;
+  }
+}
+
+/** Writes one payload into a reusable buffer of `capacity` bytes (docs/link-protocol.md §3: at most 512). */
+export class ByteWriter {
+  readonly bytes: Uint8Array;
+  private readonly view: DataView;
+  /** Bytes written so far. */
+  length = 0;
+
+  constructor(capacity: number) {
+    this.bytes = new Uint8Array(capacity);
+    this.view = new DataView(this.bytes.buffer);
+  }
+
+  reset(): void {
+    this.length = 0;
+  }
+
+  u8(value: number, field: string): void {
+    checkInteger(value, U8_MAX, field);
+    this.bytes[this.take(1, field)] = value;
+  }
+
+  u16(value: number, field: string): void {
+    checkInteger(value, U16_MAX, field);
+    const at = this.take(2, field);
+    this.bytes[at] = value & 0xff;
+    this.bytes[at + 1] = value >>> 8;
+  }
+
+  u32(value: number, field: string): void {
+    checkInteger(value, U32_MAX, field);
+    this.view.setUint32(this.take(4, field), value, true);
+  }
+
+  u64(value: number, field: string): void {
+    checkInteger(value, Number.MAX_SAFE_INTEGER, field);
+    const at = this.take(8, field);
+    this.view.setUint32(at, value % U32_SPAN, true);
+    this.view.setUint32(at + 4, Math.floor(value / U32_SPAN), true);
+  }
+
+  f64(value: number, field: string): void {
+    this.view.setFloat64(this.take(8, field), value, true);
+  }
+
+  /** A `str`: u8 length, then the UTF-8 bytes. */
+  str(value: string, field: string): void {
+    const lengthAt = this.take(1, field);
+    const room = Math.min(STR_MAX_BYTES, this.bytes.length - this.length);
+    const { read, written } = utf8Encoder.encodeInto(value, this.bytes.subarray(this.length, this.length + room));
+    if (read !== value.length) {
+      const byteLength = utf8Encoder.encode(value).length;
+      throw new LinkFieldError(
+        field,
+        byteLength > STR_MAX_BYTES ? `${byteLength} UTF-8 bytes, at most ${STR_MAX_BYTES}` : this.overflow(),
+      );
+    }
+    this.bytes[lengthAt] = written;
+    this.length += written;
+  }
+
+  bytesExact(value: Uint8Array, field: string): void {
+    this.bytes.set(value, this.take(value.length, field));
+  }
+
+  private take(count: number, field: string): number {
+    if (this.length + count > this.bytes.length) throw new LinkFieldError(field, this.overflow());
+    const at = this.length;
+    this.length += count;
+    return at;
+  }
+
+  private overflow(): string {
+    return `does not fit in the ${this.bytes.length}-byte payload`;
+  }
+}
+
+function checkInteger(value: number, max: number, field: string): void {
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new LinkFieldError(field, `${value} is not an integer in 0..${max}`);
+  }
+}

@@ -1,0 +1,125 @@
+import { LinkDecoder } from '../link/decoder.ts';
+import { LinkEncoder } from '../link/encoder.ts';
+import type { LinkMessage } from '../link/messages.ts';
+import type { AppImage } from './app-image.ts';
+import { realWallClock, type WallClock } from './clock.ts';
+import { hash32 } from './deterministic-noise.ts';
+import type { Scenario } from './scenario.ts';
+import { SimDevice } from './sim-device.ts';
+import { WakeQueue } from './wake-queue.ts';
+
+const US_PER_MS = 1000;
+/** At full speed, hand the event loop back this often so output and incoming commands keep flowing. */
+const EVENTS_PER_YIELD = 2000;
+
+export interface DeviceMessage {
+  deviceId: string;
+  index: number;
+  seq: number;
+  message: LinkMessage;
+}
+
+export interface SimulationOptions {
+  app: AppImage;
+  scenario: Scenario;
+  deviceCount: number;
+  seed: number;
+  /** Every message the edge side decodes from a device's link, in virtual-time order. */
+  onMessage?(message: DeviceMessage): void;
+  /** Every frame a device transmits, raw (what a UART would carry). */
+  onFrame?(index: number, frame: Uint8Array): void;
+}
+
+export type Pacing = 'max' | 'realtime';
+
+export function deviceIdFor(index: number): string {
+  return `sim-${index.toString().padStart(4, '0')}`;
+}
+
+/**
+ * A fleet of simulated devices on one virtual time line. Each device has its own app instance, seed and
+ * virtual UART; the edge side of each UART decodes the device link like a gateway would.
+ */
+export class Simulation {
+  readonly devices: SimDevice[] = [];
+  private readonly edgeDecoders: LinkDecoder[] = [];
+  private readonly edgeEncoders: LinkEncoder[] = [];
+  private readonly queue = new WakeQueue();
+  private nowUsValue = 0;
+  private nextCommandId = 1;
+
+  constructor(private readonly options: SimulationOptions) {
+    for (let index = 0; index < options.deviceCount; index++) {
+      const deviceId = deviceIdFor(index);
+      const decoder = new LinkDecoder();
+      this.edgeDecoders.push(decoder);
+      this.edgeEncoders.push(new LinkEncoder());
+      const device = new SimDevice({
+        deviceId,
+        index,
+        seed: hash32(options.seed, index),
+        app: options.app,
+        scenario: options.scenario,
+        transmit: (frame) => this.deliver(index, deviceId, decoder, frame),
+      });
+      this.devices.push(device);
+      this.queue.push(0, index);
+    }
+  }
+
+  /** Virtual time of the fleet, µs. */
+  get nowUs(): number {
+    return this.nowUsValue;
+  }
+
+  /** Edge-side link statistics of one device's UART (frames decoded, drops by reason). */
+  linkStats(index: number): LinkDecoder['stats'] {
+    return this.edgeDecoders[index]!.stats;
+  }
+
+  /** Sends a command (docs/hal-abi.md §6) to a device over its link; returns the command id its result will carry. */
+  sendCommand(index: number, payload: Uint8Array): number {
+    const device = this.devices[index];
+    if (device === undefined) throw new RangeError(`no device ${index}`);
+    const commandId = this.nextCommandId;
+    this.nextCommandId = (this.nextCommandId + 1) & 0xffff || 1;
+    device.receive(this.edgeEncoders[index]!.encode({ type: 'command', commandId, payload }), this.nowUsValue);
+    this.queue.push(device.nextWakeUs, index);
+    return commandId;
+  }
+
+  /** Runs every device up to `nowUs + durationMs` of virtual time. */
+  async runFor(durationMs: number, pacing: Pacing = 'max', wallClock: WallClock = realWallClock): Promise<void> {
+    const startVirtualUs = this.nowUsValue;
+    const endUs = startVirtualUs + durationMs * US_PER_MS;
+    const startWallMs = wallClock.nowMs();
+    let eventsSinceYield = 0;
+    for (;;) {
+      const timeUs = this.queue.peekTime();
+      if (timeUs === undefined || timeUs > endUs) break;
+      if (pacing === 'realtime') {
+        const dueWallMs = startWallMs + (timeUs - startVirtualUs) / US_PER_MS;
+        const waitMs = dueWallMs - wallClock.nowMs();
+        if (waitMs > 0) await wallClock.sleep(waitMs);
+      } else if (++eventsSinceYield >= EVENTS_PER_YIELD) {
+        eventsSinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      const entry = this.queue.pop()!;
+      const device = this.devices[entry.index]!;
+      // Entries made stale by a command that woke the device early are skipped.
+      if (entry.timeUs !== device.nextWakeUs) continue;
+      this.nowUsValue = Math.max(this.nowUsValue, entry.timeUs);
+      device.wake();
+      this.queue.push(device.nextWakeUs, entry.index);
+    }
+    this.nowUsValue = endUs;
+  }
+
+  private deliver(index: number, deviceId: string, decoder: LinkDecoder, frame: Uint8Array): void {
+    this.options.onFrame?.(index, frame);
+    const onMessage = this.options.onMessage;
+    if (onMessage === undefined) return;
+    for (const { seq, message } of decoder.push(frame)) onMessage({ deviceId, index, seq, message });
+  }
+}
