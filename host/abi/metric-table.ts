@@ -1,10 +1,10 @@
 import type { MetricDescriptor, MetricValue } from '../link/messages.ts';
 
 /** docs/hal-abi.md §4.6 limits. */
-export const MAX_METRICS = 32;
+export const MAX_METRICS = 24;
 export const MAX_METRIC_ID = 254;
-export const MAX_METRIC_NAME_BYTES = 32;
-export const MAX_METRIC_UNIT_BYTES = 16;
+export const MAX_METRIC_NAME_BYTES = 24;
+export const MAX_METRIC_UNIT_BYTES = 8;
 const METRIC_NAME_PATTERN = /^[a-z0-9_.]+$/;
 
 /** The metrics an app declared in `init`, and the values it reported during the current tick. */

@@ -27,12 +27,13 @@ const U32_SPAN = 0x1_0000_0000;
 /** A u64 whose high word reaches 2^53 / 2^32 exceeds Number.MAX_SAFE_INTEGER (§3.3). */
 const SAFE_U64_HIGH_WORD_LIMIT = 0x20_0000;
 
-const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
+/** fatal: invalid UTF-8 is malformed (§3.3); ignoreBOM: a leading U+FEFF is text, kept like any other. */
+const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const utf8Encoder = new TextEncoder();
 
 export class ByteReader {
-  private bytes = new Uint8Array(0);
-  private view = new DataView(this.bytes.buffer);
+  private bytes: Uint8Array = new Uint8Array(0);
+  private view: DataView = new DataView(this.bytes.buffer);
   private position = 0;
 
   /** Starts reading `bytes` from its first byte. */
@@ -79,14 +80,15 @@ export class ByteReader {
     return this.view.getFloat64(this.take(8, field), true);
   }
 
-  /** A `str`: u8 length, then that many bytes of valid UTF-8. */
-  str(field: string): string {
+  /** A `str`: u8 length, then that many bytes of valid UTF-8; a field may allow fewer than 255 bytes. */
+  str(field: string, maxBytes = STR_MAX_BYTES): string {
     const length = this.u8(field);
     const at = this.take(length, field);
+    if (length > maxBytes) throw new LinkFieldError(field, `${length} bytes, at most ${maxBytes}`);
     try {
       return utf8Decoder.decode(this.bytes.subarray(at, at + length));
     } catch {
-      throw new LinkFieldError(field, 'is not valid UTF-8');
+      throw new LinkFieldError(field, 'not valid UTF-8');
     }
   }
 
@@ -96,7 +98,7 @@ export class ByteReader {
     return this.bytes.slice(at, at + count);
   }
 
-  /** A copy of every byte left, which must number `minBytes..maxBytes`. */
+  /** The payload's last field: a copy of every byte left, which must number `minBytes..maxBytes`. */
   rest(field: string, minBytes: number, maxBytes: number): Uint8Array {
     const count = this.remaining;
     if (count < minBytes || count > maxBytes) {
@@ -120,7 +122,7 @@ export class ByteReader {
   }
 }
 
-/** Writes one payload into a reusable buffer of `capacity` bytes (docs/link-protocol.md §3: at most 512). */
+/** Writes one payload into a reusable buffer of `capacity` bytes (docs/link-protocol.md §3: at most 1024). */
 export class ByteWriter {
   readonly bytes: Uint8Array;
   private readonly view: DataView;
@@ -139,6 +141,14 @@ export class ByteWriter {
   u8(value: number, field: string): void {
     checkInteger(value, U8_MAX, field);
     this.bytes[this.take(1, field)] = value;
+  }
+
+  /** A u8 that must lie in `min..max`, e.g. an enumeration. */
+  u8Within(value: number, field: string, min: number, max: number): void {
+    if (!Number.isInteger(value) || value < min || value > max) {
+      throw new LinkFieldError(field, `${value} is outside ${min}..${max}`);
+    }
+    this.u8(value, field);
   }
 
   u16(value: number, field: string): void {
@@ -164,16 +174,16 @@ export class ByteWriter {
     this.view.setFloat64(this.take(8, field), value, true);
   }
 
-  /** A `str`: u8 length, then the UTF-8 bytes. */
-  str(value: string, field: string): void {
+  /** A `str`: u8 length, then the UTF-8 bytes; a field may allow fewer than 255 bytes. */
+  str(value: string, field: string, maxBytes = STR_MAX_BYTES): void {
     const lengthAt = this.take(1, field);
-    const room = Math.min(STR_MAX_BYTES, this.bytes.length - this.length);
+    const room = Math.min(maxBytes, this.bytes.length - this.length);
     const { read, written } = utf8Encoder.encodeInto(value, this.bytes.subarray(this.length, this.length + room));
     if (read !== value.length) {
       const byteLength = utf8Encoder.encode(value).length;
       throw new LinkFieldError(
         field,
-        byteLength > STR_MAX_BYTES ? `${byteLength} UTF-8 bytes, at most ${STR_MAX_BYTES}` : this.overflow(),
+        byteLength > maxBytes ? `${byteLength} UTF-8 bytes, at most ${maxBytes}` : this.overflow(),
       );
     }
     this.bytes[lengthAt] = written;
@@ -182,6 +192,14 @@ export class ByteWriter {
 
   bytesExact(value: Uint8Array, field: string): void {
     this.bytes.set(value, this.take(value.length, field));
+  }
+
+  /** The payload's last field: `value` fills the rest of it and must be `minBytes..maxBytes` long. */
+  rest(value: Uint8Array, field: string, minBytes: number, maxBytes: number): void {
+    if (value.length < minBytes || value.length > maxBytes) {
+      throw new LinkFieldError(field, `${value.length} byte(s), must be ${minBytes}..${maxBytes}`);
+    }
+    this.bytesExact(value, field);
   }
 
   private take(count: number, field: string): number {
@@ -196,7 +214,8 @@ export class ByteWriter {
   }
 }
 
-function checkInteger(value: number, max: number, field: string): void {
+/** Throws LinkFieldError unless `value` is an integer in `0..max`. */
+export function checkInteger(value: number, max: number, field: string): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new LinkFieldError(field, `${value} is not an integer in 0..${max}`);
   }

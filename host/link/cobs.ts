@@ -17,7 +17,13 @@ export function cobsMaxEncodedBytes(length: number): number {
  * Encodes `src[srcStart, srcEnd)` into `dst` from `dstStart`, which must have room for
  * `cobsMaxEncodedBytes(srcEnd - srcStart)` bytes. Returns the number of bytes written.
  */
-export function cobsEncode(src: Uint8Array, srcStart: number, srcEnd: number, dst: Uint8Array, dstStart: number): number {
+export function cobsEncode(
+  src: Uint8Array,
+  srcStart: number,
+  srcEnd: number,
+  dst: Uint8Array,
+  dstStart: number,
+): number {
   let codeAt = dstStart;
   let out = dstStart + 1;
   let code = 1;

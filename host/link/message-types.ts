@@ -11,6 +11,6 @@ export const MessageType = {
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
-/** §4.10: reserved for app upload; until specified a receiver drops them as `unknownType`. */
+/** §4.9: reserved for app upload; until specified a receiver drops them as `unknownType`. */
 export const APP_UPLOAD_TYPE_FIRST = 0x20;
 export const APP_UPLOAD_TYPE_LAST = 0x2f;

@@ -23,6 +23,8 @@ export interface SimulationOptions {
   app: AppImage;
   scenario: Scenario;
   deviceCount: number;
+  /** Fleet index of the first device (a fleet split across worker threads gives each part its own range). */
+  firstIndex?: number;
   seed: number;
   /** Every message the edge side decodes from a device's link, in virtual-time order. */
   onMessage?(message: DeviceMessage): void;
@@ -49,7 +51,9 @@ export class Simulation {
   private nextCommandId = 1;
 
   constructor(private readonly options: SimulationOptions) {
-    for (let index = 0; index < options.deviceCount; index++) {
+    const firstIndex = options.firstIndex ?? 0;
+    for (let local = 0; local < options.deviceCount; local++) {
+      const index = firstIndex + local;
       const deviceId = deviceIdFor(index);
       const decoder = new LinkDecoder();
       this.edgeDecoders.push(decoder);
@@ -63,7 +67,7 @@ export class Simulation {
         transmit: (frame) => this.deliver(index, deviceId, decoder, frame),
       });
       this.devices.push(device);
-      this.queue.push(0, index);
+      this.queue.push(0, local);
     }
   }
 
@@ -72,12 +76,15 @@ export class Simulation {
     return this.nowUsValue;
   }
 
-  /** Edge-side link statistics of one device's UART (frames decoded, drops by reason). */
+  /** Edge-side link statistics of one device's UART (frames decoded, drops by reason); `index` is local. */
   linkStats(index: number): LinkDecoder['stats'] {
     return this.edgeDecoders[index]!.stats;
   }
 
-  /** Sends a command (docs/hal-abi.md §6) to a device over its link; returns the command id its result will carry. */
+  /**
+   * Sends a command (docs/hal-abi.md §6) to the device at local `index` over its link; returns the command id
+   * its result will carry.
+   */
   sendCommand(index: number, payload: Uint8Array): number {
     const device = this.devices[index];
     if (device === undefined) throw new RangeError(`no device ${index}`);

@@ -1,0 +1,111 @@
+/**
+ * The one dispatcher between messages and frames (docs/link-protocol.md §3, §4): picks the message module by
+ * type and leaves framing to frame.ts.
+ */
+import { ByteReader, ByteWriter, LinkFieldError } from './bytes.ts';
+import { decodeCommandResult, encodeCommandResult } from './command-result.ts';
+import { decodeCommand, encodeCommand } from './command.ts';
+import { decodeData, encodeData } from './data.ts';
+import type { DropReason } from './drop-reasons.ts';
+import { decodeEvent, encodeEvent } from './event.ts';
+import { MAX_PAYLOAD_BYTES, openBody, wrapFrame } from './frame.ts';
+import { decodeHello, encodeHello } from './hello.ts';
+import { decodeLog, encodeLog } from './log.ts';
+import { APP_UPLOAD_TYPE_FIRST, APP_UPLOAD_TYPE_LAST, MessageType } from './message-types.ts';
+import type { LinkMessage } from './messages.ts';
+import { decodeProxyRequest, encodeProxyRequest } from './proxy-request.ts';
+import { decodeProxyResponse, encodeProxyResponse } from './proxy-response.ts';
+
+export type BodyDecodeResult =
+  | { ok: true; seq: number; message: LinkMessage }
+  | { ok: false; reason: DropReason; detail: string };
+
+const payloadWriter = new ByteWriter(MAX_PAYLOAD_BYTES);
+const payloadReader = new ByteReader();
+
+/**
+ * The complete wire frame for `message` with sequence number `seq`, the 0x00 delimiter included.
+ * Throws LinkFieldError, naming the field, for a message the protocol cannot carry.
+ */
+export function encodeMessage(message: LinkMessage, seq: number): Uint8Array {
+  payloadWriter.reset();
+  const type = encodePayload(message, payloadWriter);
+  return wrapFrame(type, seq, payloadWriter.bytes, payloadWriter.length);
+}
+
+/** Decodes one frame body (COBS already undone); never throws for any input. */
+export function decodeBody(body: Uint8Array): BodyDecodeResult {
+  const opened = openBody(body);
+  if (!opened.ok) return opened;
+  const reader = payloadReader.reset(opened.payload);
+  try {
+    const message = decodePayload(opened.type, reader);
+    if (message === undefined) return { ok: false, reason: 'unknownType', detail: unknownTypeDetail(opened.type) };
+    reader.end();
+    return { ok: true, seq: opened.seq, message };
+  } catch (error) {
+    if (!(error instanceof LinkFieldError)) throw error;
+    return { ok: false, reason: 'malformed', detail: `type ${hex8(opened.type)}: ${error.message}` };
+  }
+}
+
+function encodePayload(message: LinkMessage, writer: ByteWriter): MessageType {
+  switch (message.type) {
+    case 'hello':
+      encodeHello(message, writer);
+      return MessageType.Hello;
+    case 'data':
+      encodeData(message, writer);
+      return MessageType.Data;
+    case 'log':
+      encodeLog(message, writer);
+      return MessageType.Log;
+    case 'event':
+      encodeEvent(message, writer);
+      return MessageType.Event;
+    case 'command':
+      encodeCommand(message, writer);
+      return MessageType.Command;
+    case 'command-result':
+      encodeCommandResult(message, writer);
+      return MessageType.CommandResult;
+    case 'proxy-request':
+      encodeProxyRequest(message, writer);
+      return MessageType.ProxyRequest;
+    case 'proxy-response':
+      encodeProxyResponse(message, writer);
+      return MessageType.ProxyResponse;
+  }
+}
+
+function decodePayload(type: number, reader: ByteReader): LinkMessage | undefined {
+  switch (type) {
+    case MessageType.Hello:
+      return decodeHello(reader);
+    case MessageType.Data:
+      return decodeData(reader);
+    case MessageType.Log:
+      return decodeLog(reader);
+    case MessageType.Event:
+      return decodeEvent(reader);
+    case MessageType.Command:
+      return decodeCommand(reader);
+    case MessageType.CommandResult:
+      return decodeCommandResult(reader);
+    case MessageType.ProxyRequest:
+      return decodeProxyRequest(reader);
+    case MessageType.ProxyResponse:
+      return decodeProxyResponse(reader);
+    default:
+      return undefined;
+  }
+}
+
+function unknownTypeDetail(type: number): string {
+  const reserved = type >= APP_UPLOAD_TYPE_FIRST && type <= APP_UPLOAD_TYPE_LAST;
+  return `type ${hex8(type)} is ${reserved ? 'reserved for app upload' : 'not defined'}`;
+}
+
+function hex8(value: number): string {
+  return `0x${value.toString(16).padStart(2, '0')}`;
+}

@@ -1,0 +1,89 @@
+/**
+ * A frame on the wire (docs/link-protocol.md §2, §3): COBS(header + payload + CRC) followed by one 0x00.
+ * Wrapping a payload and opening a body; what the payload means is codec.ts's business.
+ */
+import { checkInteger } from './bytes.ts';
+import { cobsEncode, cobsMaxEncodedBytes } from './cobs.ts';
+import { crc32 } from './crc32.ts';
+import type { DropReason } from './drop-reasons.ts';
+
+/** §3.1 */
+export const LINK_VERSION = 1;
+const HEADER_BYTES = 4;
+/** §3.2: CRC-32/ISO-HDLC over header and payload, little-endian. */
+const CRC_BYTES = 4;
+export const MAX_PAYLOAD_BYTES = 1024;
+const MIN_BODY_BYTES = HEADER_BYTES + CRC_BYTES;
+const MAX_BODY_BYTES = HEADER_BYTES + MAX_PAYLOAD_BYTES + CRC_BYTES;
+/** §2: the longest run a receiver accepts before a delimiter (1037 bytes). */
+export const MAX_ENCODED_BYTES = cobsMaxEncodedBytes(MAX_BODY_BYTES);
+export const FRAME_DELIMITER = 0x00;
+
+/** §3.1 header layout: version u8, type u8, seq u16. */
+const VERSION_AT = 0;
+const TYPE_AT = 1;
+const SEQ_AT = 2;
+const SEQ_MAX = 0xffff;
+
+const bodyScratch = new Uint8Array(MAX_BODY_BYTES);
+const wireScratch = new Uint8Array(MAX_ENCODED_BYTES + 1);
+
+/** The complete wire frame for a payload of `payload[0, payloadLength)`, delimiter included. */
+export function wrapFrame(type: number, seq: number, payload: Uint8Array, payloadLength: number): Uint8Array {
+  checkInteger(seq, SEQ_MAX, 'seq');
+  bodyScratch[VERSION_AT] = LINK_VERSION;
+  bodyScratch[TYPE_AT] = type;
+  bodyScratch[SEQ_AT] = seq & 0xff;
+  bodyScratch[SEQ_AT + 1] = seq >>> 8;
+  bodyScratch.set(payload.subarray(0, payloadLength), HEADER_BYTES);
+  const crcAt = HEADER_BYTES + payloadLength;
+  writeU32Le(bodyScratch, crcAt, crc32(bodyScratch, 0, crcAt));
+  const encodedLength = cobsEncode(bodyScratch, 0, crcAt + CRC_BYTES, wireScratch, 0);
+  wireScratch[encodedLength] = FRAME_DELIMITER;
+  return wireScratch.slice(0, encodedLength + 1);
+}
+
+export type OpenedBody =
+  | { ok: true; type: number; seq: number; payload: Uint8Array }
+  | { ok: false; reason: DropReason; detail: string };
+
+/** Checks a decoded body's length, CRC and version (§6 checks 3–6); the payload is a view into `body`. */
+export function openBody(body: Uint8Array): OpenedBody {
+  if (body.length < MIN_BODY_BYTES) {
+    return { ok: false, reason: 'short', detail: `body of ${body.length} bytes, at least ${MIN_BODY_BYTES}` };
+  }
+  if (body.length > MAX_BODY_BYTES) {
+    return { ok: false, reason: 'oversize', detail: `body of ${body.length} bytes, at most ${MAX_BODY_BYTES}` };
+  }
+  const crcAt = body.length - CRC_BYTES;
+  const received = readU32Le(body, crcAt);
+  const computed = crc32(body, 0, crcAt);
+  if (received !== computed) {
+    return { ok: false, reason: 'crc', detail: `CRC ${hex32(received)} received, ${hex32(computed)} computed` };
+  }
+  const version = body[VERSION_AT]!;
+  if (version !== LINK_VERSION) {
+    return { ok: false, reason: 'version', detail: `version ${version}, expected ${LINK_VERSION}` };
+  }
+  return {
+    ok: true,
+    type: body[TYPE_AT]!,
+    seq: body[SEQ_AT]! | (body[SEQ_AT + 1]! << 8),
+    payload: body.subarray(HEADER_BYTES, crcAt),
+  };
+}
+
+function writeU32Le(bytes: Uint8Array, at: number, value: number): void {
+  bytes[at] = value & 0xff;
+  bytes[at + 1] = (value >>> 8) & 0xff;
+  bytes[at + 2] = (value >>> 16) & 0xff;
+  bytes[at + 3] = value >>> 24;
+}
+
+function readU32Le(bytes: Uint8Array, at: number): number {
+  return (bytes[at]! | (bytes[at + 1]! << 8) | (bytes[at + 2]! << 16) | (bytes[at + 3]! << 24)) >>> 0;
+}
+
+function hex32(value: number): string {
+  return `0x${value.toString(16).padStart(8, '0')}`;
+}
