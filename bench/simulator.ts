@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BUILD_DIR } from '../host/build/compile-app.ts';
+import { BUILT_APPS_DIR } from '../host/build/paths.ts';
 import { appImageFromBytes, type AppImage } from '../host/sim/app-image.ts';
 import { defaultScenario } from '../host/sim/scenario.ts';
 import { Simulation } from '../host/sim/simulation.ts';
@@ -33,7 +33,7 @@ async function timeRun(app: AppImage, deviceCount: number, virtualS: number) {
  * many devices reporting at 1 Hz keep up with real time.
  */
 export async function benchSimulator(): Promise<Record<string, number>> {
-  const wasm = await readFile(path.join(BUILD_DIR, 'apps', 'sensor-node.release.wasm'));
+  const wasm = await readFile(path.join(BUILT_APPS_DIR, 'sensor-node.release.wasm'));
   const app = await appImageFromBytes(wasm, 'sensor-node.release');
 
   const single = await timeRun(app, 1, SINGLE_DEVICE_VIRTUAL_S);

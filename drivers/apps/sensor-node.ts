@@ -295,6 +295,8 @@ export function init(): void {
 /** Reads the sensors when the interval is due; returns the ms from `nowMs` until the next reading or LED edge. */
 export function tick(nowMs: i64): u32 {
   lastTickMs = nowMs;
+  // An LED edge due now switches before the sensor reads spend time in delay_us.
+  led.update(nowMs);
   if (nowMs >= nextReadingMs) {
     let errors = false;
     for (let i = 0; i < slots.length; i++) {

@@ -4,9 +4,9 @@ import { metric_declare, metric_report } from "./hal";
 import { AsciiWriter } from "./ascii";
 import { Status } from "./status";
 
-/** §4.6: name 1..32 bytes of [a-z0-9_.], unit 0..16 bytes of UCUM. */
-const NAME_CAPACITY = 32;
-const UNIT_CAPACITY = 16;
+/** §4.6: name 1..24 bytes of [a-z0-9_.], unit 0..8 bytes of UCUM. */
+const NAME_CAPACITY = 24;
+const UNIT_CAPACITY = 8;
 const nameBytes = new AsciiWriter(memory.data(NAME_CAPACITY), NAME_CAPACITY);
 const unitBytes = new AsciiWriter(memory.data(UNIT_CAPACITY), UNIT_CAPACITY);
 

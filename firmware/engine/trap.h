@@ -16,6 +16,8 @@ typedef enum {
   TRAP_INTEGER_FAULT = 5,
   TRAP_INDIRECT_CALL = 6,
   TRAP_OTHER = 7,
+  /* Not a Wasm trap and never on the wire as one: the runner's time budget ended the call (a RUNAWAY event). */
+  TRAP_TIME_BUDGET = 0x100,
 } trap_code_t;
 
 /* Room for the message and file of an EVENT: UTF-8, truncated at a character boundary. */

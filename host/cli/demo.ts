@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { BUILD_DIR, PROJECT_ROOT } from '../build/compile-app.ts';
+import { BUILT_APPS_DIR, PROJECT_ROOT } from '../build/paths.ts';
 import { buildCommand } from './build.ts';
 import { UsageError } from './errors.ts';
 import type { Subcommand } from './main.ts';
@@ -32,7 +32,7 @@ export const demoCommand: Subcommand = {
       console.log(HELP);
       return 0;
     }
-    if (!existsSync(path.join(BUILD_DIR, 'apps', 'sensor-node.release.wasm'))) await buildCommand.run([]);
+    if (!existsSync(path.join(BUILT_APPS_DIR, 'sensor-node.release.wasm'))) await buildCommand.run([]);
     return simCommand.run([
       '--devices',
       values.devices ?? '3',

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { AppLoadError } from '../abi/app-instance.ts';
-import { BUILD_DIR } from '../build/compile-app.ts';
+import { BUILT_APPS_DIR } from '../build/paths.ts';
 import { loadAppImage } from '../sim/app-image.ts';
 import { ScenarioError, defaultScenario, loadScenario } from '../sim/scenario.ts';
 import { Simulation, type Pacing } from '../sim/simulation.ts';
@@ -11,7 +11,7 @@ import { parseDurationMs, parsePositiveInteger } from './durations.ts';
 import type { Subcommand } from './main.ts';
 import { TelemetryPrinter } from './telemetry-printer.ts';
 
-const DEFAULT_APP = path.join(BUILD_DIR, 'apps', 'sensor-node.release.wasm');
+const DEFAULT_APP = path.join(BUILT_APPS_DIR, 'sensor-node.release.wasm');
 
 const HELP = `Usage: wasmote sim [options]
 

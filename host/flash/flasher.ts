@@ -1,3 +1,4 @@
+import { chipById } from './chips.ts';
 import type { Clock } from './clock.ts';
 import { FlasherError, PlanError, RetriesExhaustedError } from './errors.ts';
 import { hex32, type FirmwareImage } from './image/firmware-image.ts';
@@ -26,6 +27,8 @@ export interface FlashSettings {
   writeUnprotect: boolean;
   /** Remove readout protection first, which mass erases the chip (AN3155 §3.12). */
   readoutUnprotect: boolean;
+  /** Refuse to flash unless the bootloader reports this product ID (AN3155 §3.3). */
+  expectedProductId?: number;
   /** Attempts per exchange (block write, sector erase, block read). */
   attempts: number;
   timeouts: Timeouts;
@@ -52,19 +55,19 @@ const MAX_OVER_TYPICAL = 2;
  * by reading back, and optionally start the application.
  */
 export async function flashFirmware(port: BootloaderPort, image: FirmwareImage, settings: FlashSettings): Promise<FlashReport> {
-  const { timeouts, clock } = settings;
-  let target = await identify(port, timeouts);
-  const plan = checkedPlan(image, target, settings);
+  const { timeouts, clock, attempts } = settings;
   const counter: RetryCounter = { recoveries: 0 };
+  let target = await identify(port, timeouts, attempts, counter);
+  const plan = checkedPlan(image, target, settings);
   const resync = (): Promise<void> => sync(port, timeouts);
 
   if (settings.readoutUnprotect && target.readProtected) {
     await readoutUnprotect(port, timeouts);
-    target = await identify(port, timeouts);
+    target = await identify(port, timeouts, attempts, counter);
   }
   if (settings.writeUnprotect) {
     await writeUnprotect(port, timeouts);
-    target = await identify(port, timeouts);
+    target = await identify(port, timeouts, attempts, counter);
   }
 
   let startMs = clock.nowMs();
@@ -90,6 +93,11 @@ export async function flashFirmware(port: BootloaderPort, image: FirmwareImage, 
 
 function checkedPlan(image: FirmwareImage, target: TargetInfo, settings: FlashSettings): FlashPlan {
   const { chip } = target;
+  const expected = settings.expectedProductId;
+  if (expected !== undefined && expected !== target.productId) {
+    const name = (id: number): string => `0x${id.toString(16)}${chipById(id) ? ` (${chipById(id)!.name})` : ''}`;
+    throw new PlanError(`wrong chip: the bootloader reports product ID ${name(target.productId)}, not ${name(expected)}`);
+  }
   if (!chip) {
     throw new PlanError(`unknown product ID 0x${target.productId.toString(16)}: not in the chip table, so the image cannot be checked`);
   }

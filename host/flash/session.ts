@@ -6,6 +6,7 @@ import { getId } from './protocol/get-id.ts';
 import { getVersion } from './protocol/get-version.ts';
 import { readMemory } from './protocol/read-memory.ts';
 import { sync } from './protocol/sync.ts';
+import { withRetries, type RetryCounter } from './retry.ts';
 import type { Timeouts } from './protocol/timeouts.ts';
 
 /** What the bootloader says about itself and the chip. */
@@ -31,10 +32,15 @@ const ERASED_HALFWORD = 0xffff;
 
 /**
  * Synchronises with the bootloader and asks Get, Get Version and Get ID; for a known chip, reads the flash size
- * data register, which also tells whether readout protection is on (Read Memory is then NACKed).
+ * data register, which also tells whether readout protection is on (Read Memory is then NACKed). Any failed
+ * exchange starts it all again, `attempts` times in all.
  */
-export async function identify(port: BootloaderPort, timeouts: Timeouts): Promise<TargetInfo> {
+export async function identify(port: BootloaderPort, timeouts: Timeouts, attempts = 1, counter: RetryCounter = { recoveries: 0 }): Promise<TargetInfo> {
   await sync(port, timeouts);
+  return withRetries('identifying the bootloader', attempts, counter, () => ask(port, timeouts), () => sync(port, timeouts));
+}
+
+async function ask(port: BootloaderPort, timeouts: Timeouts): Promise<TargetInfo> {
   const { version, commands } = await get(port, timeouts);
   const { optionBytes } = await getVersion(port, timeouts);
   const productId = await getId(port, timeouts);

@@ -120,6 +120,10 @@ export class Simulation {
       device.wake();
       this.queue.push(device.nextWakeUs, entry.index);
     }
+    if (pacing === 'realtime') {
+      const remainingMs = startWallMs + durationMs - wallClock.nowMs();
+      if (remainingMs > 0) await wallClock.sleep(remainingMs);
+    }
     this.nowUsValue = endUs;
   }
 

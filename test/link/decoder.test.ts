@@ -5,7 +5,7 @@ import type { DropReason } from '../../host/link/drop-reasons.ts';
 import type { LinkMessage } from '../../host/link/messages.ts';
 
 /** docs/link-protocol.md §2: the longest encoded frame. */
-const MAX_ENCODED_BYTES = 523;
+const MAX_ENCODED_BYTES = 1037;
 
 const data = (timeMs: number): LinkMessage => ({ type: 'data', timeMs, values: [{ id: 0, value: 21.5 }] });
 const hello: LinkMessage = {
@@ -101,10 +101,10 @@ describe('LinkDecoder resynchronisation', () => {
     }
     expect(decoder.push(concat(Uint8Array.of(0), frame))).toEqual([{ seq: 9, message: data(5) }]);
     expect(drops.map((drop) => drop.reason)).toEqual(['oversize']);
-    expect(drops[0]!.detail).toContain('523');
+    expect(drops[0]!.detail).toContain('1037');
   });
 
-  it('holds a run of exactly 523 bytes but discards one of 524', () => {
+  it('holds a run of exactly 1037 bytes but discards one of 1038', () => {
     const { decoder, drops } = recordingDecoder();
     decoder.push(new Uint8Array(MAX_ENCODED_BYTES).fill(0x41));
     expect(decoder.bufferedBytes).toBe(MAX_ENCODED_BYTES);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_METRICS, MAX_METRIC_NAME_BYTES, MAX_METRIC_UNIT_BYTES } from '../../host/abi/metric-table.ts';
 import { LinkFieldError } from '../../host/link/bytes.ts';
 import { encodeMessage } from '../../host/link/codec.ts';
 import { LinkDecoder } from '../../host/link/decoder.ts';
@@ -47,7 +48,10 @@ describe('LinkEncoder', () => {
 
 describe('encodeMessage refuses what the protocol cannot carry, naming the field', () => {
   it.each<[string, LinkMessage, string]>([
-    ['a 256-byte device_id', { ...hello, deviceId: 'é'.repeat(128) }, 'device_id'],
+    ['a 33-byte device_id', { ...hello, deviceId: 'd'.repeat(33) }, 'device_id'],
+    ['a 33-byte firmware_version', { ...hello, firmwareVersion: 'f'.repeat(33) }, 'firmware_version'],
+    ['a 33-byte app_version of 17 characters', { ...hello, appVersion: `${'é'.repeat(16)}a` }, 'app_version'],
+    ['a 256-byte metric name', { ...hello, metrics: [{ id: 0, name: 'é'.repeat(128), unit: '' }] }, 'metrics[0].name'],
     ['a 31-byte app_hash', { ...hello, appHash: new Uint8Array(31) }, 'app_hash'],
     ['boot_reason 4', { ...hello, bootReason: 4 as never }, 'boot_reason'],
     ['a metric id of 256', { ...hello, metrics: [{ id: 256, name: 'x', unit: '' }] }, 'metrics[0].id'],
@@ -90,18 +94,39 @@ describe('encodeMessage refuses what the protocol cannot carry, naming the field
     expect(refusedField(ack, -1)).toBe('seq');
   });
 
-  it('a payload one byte over 512, naming the field that overflows', () => {
-    // 44 bytes of fixed fields and length prefixes + 468 bytes of text = 512 (docs/link-protocol.md §4.1).
+  it('a payload one byte over 1024, naming the field that overflows', () => {
+    // 41 bytes of fixed fields and length prefixes + 3 × 32 + two metrics of 3 + 510 and 3 + 371 bytes = 1024
+    // (docs/link-protocol.md §4.1).
+    const metric = (id: number, unitBytes: number) => ({ id, name: 'x'.repeat(255), unit: 'y'.repeat(unitBytes) });
     const full: HelloMessage = {
       ...hello,
-      deviceId: 'a'.repeat(255),
-      firmwareVersion: 'b'.repeat(200),
-      appVersion: 'c'.repeat(10),
-      metrics: [{ id: 1, name: 'xy', unit: 'z' }],
+      deviceId: 'a'.repeat(32),
+      firmwareVersion: 'b'.repeat(32),
+      appVersion: 'c'.repeat(32),
+      metrics: [metric(1, 255), metric(2, 116)],
     };
-    expect(encodeMessage(full, 0).length).toBeGreaterThan(520);
-    expect(refusedField({ ...full, metrics: [{ id: 1, name: 'xy', unit: 'zz' }] })).toBe('metrics[0].unit');
-    const values = Array.from({ length: 56 }, (_, id) => ({ id, value: 1 }));
+    expect(encodeMessage(full, 0).length).toBeGreaterThan(1032);
+    expect(refusedField({ ...full, metrics: [metric(1, 255), metric(2, 117)] })).toBe('metrics[1].unit');
+    const values = Array.from({ length: 113 }, (_, id) => ({ id, value: 1 }));
     expect(() => encodeMessage({ type: 'data', timeMs: 0, values }, 0)).toThrow(LinkFieldError);
+    expect(() => encodeMessage({ type: 'data', timeMs: 0, values: values.slice(1) }, 0)).not.toThrow();
+  });
+});
+
+describe('encodeMessage carries the largest HELLO', () => {
+  it('32-byte strings and the largest metric table hal-abi.md §4.6 allows', () => {
+    const largest: HelloMessage = {
+      ...hello,
+      deviceId: 'a'.repeat(32),
+      firmwareVersion: 'b'.repeat(32),
+      appVersion: 'é'.repeat(16),
+      metrics: Array.from({ length: MAX_METRICS }, (_, id) => ({
+        id,
+        name: 'n'.repeat(MAX_METRIC_NAME_BYTES),
+        unit: 'u'.repeat(MAX_METRIC_UNIT_BYTES),
+      })),
+    };
+    const [frame] = new LinkDecoder().push(encodeMessage(largest, 0));
+    expect(frame?.message).toEqual(largest);
   });
 });

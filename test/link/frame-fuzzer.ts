@@ -4,7 +4,7 @@
  * records what a correct decoder must make of it, worked out without the decoder's streaming logic.
  */
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { cobsDecode, cobsEncode } from '../../host/link/cobs.ts';
+import { cobsDecode, cobsEncode, cobsMaxEncodedBytes } from '../../host/link/cobs.ts';
 import { decodeBody } from '../../host/link/codec.ts';
 import type { DecodedFrame } from '../../host/link/decoder.ts';
 import { LinkEncoder } from '../../host/link/encoder.ts';
@@ -43,9 +43,15 @@ export class Prng {
   }
 }
 
-// Limits restated from docs/link-protocol.md §4 to keep every payload within 512 bytes.
+// Limits restated from docs/link-protocol.md §4 to keep every payload within 1024 bytes.
 const STR_MAX_BYTES = 255;
-const DATA_MAX_VALUES = 55;
+/** §4.1: device_id, firmware_version and app_version. */
+const HELLO_STR_MAX_BYTES = 32;
+/** §4.1, hal-abi.md §4.6: the largest metric table fits beside three 32-byte strings. */
+const HELLO_MAX_METRICS = 24;
+const METRIC_NAME_MAX_BYTES = 24;
+const METRIC_UNIT_MAX_BYTES = 8;
+const DATA_MAX_VALUES = 112;
 const COMMAND_MAX_BYTES = 64;
 const I2C_MAX_BYTES = 255;
 const SAFE_TIME = Number.MAX_SAFE_INTEGER;
@@ -115,16 +121,16 @@ export function randomMessage(prng: Prng): LinkMessage {
   }
   switch (prng.int(1, 7)) {
     case 1: {
-      const metrics = Array.from({ length: prng.int(0, 6) }, () => ({
+      const metrics = Array.from({ length: prng.chance(0.05) ? HELLO_MAX_METRICS : prng.int(0, 6) }, () => ({
         id: prng.int(0, 254),
-        name: randomString(prng, 16),
-        unit: randomString(prng, 8),
+        name: randomString(prng, METRIC_NAME_MAX_BYTES),
+        unit: randomString(prng, METRIC_UNIT_MAX_BYTES),
       }));
       return {
         type: 'hello',
-        deviceId: randomString(prng, STR_MAX_BYTES),
-        firmwareVersion: randomString(prng, 32),
-        appVersion: randomString(prng, 32),
+        deviceId: randomString(prng, HELLO_STR_MAX_BYTES),
+        firmwareVersion: randomString(prng, HELLO_STR_MAX_BYTES),
+        appVersion: randomString(prng, HELLO_STR_MAX_BYTES),
         appHash: prng.bytes(32),
         abiVersion: prng.int(0, 0xffff_ffff),
         bootReason: prng.pick([0, 1, 2, 3] as const),
@@ -146,7 +152,7 @@ export function randomMessage(prng: Prng): LinkMessage {
         kind,
         code: kind === 1 ? prng.int(1, 7) : prng.int(0, 0xffff),
         message: randomString(prng, STR_MAX_BYTES),
-        file: randomString(prng, 200),
+        file: randomString(prng, STR_MAX_BYTES),
         line: prng.int(0, 0xffff_ffff),
         column: prng.int(0, 0xffff_ffff),
       };
@@ -186,7 +192,8 @@ export function frameBody(frame: Uint8Array): Uint8Array {
 export function sealBody(body: Uint8Array): Uint8Array {
   const crcAt = body.length - 4;
   new DataView(body.buffer, body.byteOffset).setUint32(crcAt, zlibCrc32(body.subarray(0, crcAt)), true);
-  const frame = new Uint8Array(body.length + 4);
+  // Room for the longest encoding and the delimiter (a mutated body may be up to 4 bytes over the limit).
+  const frame = new Uint8Array(cobsMaxEncodedBytes(body.length) + 1);
   const length = cobsEncode(body, 0, body.length, frame, 0);
   return frame.subarray(0, length + 1);
 }
@@ -227,8 +234,8 @@ export interface FuzzStream {
 }
 
 const FRAME_DELIMITER = 0;
-/** §2: 523 bytes is the longest encoded frame. */
-const MAX_ENCODED_BYTES = 523;
+/** §2: 1037 bytes is the longest encoded frame. */
+const MAX_ENCODED_BYTES = 1037;
 
 /**
  * `frameCount` frames: about 60 % intact, the rest corrupted on the wire (bit flips, replaced, inserted and

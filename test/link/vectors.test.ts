@@ -79,8 +79,8 @@ describe('valid link vectors', () => {
       }),
     );
     expect(ops.size).toBe(7);
-    // 520-byte body without a zero: 520 + ceil(520 / 254) = 523 bytes, plus the delimiter.
-    expect(Math.max(...vectors.valid.map((vector) => vector.hex.length / 2))).toBe(524);
+    // 1032-byte body without a zero: 1032 + ceil(1032 / 254) = 1037 bytes, plus the delimiter.
+    expect(Math.max(...vectors.valid.map((vector) => vector.hex.length / 2))).toBe(1038);
   });
 });
 

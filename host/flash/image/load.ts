@@ -33,7 +33,7 @@ export function detectFormat(file: string, bytes: Uint8Array): ImageFormat {
 export async function loadImage(file: string, binaryAddress: number): Promise<FirmwareImage> {
   let bytes: Uint8Array;
   try {
-    bytes = await readFile(file);
+    bytes = new Uint8Array(await readFile(file));
   } catch (error) {
     throw new ImageError(`cannot read ${file}: ${(error as Error).message}`);
   }

@@ -17,12 +17,13 @@ const SYNC_ROUNDS = 3;
  * AN3155 §1: after reset the bootloader waits for 0x7F and answers ACK. A bootloader already past that point
  * takes 0x7F as the first byte of a command, and NACKs the pair 0x7F 0x7F (not a code and its complement); one
  * left in the middle of a frame (an interrupted flash) swallows bytes until the frame is complete, then answers.
- * So: send 0x7F; ACK means a fresh bootloader. Otherwise send growing bursts of 0x7F until anything answers, let
- * the answers settle, and end on a probe that leaves the command loop idle.
+ * So: wait for the line to go quiet (late answers to an exchange that failed), send 0x7F; ACK means a fresh
+ * bootloader and NACK one that was waiting for a command's second byte. Otherwise send growing bursts of 0x7F
+ * until anything answers, let the answers settle, and end on a probe that leaves the command loop idle.
  */
 export async function sync(port: BootloaderPort, timeouts: Timeouts): Promise<void> {
   for (let round = 0; round < SYNC_ROUNDS; round++) {
-    await port.flush();
+    await settle(port, timeouts);
     await port.write(Uint8Array.of(SYNC_BYTE));
     const first = await readByte(port, timeouts.syncProbeMs);
     if (first === ACK || first === NACK) return;
@@ -55,7 +56,7 @@ async function fillUntilAnswer(port: BootloaderPort, timeouts: Timeouts): Promis
   return false;
 }
 
-/** Lets the answers to a burst arrive, then drops them. */
+/** Waits until nothing arrives for one probe time, then drops whatever came. */
 async function settle(port: BootloaderPort, timeouts: Timeouts): Promise<void> {
   while ((await readByte(port, timeouts.syncProbeMs)) !== undefined);
   await port.flush();

@@ -83,28 +83,89 @@ interface PressureTerms {
   digP7Shifted: bigint;
   digP8: bigint;
   digP9: bigint;
+  /** The same terms as doubles, for the fast path (which checks they are small enough to be exact). */
+  var1Number: number;
+  var2Number: number;
 }
 
 const int64 = (value: bigint): bigint => BigInt.asIntN(64, value);
+/** Integers below this magnitude are exact in a double, so no int64 result can have wrapped. */
+const EXACT_LIMIT = 2 ** 52;
+/** ((p << 31) − var2)·3125 must not wrap int64 either. */
+const NUMERATOR_LIMIT = 2 ** 63 / 3125;
 
 function pressureTerms(tFine: number, cal: Bme280Calibration): PressureTerms {
   let var1 = int64(BigInt(tFine) - 128000n);
   let var2 = int64(var1 * var1 * BigInt(cal.digP6));
   var2 = int64(var2 + int64((var1 * BigInt(cal.digP5)) << 17n));
   var2 = int64(var2 + (BigInt(cal.digP4) << 35n));
-  var1 = int64(((var1 * var1 * BigInt(cal.digP3)) >> 8n) + int64((var1 * BigInt(cal.digP2)) << 12n));
-  var1 = int64((int64((1n << 47n) + var1) * BigInt(cal.digP1)) >> 33n);
-  return { var1, var2, digP7Shifted: BigInt(cal.digP7) << 4n, digP8: BigInt(cal.digP8), digP9: BigInt(cal.digP9) };
+  var1 = int64((int64(var1 * var1 * BigInt(cal.digP3)) >> 8n) + int64((var1 * BigInt(cal.digP2)) << 12n));
+  var1 = int64(int64((1n << 47n) + var1) * BigInt(cal.digP1)) >> 33n;
+  return {
+    var1,
+    var2,
+    digP7Shifted: BigInt(cal.digP7) << 4n,
+    digP8: BigInt(cal.digP8),
+    digP9: BigInt(cal.digP9),
+    var1Number: Number(var1),
+    var2Number: Number(var2),
+  };
+}
+
+/** The C code's 64-bit arithmetic, literally: every product and sum wraps to int64 before it is shifted. */
+function compensatePressureBigInt(adcP: number, terms: PressureTerms): number {
+  let p = BigInt(1048576 - adcP);
+  p = int64(int64(int64(int64(p << 31n) - terms.var2) * 3125n) / terms.var1);
+  const var1 = int64(terms.digP9 * (p >> 13n) * (p >> 13n)) >> 25n;
+  const var2 = int64(terms.digP8 * p) >> 19n;
+  p = int64((int64(p + var1 + var2) >> 8n) + terms.digP7Shifted);
+  return Number(BigInt.asUintN(32, p));
+}
+
+/**
+ * The same arithmetic in doubles, exact while every intermediate stays below 2⁵² (true for real trimming
+ * parameters); undefined when one would not, and the caller falls back to BigInt.
+ */
+function compensatePressureFast(adcP: number, terms: PressureTerms): number | undefined {
+  const divisor = terms.var1Number;
+  if (Math.abs(divisor) >= EXACT_LIMIT || Math.abs(terms.var2Number) >= EXACT_LIMIT) return undefined;
+  const numerator = (1048576 - adcP) * 2 ** 31 - terms.var2Number; // (p << 31) − var2
+  if (Math.abs(numerator) >= NUMERATOR_LIMIT) return undefined;
+  // trunc(numerator·3125 / divisor) without forming the 64-bit product: numerator = q·divisor + r, r of the
+  // numerator's sign and |r| < |divisor|, then q·3125 + trunc(r·3125/divisor).
+  let quotient = Math.trunc(numerator / divisor);
+  let remainder = numerator - quotient * divisor;
+  const towardZero = Math.sign(numerator) * Math.sign(divisor);
+  while (remainder !== 0 && Math.sign(remainder) !== Math.sign(numerator)) {
+    quotient -= towardZero;
+    remainder = numerator - quotient * divisor;
+  }
+  while (Math.abs(remainder) >= Math.abs(divisor)) {
+    quotient += towardZero;
+    remainder = numerator - quotient * divisor;
+  }
+  const p = quotient * 3125 + Math.trunc((remainder * 3125) / divisor);
+  const pShifted = Math.floor(p / 2 ** 13);
+  const squareTerm = Number(terms.digP9) * pShifted * pShifted;
+  const linearTerm = Number(terms.digP8) * p;
+  if (Math.abs(p) >= EXACT_LIMIT || Math.abs(squareTerm) >= EXACT_LIMIT || Math.abs(linearTerm) >= EXACT_LIMIT) {
+    return undefined;
+  }
+  const var1 = Math.floor(squareTerm / 2 ** 25);
+  const var2 = Math.floor(linearTerm / 2 ** 19);
+  const result = Math.floor((p + var1 + var2) / 256) + Number(terms.digP7Shifted);
+  return ((result % 2 ** 32) + 2 ** 32) % 2 ** 32; // (BME280_U32_t)p
 }
 
 function compensatePressureWith(adcP: number, terms: PressureTerms): number {
   if (terms.var1 === 0n) return 0; // "avoid exception caused by division by zero"
-  let p = BigInt(1048576 - adcP);
-  p = int64((int64(int64(p << 31n) - terms.var2) * 3125n) / terms.var1);
-  const var1 = int64((terms.digP9 * (p >> 13n) * (p >> 13n)) >> 25n);
-  const var2 = int64((terms.digP8 * p) >> 19n);
-  p = int64(((p + var1 + var2) >> 8n) + terms.digP7Shifted);
-  return Number(BigInt.asUintN(32, p));
+  return compensatePressureFast(adcP, terms) ?? compensatePressureBigInt(adcP, terms);
+}
+
+/** For tests: BME280_compensate_P_int64 through its BigInt path only. */
+export function compensatePressureExact(adcP: number, tFine: number, cal: Bme280Calibration): number {
+  const terms = pressureTerms(tFine, cal);
+  return terms.var1 === 0n ? 0 : compensatePressureBigInt(adcP, terms);
 }
 
 /** BME280_compensate_P_int64: pressure in Q24.8 Pa (24674867 → 24674867/256 = 96386.2 Pa). */
@@ -175,7 +236,7 @@ export function rawTemperatureFor(temperatureC: number, cal: Bme280Calibration):
   return closestAdc(ADC_20_BIT_MAX, temperatureC * T_FINE_PER_C, true, (adc) => compensateTemperature(adc, cal).tFine);
 }
 
-/** Bounded memo of the pressure inverse, the costly one (64-bit arithmetic over 20 bisection steps). */
+/** Bounded memo of the pressure inverse, the costly one (64-bit arithmetic at every bisection step). */
 const PRESSURE_CACHE_LIMIT = 65_536;
 const pressureCache = new Map<string, number>();
 const calibrationIds = new WeakMap<Bme280Calibration, number>();
@@ -211,7 +272,7 @@ export function rawPressureFor(pressurePa: number, tFine: number, cal: Bme280Cal
 
 /** BME280_compensate_P_int64 in doubles: within a few Q24.8 counts of the exact one, and cheap. */
 function approximatePressure(adcP: number, terms: PressureTerms): number {
-  const p = ((((1048576 - adcP) * 2 ** 31 - Number(terms.var2)) * 3125) / Number(terms.var1));
+  const p = (((1048576 - adcP) * 2 ** 31 - terms.var2Number) * 3125) / terms.var1Number;
   const shifted = p / 2 ** 13;
   const var1 = (Number(terms.digP9) * shifted * shifted) / 2 ** 25;
   const var2 = (Number(terms.digP8) * p) / 2 ** 19;

@@ -3,7 +3,6 @@ import type { I2cTarget } from '../i2c-target.ts';
 import type { PhysicalEnvironment } from '../physics.ts';
 import { storeU16Le, toTwosComplement } from './bits.ts';
 import {
-  ADC_16_BIT_MAX,
   ADC_20_BIT_MAX,
   BME280_EXAMPLE_CALIBRATION,
   compensateTemperature,
@@ -152,7 +151,7 @@ export class Bme280 implements I2cTarget {
   private filteredPressurePa: number | null = null;
   private reading: Reading | null = null;
   /** 0xF7..0xFE, recomputed from `reading` when it changes. */
-  private data = new Uint8Array(DATA_LENGTH);
+  private data: Uint8Array = resetData();
   private dataStale = false;
 
   constructor(options: Bme280Options) {
@@ -345,6 +344,7 @@ export class Bme280 implements I2cTarget {
       coefficient === 1 ? 1 : Math.ceil(Math.log(NEGLIGIBLE_FILTER_WEIGHT) / Math.log(1 - 1 / coefficient));
     if (cyclesDue <= cyclesKept) return;
     this.nextCycleStartUs += (cyclesDue - cyclesKept) * cycleUs;
+    if (coefficient === 1) return;
     this.filteredTemperatureC = null;
     this.filteredPressurePa = null;
   }
@@ -469,9 +469,8 @@ function resetData(): Uint8Array {
 function encodeCalibration(cal: Bme280Calibration): Uint8Array {
   checkRange('digT1', cal.digT1, 0, 0xffff);
   checkRange('digP1', cal.digP1, 0, 0xffff);
-  for (const name of ['digT2', 'digT3', 'digP2', 'digP3', 'digP4', 'digP5', 'digP6', 'digP7', 'digP8', 'digP9', 'digH2'] as const) {
-    checkRange(name, cal[name], -0x8000, 0x7fff);
-  }
+  const signedShorts = ['digT2', 'digT3', 'digP2', 'digP3', 'digP4', 'digP5', 'digP6', 'digP7', 'digP8'] as const;
+  for (const name of [...signedShorts, 'digP9', 'digH2'] as const) checkRange(name, cal[name], -0x8000, 0x7fff);
   checkRange('digH1', cal.digH1, 0, 0xff);
   checkRange('digH3', cal.digH3, 0, 0xff);
   checkRange('digH4', cal.digH4, -0x800, 0x7ff);
@@ -500,5 +499,3 @@ function checkRange(name: string, value: number, min: number, max: number): void
     throw new RangeError(`BME280 calibration ${name} must be an integer in ${min}..${max}, got ${value}`);
   }
 }
-
-export { ADC_16_BIT_MAX as BME280_HUMIDITY_ADC_MAX };

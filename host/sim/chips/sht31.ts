@@ -58,6 +58,15 @@ const COMMAND_HEATER_ENABLE = 0x306d; // Table 16
 const COMMAND_HEATER_DISABLE = 0x3066; // Table 16
 const COMMAND_READ_STATUS = 0xf32d; // Table 17
 const COMMAND_CLEAR_STATUS = 0x3041; // Table 19
+const OTHER_COMMANDS: ReadonlySet<number> = new Set([
+  COMMAND_FETCH_DATA,
+  COMMAND_BREAK,
+  COMMAND_SOFT_RESET,
+  COMMAND_HEATER_ENABLE,
+  COMMAND_HEATER_DISABLE,
+  COMMAND_READ_STATUS,
+  COMMAND_CLEAR_STATUS,
+]);
 /** §4.5/§4.8: in periodic mode, stop with break before any command but fetch data (we refuse the others). */
 const COMMANDS_ACCEPTED_IN_PERIODIC_MODE: readonly number[] = [COMMAND_FETCH_DATA, COMMAND_BREAK, COMMAND_SOFT_RESET];
 
@@ -188,6 +197,8 @@ export class Sht31 implements I2cTarget {
       if (status !== HalStatus.Ok) return status;
     }
     if (read.length === 0) return HalStatus.Ok;
+    // A read header right after soft reset or break finds the sensor busy.
+    if (nowUs < this.readyAtUs) return HalStatus.NackAddress;
     if (this.singleShot !== null) {
       if (!this.singleShot.clockStretching) return HalStatus.NackAddress;
       // Clock stretching: SCL is held until the measurement ends; the transaction then completes with it.
@@ -205,26 +216,16 @@ export class Sht31 implements I2cTarget {
     // A lone MSB is acknowledged and, being no command, does nothing.
     if (write.length < 2) return HalStatus.Ok;
     const code = (write[0]! << 8) | write[1]!;
-    const known =
-      SINGLE_SHOT_COMMANDS.has(code) ||
-      PERIODIC_COMMANDS.has(code) ||
-      [
-        COMMAND_FETCH_DATA,
-        COMMAND_BREAK,
-        COMMAND_SOFT_RESET,
-        COMMAND_HEATER_ENABLE,
-        COMMAND_HEATER_DISABLE,
-        COMMAND_READ_STATUS,
-        COMMAND_CLEAR_STATUS,
-      ].includes(code);
+    const known = SINGLE_SHOT_COMMANDS.has(code) || PERIODIC_COMMANDS.has(code) || OTHER_COMMANDS.has(code);
     const refusedInPeriodicMode = this.periodic !== null && !COMMANDS_ACCEPTED_IN_PERIODIC_MODE.includes(code);
     // None of our commands takes data: a third byte is refused, and so is an unknown or out-of-mode command.
     if (!known || refusedInPeriodicMode || write.length > 2) {
       this.statusFlags |= STATUS_COMMAND_FAILED; // Table 18 bit 1: "last command not processed"
       return HalStatus.NackData;
     }
-    this.statusFlags &= ~STATUS_COMMAND_FAILED;
+    // The status read-out still shows the previous command's outcome; then this one counts as successful.
     this.execute(code, nowUs);
+    this.statusFlags &= ~STATUS_COMMAND_FAILED;
     return HalStatus.Ok;
   }
 

@@ -42,7 +42,10 @@ const T_HIGH_RESET = 0x5000;
 
 /** "Temperature Register": one LSB is 0.0625 °C, two's complement, left-justified. */
 const TEMPERATURE_LSB_C = 0.0625;
-/** Normal mode: 12 bits in D15..D4, so 127.9375 °C → 0x7FF0 and 128 °C saturates to 0x7FF0 (Table "12-Bit Temperature Data Format"). */
+/**
+ * Normal mode: 12 bits in D15..D4, so 127.9375 °C → 0x7FF0 and 128 °C saturates to 0x7FF0
+ * (Table "12-Bit Temperature Data Format").
+ */
 const NORMAL_FORMAT = { bits: 12, shift: 4 } as const;
 /** Extended mode (EM = 1, "Extended Mode (EM)"): 13 bits in D15..D3, 150 °C → 0x4B00; D0 of byte 2 reads 1. */
 const EXTENDED_FORMAT = { bits: 13, shift: 3 } as const;
@@ -98,6 +101,7 @@ export class Tmp102 implements I2cTarget {
   private conversion: Conversion | null = null;
   /** The start of the next continuous conversion; null in shutdown. */
   private nextConversionStartUs: number | null = null;
+  private lastConversionStartUs = 0;
   private oneShotReady = false;
   /** Comparator state behind the AL bit ("Configuration Register ALERT (AL Bit)", "Fault Queue"). */
   private alertActive = false;
@@ -149,7 +153,7 @@ export class Tmp102 implements I2cTarget {
     this.consecutiveFaults = 0;
     this.interruptLatched = false;
     // Continuous mode from power-up: the first conversion starts at once.
-    this.conversion = { endUs: nowUs + TMP102_CONVERSION_TIME_US, oneShot: false };
+    this.startConversion(nowUs, false);
     this.nextConversionStartUs = nowUs + this.conversionPeriodUs();
   }
 
@@ -207,7 +211,7 @@ export class Tmp102 implements I2cTarget {
         return; // read-only: acknowledged, ignored
       case POINTER_CONFIGURATION:
         if (index === 0) this.writeConfigMsb(value << 8, nowUs);
-        else this.config = (this.config & ~CONFIG_WRITABLE_LSB) | (value & CONFIG_WRITABLE_LSB);
+        else this.writeConfigLsb(value, nowUs);
         return;
       case POINTER_T_LOW:
         this.tLow = this.withLimitByte(this.tLow, value, shift);
@@ -224,6 +228,15 @@ export class Tmp102 implements I2cTarget {
     return updated & ((0xffff << format.shift) & 0xffff);
   }
 
+  private writeConfigLsb(value: number, nowUs: number): void {
+    const periodBeforeUs = this.conversionPeriodUs();
+    this.config = (this.config & ~CONFIG_WRITABLE_LSB) | (value & CONFIG_WRITABLE_LSB);
+    // A new conversion rate applies from the conversion that started last.
+    if (this.nextConversionStartUs !== null && this.conversionPeriodUs() !== periodBeforeUs) {
+      this.nextConversionStartUs = Math.max(nowUs, this.lastConversionStartUs + this.conversionPeriodUs());
+    }
+  }
+
   private writeConfigMsb(bits: number, nowUs: number): void {
     const wasShutdown = (this.config & CONFIG_SD) !== 0;
     this.config = (this.config & ~CONFIG_WRITABLE_MSB) | (bits & CONFIG_WRITABLE_MSB);
@@ -235,14 +248,14 @@ export class Tmp102 implements I2cTarget {
       this.interruptLatched = false;
     } else if (wasShutdown && !shutdown) {
       this.oneShotReady = false;
-      if (this.conversion === null) this.conversion = { endUs: nowUs + TMP102_CONVERSION_TIME_US, oneShot: false };
+      if (this.conversion === null) this.startConversion(nowUs, false);
       this.nextConversionStartUs = nowUs + this.conversionPeriodUs();
     }
     // "One-Shot/Conversion Ready (OS)": in shutdown, writing OS = 1 starts a single conversion; OS reads 0
     // during it and 1 after it.
     if (shutdown && (bits & CONFIG_OS) !== 0) {
       this.oneShotReady = false;
-      if (this.conversion === null) this.conversion = { endUs: nowUs + TMP102_CONVERSION_TIME_US, oneShot: true };
+      if (this.conversion === null) this.startConversion(nowUs, true);
       else this.conversion.oneShot = true;
     }
   }
@@ -261,9 +274,14 @@ export class Tmp102 implements I2cTarget {
       }
       const startUs = this.nextConversionStartUs;
       if (startUs === null || startUs > nowUs) return;
-      this.conversion = { endUs: startUs + TMP102_CONVERSION_TIME_US, oneShot: false };
+      this.startConversion(startUs, false);
       this.nextConversionStartUs = startUs + this.conversionPeriodUs();
     }
+  }
+
+  private startConversion(startUs: number, oneShot: boolean): void {
+    this.conversion = { endUs: startUs + TMP102_CONVERSION_TIME_US, oneShot };
+    this.lastConversionStartUs = startUs;
   }
 
   private complete(conversion: Conversion): void {

@@ -1,0 +1,46 @@
+/*
+ * What a board gives the firmware: its start-up, its identity and the peripherals behind the HAL imports.
+ * Each board folder implements this header and nothing else (docs/firmware.md, "Adding a board"); the HAL
+ * imports have checked every argument against docs/hal-abi.md §4 before calling here.
+ */
+#ifndef WASMOTE_BOARDS_BOARD_H
+#define WASMOTE_BOARDS_BOARD_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../hal/status.h"
+#include "../link/bytes.h"
+#include "../link/cobs.h"
+
+/* Clocks, pins, the link's UART, the monotonic clock and the watchdog; called first thing in main(). */
+void board_init(void);
+
+/* The board's name as it appears in HELLO's firmware_version, e.g. "netduinoplus2". */
+extern const char board_name[];
+
+/* HELLO's device_id: at most 32 bytes (docs/link-protocol.md §4.1). */
+link_str_t board_device_id(void);
+
+/* env.seed (docs/hal-abi.md §5): the seed of the app's Math.random on this device. */
+double board_seed(void);
+
+/* Sends bytes of the device link, in order, without loss. */
+void board_link_transmit(void *context, const uint8_t *bytes, size_t length);
+
+/*
+ * One I2C transaction (docs/hal-abi.md §4.1): START, `write`, a repeated START and `read` when both are
+ * given, STOP. `address` is 0x08..0x77; either phase may be empty, not both.
+ */
+hal_status_t board_i2c_transfer(uint8_t address, const uint8_t *write, size_t write_length, uint8_t *read,
+                                size_t read_length);
+
+/* docs/hal-abi.md §4.2: logical pins, pin 0 the user LED; mode 0..3, level 0..1. */
+hal_status_t board_gpio_mode(uint32_t pin, uint8_t mode);
+hal_status_t board_gpio_write(uint32_t pin, uint8_t level);
+hal_status_t board_gpio_read(uint32_t pin, uint8_t *level);
+
+/* docs/hal-abi.md §4.3: logical channels, channel 0 the dimmable LED; duty 0..65535 at 1 kHz. */
+hal_status_t board_pwm_set(uint32_t channel, uint16_t duty);
+
+#endif

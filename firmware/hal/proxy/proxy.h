@@ -1,0 +1,22 @@
+/*
+ * The peripherals of the firmware-in-the-loop board (docs/firmware.md, "Firmware in the loop"): each I2C, GPIO or
+ * PWM call goes to the host as a PROXY_REQUEST (docs/link-protocol.md §4.7), where the simulator's virtual chips
+ * answer it with a PROXY_RESPONSE (§4.8). The device clock stands still meanwhile, so a call takes no device
+ * time, as in the simulator.
+ */
+#ifndef WASMOTE_HAL_PROXY_H
+#define WASMOTE_HAL_PROXY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../status.h"
+
+hal_status_t proxy_i2c_transfer(uint8_t address, const uint8_t *write, size_t write_length, uint8_t *read,
+                                size_t read_length);
+hal_status_t proxy_gpio_mode(uint32_t pin, uint8_t mode);
+hal_status_t proxy_gpio_write(uint32_t pin, uint8_t level);
+hal_status_t proxy_gpio_read(uint32_t pin, uint8_t *level);
+hal_status_t proxy_pwm_set(uint32_t channel, uint16_t duty);
+
+#endif

@@ -1,0 +1,62 @@
+/*
+ * Reset and the vector table (PM0214 §2.3.4; RM0090 §10.2, Table 61): copies .data, clears .bss, enables the
+ * FPU and calls main(). Interrupts the firmware does not use go to a handler that stops in place, where the
+ * watchdog (or a debugger) finds it.
+ */
+#include <stdint.h>
+
+#include "cortex_m4.h"
+
+/* sections.ld */
+extern uint32_t __data_load[], __data_start[], __data_end[], __bss_start[], __bss_end[], __stack_top[];
+
+int main(void);
+void systick_interrupt(uint32_t *frame, uint32_t exc_return);
+
+__attribute__((noreturn)) void Reset_Handler(void) {
+  for (uint32_t *from = __data_load, *to = __data_start; to < __data_end;) *to++ = *from++;
+  for (uint32_t *at = __bss_start; at < __bss_end;) *at++ = 0;
+  /* PM0214 §4.6.6: full access to CP10 and CP11 before the first floating-point instruction. */
+  SCB_CPACR |= SCB_CPACR_FPU_FULL_ACCESS;
+  __asm__ volatile("dsb\n isb" ::: "memory");
+  main();
+  for (;;) {
+  }
+}
+
+__attribute__((noreturn)) void Unused_Handler(void) {
+  for (;;) {
+  }
+}
+
+/* Passes the interrupted code's exception frame and EXC_RETURN to systick_interrupt (ARMv7-M ARM §B1.5.6). */
+__attribute__((naked)) void SysTick_Handler(void) {
+  __asm__ volatile(
+      "mov r0, sp\n"
+      "mov r1, lr\n"
+      "b systick_interrupt\n");
+}
+
+/* Each board's source defines its link USART's handler; the others stay unused. */
+void USART1_IRQHandler(void) __attribute__((weak, alias("Unused_Handler")));
+void USART2_IRQHandler(void) __attribute__((weak, alias("Unused_Handler")));
+
+#define CORE_VECTORS 16
+#define USART1_VECTOR (CORE_VECTORS + 37)
+#define USART2_VECTOR (CORE_VECTORS + 38)
+/* RM0090 Table 61: 82 interrupts on the STM32F405/407; RM0383 Table 37: fewer on the F411, the rest unused. */
+#define VECTORS (CORE_VECTORS + 82)
+#define SYSTICK_VECTOR 15
+
+typedef void (*vector_t)(void);
+
+__attribute__((section(".vectors"), used)) const vector_t vector_table[VECTORS] = {
+    [0] = (vector_t)(uintptr_t)__stack_top,
+    [1] = Reset_Handler,
+    [2 ... SYSTICK_VECTOR - 1] = Unused_Handler,
+    [SYSTICK_VECTOR] = SysTick_Handler,
+    [SYSTICK_VECTOR + 1 ... USART1_VECTOR - 1] = Unused_Handler,
+    [USART1_VECTOR] = USART1_IRQHandler,
+    [USART2_VECTOR] = USART2_IRQHandler,
+    [USART2_VECTOR + 1 ... VECTORS - 1] = Unused_Handler,
+};

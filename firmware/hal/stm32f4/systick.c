@@ -1,0 +1,72 @@
+#include "systick.h"
+
+#include "../clock.h"
+#include "cortex_m4.h"
+#include "runaway.h"
+
+/* PM0214 §4.4.3 ICSR: the SysTick exception is pending. */
+#define SCB_ICSR MMIO32(0xE000ED04u)
+#define SCB_ICSR_PENDSTSET (1u << 26)
+/* Time keeping preempts everything else (cortex_m4.h: 0 is the most urgent). */
+#define SYSTICK_PRIORITY 0u
+#define HZ_PER_MHZ 1000000u
+#define MS_PER_S 1000u
+
+static volatile uint64_t elapsed_ms;
+static uint32_t cycles_per_ms;
+static uint32_t cycles_per_us;
+
+void systick_init(uint32_t core_hz) {
+  cycles_per_ms = core_hz / MS_PER_S;
+  cycles_per_us = core_hz / HZ_PER_MHZ;
+  SCB_SHPR3 = (SCB_SHPR3 & ~(0xFFu << SCB_SHPR3_SYSTICK_SHIFT)) |
+              (SYSTICK_PRIORITY << (SCB_SHPR3_SYSTICK_SHIFT + NVIC_PRIORITY_SHIFT));
+  SYST_RVR = cycles_per_ms - 1;
+  SYST_CVR = 0;
+  SYST_CSR = SYST_CSR_CLKSOURCE_PROCESSOR | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
+}
+
+void clock_pause(void) {
+  SYST_CSR &= ~SYST_CSR_ENABLE;
+}
+
+void clock_resume(void) {
+  SYST_CSR |= SYST_CSR_ENABLE;
+}
+
+uint64_t clock_now_us(void) {
+  uint64_t ms;
+  uint32_t counter;
+  int wrapped;
+  do {
+    ms = elapsed_ms;
+    counter = SYST_CVR;
+    wrapped = (SCB_ICSR & SCB_ICSR_PENDSTSET) != 0;
+  } while (ms != elapsed_ms);
+  /*
+   * With interrupts masked the counter can wrap before its interrupt runs; the pending flag says so, and a
+   * counter still near the top says the wrap came before it was read.
+   */
+  if (wrapped && counter > cycles_per_ms / 2) ms++;
+  uint32_t cycles = cycles_per_ms - 1 - counter;
+  return ms * US_PER_MS + cycles / cycles_per_us;
+}
+
+void clock_delay_us(uint32_t us) {
+  uint64_t end = clock_now_us() + us;
+  while (clock_now_us() < end) {
+  }
+}
+
+void clock_sleep_until(uint64_t deadline_us, bool (*wake)(void)) {
+  interrupts_disable();
+  /* The SysTick interrupt wakes the core every millisecond, so the deadline is seen within one. */
+  if (clock_now_us() < deadline_us && !wake()) wait_for_interrupt();
+  interrupts_enable();
+}
+
+/* Called by SysTick_Handler with the exception frame of the code it interrupted (startup.c). */
+void systick_interrupt(uint32_t *frame, uint32_t exc_return) {
+  elapsed_ms++;
+  runaway_check(elapsed_ms * US_PER_MS, frame, exc_return);
+}

@@ -1,0 +1,31 @@
+/* EVENT, type 0x04, device → edge (docs/link-protocol.md §4.4): a trap, fault, reboot or runaway app. */
+#include "messages.h"
+
+/* §4.4 trap codes: 1 abort .. 7 other. */
+#define TRAP_CODE_MIN 1
+#define TRAP_CODE_MAX 7
+
+bool link_encode_event(link_writer_t *writer, const link_event_t *message) {
+  link_put_u64(writer, message->time_ms);
+  link_put_u8(writer, (uint8_t)message->kind);
+  link_put_u16(writer, message->code);
+  link_put_str(writer, message->message, LINK_STR_MAX_BYTES);
+  link_put_str(writer, message->file, LINK_STR_MAX_BYTES);
+  link_put_u32(writer, message->line);
+  link_put_u32(writer, message->column);
+  return !writer->overflow;
+}
+
+bool link_decode_event(link_reader_t *reader, link_event_t *message) {
+  message->time_ms = link_get_u64(reader, "time_ms");
+  message->kind = (link_event_kind_t)link_get_u8_within(reader, "kind", LINK_EVENT_TRAP, LINK_EVENT_RUNAWAY);
+  message->code = link_get_u16(reader, "code");
+  if (message->kind == LINK_EVENT_TRAP && (message->code < TRAP_CODE_MIN || message->code > TRAP_CODE_MAX)) {
+    link_reader_fail(reader, "code");
+  }
+  message->message = link_get_str(reader, "message", LINK_STR_MAX_BYTES);
+  message->file = link_get_str(reader, "file", LINK_STR_MAX_BYTES);
+  message->line = link_get_u32(reader, "line");
+  message->column = link_get_u32(reader, "column");
+  return link_reader_end(reader);
+}

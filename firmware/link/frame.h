@@ -1,0 +1,57 @@
+/*
+ * A frame on the wire (docs/link-protocol.md §2, §3): COBS(header + payload + CRC) and one 0x00. A body buffer
+ * holds the header, the payload and room for the CRC in place, so sending needs no second copy.
+ */
+#ifndef WASMOTE_LINK_FRAME_H
+#define WASMOTE_LINK_FRAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cobs.h"
+
+/* §3.1: version u8, type u8, seq u16. */
+#define LINK_VERSION 1
+#define LINK_HEADER_BYTES 4
+/* §3.2: CRC-32 over header and payload, little-endian. */
+#define LINK_CRC_BYTES 4
+#define LINK_MAX_PAYLOAD_BYTES 1024
+#define LINK_MIN_BODY_BYTES (LINK_HEADER_BYTES + LINK_CRC_BYTES)
+#define LINK_MAX_BODY_BYTES (LINK_HEADER_BYTES + LINK_MAX_PAYLOAD_BYTES + LINK_CRC_BYTES)
+/* §2: the longest run before a delimiter, one COBS code byte per started 254-byte block (1037). */
+#define LINK_MAX_ENCODED_BYTES (LINK_MAX_BODY_BYTES + (LINK_MAX_BODY_BYTES + 253) / 254)
+#define LINK_FRAME_DELIMITER 0x00
+
+/* Where a message's payload goes inside its body buffer. */
+#define LINK_PAYLOAD_AT LINK_HEADER_BYTES
+
+/* Why a receiver drops a segment (§6), in the order the checks run; names as in host/link/drop-reasons.ts. */
+typedef enum {
+  LINK_ACCEPTED = 0,
+  LINK_DROP_OVERSIZE,
+  LINK_DROP_COBS,
+  LINK_DROP_SHORT,
+  LINK_DROP_CRC,
+  LINK_DROP_VERSION,
+  LINK_DROP_UNKNOWN_TYPE,
+  LINK_DROP_MALFORMED,
+} link_drop_t;
+
+/*
+ * Completes `body` (payload already at LINK_PAYLOAD_AT, `payload_length` bytes) with header and CRC, and sends
+ * the encoded frame and its delimiter to `sink`.
+ */
+void link_frame_send(uint8_t *body, size_t payload_length, uint8_t type, uint16_t seq, byte_sink_t sink,
+                     void *context);
+
+typedef struct {
+  uint8_t type;
+  uint16_t seq;
+  const uint8_t *payload;
+  size_t payload_length;
+} link_opened_t;
+
+/* Checks a decoded body's length, CRC and version (§6 steps 3–5). */
+link_drop_t link_frame_open(const uint8_t *body, size_t length, link_opened_t *opened);
+
+#endif

@@ -1,0 +1,81 @@
+#include "inbox.h"
+
+#include <string.h>
+
+#include "decoder.h"
+
+/* Commands run between ticks; two cover one arriving while another waits for a tick to end. A power of two. */
+#define COMMAND_SLOTS 2u
+
+static link_decoder_t decoder;
+static inbox_command_t commands[COMMAND_SLOTS];
+/* Free-running counts of commands kept (by the interrupt) and taken (by the main loop). */
+static volatile uint8_t command_head;
+static volatile uint8_t command_tail;
+static volatile uint32_t commands_dropped;
+
+static inbox_response_t response;
+static volatile uint16_t expected_request;
+static volatile bool response_ready;
+
+void inbox_init(void) {
+  link_decoder_init(&decoder);
+  command_head = 0;
+  command_tail = 0;
+  response_ready = false;
+}
+
+static void keep_command(const link_command_t *received) {
+  if ((uint8_t)(command_head - command_tail) == COMMAND_SLOTS) {
+    commands_dropped++;
+    return;
+  }
+  inbox_command_t *slot = &commands[command_head % COMMAND_SLOTS];
+  slot->command_id = received->command_id;
+  slot->length = received->length;
+  memcpy(slot->payload, received->payload, received->length);
+  command_head++;
+}
+
+static void keep_response(const link_proxy_response_t *received) {
+  if (response_ready || received->request_id != expected_request) return;
+  response.status = received->status;
+  response.length = received->length;
+  memcpy(response.data, received->data, received->length);
+  response_ready = true;
+}
+
+void inbox_receive(uint8_t byte) {
+  link_decoded_t decoded;
+  if (!link_decoder_push(&decoder, byte, &decoded) || decoded.drop != LINK_ACCEPTED) return;
+  if (decoded.message.type == LINK_TYPE_COMMAND) keep_command(&decoded.message.as.command);
+  if (decoded.message.type == LINK_TYPE_PROXY_RESPONSE) keep_response(&decoded.message.as.proxy_response);
+}
+
+bool inbox_has_command(void) {
+  return command_head != command_tail;
+}
+
+bool inbox_take_command(inbox_command_t *command) {
+  if (!inbox_has_command()) return false;
+  *command = commands[command_tail % COMMAND_SLOTS];
+  command_tail++;
+  return true;
+}
+
+uint32_t inbox_commands_dropped(void) {
+  return commands_dropped;
+}
+
+void inbox_expect_response(uint16_t request_id) {
+  response_ready = false;
+  expected_request = request_id;
+}
+
+bool inbox_has_response(void) {
+  return response_ready;
+}
+
+const inbox_response_t *inbox_response(void) {
+  return &response;
+}

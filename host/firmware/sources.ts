@@ -1,0 +1,38 @@
+/**
+ * Which C files make up a firmware image (docs/firmware.md, "Layout"). The portable part — link codec, engine,
+ * HAL imports — also builds for the host, where tests run it as a plain program.
+ */
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../build/compile-app.ts';
+
+export const FIRMWARE_DIR = path.join(PROJECT_ROOT, 'firmware');
+/** The headers wasm2c's output includes (wasm-rt.h), as the Debian package wabt installs them. */
+export const WASM2C_RUNTIME_DIR = '/usr/src/wasm2c';
+/** Forced into every file of the wasm2c backend and into the generated app (`-include`). */
+export const WASM2C_CONFIG_HEADER = path.join(FIRMWARE_DIR, 'engine', 'wasm2c', 'config.h');
+
+/** The folders whose .c files build anywhere: firmware/link, firmware/engine (the wasm2c backend), firmware/hal. */
+const PORTABLE_DIRS = ['link', 'engine', path.join('engine', 'wasm2c'), 'hal'];
+
+/** The .c files directly inside `dirs` (relative to firmware/), as absolute paths. */
+export async function cSources(dirs: string[]): Promise<string[]> {
+  const lists = await Promise.all(
+    dirs.map(async (dir) =>
+      (await readdir(path.join(FIRMWARE_DIR, dir)))
+        .filter((file) => file.endsWith('.c'))
+        .sort()
+        .map((file) => path.join(FIRMWARE_DIR, dir, file)),
+    ),
+  );
+  return lists.flat();
+}
+
+export function portableSources(): Promise<string[]> {
+  return cSources(PORTABLE_DIRS);
+}
+
+/** `-D` flags from a table of definitions. */
+export function defineFlags(defines: Record<string, number | string>): string[] {
+  return Object.entries(defines).map(([name, value]) => `-D${name}=${value}`);
+}
