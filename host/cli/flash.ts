@@ -6,7 +6,7 @@ import { flashFirmware } from '../flash/flasher.ts';
 import { hex32, imageStart } from '../flash/image/firmware-image.ts';
 import { loadImage } from '../flash/image/load.ts';
 import { describeImage, type EraseMode } from '../flash/plan.ts';
-import type { Parity } from '../flash/port.ts';
+import type { ModemSignals, Parity, PortOptions } from '../flash/port.ts';
 import { StreamProgress } from '../flash/progress.ts';
 import { commandName } from '../flash/protocol/commands.ts';
 import { DEFAULT_TIMEOUTS } from '../flash/protocol/timeouts.ts';
@@ -18,9 +18,10 @@ import { UsageError, UserError } from './errors.ts';
 import type { Subcommand } from './main.ts';
 
 const DEFAULT_BAUD = 115200;
-const DEFAULT_ATTEMPTS = 5;
+const DEFAULT_RETRIES = 4;
 const DEFAULT_PART = 'stm32f405';
 const BYTES_PER_KB = 1024;
+const PORT_REQUIRED = '--port is required (see --list)';
 const VERSION_NIBBLE_BITS = 4;
 const NIBBLE_MASK = 0xf;
 
@@ -46,7 +47,8 @@ Options:
                             or ENTRY[:EXIT] from dtr, -dtr, rts, -rts, <n>ms (see docs/flasher.md)
   --write-unprotect         remove write protection first
   --readout-unprotect       remove readout protection first (this erases the whole flash)
-  --retries <n>             attempts per block, erase and read (default ${DEFAULT_ATTEMPTS})
+  --retries <n>             retries of a block write, erase or read after a NACK, timeout or garbage
+                            (default ${DEFAULT_RETRIES})
   --info                    show bootloader version, commands, chip, flash and protection
   --list                    list serial ports
 
@@ -55,6 +57,7 @@ without a board. It prints the port to open and keeps running until Ctrl-C.
   --chip <part>             one of: ${partNames().join(', ')}
   --baud <rate>             the rate whose timing it reproduces (default ${DEFAULT_BAUD}, 8E1: 11 bits a byte)
   --link <path>             also make the port available as this symlink
+  --parity even|none        the framing it paces: 8E1 (11 bits a byte, default) or 8N1 (10)
   --instant                 no baud-rate pacing and no flash timings
   --fault-nack <p>, --fault-drop <p>, --fault-garbage <p>, --seed <n>
                             random faults: NACK a command, lose a byte, send a garbage byte, with probability p`;
@@ -121,20 +124,30 @@ function describeChip(chip: ChipLine, flashBytes: number | undefined): string[] 
   ];
 }
 
-async function withPort<T>(
-  values: { port?: string; baud?: string; parity?: string; 'reset-sequence'?: string },
-  body: (port: SerialBootloaderPort, sequence: ResetSequence) => Promise<T>,
-): Promise<T> {
-  if (values.port === undefined) throw new UsageError('--port is required (see --list)');
-  const sequence = parseResetSequence(values['reset-sequence'] ?? 'none');
-  const port = await SerialBootloaderPort.open({
-    path: values.port,
-    baudRate: parseNumber('baud', values.baud, DEFAULT_BAUD),
-    parity: parseChoice<Parity>('parity', values.parity, ['even', 'none'], 'even'),
-  });
+interface PortChoice {
+  options: PortOptions;
+  sequence: ResetSequence;
+}
+
+/** Checks the port options before anything is opened or read. */
+function portChoice(values: { port?: string; baud?: string; parity?: string; 'reset-sequence'?: string }): PortChoice {
+  if (values.port === undefined) throw new UsageError(PORT_REQUIRED);
+  return {
+    options: {
+      path: values.port,
+      baudRate: parseNumber('baud', values.baud, DEFAULT_BAUD),
+      parity: parseChoice<Parity>('parity', values.parity, ['even', 'none'], 'even'),
+    },
+    sequence: parseResetSequence(values['reset-sequence'] ?? 'none'),
+  };
+}
+
+/** Opens the port, plays the entry sequence, runs `body`, and closes the port whatever happens. */
+async function withPort<T>(choice: PortChoice, body: (port: SerialBootloaderPort, signals: ModemSignals) => Promise<T>): Promise<T> {
+  const port = await SerialBootloaderPort.open(choice.options);
   try {
-    await playResetSteps(port, sequence.entry, INITIAL_SIGNALS, systemClock);
-    return await body(port, sequence);
+    const signals = await playResetSteps(port, choice.sequence.entry, INITIAL_SIGNALS, systemClock);
+    return await body(port, signals);
   } finally {
     await port.close();
   }
@@ -227,22 +240,24 @@ async function flash(args: string[]): Promise<number> {
   if (values.list) return list();
   if (values.info) {
     if (positionals.length > 0) throw new UsageError('--info takes no image');
-    return withPort(values, async (port) => {
+    return withPort(portChoice(values), async (port) => {
       console.log(describeTarget(await identify(port, DEFAULT_TIMEOUTS)));
       return 0;
     });
   }
   if (positionals.length !== 1) throw new UsageError('give one image file (.bin, .hex or .elf), or --info, or --list');
+  const choice = portChoice(values);
+  const expectedProductId = values.chip === undefined ? undefined : parseChip(values.chip);
   const file = positionals[0]!;
   const erase = parseChoice<EraseMode>('erase', values.erase, ['touched', 'all'], 'touched');
-  const attempts = parseNumber('retries', values.retries, DEFAULT_ATTEMPTS);
-  if (!Number.isInteger(attempts) || attempts < 1) throw new UsageError('--retries must be a whole number from 1');
+  const retries = parseNumber('retries', values.retries, DEFAULT_RETRIES);
+  if (!Number.isInteger(retries)) throw new UsageError('--retries must be a whole number');
   const address = values.address === undefined ? undefined : parseNumber('address', values.address, FLASH_BASE);
   const image = await loadImage(file, address ?? FLASH_BASE);
   if (address !== undefined && image.format !== 'binary' && imageStart(image) !== address) {
     throw new UserError(`${file} is linked for ${hex32(imageStart(image))}, not --address ${hex32(address)}`);
   }
-  return withPort(values, async (port, sequence) => {
+  return withPort(choice, async (port, signals) => {
     process.stderr.write(`${file}: ${describeImage(image)}\n`);
     const report = await flashFirmware(port, image, {
       erase,
@@ -250,13 +265,13 @@ async function flash(args: string[]): Promise<number> {
       go: values.go ?? false,
       writeUnprotect: values['write-unprotect'] ?? false,
       readoutUnprotect: values['readout-unprotect'] ?? false,
-      attempts,
-      ...(values.chip === undefined ? {} : { expectedProductId: parseChip(values.chip) }),
+      attempts: retries + 1,
+      ...(expectedProductId === undefined ? {} : { expectedProductId }),
       timeouts: DEFAULT_TIMEOUTS,
       progress: new StreamProgress(process.stderr, systemClock),
       clock: systemClock,
     });
-    if (!values.go) await playResetSteps(port, sequence.exit, INITIAL_SIGNALS, systemClock);
+    if (!values.go) await playResetSteps(port, choice.sequence.exit, signals, systemClock);
     const { chip } = report.plan;
     console.log(
       `flashed ${report.plan.bytes} bytes to ${chip.name}${values.verify ? ', verified' : ''}` +

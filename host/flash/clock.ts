@@ -5,27 +5,24 @@
 export interface Clock {
   /** Monotonic milliseconds. */
   nowMs(): number;
-  /** Resolves after `ms`, or as soon as `signal` aborts (never rejects). */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+  sleep(ms: number): Promise<void>;
+  /** Calls `callback` after `ms` unless the returned function cancels it first. */
+  schedule(ms: number, callback: () => void): () => void;
 }
 
 export const systemClock: Clock = {
   nowMs: () => performance.now(),
-  sleep: (ms, signal) =>
-    new Promise((resolve) => {
-      if (signal?.aborted) return resolve();
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      }
-      signal?.addEventListener('abort', done, { once: true });
-    }),
+  sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  schedule: (ms, callback) => {
+    const timer = setTimeout(callback, ms);
+    return () => clearTimeout(timer);
+  },
 };
 
 /** A clock that only moves when slept on or advanced: every sleep completes immediately. */
 export class ManualClock implements Clock {
+  private scheduled: { atMs: number; callback: () => void }[] = [];
+
   constructor(private timeMs = 0) {}
 
   nowMs(): number {
@@ -33,10 +30,22 @@ export class ManualClock implements Clock {
   }
 
   async sleep(ms: number): Promise<void> {
-    this.timeMs += ms;
+    this.advance(ms);
   }
 
+  schedule(ms: number, callback: () => void): () => void {
+    const entry = { atMs: this.timeMs + ms, callback };
+    this.scheduled.push(entry);
+    return () => {
+      this.scheduled = this.scheduled.filter((other) => other !== entry);
+    };
+  }
+
+  /** Moves time on, running what was scheduled up to then. */
   advance(ms: number): void {
     this.timeMs += ms;
+    const due = this.scheduled.filter((entry) => entry.atMs <= this.timeMs);
+    this.scheduled = this.scheduled.filter((entry) => entry.atMs > this.timeMs);
+    for (const entry of due) entry.callback();
   }
 }

@@ -34,11 +34,8 @@ export class BootloaderError extends FlasherError {
 
 /** A read that did not get its bytes in time; the port keeps whatever did arrive. */
 export class ReadTimeoutError extends FlasherError {
-  constructor(
-    readonly wanted: number,
-    readonly timeoutMs: number,
-  ) {
-    super(`no answer within ${timeoutMs} ms`);
+  constructor(wanted: number, timeoutMs: number) {
+    super(`${wanted} byte${wanted === 1 ? '' : 's'} did not come within ${timeoutMs} ms`);
   }
 }
 

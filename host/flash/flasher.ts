@@ -58,12 +58,14 @@ export async function flashFirmware(port: BootloaderPort, image: FirmwareImage, 
   const { timeouts, clock, attempts } = settings;
   const counter: RetryCounter = { recoveries: 0 };
   let target = await identify(port, timeouts, attempts, counter);
-  const plan = checkedPlan(image, target, settings);
+  let plan = checkedPlan(image, target, settings);
   const resync = (): Promise<void> => sync(port, timeouts);
 
   if (settings.readoutUnprotect && target.readProtected) {
+    // The flash size register is unreadable until now: the check above assumed the largest part.
     await readoutUnprotect(port, timeouts);
     target = await identify(port, timeouts, attempts, counter);
+    plan = checkedPlan(image, target, settings);
   }
   if (settings.writeUnprotect) {
     await writeUnprotect(port, timeouts);

@@ -33,7 +33,6 @@ export async function withRetries<T>(
       return await exchange();
     } catch (error) {
       if (!(error instanceof BootloaderError)) throw error;
-      console.error('RETRY', what, error.message);
       last = error;
     }
   }

@@ -1,12 +1,15 @@
 import { readSync, writeSync } from 'node:fs';
 import { autoDetect, type BindingPortInterface, type PortInfo } from '@serialport/bindings-cpp';
 import { systemClock, type Clock } from './clock.ts';
-import { PortError, ReadTimeoutError } from './errors.ts';
+import { ByteQueue } from './byte-queue.ts';
+import { PortError } from './errors.ts';
 import type { BootloaderPort, ModemSignals, PortOptions } from './port.ts';
 
 /** Bytes asked of the OS per read call: larger than any AN3155 frame (256 data bytes + framing). */
 const READ_CHUNK_BYTES = 4096;
+/** AN3155 §1: 8 data bits, 1 stop bit (parity from the options). */
 const DATA_BITS = 8;
+const STOP_BITS = 1;
 const WOULD_BLOCK = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
 
 /** What the Unix bindings (Linux, macOS) expose beyond the interface: the non-blocking fd and its poller. */
@@ -18,7 +21,6 @@ interface UnixBinding extends BindingPortInterface {
 function isUnixBinding(binding: BindingPortInterface): binding is UnixBinding {
   return 'fd' in binding && 'poller' in binding;
 }
-const STOP_BITS = 1;
 
 /** The serial ports the OS knows, as @serialport/bindings-cpp lists them. */
 export async function listSerialPorts(): Promise<PortInfo[]> {
@@ -31,18 +33,18 @@ export async function listSerialPorts(): Promise<PortInfo[]> {
  *
  * On Unix the bytes move with non-blocking reads and writes on the main thread, woken by the binding's poller;
  * the binding's own read() and write() go through libuv's thread pool, which costs about a quarter of a
- * millisecond per exchange, or 3 % of the write speed at 115200 baud (each 256-byte block waits for three ACKs).
+ * millisecond per exchange: 3 % of the write speed at 115200 baud, where each 256-byte block waits for three
+ * ACKs. Other platforms use the binding's read() and write().
  */
 export class SerialBootloaderPort implements BootloaderPort {
-  private buffered: number[] = [];
-  private wake: (() => void) | undefined;
-  private failure: Error | undefined;
+  private readonly received: ByteQueue;
 
   private constructor(
     private readonly binding: BindingPortInterface,
     private readonly path: string,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
+    this.received = new ByteQueue(clock, path);
     void this.pump();
   }
 
@@ -61,17 +63,20 @@ export class SerialBootloaderPort implements BootloaderPort {
     }
   }
 
-  /** Reads what is there, or waits until something is. */
+  /**
+   * Waits until the port is readable (the poller is level-triggered, so bytes left over wake it at once), then
+   * reads what is there; waiting first spares a failing read, and its exception, per chunk.
+   */
   private async readChunk(chunk: Buffer): Promise<number> {
     const binding = this.binding;
     if (!isUnixBinding(binding)) return (await binding.read(chunk, 0, chunk.length)).bytesRead;
     for (;;) {
+      await waitFor(binding, 'readable');
       if (binding.fd === null) throw Object.assign(new Error('closed'), { canceled: true });
       try {
         return readSync(binding.fd, chunk, 0, chunk.length, null);
       } catch (error) {
         if (!WOULD_BLOCK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-        await waitFor(binding, 'readable');
       }
     }
   }
@@ -96,20 +101,18 @@ export class SerialBootloaderPort implements BootloaderPort {
     while (this.binding.isOpen) {
       try {
         const bytesRead = await this.readChunk(chunk);
-        for (let i = 0; i < bytesRead; i++) this.buffered.push(chunk[i]!);
+        this.received.push(chunk.subarray(0, bytesRead));
       } catch (error) {
-        if (!(error as { canceled?: boolean }).canceled) {
-          this.failure = new PortError(`${this.path} failed: ${messageOf(error)}`);
-        }
-        this.wake?.();
+        const canceled = (error as { canceled?: boolean }).canceled;
+        this.received.end(canceled ? undefined : new PortError(`${this.path} failed: ${messageOf(error)}`));
         return;
       }
-      this.wake?.();
     }
+    this.received.end();
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.failure) throw this.failure;
+    if (!this.binding.isOpen) throw new PortError(`${this.path} is closed`);
     try {
       await this.writeAll(Buffer.from(bytes));
     } catch (error) {
@@ -117,21 +120,8 @@ export class SerialBootloaderPort implements BootloaderPort {
     }
   }
 
-  async read(length: number, timeoutMs: number): Promise<Uint8Array> {
-    const deadline = this.clock.nowMs() + timeoutMs;
-    while (this.buffered.length < length) {
-      if (this.failure) throw this.failure;
-      if (!this.binding.isOpen) throw new PortError(`${this.path} is closed`);
-      const remainingMs = deadline - this.clock.nowMs();
-      if (remainingMs <= 0) throw new ReadTimeoutError(length, timeoutMs);
-      const stop = new AbortController();
-      const arrived = new Promise<void>((resolve) => (this.wake = resolve));
-      const sleeping = Number.isFinite(remainingMs) ? this.clock.sleep(remainingMs, stop.signal) : new Promise<void>(() => {});
-      await Promise.race([arrived, sleeping]);
-      stop.abort();
-      this.wake = undefined;
-    }
-    return Uint8Array.from(this.buffered.splice(0, length));
+  read(length: number, timeoutMs: number): Promise<Uint8Array> {
+    return this.received.take(length, timeoutMs);
   }
 
   async setSignals(signals: ModemSignals): Promise<void> {
@@ -147,11 +137,12 @@ export class SerialBootloaderPort implements BootloaderPort {
 
   async flush(): Promise<void> {
     await this.binding.flush();
-    this.buffered = [];
+    this.received.clear();
   }
 
   async close(): Promise<void> {
     if (this.binding.isOpen) await this.binding.close();
+    this.received.end();
   }
 }
 

@@ -29,6 +29,8 @@ const FLASH_SIZE_REGISTER_BYTES = 2;
 const BYTES_PER_KB = 1024;
 /** An erased or absent register reads as all ones. */
 const ERASED_HALFWORD = 0xffff;
+/** Readout protection NACKs every Read Memory; one NACK alone could be a corrupted frame, so ask twice. */
+const PROTECTION_PROBES = 2;
 
 /**
  * Synchronises with the bootloader and asks Get, Get Version and Get ID; for a known chip, reads the flash size
@@ -45,17 +47,19 @@ async function ask(port: BootloaderPort, timeouts: Timeouts): Promise<TargetInfo
   const { optionBytes } = await getVersion(port, timeouts);
   const productId = await getId(port, timeouts);
   const chip = chipById(productId);
-  let flashBytes: number | undefined;
-  let readProtected = false;
-  if (chip) {
+  const memory = chip ? await readFlashSize(port, chip, timeouts) : { flashBytes: undefined, readProtected: false };
+  return { bootloaderVersion: version, commands, optionBytes, productId, chip, ...memory };
+}
+
+async function readFlashSize(port: BootloaderPort, chip: ChipLine, timeouts: Timeouts): Promise<Pick<TargetInfo, 'flashBytes' | 'readProtected'>> {
+  for (let probe = 0; probe < PROTECTION_PROBES; probe++) {
     try {
       const raw = await readMemory(port, chip.flashSizeRegister, FLASH_SIZE_REGISTER_BYTES, timeouts);
       const kb = raw[0]! | (raw[1]! << 8);
-      flashBytes = kb === ERASED_HALFWORD || kb === 0 ? undefined : kb * BYTES_PER_KB;
+      return { flashBytes: kb === ERASED_HALFWORD || kb === 0 ? undefined : kb * BYTES_PER_KB, readProtected: false };
     } catch (error) {
       if (!(error instanceof BootloaderError && error.failure === 'nack')) throw error;
-      readProtected = true;
     }
   }
-  return { bootloaderVersion: version, commands, optionBytes, productId, chip, flashBytes, readProtected };
+  return { flashBytes: undefined, readProtected: true };
 }

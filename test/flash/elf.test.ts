@@ -6,43 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ImageError } from '../../host/flash/errors.ts';
 import { parseElf } from '../../host/flash/image/elf.ts';
 import { parseIntelHex } from '../../host/flash/image/intel-hex.ts';
-
-interface ProgramHeader {
-  type: number;
-  offset: number;
-  vaddr: number;
-  paddr: number;
-  filesz: number;
-  memsz: number;
-}
-
-/** A hand-built ELF32 little-endian ARM executable (gABI layout: 52-byte header, 32-byte program headers). */
-function buildElf(headers: ProgramHeader[], payload: Uint8Array, tweak: (view: DataView) => void = () => {}): Uint8Array {
-  const phoff = 52;
-  const bytes = new Uint8Array(phoff + headers.length * 32 + payload.length);
-  const view = new DataView(bytes.buffer);
-  bytes.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
-  view.setUint16(16, 2, true); // ET_EXEC
-  view.setUint16(18, 40, true); // EM_ARM
-  view.setUint32(20, 1, true);
-  view.setUint32(24, 0x0800_0009, true);
-  view.setUint32(28, phoff, true);
-  view.setUint16(40, 52, true);
-  view.setUint16(42, 32, true);
-  view.setUint16(44, headers.length, true);
-  headers.forEach((header, i) => {
-    const at = phoff + i * 32;
-    view.setUint32(at, header.type, true);
-    view.setUint32(at + 4, header.offset, true);
-    view.setUint32(at + 8, header.vaddr, true);
-    view.setUint32(at + 12, header.paddr, true);
-    view.setUint32(at + 16, header.filesz, true);
-    view.setUint32(at + 20, header.memsz, true);
-  });
-  bytes.set(payload, phoff + headers.length * 32);
-  tweak(view);
-  return bytes;
-}
+import { buildElf, type ProgramHeader } from './support.ts';
 
 const PAYLOAD_AT = 52 + 3 * 32;
 const TEXT = [0x00, 0x00, 0x02, 0x20, 0x09, 0x00, 0x00, 0x08];

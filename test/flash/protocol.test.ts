@@ -185,8 +185,8 @@ describe('sync (AN3155 §1)', () => {
   it('fills a half-received frame with growing bursts, lets answers settle, then probes the loop idle', async () => {
     const port = scripted([
       { expect: [0x7f] },
-      { expect: [0x7f, 0x7f] },
-      { expect: [0x7f, 0x7f, 0x7f, 0x7f] },
+      { expect: [0x7e, 0x7e] },
+      { expect: [0x7e, 0x7e, 0x7e, 0x7e] },
       { reply: [NACK, NACK] },
       { expect: [0x7f] },
       { expect: [0x7f] },

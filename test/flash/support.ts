@@ -66,33 +66,59 @@ export function toIntelHex(segments: { address: number; data: Uint8Array }[]): s
   return `${lines.join('\n')}\n`;
 }
 
-/** An independent ELF32 ARM writer: one PT_LOAD per segment, at p_paddr, with a RAM p_vaddr for all but the first. */
-export function toElf(segments: { address: number; data: Uint8Array }[]): Uint8Array {
-  const headerBytes = 52 + segments.length * 32;
-  const total = headerBytes + segments.reduce((sum, segment) => sum + segment.data.length, 0);
-  const bytes = new Uint8Array(total);
+export interface ProgramHeader {
+  type: number;
+  offset: number;
+  vaddr: number;
+  paddr: number;
+  filesz: number;
+  memsz: number;
+}
+
+/**
+ * An independent ELF32 little-endian ARM executable writer (gABI layout: 52-byte header, 32-byte program
+ * headers, then the payload); `tweak` can corrupt the result.
+ */
+export function buildElf(headers: ProgramHeader[], payload: Uint8Array, tweak: (view: DataView) => void = () => {}): Uint8Array {
+  const phoff = 52;
+  const bytes = new Uint8Array(phoff + headers.length * 32 + payload.length);
   const view = new DataView(bytes.buffer);
   bytes.set([0x7f, 0x45, 0x4c, 0x46, 1, 1, 1]);
-  view.setUint16(16, 2, true);
-  view.setUint16(18, 40, true);
+  view.setUint16(16, 2, true); // ET_EXEC
+  view.setUint16(18, 40, true); // EM_ARM
   view.setUint32(20, 1, true);
-  view.setUint32(24, segments[0]!.address + 1, true);
-  view.setUint32(28, 52, true);
+  view.setUint32(24, 0x0800_0009, true);
+  view.setUint32(28, phoff, true);
   view.setUint16(40, 52, true);
   view.setUint16(42, 32, true);
-  view.setUint16(44, segments.length, true);
-  let offset = headerBytes;
-  segments.forEach(({ address, data }, i) => {
-    const at = 52 + i * 32;
-    view.setUint32(at, 1, true);
-    view.setUint32(at + 4, offset, true);
-    view.setUint32(at + 8, i === 0 ? address : 0x2000_0000 + offset, true);
-    view.setUint32(at + 12, address, true);
-    view.setUint32(at + 16, data.length, true);
-    view.setUint32(at + 20, data.length + 64, true);
-    bytes.set(data, offset);
-    offset += data.length;
+  view.setUint16(44, headers.length, true);
+  headers.forEach((header, i) => {
+    const at = phoff + i * 32;
+    view.setUint32(at, header.type, true);
+    view.setUint32(at + 4, header.offset, true);
+    view.setUint32(at + 8, header.vaddr, true);
+    view.setUint32(at + 12, header.paddr, true);
+    view.setUint32(at + 16, header.filesz, true);
+    view.setUint32(at + 20, header.memsz, true);
   });
+  bytes.set(payload, phoff + headers.length * 32);
+  tweak(view);
   return bytes;
 }
 
+/** A valid ELF with one PT_LOAD per segment at p_paddr; all but the first have a RAM p_vaddr, like .data. */
+export function toElf(segments: { address: number; data: Uint8Array }[]): Uint8Array {
+  let offset = 52 + segments.length * 32;
+  const headers = segments.map(({ address, data }, i) => {
+    const header = { type: 1, offset, vaddr: i === 0 ? address : 0x2000_0000 + offset, paddr: address, filesz: data.length, memsz: data.length + 64 };
+    offset += data.length;
+    return header;
+  });
+  const payload = new Uint8Array(segments.reduce((sum, segment) => sum + segment.data.length, 0));
+  let at = 0;
+  for (const { data } of segments) {
+    payload.set(data, at);
+    at += data.length;
+  }
+  return buildElf(headers, payload);
+}

@@ -14,8 +14,6 @@ export const Command = {
   ReadoutUnprotect: 0x92,
 } as const;
 
-export type CommandCode = (typeof Command)[keyof typeof Command];
-
 /** AN3155 §1: the byte that starts a session (the bootloader measures the baud rate on it). */
 export const SYNC_BYTE = 0x7f;
 /** AN3155 §3: acknowledge and not-acknowledge. */
@@ -37,8 +35,9 @@ export const ExtendedEraseSpecial = {
   Bank1: 0xfffe,
   Bank2: 0xfffd,
 } as const;
-/** AN3155 §3.8: counts from 0xFFF0 up are reserved, so one command erases at most 0xFFF0 pages. */
-export const EXTENDED_ERASE_MAX_PAGES = 0xfff0;
+/** AN3155 §3.8: page counts from 0xFFF0 up are special codes, so one command erases at most 0xFFF0 pages. */
+export const EXTENDED_ERASE_FIRST_SPECIAL = 0xfff0;
+export const EXTENDED_ERASE_MAX_PAGES = EXTENDED_ERASE_FIRST_SPECIAL;
 
 /** Human names for error messages. */
 export function commandName(code: number): string {

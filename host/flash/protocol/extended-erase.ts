@@ -1,10 +1,8 @@
 import { Command, EXTENDED_ERASE_MAX_PAGES, ExtendedEraseSpecial } from './commands.ts';
-import { expectAck, sendCommand, xorChecksum } from './frames.ts';
+import { BITS_PER_BYTE, BYTE_MASK, expectAck, sendCommand, xorChecksum } from './frames.ts';
 import type { BootloaderPort } from '../port.ts';
 import type { Timeouts } from './timeouts.ts';
 
-const BYTE_MASK = 0xff;
-const BITS_PER_BYTE = 8;
 const MAX_PAGE_NUMBER = 0xffff;
 
 function halfWords(values: number[]): number[] {

@@ -2,8 +2,9 @@ import { BootloaderError, ReadTimeoutError } from '../errors.ts';
 import type { BootloaderPort } from '../port.ts';
 import { ACK, NACK, commandName } from './commands.ts';
 
-const BYTE_MASK = 0xff;
-const BITS_PER_BYTE = 8;
+/** One byte's worth of bits, and its mask. */
+export const BYTE_MASK = 0xff;
+export const BITS_PER_BYTE = 8;
 const ADDRESS_BYTES = 4;
 
 /** AN3155 §3 "Communication safety": the XOR of a block's bytes, sent after it. */

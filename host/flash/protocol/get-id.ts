@@ -1,12 +1,11 @@
 import { BootloaderError } from '../errors.ts';
 import { Command } from './commands.ts';
-import { expectAck, readReply, sendCommand } from './frames.ts';
+import { BITS_PER_BYTE, expectAck, readReply, sendCommand } from './frames.ts';
 import type { BootloaderPort } from '../port.ts';
 import type { Timeouts } from './timeouts.ts';
 
 /** AN3155 §3.3: the product ID is two bytes (N = 1), most significant first. */
 const PRODUCT_ID_BYTES = 2;
-const BITS_PER_BYTE = 8;
 
 /** AN3155 §3.3 Get ID: ACK, N, N + 1 bytes of product ID, ACK. */
 export async function getId(port: BootloaderPort, timeouts: Timeouts): Promise<number> {

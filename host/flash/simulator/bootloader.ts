@@ -1,5 +1,6 @@
 import type { ChipLine } from '../chips.ts';
 import { PortError } from '../errors.ts';
+import { hex32 } from '../image/firmware-image.ts';
 import { ACK, Command, NACK, SYNC_BYTE } from '../protocol/commands.ts';
 import type { CommandHandler, DeviceContext, Protection } from './device-context.ts';
 import type { DeviceLine } from './device-line.ts';
@@ -9,8 +10,7 @@ import { handleGet, handleGetId, handleGetVersion } from './handlers/identify.ts
 import { handleGo, handleReadMemory, handleWriteMemory } from './handlers/memory.ts';
 import { handleReadoutProtect, handleReadoutUnprotect, handleWriteProtect, handleWriteUnprotect } from './handlers/protection.ts';
 import { TargetMemory } from './target-memory.ts';
-
-const BYTE_MASK = 0xff;
+import { BYTE_MASK } from '../protocol/frames.ts';
 
 const HANDLERS: Record<number, CommandHandler> = {
   [Command.Get]: handleGet,
@@ -114,7 +114,7 @@ export class SimulatedBootloader {
         }
         if (outcome.next === 'run') {
           this.state = { mode: 'running', address: outcome.address };
-          this.options.onEvent?.(`Go: application started at 0x${outcome.address.toString(16)}; the bootloader no longer answers`);
+          this.options.onEvent?.(`Go: application started at ${hex32(outcome.address)}; the bootloader no longer answers`);
         }
       }
     }

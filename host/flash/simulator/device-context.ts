@@ -1,5 +1,5 @@
 import type { ChipLine } from '../chips.ts';
-import { xorChecksum } from '../protocol/frames.ts';
+import { BITS_PER_BYTE, xorChecksum } from '../protocol/frames.ts';
 import type { DeviceLine } from './device-line.ts';
 import type { TargetMemory } from './target-memory.ts';
 
@@ -32,7 +32,6 @@ export const CONTINUE: Outcome = { next: 'commands' };
 export const RESET: Outcome = { next: 'reset' };
 
 const ADDRESS_BYTES = 4;
-const BITS_PER_BYTE = 8;
 const MS_PER_US = 1 / 1000;
 const BYTES_PER_WORD = 4;
 

@@ -16,18 +16,27 @@ const MIN_SLEEP_MS = 1;
 
 /**
  * A DeviceLine over one end of a pseudo-terminal, paced like a real USART at the configured baud rate: a frame
- * of n bytes from the host is complete n byte times after its first byte arrives, and an answer reaches the
- * host only once its last stop bit would have left, after any busy time. Only answers wait, so the error is under
- * a millisecond per answer and never accumulates. `byteTimeMs` 0 turns pacing off. Faults are applied here:
- * bytes lost on the way in, and garbage, losses or silence on the way out.
+ * of n bytes from the host is complete n byte times after its first byte was sent, and an answer reaches the
+ * host only once its last stop bit would have left, after any busy time. Only answers wait, and only when at
+ * least a millisecond early (Node timers have no finer grain); the model's time line never runs ahead of the
+ * wire's, because a frame is taken to start no earlier than the answer before it ended. `byteTimeMs` 0 turns
+ * pacing off.
+ *
+ * A wire has no transit time of its own, but the pseudo-terminal pair and socat do: `transitMs` (one way,
+ * measured when the simulator starts) is taken off both ends so that the host sees the wire's timing.
+ *
+ * Faults are applied here: bytes lost on the way in, and garbage, losses or silence on the way out.
  */
 export class PacedLine implements DeviceLine {
   private receiveFreeMs = 0;
   private readyMs = 0;
+  /** When the last answer's stop bit left, on the model's time line. */
+  private answeredMs = 0;
 
   constructor(
     private readonly port: BootloaderPort,
     private readonly byteTimeMs: number,
+    private readonly transitMs: number,
     private readonly clock: Clock,
     private readonly faults: FaultInjector,
   ) {}
@@ -42,7 +51,9 @@ export class PacedLine implements DeviceLine {
   async readBytes(count: number): Promise<Uint8Array> {
     const bytes = new Uint8Array(count);
     bytes[0] = await this.nextByte();
-    const frameStartMs = Math.max(this.clock.nowMs(), this.receiveFreeMs);
+    // The host sends only after it has the previous answer (AN3155 §3: every step waits for ACK), so a frame
+    // cannot start before that answer ended, however early it reached the host.
+    const frameStartMs = Math.max(this.clock.nowMs() - this.transitMs, this.receiveFreeMs, this.answeredMs);
     for (let i = 1; i < count; i++) bytes[i] = await this.nextByte();
     this.receiveFreeMs = frameStartMs + count * this.byteTimeMs;
     this.readyMs = Math.max(this.readyMs, this.receiveFreeMs);
@@ -60,9 +71,10 @@ export class PacedLine implements DeviceLine {
   async send(bytes: Uint8Array | number[]): Promise<void> {
     const out = this.faults.filterSent(Uint8Array.from(bytes));
     const doneMs = Math.max(this.readyMs, this.clock.nowMs()) + out.length * this.byteTimeMs;
-    const waitMs = doneMs - this.clock.nowMs();
+    const waitMs = doneMs - this.transitMs - this.clock.nowMs();
     if (waitMs >= MIN_SLEEP_MS) await this.clock.sleep(Math.floor(waitMs));
     this.readyMs = doneMs;
+    this.answeredMs = doneMs;
     if (out.length > 0) await this.port.write(out);
   }
 }

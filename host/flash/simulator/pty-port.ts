@@ -1,7 +1,8 @@
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { constants, openSync, writeSync } from 'node:fs';
 import tty from 'node:tty';
+import { ByteQueue } from '../byte-queue.ts';
 import type { Clock } from '../clock.ts';
-import { PortError, ReadTimeoutError } from '../errors.ts';
+import { PortError } from '../errors.ts';
 import type { BootloaderPort, ModemSignals } from '../port.ts';
 
 /**
@@ -10,46 +11,31 @@ import type { BootloaderPort, ModemSignals } from '../port.ts';
  * has no modem lines, so setSignals is refused.
  */
 export class PtyDevicePort implements BootloaderPort {
-  private buffered: number[] = [];
-  private wake: (() => void) | undefined;
-  private closed = false;
+  private readonly fd: number;
   private readonly stream: tty.ReadStream;
+  private readonly received: ByteQueue;
 
   constructor(
     private readonly path: string,
-    private readonly clock: Clock,
+    clock: Clock,
   ) {
+    this.received = new ByteQueue(clock, path);
     this.fd = openSync(path, constants.O_RDWR | constants.O_NOCTTY);
     this.stream = new tty.ReadStream(this.fd);
     this.stream.setRawMode(true);
-    this.stream.on('data', (chunk: Buffer) => {
-      for (const byte of chunk) this.buffered.push(byte);
-      this.wake?.();
-    });
-    this.stream.on('error', () => this.shut());
+    this.stream.on('data', (chunk: Buffer) => this.received.push(chunk));
+    this.stream.on('error', (error) => this.received.end(new PortError(`${path} failed: ${error.message}`)));
+    this.stream.on('close', () => this.received.end());
   }
 
-  private readonly fd: number;
-
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.closed) throw new PortError(`${this.path} is closed`);
+    if (this.stream.destroyed) throw new PortError(`${this.path} is closed`);
     let offset = 0;
     while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
   }
 
-  async read(length: number, timeoutMs: number): Promise<Uint8Array> {
-    const deadline = this.clock.nowMs() + timeoutMs;
-    while (this.buffered.length < length) {
-      if (this.closed) throw new PortError(`${this.path} is closed`);
-      const remainingMs = deadline - this.clock.nowMs();
-      if (remainingMs <= 0) throw new ReadTimeoutError(length, timeoutMs);
-      const stop = new AbortController();
-      const arrived = new Promise<void>((resolve) => (this.wake = resolve));
-      await Promise.race([arrived, Number.isFinite(remainingMs) ? this.clock.sleep(remainingMs, stop.signal) : arrived]);
-      stop.abort();
-      this.wake = undefined;
-    }
-    return Uint8Array.from(this.buffered.splice(0, length));
+  read(length: number, timeoutMs: number): Promise<Uint8Array> {
+    return this.received.take(length, timeoutMs);
   }
 
   async setSignals(_signals: ModemSignals): Promise<void> {
@@ -57,17 +43,11 @@ export class PtyDevicePort implements BootloaderPort {
   }
 
   async flush(): Promise<void> {
-    this.buffered = [];
+    this.received.clear();
   }
 
   async close(): Promise<void> {
-    this.shut();
-  }
-
-  private shut(): void {
-    if (this.closed) return;
-    this.closed = true;
     this.stream.destroy();
-    this.wake?.();
+    this.received.end();
   }
 }

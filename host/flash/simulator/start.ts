@@ -35,6 +35,32 @@ export interface RunningSimulator {
   close(): Promise<void>;
 }
 
+/** Round trips timed to find the pty pair's own transit time. */
+const TRANSIT_PROBES = 20;
+const PROBE_TIMEOUT_MS = 1000;
+
+/**
+ * One-way transit time of the pty pair and socat: half the fastest of a few round trips through both ends, so
+ * never more than the real transit, and the pacing never makes the simulated chip faster than a wire.
+ */
+async function measureTransit(hostPath: string, device: PtyDevicePort, clock: Clock): Promise<number> {
+  const host = new PtyDevicePort(hostPath, clock);
+  let fastestMs = Infinity;
+  try {
+    for (let probe = 0; probe < TRANSIT_PROBES; probe++) {
+      const startMs = clock.nowMs();
+      await host.write(Uint8Array.of(probe));
+      await device.write(await device.read(1, PROBE_TIMEOUT_MS));
+      await host.read(1, PROBE_TIMEOUT_MS);
+      fastestMs = Math.min(fastestMs, clock.nowMs() - startMs);
+    }
+  } finally {
+    await host.close();
+    await device.flush();
+  }
+  return fastestMs / 2;
+}
+
 /**
  * A simulated STM32 ROM bootloader on one end of a socat pseudo-terminal pair; a flasher opens the other end.
  */
@@ -51,7 +77,8 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     throw error;
   }
   const faults = new FaultInjector(options.faultRates ?? NO_FAULTS, options.seed);
-  const line = new PacedLine(port, options.realTime ? byteTimeMs(options.baudRate, options.parity) : 0, clock, faults);
+  const transitMs = options.realTime ? await measureTransit(pty.hostPath, port, clock) : 0;
+  const line = new PacedLine(port, options.realTime ? byteTimeMs(options.baudRate, options.parity) : 0, transitMs, clock, faults);
   const bootloader = new SimulatedBootloader({
     chip: found.chip,
     flashBytes: found.flashBytes,

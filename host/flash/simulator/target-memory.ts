@@ -1,10 +1,9 @@
 import { SRAM_BASE, type ChipLine } from '../chips.ts';
 import { FlashMemory, type FlashResult } from './flash-memory.ts';
+import { BYTE_MASK, BITS_PER_BYTE } from '../protocol/frames.ts';
 
 const FLASH_SIZE_REGISTER_BYTES = 2;
 const BYTES_PER_KB = 1024;
-const BYTE_MASK = 0xff;
-const BITS_PER_BYTE = 8;
 
 /**
  * The memory the bootloader lets the host reach: the flash, the SRAM above what the bootloader keeps for itself

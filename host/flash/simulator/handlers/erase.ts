@@ -1,11 +1,7 @@
-import { ACK, ERASE_GLOBAL, ExtendedEraseSpecial, NACK } from '../../protocol/commands.ts';
-import { xorChecksum } from '../../protocol/frames.ts';
+import { ACK, ERASE_GLOBAL, EXTENDED_ERASE_FIRST_SPECIAL, ExtendedEraseSpecial, NACK } from '../../protocol/commands.ts';
+import { BITS_PER_BYTE, BYTE_MASK, xorChecksum } from '../../protocol/frames.ts';
 import { CONTINUE, type CommandHandler, type DeviceContext } from '../device-context.ts';
 
-const BYTE_MASK = 0xff;
-const BITS_PER_BYTE = 8;
-/** AN3155 §3.8: counts from 0xFFF0 are special codes. */
-const FIRST_SPECIAL = 0xfff0;
 
 function eraseMs(context: DeviceContext, indexes: number[]): number {
   const { flash } = context.memory;
@@ -57,7 +53,7 @@ export const handleExtendedErase: CommandHandler = async (context) => {
   await line.send([ACK]);
   const head = await line.readBytes(2);
   const count = (head[0]! << BITS_PER_BYTE) | head[1]!;
-  if (count >= FIRST_SPECIAL) {
+  if (count >= EXTENDED_ERASE_FIRST_SPECIAL) {
     const checksum = await line.readByte();
     if (xorChecksum(head) !== checksum || count !== ExtendedEraseSpecial.Mass) await line.send([NACK]);
     else await massErase(context);

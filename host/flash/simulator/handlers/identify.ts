@@ -1,8 +1,7 @@
 import { ACK } from '../../protocol/commands.ts';
 import { CONTINUE, type CommandHandler } from '../device-context.ts';
+import { BYTE_MASK, BITS_PER_BYTE } from '../../protocol/frames.ts';
 
-const BYTE_MASK = 0xff;
-const BITS_PER_BYTE = 8;
 /** AN3155 §3.2: option bytes 0x00 0x00 "to keep compatibility with the generic bootloader protocol". */
 const GET_VERSION_OPTION_BYTES = [0x00, 0x00];
 /** AN3155 §3.3: N = 1, the product ID is two bytes. */

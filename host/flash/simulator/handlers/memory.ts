@@ -1,8 +1,6 @@
 import { ACK, NACK, WRITE_ALIGNMENT_BYTES } from '../../protocol/commands.ts';
-import { xorChecksum } from '../../protocol/frames.ts';
+import { BYTE_MASK, xorChecksum } from '../../protocol/frames.ts';
 import { CONTINUE, programMs, receiveAddress, type CommandHandler } from '../device-context.ts';
-
-const BYTE_MASK = 0xff;
 
 /** AN3155 §3.4 Read Memory: address (NACK if unreadable), N - 1 and complement (NACK if wrong), N bytes. */
 export const handleReadMemory: CommandHandler = async ({ line, memory }) => {
@@ -53,7 +51,7 @@ export const handleWriteMemory: CommandHandler = async (context) => {
 export const handleGo: CommandHandler = async ({ line, memory }) => {
   await line.send([ACK]);
   const address = await receiveAddress(line);
-  if (address === undefined || !(memory.flash.contains(address) || memory.writable(address))) {
+  if (address === undefined || !memory.writable(address)) {
     await line.send([NACK]);
     return CONTINUE;
   }
