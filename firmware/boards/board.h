@@ -16,9 +16,6 @@
 /* Clocks, pins, the link's UART, the monotonic clock and the watchdog; called first thing in main(). */
 void board_init(void);
 
-/* The board's name as it appears in HELLO's firmware_version, e.g. "netduinoplus2". */
-extern const char board_name[];
-
 /* HELLO's device_id: at most 32 bytes (docs/link-protocol.md §4.1). */
 link_str_t board_device_id(void);
 

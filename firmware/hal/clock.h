@@ -1,6 +1,7 @@
 /*
- * The monotonic clock (docs/hal-abi.md §4.4): µs since boot, never going back. On the STM32F4 it counts SysTick
- * interrupts and reads the counter between them (hal/stm32f4/systick.c).
+ * The monotonic clock (docs/hal-abi.md §4.4): µs since boot, never going back. Boards on real hardware count
+ * real time (stm32f4/realtime/clock.c); the firmware-in-the-loop board counts device time the way the simulator
+ * does (proxy/virtual_clock.c).
  */
 #ifndef WASMOTE_HAL_CLOCK_H
 #define WASMOTE_HAL_CLOCK_H
@@ -16,16 +17,10 @@ uint64_t clock_now_us(void);
 void clock_delay_us(uint32_t us);
 
 /*
- * Sleeps until the clock reaches `deadline_us` or `wake()` returns true, whichever comes first. `wake` is asked
- * with interrupts masked, so an interrupt that makes it true cannot slip in before the sleep.
+ * Sleeps until the clock reaches `deadline_us` or `wake()` returns true, or at least until the next interrupt:
+ * callers loop. `wake` is asked with interrupts masked, so an interrupt that makes it true cannot slip in
+ * between the question and the sleep.
  */
 void clock_sleep_until(uint64_t deadline_us, bool (*wake)(void));
-
-/*
- * Stops and restarts the clock. The firmware-in-the-loop board stops it while the host answers a tunnelled
- * peripheral call, so those calls take no device time, as in the simulator (docs/firmware.md).
- */
-void clock_pause(void);
-void clock_resume(void);
 
 #endif

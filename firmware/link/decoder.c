@@ -2,7 +2,8 @@
 
 #include "cobs.h"
 
-void link_decoder_init(link_decoder_t *decoder) {
+void link_decoder_init(link_decoder_t *decoder, link_payload_decoder_t decode) {
+  decoder->decode = decode;
   decoder->length = 0;
   decoder->discarding = false;
 }
@@ -27,7 +28,7 @@ bool link_decoder_push(link_decoder_t *decoder, uint8_t byte, link_decoded_t *de
       decoded->drop = LINK_DROP_COBS;
       decoded->field = NULL;
     } else {
-      link_decode_body(decoder->segment, (size_t)body_length, decoded);
+      link_decode_body(decoder->segment, (size_t)body_length, decoder->decode, decoded);
     }
   }
   decoder->length = 0;

@@ -12,13 +12,15 @@
 #include "codec.h"
 
 typedef struct {
+  link_payload_decoder_t decode;
   uint8_t segment[LINK_MAX_ENCODED_BYTES];
   size_t length;
   /* §2: inside a run longer than LINK_MAX_ENCODED_BYTES, skipping to the next delimiter. */
   bool discarding;
 } link_decoder_t;
 
-void link_decoder_init(link_decoder_t *decoder);
+/* `decode` decodes the payloads of the types this receiver takes (codec.h). */
+void link_decoder_init(link_decoder_t *decoder, link_payload_decoder_t decode);
 
 /*
  * Feeds one received byte. Returns true when it finished a segment, with the outcome in `decoded`, whose byte

@@ -18,8 +18,20 @@ static inbox_response_t response;
 static volatile uint16_t expected_request;
 static volatile bool response_ready;
 
+/* §1: the device receives COMMAND and PROXY_RESPONSE; anything else is not for it. */
+static link_drop_t decode_received(uint8_t type, link_reader_t *reader, link_message_t *message) {
+  switch (type) {
+    case LINK_TYPE_COMMAND:
+      return link_decode_command(reader, &message->as.command) ? LINK_ACCEPTED : LINK_DROP_MALFORMED;
+    case LINK_TYPE_PROXY_RESPONSE:
+      return link_decode_proxy_response(reader, &message->as.proxy_response) ? LINK_ACCEPTED : LINK_DROP_MALFORMED;
+    default:
+      return LINK_DROP_UNKNOWN_TYPE;
+  }
+}
+
 void inbox_init(void) {
-  link_decoder_init(&decoder);
+  link_decoder_init(&decoder, decode_received);
   command_head = 0;
   command_tail = 0;
   response_ready = false;

@@ -17,8 +17,9 @@
 #define BACKOFF_MAX_MS 60000u
 /* hal-abi.md §2: a tick asking for 0 ms is treated as 1 ms, so a device always lets time move (sim-device.ts). */
 #define MIN_TICK_DELAY_MS 1u
-/* docs/firmware.md, "Runaway apps": the longest one call into the app may take. */
+/* docs/firmware.md, "Runaway apps": the longest one call into the app may take, and what a RUNAWAY says. */
 #define CALL_BUDGET_US (1000u * US_PER_MS)
+#define RUNAWAY_TEXT(call) "the app's " call " ran past its 1000 ms time budget"
 /* EVENT §4.4: a runaway's code is the firmware's own. */
 #define RUNAWAY_TIME_BUDGET 1u
 #define RUNAWAY_WATCHDOG 2u
@@ -35,37 +36,27 @@ static uint64_t now_ms(void) {
   return clock_now_us() / US_PER_MS;
 }
 
-static void send(const link_message_t *message) {
-  link_device_send(message);
-}
-
 static void send_text_event(link_event_kind_t kind, uint16_t code, const char *text) {
   link_message_t message = {.type = LINK_TYPE_EVENT};
   message.as.event = (link_event_t){.time_ms = now_ms(), .kind = kind, .code = code, .message = {text, strlen(text)}};
-  send(&message);
+  link_device_send(&message);
 }
 
 static void send_log(const char *text) {
   link_message_t message = {.type = LINK_TYPE_LOG};
   message.as.log = (link_log_t){.time_ms = now_ms(), .level = LOG_WARNING, .text = {text, strlen(text)}};
-  send(&message);
+  link_device_send(&message);
 }
 
-/* hal-abi.md §7: report, drop the instance, restart after the back-off. */
-static void stopped(const trap_t *trap, const char *call) {
+/*
+ * hal-abi.md §7: report, drop the instance, restart after the back-off. A runaway (TRAP_TIME_BUDGET) is reported
+ * as one with `runaway_text`, and counts as a failure for the back-off like a trap.
+ */
+static void stopped(const trap_t *trap, const char *runaway_text) {
   running = false;
   consecutive_failures++;
   if (trap->code == TRAP_TIME_BUDGET) {
-    static const char prefix[] = "the app's ";
-    static const char suffix[] = " ran past its 1000 ms time budget";
-    char text[sizeof prefix + sizeof suffix + 16];
-    size_t length = 0;
-    memcpy(text, prefix, sizeof prefix - 1);
-    length += sizeof prefix - 1;
-    memcpy(text + length, call, strlen(call));
-    length += strlen(call);
-    memcpy(text + length, suffix, sizeof suffix);
-    send_text_event(LINK_EVENT_RUNAWAY, RUNAWAY_TIME_BUDGET, text);
+    send_text_event(LINK_EVENT_RUNAWAY, RUNAWAY_TIME_BUDGET, runaway_text);
   } else {
     link_message_t message = {.type = LINK_TYPE_EVENT};
     message.as.event = (link_event_t){
@@ -77,7 +68,7 @@ static void stopped(const trap_t *trap, const char *call) {
         .line = trap->line,
         .column = trap->column,
     };
-    send(&message);
+    link_device_send(&message);
   }
   uint32_t backoff_ms = BACKOFF_MAX_MS;
   if (consecutive_failures <= 6) backoff_ms = BACKOFF_FIRST_MS << (consecutive_failures - 1);
@@ -87,7 +78,7 @@ static void stopped(const trap_t *trap, const char *call) {
 }
 
 static void arm_budget(void) {
-  budget_arm(clock_now_us() + CALL_BUDGET_US);
+  budget_arm(CALL_BUDGET_US);
 }
 
 static void send_hello(void) {
@@ -101,7 +92,7 @@ static void send_hello(void) {
   hello->boot_reason = boot_reason;
   hello->metric_count = telemetry_metric_count();
   hello->metrics = telemetry_metric_entries(&hello->metrics_length);
-  send(&message);
+  link_device_send(&message);
 }
 
 static void start(void) {
@@ -111,7 +102,7 @@ static void start(void) {
   bool instantiated = engine_instantiate(&trap);
   budget_disarm();
   if (!instantiated) {
-    stopped(&trap, "start function");
+    stopped(&trap, RUNAWAY_TEXT("start function"));
     return;
   }
   telemetry_set_declaring(true);
@@ -120,7 +111,7 @@ static void start(void) {
   budget_disarm();
   telemetry_set_declaring(false);
   if (!initialised) {
-    stopped(&trap, "init");
+    stopped(&trap, RUNAWAY_TEXT("init"));
     return;
   }
   running = true;
@@ -138,7 +129,7 @@ static void tick(void) {
   budget_disarm();
   telemetry_send();
   if (!returned) {
-    stopped(&trap, "tick");
+    stopped(&trap, RUNAWAY_TEXT("tick"));
     return;
   }
   consecutive_failures = 0;
@@ -151,7 +142,7 @@ static void tick(void) {
 static void send_command_result(uint16_t command_id, uint8_t status) {
   link_message_t message = {.type = LINK_TYPE_COMMAND_RESULT};
   message.as.command_result = (link_command_result_t){command_id, status};
-  send(&message);
+  link_device_send(&message);
 }
 
 /* hal-abi.md §2: command_buffer(len), copy, command(ptr, len), then an immediate tick. */
@@ -175,7 +166,7 @@ static void deliver(const inbox_command_t *command) {
   budget_disarm();
   if (!returned) {
     send_command_result(command->command_id, HAL_BAD_ARGUMENT);
-    stopped(&trap, "command");
+    stopped(&trap, RUNAWAY_TEXT("command"));
     return;
   }
   send_command_result(command->command_id, (uint8_t)status);

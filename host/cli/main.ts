@@ -9,6 +9,7 @@ export interface Subcommand {
 const subcommands: Record<string, () => Promise<Subcommand>> = {
   build: async () => (await import('./build.ts')).buildCommand,
   sim: async () => (await import('./sim.ts')).simCommand,
+  firmware: async () => (await import('./firmware.ts')).firmwareCommand,
   flash: async () => (await import('./flash.ts')).flashCommand,
   bench: async () => (await import('./bench.ts')).benchCommand,
   demo: async () => (await import('./demo.ts')).demoCommand,

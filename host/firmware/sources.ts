@@ -9,8 +9,9 @@ import { PROJECT_ROOT } from '../build/compile-app.ts';
 export const FIRMWARE_DIR = path.join(PROJECT_ROOT, 'firmware');
 /** The headers wasm2c's output includes (wasm-rt.h), as the Debian package wabt installs them. */
 export const WASM2C_RUNTIME_DIR = '/usr/src/wasm2c';
-/** Forced into every file of the wasm2c backend and into the generated app (`-include`). */
-export const WASM2C_CONFIG_HEADER = path.join(FIRMWARE_DIR, 'engine', 'wasm2c', 'config.h');
+/** The wasm2c backend; its config.h is forced into its files and the generated app (`-include`). */
+export const WASM2C_BACKEND_DIR = path.join(FIRMWARE_DIR, 'engine', 'wasm2c');
+export const WASM2C_CONFIG_HEADER = path.join(WASM2C_BACKEND_DIR, 'config.h');
 
 /** The folders whose .c files build anywhere: firmware/link, firmware/engine (the wasm2c backend), firmware/hal. */
 const PORTABLE_DIRS = ['link', 'engine', path.join('engine', 'wasm2c'), 'hal'];

@@ -36,7 +36,7 @@ export interface AppSections {
 export class WasmFormatError extends Error {}
 
 /** §5.5.2 section ids. */
-const SECTION = { type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, data: 11 } as const;
+export const SECTION = { type: 1, import: 2, function: 3, table: 4, memory: 5, global: 6, export: 7, code: 10, data: 11, dataCount: 12 } as const;
 /** §5.3.1 value types. */
 const VALUE_TYPES: Record<number, ValueType> = {
   0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128', 0x70: 'funcref', 0x6f: 'externref',
@@ -46,9 +46,10 @@ const IMPORT_KIND = { function: 0, table: 1, memory: 2, global: 3 } as const;
 const EXPORT_KINDS = ['function', 'table', 'memory', 'global'] as const;
 /** §5.4.1: the instructions a constant offset expression uses, and its end. */
 const OPCODE = { i32Const: 0x41, i64Const: 0x42, f32Const: 0x43, f64Const: 0x44, globalGet: 0x23, end: 0x0b } as const;
-const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
+export const MAGIC_AND_VERSION = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
-class Reader {
+/** Reads the binary format's primitives (§5.1, §5.2). */
+export class WasmReader {
   offset = 0;
   constructor(private readonly bytes: Uint8Array) {}
 
@@ -144,7 +145,7 @@ export function readAppSections(wasm: Uint8Array): AppSections {
   if (!MAGIC_AND_VERSION.every((byte, index) => wasm[index] === byte)) {
     throw new WasmFormatError('not a WebAssembly 1.0 binary');
   }
-  const reader = new Reader(wasm);
+  const reader = new WasmReader(wasm);
   reader.offset = MAGIC_AND_VERSION.length;
   const sections: AppSections = { types: [], functionImports: [], exports: new Map(), tables: [], memories: [], dataEnd: 0 };
   const functionTypes: number[] = [];

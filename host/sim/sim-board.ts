@@ -1,6 +1,9 @@
 import type { GpioReadResult, HalPort } from '../abi/hal-port.ts';
 import { HalStatus } from '../abi/status.ts';
+import { createBoardChips } from './board-chips.ts';
+import { ScenarioEnvironment } from './environment.ts';
 import type { I2cTarget } from './i2c-target.ts';
+import type { Scenario } from './scenario.ts';
 import { VirtualI2cBus } from './virtual-i2c-bus.ts';
 import { VirtualGpio, VirtualPwm } from './virtual-pins.ts';
 
@@ -60,4 +63,22 @@ export class SimBoard implements HalPort {
   log(level: number, text: string): void {
     this.onLog(level, text);
   }
+}
+
+/**
+ * The board of fleet device `index`: the scenario's chips in an environment seeded with `deviceSeed`, and the
+ * faults that apply to this device. The simulator and the firmware-in-the-loop host both build boards here, so
+ * the same scenario and seed give both the same world.
+ */
+export function createSimBoard(
+  scenario: Scenario,
+  deviceSeed: number,
+  index: number,
+  onLog: (level: number, text: string) => void,
+): SimBoard {
+  const faults = scenario.faults.filter((fault) => fault.devices === undefined || fault.devices.includes(index));
+  const board = new SimBoard(new VirtualI2cBus(faults), onLog);
+  const environment = new ScenarioEnvironment(scenario, deviceSeed, index);
+  for (const chip of createBoardChips(scenario.chips, environment)) board.attach(chip);
+  return board;
 }

@@ -6,11 +6,8 @@ import { LinkDecoder } from '../link/decoder.ts';
 import { LinkEncoder } from '../link/encoder.ts';
 import { BootReason, EventKind, type LinkMessage, type LogLevel } from '../link/messages.ts';
 import type { AppImage } from './app-image.ts';
-import { createBoardChips } from './board-chips.ts';
-import { ScenarioEnvironment } from './environment.ts';
 import type { Scenario } from './scenario.ts';
-import { SimBoard } from './sim-board.ts';
-import { VirtualI2cBus } from './virtual-i2c-bus.ts';
+import { createSimBoard, type SimBoard } from './sim-board.ts';
 
 const US_PER_MS = 1000;
 /** docs/hal-abi.md §7: the n-th consecutive trap waits min(2^(n-1), 60) s before the restart. */
@@ -48,12 +45,7 @@ export class SimDevice {
 
   constructor(private readonly options: SimDeviceOptions) {
     this.deviceId = options.deviceId;
-    const faults = options.scenario.faults.filter(
-      (fault) => fault.devices === undefined || fault.devices.includes(options.index),
-    );
-    this.board = new SimBoard(new VirtualI2cBus(faults), (level, text) => this.sendLog(level, text));
-    const environment = new ScenarioEnvironment(options.scenario, options.seed, options.index);
-    for (const chip of createBoardChips(options.scenario.chips, environment)) this.board.attach(chip);
+    this.board = createSimBoard(options.scenario, options.seed, options.index, (level, text) => this.sendLog(level, text));
   }
 
   get nowUs(): number {

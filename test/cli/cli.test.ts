@@ -70,7 +70,7 @@ describe('wasmote sim', () => {
     expect(stderr).toContain("--devices 'many' must be a positive integer");
   });
 
-  it.each(['sim', 'build', 'bench', 'demo', 'flash'])('wasmote %s --help', async (command) => {
+  it.each(['sim', 'build', 'bench', 'demo', 'flash', 'firmware'])('wasmote %s --help', async (command) => {
     const { code, stdout } = await wasmote(command, '--help');
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: wasmote/);

@@ -8,15 +8,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* No MMU, no signals: every load and store is checked against the memory's size (wasm-rt.h, MEMCHECK). */
+/* No MMU, no signals: every load and store is checked (overrides.h, RANGE_CHECK). */
 #define WASM_RT_MEMCHECK_SIGNAL_HANDLER 0
-#define WASM_RT_USE_STACK_DEPTH_COUNT 1
+/* Call-stack exhaustion is checked on the stack pointer instead of a depth count (overrides.h, FUNC_PROLOGUE). */
+#define WASM_RT_USE_STACK_DEPTH_COUNT 0
 
-/*
- * Call-stack exhaustion is measured in bytes of the firmware's stack, not in frames: the generated prologue
- * (`++wasm_rt_call_stack_depth > WASM_RT_MAX_CALL_STACK_DEPTH`) traps once the stack pointer is below the floor
- * engine.c sets for each call, since a frame's size differs per function and per compiler.
- */
+/* The lowest stack pointer the app's code may run at; engine.c sets it for each call into the app. */
 extern uintptr_t engine_stack_floor;
 
 static inline uintptr_t engine_stack_pointer(void) {
@@ -29,14 +26,16 @@ static inline uintptr_t engine_stack_pointer(void) {
 #endif
 }
 
-#define WASM_RT_MAX_CALL_STACK_DEPTH (engine_stack_pointer() < engine_stack_floor ? 0u : UINT32_MAX)
-
 /*
- * Sizes the build computes from the app (host/firmware/app-sections.ts) and passes with -D: the bytes of linear
- * memory the app may use, the elements of its table, and the bytes of its function signatures.
+ * Sizes the build computes from the app (host/firmware/translate.ts) and passes with -D: the bytes of linear
+ * memory the app may use and whether they are its size from instantiation on, the elements of its table, the
+ * bytes of its function signatures, and the stack one call into the app may use.
  */
 #ifndef ENGINE_MEMORY_LIMIT_BYTES
 #error "ENGINE_MEMORY_LIMIT_BYTES must be defined by the build"
+#endif
+#ifndef ENGINE_MEMORY_SIZE_FIXED
+#error "ENGINE_MEMORY_SIZE_FIXED must be defined by the build"
 #endif
 #ifndef ENGINE_TABLE_ELEMENTS
 #error "ENGINE_TABLE_ELEMENTS must be defined by the build"
@@ -44,7 +43,6 @@ static inline uintptr_t engine_stack_pointer(void) {
 #ifndef ENGINE_SIGNATURE_BYTES
 #error "ENGINE_SIGNATURE_BYTES must be defined by the build"
 #endif
-/* Bytes of stack one call into the app may use before it traps (docs/hal-abi.md §7, call-stack exhaustion). */
 #ifndef ENGINE_APP_STACK_BYTES
 #error "ENGINE_APP_STACK_BYTES must be defined by the build"
 #endif

@@ -76,7 +76,6 @@ _Noreturn void engine_raise(const trap_t *trap) {
 #define GUARDED(trap, call)                                                         \
   do {                                                                              \
     pending_trap = (trap);                                                          \
-    wasm_rt_call_stack_depth = 0;                                                   \
     engine_stack_floor = engine_stack_pointer() - ENGINE_APP_STACK_BYTES;           \
     if (setjmp(trap_target) != 0) return false;                                     \
     call;                                                                           \

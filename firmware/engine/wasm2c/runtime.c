@@ -4,8 +4,9 @@
  * wasm-rt-impl.c maps 8 GiB and installs signal handlers instead.
  *
  * Memory below one page: an app built with AssemblyScript's --lowMemoryLimit declares one 64 KiB page but uses
- * a few KiB. Only ENGINE_MEMORY_LIMIT_BYTES are backed; `size` says so, every access is checked against `size`
- * (WASM_RT_MEMCHECK_SIGNAL_HANDLER 0), so an access past the limit traps instead of touching firmware memory.
+ * a few KiB. Only ENGINE_MEMORY_LIMIT_BYTES are backed; `size` says so, and every access is checked against it
+ * (WASM_RT_MEMCHECK_SIGNAL_HANDLER 0, overrides.h), so an access past the limit traps instead of touching
+ * firmware memory.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -14,9 +15,6 @@
 #include "wasm-rt.h"
 
 #define PAGE_BYTES 65536u
-
-/* wasm-rt.h: the depth counter FUNC_PROLOGUE increments; config.h makes the limit a stack-pointer check. */
-uint32_t wasm_rt_call_stack_depth;
 
 static uint8_t linear_memory[ENGINE_MEMORY_LIMIT_BYTES] __attribute__((aligned(8)));
 
@@ -88,12 +86,14 @@ uint32_t wasm_rt_register_func_type(uint32_t params, uint32_t results, ...) {
 
 /* The app's one funcref table (AssemblyScript's indirect calls), its elements in static storage. */
 static wasm_rt_funcref_t table_elements[ENGINE_TABLE_ELEMENTS > 0 ? ENGINE_TABLE_ELEMENTS : 1];
+static const uint32_t table_capacity = ENGINE_TABLE_ELEMENTS;
 
+/* More elements than the capacity make the element segments' bounds checks trap at instantiation. */
 void wasm_rt_allocate_funcref_table(wasm_rt_funcref_table_t *table, uint32_t elements, uint32_t max_elements) {
   memset(table_elements, 0, sizeof table_elements);
   table->data = table_elements;
-  table->size = elements <= ENGINE_TABLE_ELEMENTS ? elements : ENGINE_TABLE_ELEMENTS;
-  table->max_size = max_elements < ENGINE_TABLE_ELEMENTS ? max_elements : ENGINE_TABLE_ELEMENTS;
+  table->size = elements <= table_capacity ? elements : table_capacity;
+  table->max_size = max_elements < table_capacity ? max_elements : table_capacity;
 }
 
 uint32_t wasm_rt_grow_funcref_table(wasm_rt_funcref_table_t *table, uint32_t delta, wasm_rt_funcref_t init) {

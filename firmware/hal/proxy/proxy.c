@@ -5,6 +5,7 @@
 #include "../../link/device.h"
 #include "../../link/inbox.h"
 #include "../clock.h"
+#include "../stm32f4/systick.h"
 
 /* §4.7: a PROXY_REQUEST names its pin or channel in one byte. */
 #define TARGET_MAX 0xFFu
@@ -14,22 +15,22 @@
 static uint16_t next_request_id;
 
 /*
- * Sends `request` and waits for its response with the clock stopped; copies up to `read_length` bytes of its
- * data to `read`. A response whose data does not have the length asked for is a bus error.
+ * Sends `request` and waits for its response, with real time stopped (systick.h); copies `read_length` bytes of
+ * its data to `read`. A response whose data does not have the length asked for is a bus error.
  */
 static hal_status_t exchange(link_proxy_request_t *request, uint8_t *read, size_t read_length) {
-  clock_pause();
+  systick_pause();
   request->request_id = next_request_id++;
   request->time_us = clock_now_us();
   inbox_expect_response(request->request_id);
   link_message_t message = {.type = LINK_TYPE_PROXY_REQUEST, .as.proxy_request = *request};
   link_device_send(&message);
-  while (!inbox_has_response()) clock_sleep_until(UINT64_MAX, inbox_has_response);
+  while (!inbox_has_response()) systick_wait(inbox_has_response);
   const inbox_response_t *response = inbox_response();
   hal_status_t status = (hal_status_t)response->status;
   if (status == HAL_OK && response->length != read_length) status = HAL_BUS_ERROR;
   if (status == HAL_OK && read_length > 0) memcpy(read, response->data, read_length);
-  clock_resume();
+  systick_resume();
   return status;
 }
 

@@ -14,13 +14,8 @@
 #define SYST_CSR_ENABLE (1u << 0)
 #define SYST_CSR_TICKINT (1u << 1)
 #define SYST_CSR_CLKSOURCE_PROCESSOR (1u << 2)
-#define SYST_CSR_COUNTFLAG (1u << 16)
-#define SYST_RVR_MAX 0x00FFFFFFu
 
 /* PM0214 §4.4: System control block. */
-#define SCB_AIRCR MMIO32(0xE000ED0Cu)
-#define SCB_AIRCR_VECTKEY (0x05FAu << 16)
-#define SCB_AIRCR_SYSRESETREQ (1u << 2)
 #define SCB_SHPR3 MMIO32(0xE000ED20u)
 #define SCB_SHPR3_SYSTICK_SHIFT 24
 /* PM0214 §4.6.1: coprocessor access control; CP10 and CP11 (the FPU) full access. */

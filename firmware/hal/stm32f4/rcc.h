@@ -32,24 +32,18 @@
 #define RCC_CFGR_PPRE_DIV1 0x0u
 #define RCC_CFGR_PPRE_DIV2 0x4u
 #define RCC_CFGR_PPRE_DIV4 0x5u
-/* §7.3.5, §7.3.10 */
-#define RCC_APB1RSTR MMIO32(RCC_BASE + 0x20u)
+/* §7.3.10 AHB1ENR, §7.3.13 APB1ENR, §7.3.14 APB2ENR */
 #define RCC_AHB1ENR MMIO32(RCC_BASE + 0x30u)
 #define RCC_APB1ENR MMIO32(RCC_BASE + 0x40u)
 #define RCC_APB2ENR MMIO32(RCC_BASE + 0x44u)
 #define RCC_AHB1ENR_GPIOEN(port) (1u << (port))
-#define RCC_APB1ENR_TIM2EN (1u << 0)
-#define RCC_APB1ENR_TIM3EN (1u << 1)
 #define RCC_APB1ENR_TIM4EN (1u << 2)
 #define RCC_APB1ENR_USART2EN (1u << 17)
 #define RCC_APB1ENR_I2C1EN (1u << 21)
 #define RCC_APB1ENR_PWREN (1u << 28)
-#define RCC_APB1RSTR_I2C1RST (1u << 21)
 #define RCC_APB2ENR_USART1EN (1u << 4)
 /* §7.3.21 clock control & status: reset flags, cleared by RMVF. */
 #define RCC_CSR MMIO32(RCC_BASE + 0x74u)
-#define RCC_CSR_LSION (1u << 0)
-#define RCC_CSR_LSIRDY (1u << 1)
 #define RCC_CSR_RMVF (1u << 24)
 #define RCC_CSR_IWDGRSTF (1u << 29)
 

@@ -4,6 +4,7 @@
 
 #include "../../engine/engine.h"
 #include "../budget.h"
+#include "systick.h"
 #include "../../link/device.h"
 
 /* ARMv7-M ARM §B1.5.6: the basic exception frame, in words. */
@@ -19,8 +20,8 @@
 static volatile bool armed;
 static volatile uint64_t deadline;
 
-void budget_arm(uint64_t deadline_us) {
-  deadline = deadline_us;
+void budget_arm(uint32_t budget_us) {
+  deadline = systick_now_us() + budget_us;
   armed = true;
 }
 

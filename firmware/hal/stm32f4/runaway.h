@@ -9,7 +9,10 @@
 
 #include <stdint.h>
 
-/* For the SysTick interrupt: `frame` is the interrupted code's exception frame, `exc_return` its EXC_RETURN. */
+/*
+ * For the SysTick interrupt, with real time (systick.h) now: `frame` is the interrupted code's exception frame,
+ * `exc_return` its EXC_RETURN.
+ */
 void runaway_check(uint64_t now_us, uint32_t *frame, uint32_t exc_return);
 
 #endif

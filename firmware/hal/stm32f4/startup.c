@@ -24,7 +24,7 @@ __attribute__((noreturn)) void Reset_Handler(void) {
   }
 }
 
-__attribute__((noreturn)) void Unused_Handler(void) {
+void Unused_Handler(void) {
   for (;;) {
   }
 }

@@ -1,6 +1,5 @@
 #include "systick.h"
 
-#include "../clock.h"
 #include "cortex_m4.h"
 #include "runaway.h"
 
@@ -11,6 +10,7 @@
 #define SYSTICK_PRIORITY 0u
 #define HZ_PER_MHZ 1000000u
 #define MS_PER_S 1000u
+#define US_PER_MS 1000u
 
 static volatile uint64_t elapsed_ms;
 static uint32_t cycles_per_ms;
@@ -26,15 +26,7 @@ void systick_init(uint32_t core_hz) {
   SYST_CSR = SYST_CSR_CLKSOURCE_PROCESSOR | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
 }
 
-void clock_pause(void) {
-  SYST_CSR &= ~SYST_CSR_ENABLE;
-}
-
-void clock_resume(void) {
-  SYST_CSR |= SYST_CSR_ENABLE;
-}
-
-uint64_t clock_now_us(void) {
+uint64_t systick_now_us(void) {
   uint64_t ms;
   uint32_t counter;
   int wrapped;
@@ -52,17 +44,18 @@ uint64_t clock_now_us(void) {
   return ms * US_PER_MS + cycles / cycles_per_us;
 }
 
-void clock_delay_us(uint32_t us) {
-  uint64_t end = clock_now_us() + us;
-  while (clock_now_us() < end) {
-  }
+void systick_wait(bool (*wake)(void)) {
+  interrupts_disable();
+  if (!wake()) wait_for_interrupt();
+  interrupts_enable();
 }
 
-void clock_sleep_until(uint64_t deadline_us, bool (*wake)(void)) {
-  interrupts_disable();
-  /* The SysTick interrupt wakes the core every millisecond, so the deadline is seen within one. */
-  if (clock_now_us() < deadline_us && !wake()) wait_for_interrupt();
-  interrupts_enable();
+void systick_pause(void) {
+  SYST_CSR &= ~SYST_CSR_ENABLE;
+}
+
+void systick_resume(void) {
+  SYST_CSR |= SYST_CSR_ENABLE;
 }
 
 /* Called by SysTick_Handler with the exception frame of the code it interrupted (startup.c). */

@@ -1,13 +1,31 @@
 /*
- * The monotonic clock on SysTick (PM0214 §4.5): one interrupt per millisecond counts whole milliseconds, the
- * counter gives the microseconds between them. Implements hal/clock.h.
+ * Real time on SysTick (PM0214 §4.5): one interrupt per millisecond counts whole milliseconds, the counter
+ * gives the microseconds between them. The clocks of hal/clock.h and the app's time budget are built on it.
  */
 #ifndef WASMOTE_STM32F4_SYSTICK_H
 #define WASMOTE_STM32F4_SYSTICK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
-/* Starts the clock at 0 from a core clock of `core_hz` (a multiple of 1 MHz). */
+/* Starts counting from 0 at a core clock of `core_hz` (a multiple of 1 MHz). */
 void systick_init(uint32_t core_hz);
+
+/* µs of real time since boot, not counting paused stretches. */
+uint64_t systick_now_us(void);
+
+/*
+ * Sleeps until the next interrupt unless `wake()` already holds; `wake` is asked with interrupts masked
+ * (PM0214 §3.11.11: WFI wakes on an interrupt that became pending while masked).
+ */
+void systick_wait(bool (*wake)(void));
+
+/*
+ * Stops and restarts the count: the firmware-in-the-loop board stops it while the host answers a tunnelled call,
+ * so waiting for the host neither runs the app's time budget down nor, under QEMU's -icount with sleep=off,
+ * lets emulated time race ahead.
+ */
+void systick_pause(void);
+void systick_resume(void);
 
 #endif

@@ -4,8 +4,12 @@
 
 #include <stdint.h>
 
-#define UID_WORDS 3
+#include "../../link/bytes.h"
 
-void uid_read(uint32_t words[UID_WORDS]);
+/* HELLO's device_id from the unique ID: `stm32-` and its 24 hex digits (30 bytes, within §4.1's 32). */
+link_str_t uid_device_id(void);
+
+/* env.seed from the unique ID: a 32-bit mix of it, so devices differ and each repeats itself. */
+double uid_seed(void);
 
 #endif

@@ -305,7 +305,7 @@ static void print_field(const char *field, unsigned index) {
 
 static void decode(void) {
   static link_decoder_t decoder;
-  link_decoder_init(&decoder);
+  link_decoder_init(&decoder, link_decode_any);
   size_t length;
   const uint8_t *wire = next_bytes(&length);
   int finished = 0;

@@ -5,7 +5,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { checkFirmwareApp } from '../../../host/firmware/app-check.ts';
-import { defineFlags, portableSources, WASM2C_CONFIG_HEADER, WASM2C_RUNTIME_DIR } from '../../../host/firmware/sources.ts';
+import {
+  defineFlags,
+  portableSources,
+  WASM2C_BACKEND_DIR,
+  WASM2C_CONFIG_HEADER,
+  WASM2C_RUNTIME_DIR,
+} from '../../../host/firmware/sources.ts';
 import { translateApp } from '../../../host/firmware/translate.ts';
 import { buildNativeProgram, NATIVE_DIR, runLines } from './native.ts';
 
@@ -19,9 +25,10 @@ export interface HarnessOptions {
 export async function engineHarness(wasmPath: string, options: HarnessOptions = {}) {
   const name = path.basename(wasmPath, '.wasm');
   const memoryLimitBytes = options.memoryLimitBytes ?? 8192;
-  const sections = await checkFirmwareApp(await readFile(wasmPath), memoryLimitBytes);
+  const wasm = await readFile(wasmPath);
+  const sections = await checkFirmwareApp(wasm, memoryLimitBytes);
   const outDir = path.join(NATIVE_DIR, name);
-  const app = await translateApp(wasmPath, sections, outDir, {
+  const app = await translateApp(wasm, sections, outDir, {
     memoryLimitBytes,
     appStackBytes: options.appStackBytes ?? 64 * 1024,
   });
@@ -33,6 +40,7 @@ export async function engineHarness(wasmPath: string, options: HarnessOptions = 
       ...defineFlags(app.defines),
       `-I${WASM2C_RUNTIME_DIR}`,
       `-I${outDir}`,
+      `-I${WASM2C_BACKEND_DIR}`,
       '-include',
       WASM2C_CONFIG_HEADER,
       // wasm2c's generated code, not ours: its TRAP macro leaves a value unused.

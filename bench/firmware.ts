@@ -1,0 +1,84 @@
+/**
+ * Firmware figures (issue: firmware, "Done means"): each driver workload as Wasm translated by wasm2c against the
+ * same algorithm in plain C, in one image on QEMU's Cortex-M4 with -icount (firmware/bench/), and the footprint
+ * of the netduinoplus2 image with sensor-node. With -icount shift 0 a nanosecond of device time is one
+ * instruction, so the figures are instruction counts and repeat exactly.
+ */
+import path from 'node:path';
+import { BUILD_DIR, PROJECT_ROOT, compileApp } from '../host/build/compile-app.ts';
+import { buildFirmware } from '../host/firmware/build.ts';
+import { FirmwareSession } from '../host/firmware/session.ts';
+import { defaultScenario } from '../host/sim/scenario.ts';
+
+const BOARD = 'netduinoplus2';
+const BENCH_DIR = path.join(BUILD_DIR, 'bench-firmware');
+/** 2^0 ns per instruction. */
+const ICOUNT_SHIFT = 0;
+const NS_PER_US = 1000;
+/** The issue's goals. */
+const RATIO_GOAL = 1.25;
+const FLASH_GOAL_BYTES = 32 * 1024;
+const RAM_GOAL_BYTES = 16 * 1024;
+/** firmware/bench/workloads.h opcodes, restated, and the names of their figures. */
+const WORKLOADS: Record<number, string> = {
+  0x80: 'sht31Crc',
+  0x81: 'bme280Compensation',
+  0x82: 'firFilter',
+  0x83: 'sensorNodeTick',
+};
+const SILENCE_LIMIT_MS = 120_000;
+
+export async function benchFirmware(): Promise<Record<string, number>> {
+  const sensorNode = await buildFirmware({
+    board: BOARD,
+    appPath: path.join(BUILD_DIR, 'apps', 'sensor-node.release.wasm'),
+    outDir: path.join(BENCH_DIR, 'sensor-node'),
+  });
+  const workloadsApp = await compileApp(path.join(PROJECT_ROOT, 'firmware', 'bench', 'workloads.ts'), 'release', BENCH_DIR);
+  const image = await buildFirmware({
+    board: BOARD,
+    appPath: workloadsApp.wasmPath,
+    program: 'bench',
+    outDir: path.join(BENCH_DIR, 'workloads'),
+  });
+
+  const lines: string[] = [];
+  const session = new FirmwareSession({
+    machine: image.board.qemuMachine!,
+    elf: image.elf,
+    deviceId: image.deviceId,
+    icountShift: ICOUNT_SHIFT,
+    scenario: defaultScenario(),
+    seed: 1,
+    onMessage: ({ message }) => {
+      if (message.type === 'log') lines.push(message.text);
+    },
+  });
+  await session.start();
+  try {
+    await session.until(() => lines.includes('bench done'), SILENCE_LIMIT_MS);
+  } finally {
+    await session.stop();
+  }
+
+  const figures: Record<string, number> = { icountShift: ICOUNT_SHIFT, ratioGoal: RATIO_GOAL };
+  for (const line of lines.filter((text) => /^bench \d/.test(text))) {
+    const [, opcode, iterations, wasmUs, cUs, wasmChecksum, cChecksum] = line.split(' ').map(Number);
+    const name = WORKLOADS[opcode!];
+    if (name === undefined || wasmChecksum !== cChecksum) {
+      throw new Error(`firmware bench: the Wasm and C results of '${line}' differ`);
+    }
+    const wasmInstructions = (wasmUs! * NS_PER_US) / iterations!;
+    const cInstructions = (cUs! * NS_PER_US) / iterations!;
+    figures[`${name}WasmInstructions`] = Math.round(wasmInstructions);
+    figures[`${name}CInstructions`] = Math.round(cInstructions);
+    figures[`${name}Ratio`] = Math.round((wasmInstructions / cInstructions) * 1000) / 1000;
+  }
+  figures.netduinoplus2FlashBytes = sensorNode.size.flashBytes;
+  figures.netduinoplus2RamBytes = sensorNode.size.ramBytes;
+  figures.flashGoalBytes = FLASH_GOAL_BYTES;
+  figures.ramGoalBytes = RAM_GOAL_BYTES;
+  figures.appLinearMemoryBytes = sensorNode.size.linearMemoryBytes;
+  figures.stackBytes = sensorNode.size.stackBytes;
+  return figures;
+}

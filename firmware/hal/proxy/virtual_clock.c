@@ -1,0 +1,40 @@
+/*
+ * hal/clock.h for the firmware-in-the-loop board: device time as the simulator counts it (host/sim/sim-board.ts),
+ * so a run under QEMU and a simulated run see the virtual chips at the same microseconds. The clock advances
+ * only while the device waits — by exactly the microseconds delay_us asks for, and across a sleep up to the
+ * deadline it sleeps for — while computing and tunnelled peripheral calls take no device time. Real time
+ * (systick.h) still runs underneath: delay_us waits it out, and the app's time budget counts it.
+ */
+#include "../clock.h"
+
+#include "../stm32f4/systick.h"
+
+static uint64_t device_us;
+
+uint64_t clock_now_us(void) {
+  return device_us;
+}
+
+static bool never(void) {
+  return false;
+}
+
+void clock_delay_us(uint32_t us) {
+  uint64_t end = systick_now_us() + us;
+  /*
+   * Whole milliseconds are slept until the next SysTick interrupt, the rest spun: the wait is as long, but under
+   * QEMU's -icount with sleep=off a sleep costs no emulation, while spinning on the counter does.
+   */
+  for (uint64_t now = systick_now_us(); now < end; now = systick_now_us()) {
+    if (end - now >= US_PER_MS) systick_wait(never);
+  }
+  device_us += us;
+}
+
+void clock_sleep_until(uint64_t deadline_us, bool (*wake)(void)) {
+  if (device_us >= deadline_us) return;
+  uint64_t before_us = systick_now_us();
+  systick_wait(wake);
+  uint64_t slept_us = systick_now_us() - before_us;
+  device_us = slept_us < deadline_us - device_us ? device_us + slept_us : deadline_us;
+}

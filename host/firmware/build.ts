@@ -1,0 +1,198 @@
+/**
+ * `wasmote firmware build`: an app and a board in, a firmware image out (docs/firmware.md, "Building"). The app
+ * is checked against the HAL ABI, translated to C by wasm2c and compiled with the firmware by
+ * arm-none-eabi-gcc and newlib-nano; the build folder gets the .elf, .bin, .hex, the linker map and a size
+ * report.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { AppLoadError } from '../abi/app-instance.ts';
+import { BUILD_DIR } from '../build/compile-app.ts';
+import { hash32 } from '../sim/deterministic-noise.ts';
+import { checkFirmwareApp } from './app-check.ts';
+import { loadBoard, type Board } from './boards.ts';
+import { readSizeReport, type SizeReport } from './size-report.ts';
+import {
+  cSources,
+  defineFlags,
+  FIRMWARE_DIR,
+  portableSources,
+  WASM2C_BACKEND_DIR,
+  WASM2C_CONFIG_HEADER,
+  WASM2C_RUNTIME_DIR,
+} from './sources.ts';
+import { runTool } from './toolchain.ts';
+import { translateApp } from './translate.ts';
+
+/** docs/firmware.md, "Memory below one page": the linear memory an app gets unless it asks otherwise. */
+export const DEFAULT_MEMORY_LIMIT_BYTES = 8 * 1024;
+/** The stack one call into the app may use (docs/hal-abi.md §7, call-stack exhaustion). */
+export const DEFAULT_APP_STACK_BYTES = 2 * 1024;
+/** The firmware's own stack beside the app's: runner, HAL imports, link, interrupt frames. */
+const FIRMWARE_STACK_BYTES = 1536;
+/** An emulated device's identity: the simulator's defaults for device 0 of seed 1 (host/sim/simulation.ts). */
+export const DEFAULT_DEVICE_ID = 'qemu-0000';
+export const DEFAULT_SEED = 1;
+/** docs/link-protocol.md §4.1: identity strings are at most 32 bytes. */
+const IDENTITY_MAX_BYTES = 32;
+const FIRMWARE_VERSION_PREFIX = 'wasmote-fw/1';
+/** host/sim/app-image.ts: `<file name>@<first 8 hex digits of the SHA-256>`. */
+const APP_HASH_PREFIX_HEX_DIGITS = 8;
+
+/** -ffp-contract=off: Wasm rounds every f32 multiply and add (no fused multiply-add), so C must too. */
+const C_FLAGS = ['-std=gnu11', '-Os', '-g', '-ffunction-sections', '-fdata-sections', '-ffp-contract=off', '-DNDEBUG'];
+const OUR_WARNINGS = ['-Wall', '-Wextra', '-Werror'];
+/**
+ * The translated app: compiled for speed, the firmware around it for size (docs/firmware.md, "Benchmark": -O2
+ * inlines the accessors AssemblyScript's -Oz leaves out of line). wasm2c's output, not ours, so without our
+ * warnings: its TRAP macro leaves a value unused, and it declares what it may not use.
+ */
+const APP_FLAGS = ['-O2', '-Wno-unused-value', '-Wno-unused-parameter', '-Wno-unused-function'];
+
+export interface FirmwareBuildOptions {
+  board: string;
+  appPath: string;
+  /** Default: build/firmware/<board>/<app file name>/. */
+  outDir?: string;
+  memoryLimitBytes?: number;
+  appStackBytes?: number;
+  /** HELLO's device_id on a board without a unique ID of its own (an emulated one). */
+  deviceId?: string;
+  /** The simulation seed whose device 0 this device mirrors: env.seed is hash32(seed, 0), as in the simulator. */
+  seed?: number;
+  /** The folder under firmware/ with main(): the runner, or the benchmark (bench/firmware.ts). */
+  program?: 'runner' | 'bench';
+  onProgress?: (line: string) => void;
+}
+
+export interface FirmwareBuild {
+  board: Board;
+  /** HELLO's device_id on an emulated board. */
+  deviceId: string;
+  outDir: string;
+  elf: string;
+  bin: string;
+  hex: string;
+  map: string;
+  size: SizeReport;
+}
+
+export class FirmwareBuildError extends Error {}
+
+export async function buildFirmware(options: FirmwareBuildOptions): Promise<FirmwareBuild> {
+  const progress = options.onProgress ?? (() => {});
+  const board = await loadBoard(options.board);
+  const appName = path.basename(options.appPath, '.wasm');
+  const outDir = options.outDir ?? path.join(BUILD_DIR, 'firmware', board.name, appName);
+  const memoryLimitBytes = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
+  const appStackBytes = options.appStackBytes ?? DEFAULT_APP_STACK_BYTES;
+  const deviceId = options.deviceId ?? DEFAULT_DEVICE_ID;
+  checkIdentity('device id', deviceId);
+  const objectsDir = path.join(outDir, 'obj');
+  await mkdir(objectsDir, { recursive: true });
+
+  progress(`checking ${options.appPath} against the HAL ABI`);
+  const wasm = await readFile(options.appPath).catch((error: NodeJS.ErrnoException) => {
+    throw new AppLoadError(`cannot read app ${options.appPath}: ${error.code ?? error.message}`);
+  });
+  const sections = await checkFirmwareApp(wasm, memoryLimitBytes);
+  progress('translating the app to C with wasm2c');
+  const app = await translateApp(wasm, sections, path.join(outDir, 'app'), { memoryLimitBytes, appStackBytes });
+  const identity = path.join(outDir, 'app', 'identity.c');
+  await writeFile(identity, identitySource(board.name, appName, wasm));
+
+  const defines = {
+    ...app.defines,
+    FIRMWARE_DEVICE_ID: JSON.stringify(deviceId),
+    FIRMWARE_SEED: `${hash32(options.seed ?? DEFAULT_SEED, 0)}.0`,
+  };
+  const common = [...board.cpu, ...C_FLAGS, ...defineFlags(defines), `-I${WASM2C_RUNTIME_DIR}`, `-I${path.dirname(app.source)}`];
+  const ours = [
+    ...(await portableSources()),
+    ...(await cSources([...board.sources, options.program ?? 'runner'])),
+    ...(await cSources([path.relative(FIRMWARE_DIR, board.dir)])),
+  ];
+  const units = [
+    ...ours.map((source) => ({ source, flags: [...OUR_WARNINGS, ...wasm2cConfig(source)] })),
+    { source: identity, flags: [...OUR_WARNINGS, `-I${FIRMWARE_DIR}`] },
+    { source: app.source, flags: [...APP_FLAGS, `-I${WASM2C_BACKEND_DIR}`, '-include', WASM2C_CONFIG_HEADER] },
+  ];
+  progress(`compiling ${units.length} files for ${board.chip}`);
+  const objects = await inParallel(units, async ({ source, flags }) => {
+    const object = path.join(objectsDir, `${path.relative(FIRMWARE_DIR, source).replaceAll(/[/\\.]/g, '_')}.o`);
+    await runTool('arm-none-eabi-gcc', [...common, ...flags, '-c', source, '-o', object]);
+    return object;
+  });
+
+  progress('linking with newlib-nano');
+  const base = path.join(outDir, 'firmware');
+  const elf = `${base}.elf`;
+  const map = `${base}.map`;
+  await runTool('arm-none-eabi-gcc', [
+    ...board.cpu,
+    '--specs=nano.specs',
+    '-nostartfiles',
+    `-T${path.join(board.dir, 'memory.ld')}`,
+    `-L${path.join(FIRMWARE_DIR, 'hal', 'stm32f4')}`,
+    '-Wl,--gc-sections',
+    `-Wl,--defsym=STACK_BYTES=${appStackBytes + FIRMWARE_STACK_BYTES}`,
+    `-Wl,-Map=${map}`,
+    '-o',
+    elf,
+    ...objects,
+    '-lm',
+  ]);
+  const bin = `${base}.bin`;
+  const hex = `${base}.hex`;
+  await runTool('arm-none-eabi-objcopy', ['-O', 'binary', elf, bin]);
+  await runTool('arm-none-eabi-objcopy', ['-O', 'ihex', elf, hex]);
+  const size = await readSizeReport(elf, { memoryLimitBytes, stackBytes: appStackBytes + FIRMWARE_STACK_BYTES });
+  await writeFile(`${base}.size.json`, `${JSON.stringify(size, null, 2)}\n`);
+  return { board, deviceId, outDir, elf, bin, hex, map, size };
+}
+
+/** Files of the wasm2c backend see the same runtime configuration as the generated app. */
+function wasm2cConfig(source: string): string[] {
+  return path.dirname(source) === path.dirname(WASM2C_CONFIG_HEADER) ? ['-include', WASM2C_CONFIG_HEADER] : [];
+}
+
+function checkIdentity(what: string, value: string): void {
+  if (Buffer.byteLength(value) > IDENTITY_MAX_BYTES || !/^[\x20-\x7e]*$/.test(value)) {
+    throw new FirmwareBuildError(`the ${what} '${value}' must be at most ${IDENTITY_MAX_BYTES} printable ASCII characters`);
+  }
+}
+
+/** firmware/runner/identity.h's definitions for this board and app. */
+function identitySource(boardName: string, appName: string, wasm: Uint8Array): string {
+  const hash = createHash('sha256').update(wasm).digest();
+  const suffix = `@${hash.subarray(0, APP_HASH_PREFIX_HEX_DIGITS / 2).toString('hex')}`;
+  const appVersion = appName.slice(0, IDENTITY_MAX_BYTES - suffix.length) + suffix;
+  const firmwareVersion = `${FIRMWARE_VERSION_PREFIX} ${boardName}`;
+  checkIdentity('firmware version', firmwareVersion);
+  checkIdentity('app version', appVersion);
+  const bytes = [...hash].map((byte) => `0x${byte.toString(16).padStart(2, '0')}`).join(', ');
+  return [
+    '/* Written by `wasmote firmware build` (host/firmware/build.ts). */',
+    '#include "runner/identity.h"',
+    '',
+    `const char firmware_version[] = ${JSON.stringify(firmwareVersion)};`,
+    `const char app_version[] = ${JSON.stringify(appVersion)};`,
+    `const uint8_t app_hash[LINK_APP_HASH_BYTES] = {${bytes}};`,
+    '',
+  ].join('\n');
+}
+
+async function inParallel<T, R>(items: T[], work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await work(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(availableParallelism(), items.length) }, worker));
+  return results;
+}

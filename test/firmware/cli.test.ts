@@ -1,0 +1,99 @@
+/**
+ * `wasmote firmware` (host/cli/firmware.ts): help, the errors a user makes, and `run` printing the device exactly
+ * as `wasmote sim` prints a simulated one.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { UsageError, UserError } from '../../host/cli/errors.ts';
+import { firmwareCommand } from '../../host/cli/firmware.ts';
+import { simCommand } from '../../host/cli/sim.ts';
+import { appPath } from '../support/apps.ts';
+
+/** Runs a subcommand; returns its exit code and what it wrote to stdout, line by line. */
+async function capture(run: () => Promise<number>) {
+  const lines: string[] = [];
+  const write = (text: string | Uint8Array) => {
+    lines.push(...String(text).split('\n').filter((line) => line !== ''));
+    return true;
+  };
+  vi.spyOn(process.stdout, 'write').mockImplementation(write);
+  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+  vi.spyOn(console, 'log').mockImplementation((text: string) => void write(`${text}\n`));
+  const code = await run();
+  vi.restoreAllMocks();
+  return { code, lines };
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('wasmote firmware', { timeout: 120_000 }, () => {
+  it.each([['--help'], ['build', '--help'], ['run', '--help']])('prints help for %s', async (...args) => {
+    const { code, lines } = await capture(() => firmwareCommand.run(args));
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^Usage: wasmote firmware/);
+  });
+
+  it('lists the boards in `build --help` and only the emulated one in `run --help`', async () => {
+    const build = await capture(() => firmwareCommand.run(['build', '--help']));
+    expect(build.lines.join('\n')).toContain('netduinoplus2, nucleo-f411re, stm32f4-discovery');
+    const run = await capture(() => firmwareCommand.run(['run', '--help']));
+    expect(run.lines.join('\n')).toContain('an emulated board: netduinoplus2\n');
+  });
+
+  it.each([
+    [[], /build or run/],
+    [['flash'], /unknown firmware command 'flash'/],
+    [['build', '--app', 'x.wasm'], /--board is required: one of netduinoplus2/],
+    [['build', '--board', 'netduinoplus2'], /--app <file.wasm> is required|--app is required/],
+    [['build', '--board', 'arduino-uno', '--app', 'x.wasm'], /no board 'arduino-uno'/],
+    [['build', '--board', 'netduinoplus2', '--app', 'x.wasm', '--memory-limit', 'lots'], /--memory-limit 'lots'/],
+    [['run', '--board', 'nucleo-f411re', '--app', 'x.wasm'], /board 'nucleo-f411re' has no emulator/],
+    [['run', '--board', 'netduinoplus2', '--app', 'x.wasm', '--duration', 'soon'], /--duration 'soon' is not a duration/],
+    [['build', '--bored', 'netduinoplus2'], /bored/],
+  ])('refuses %j as a usage error', async (args, message) => {
+    await expect(firmwareCommand.run(args as string[])).rejects.toThrow(UsageError);
+    await expect(firmwareCommand.run(args as string[])).rejects.toThrow(message);
+  });
+
+  it('says when the app file is not there', async () => {
+    const run = firmwareCommand.run(['build', '--board', 'netduinoplus2', '--app', 'missing.wasm']);
+    await expect(run).rejects.toThrow(UserError);
+    await expect(run).rejects.toThrow(/cannot read app missing\.wasm/);
+  });
+
+  it('prints the size report of a build as JSON', async () => {
+    const { code, lines } = await capture(() =>
+      firmwareCommand.run(['build', '--board', 'stm32f4-discovery', '--app', appPath('sensor-node'), '--json']),
+    );
+    expect(code).toBe(0);
+    const report = JSON.parse(lines.join('\n')) as Record<string, unknown>;
+    expect(report).toMatchObject({ board: 'stm32f4-discovery', linearMemoryBytes: 8192 });
+    expect(report.flashBytes).toEqual(expect.any(Number));
+  });
+
+  it('`run` prints the same lines as `sim` for the same app, duration and seed, but for the device\'s name', async () => {
+    const args = ['--app', appPath('sensor-node'), '--duration', '4s', '--seed', '3'];
+    const simulated = await capture(() => simCommand.run(args));
+    const firmware = await capture(() => firmwareCommand.run(['run', '--board', 'netduinoplus2', ...args]));
+    const normalise = (line: string) =>
+      line.replace(/\b(sim|qemu)-0000\b/g, 'DEVICE').replace(/firmware=wasmote-(sim|fw)\/1( netduinoplus2)?/, 'firmware=X');
+    expect(firmware.code).toBe(0);
+    expect(firmware.lines.map(normalise)).toEqual(simulated.lines.map(normalise));
+    expect(firmware.lines).toHaveLength(6);
+  });
+
+  it('`run --json` prints the messages `sim --json` prints; seq numbers count the tunnelled calls too', async () => {
+    const args = ['--app', appPath('sensor-node'), '--duration', '2s', '--json'];
+    const simulated = await capture(() => simCommand.run(args));
+    const firmware = await capture(() => firmwareCommand.run(['run', '--board', 'netduinoplus2', ...args]));
+    const normalise = (line: string) => {
+      const { device: _device, seq: _seq, deviceId: _id, firmwareVersion: _version, ...rest } = JSON.parse(line) as Record<
+        string,
+        unknown
+      >;
+      return rest;
+    };
+    expect(firmware.lines.map(normalise)).toEqual(simulated.lines.map(normalise));
+  });
+});
