@@ -8,11 +8,9 @@
  */
 #include "../board.h"
 
-#include "../../hal/stm32f4/i2c.h"
-#include "../../hal/stm32f4/pins.h"
 #include "../../hal/stm32f4/rcc.h"
+#include "../../hal/stm32f4/realtime/board_io.h"
 #include "../../hal/stm32f4/systick.h"
-#include "../../hal/stm32f4/uid.h"
 #include "../../hal/stm32f4/usart.h"
 #include "../../hal/watchdog.h"
 #include "../../link/inbox.h"
@@ -42,9 +40,9 @@ static const logical_pin_t PINS[] = {
     {{GPIO_PORT_C, 13}, 0},
 };
 static uint8_t pin_modes[sizeof PINS / sizeof PINS[0]];
-static const pin_map_t PIN_MAP = {PINS, pin_modes, sizeof PINS / sizeof PINS[0]};
+const pin_map_t board_pin_map = {PINS, pin_modes, sizeof PINS / sizeof PINS[0]};
 
-static i2c_bus_t bus = {.base = I2C1_BASE, .scl = {GPIO_PORT_B, 8}, .sda = {GPIO_PORT_B, 9}, .alternate_function = I2C1_AF};
+i2c_bus_t board_i2c_bus = {.base = I2C1_BASE, .scl = {GPIO_PORT_B, 8}, .sda = {GPIO_PORT_B, 9}, .alternate_function = I2C1_AF};
 
 void board_init(void) {
   int on_pll = rcc_use_pll(&PLL);
@@ -56,16 +54,8 @@ void board_init(void) {
   gpio_configure_alternate(LINK_RX, USART2_AF, 0);
   RCC_APB1ENR |= RCC_APB1ENR_USART2EN;
   usart_init(USART2_BASE, USART2_IRQ, apb1_hz, LINK_BAUD);
-  bus.pclk1_hz = apb1_hz;
-  i2c_init(&bus);
-}
-
-link_str_t board_device_id(void) {
-  return uid_device_id();
-}
-
-double board_seed(void) {
-  return uid_seed();
+  board_i2c_bus.pclk1_hz = apb1_hz;
+  i2c_init(&board_i2c_bus);
 }
 
 void board_link_transmit(void *context, const uint8_t *bytes, size_t length) {
@@ -76,23 +66,6 @@ void board_link_transmit(void *context, const uint8_t *bytes, size_t length) {
 void USART2_IRQHandler(void) {
   int byte = usart_read_received(USART2_BASE);
   if (byte >= 0) inbox_receive((uint8_t)byte);
-}
-
-hal_status_t board_i2c_transfer(uint8_t address, const uint8_t *write, size_t write_length, uint8_t *read,
-                                size_t read_length) {
-  return i2c_transfer(&bus, address, write, write_length, read, read_length);
-}
-
-hal_status_t board_gpio_mode(uint32_t pin, uint8_t mode) {
-  return pins_mode(&PIN_MAP, pin, mode);
-}
-
-hal_status_t board_gpio_write(uint32_t pin, uint8_t level) {
-  return pins_write(&PIN_MAP, pin, level);
-}
-
-hal_status_t board_gpio_read(uint32_t pin, uint8_t *level) {
-  return pins_read(&PIN_MAP, pin, level);
 }
 
 hal_status_t board_pwm_set(uint32_t channel, uint16_t duty) {
