@@ -49,7 +49,10 @@ const OUR_WARNINGS = ['-Wall', '-Wextra', '-Werror'];
  * inlines the accessors AssemblyScript's -Oz leaves out of line). wasm2c's output, not ours, so without our
  * warnings: its TRAP macro leaves a value unused, and it declares what it may not use.
  */
-const APP_FLAGS = ['-O2', '-Wno-unused-value', '-Wno-unused-parameter', '-Wno-unused-function'];
+const APP_OPTIMIZATION = '-O2';
+const APP_FLAGS = [APP_OPTIMIZATION, '-Wno-unused-value', '-Wno-unused-parameter', '-Wno-unused-function'];
+/** The benchmark's plain-C workloads: compiled as the translated app is, so the two are compared on equal terms. */
+const BENCH_C_WORKLOADS = path.join(FIRMWARE_DIR, 'bench', 'workloads.c');
 
 export interface FirmwareBuildOptions {
   board: string;
@@ -115,7 +118,10 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     ...(await cSources([path.relative(FIRMWARE_DIR, board.dir)])),
   ];
   const units = [
-    ...ours.map((source) => ({ source, flags: [...OUR_WARNINGS, ...wasm2cConfig(source)] })),
+    ...ours.map((source) => ({
+      source,
+      flags: [...OUR_WARNINGS, ...wasm2cConfig(source), ...(source === BENCH_C_WORKLOADS ? [APP_OPTIMIZATION] : [])],
+    })),
     { source: identity, flags: [...OUR_WARNINGS, `-I${FIRMWARE_DIR}`] },
     { source: app.source, flags: [...APP_FLAGS, `-I${WASM2C_BACKEND_DIR}`, '-include', WASM2C_CONFIG_HEADER] },
   ];

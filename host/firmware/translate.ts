@@ -17,6 +17,16 @@ const PAGE_BYTES = 65536;
  */
 const OVERRIDES_ANCHOR = 'DEFINE_LOAD(i32_load, u32, u32, u32)';
 const OVERRIDES_INCLUDE = '#include "overrides.h" /* wasmote: firmware/engine/wasm2c/overrides.h */';
+/** A call of a load or store accessor, as wabt 1.0.32 writes it: `i32_load(&instance->w2c_memory, (u64)(w2c_i0) + 4u)`. */
+const ACCESSOR_CALL = /\b((?:i32|i64|f32|f64)_(?:load|store)\w*)\(&instance->w2c_memory, \(u64\)\((w2c_\w+)\)(?: \+ (\d+)u?)?(?=[,)])/g;
+const ACCESSOR_NAME = /\b(?:i32|i64|f32|f64)_(?:load|store)\w*\(/g;
+/** A function of the app as wabt 1.0.32 defines it, up to its closing brace at the start of a line. */
+const APP_FUNCTION = /^static [^\n]* w2c_\w+\(Z_app_instance_t\* instance[^\n]*\) \{\n[\s\S]*?^\}$/gm;
+/** A call out of a function: to another of the app's, to an import, or through the table. */
+const CALL = /\bw2c_\w+\(|\(\*Z_\w+\)\(|\bCALL_INDIRECT\(/;
+const STACK_CHECK = '  FUNC_PROLOGUE;\n';
+/** overrides.h's 32-bit bounds check holds for memory limits below 2^31. */
+const MEMORY_LIMIT_MAX_BYTES = 2 ** 31 - 1;
 
 export class TranslationError extends Error {}
 
@@ -53,7 +63,11 @@ export async function translateApp(
   if (generated.split(OVERRIDES_ANCHOR).length !== 2) {
     throw new TranslationError(`wasm2c's output lacks '${OVERRIDES_ANCHOR}': the firmware needs wabt 1.0.32's wasm2c`);
   }
-  await writeFile(source, generated.replace(OVERRIDES_ANCHOR, `${OVERRIDES_INCLUDE}\n${OVERRIDES_ANCHOR}`));
+  if (options.memoryLimitBytes > MEMORY_LIMIT_MAX_BYTES) {
+    throw new TranslationError(`a memory limit of ${options.memoryLimitBytes} bytes is above the engine's ${MEMORY_LIMIT_MAX_BYTES}`);
+  }
+  const withOverrides = generated.replace(OVERRIDES_ANCHOR, `${OVERRIDES_INCLUDE}\n${OVERRIDES_ANCHOR}`);
+  await writeFile(source, elideLeafStackChecks(splitAccessorAddresses(withOverrides)));
   // firmware/engine/wasm2c/runtime.c keeps each signature as its two counts and one byte per value type.
   const signatureBytes = sections.types.reduce((sum, { params, results }) => sum + 2 + params.length + results.length, 0);
   return {
@@ -67,4 +81,32 @@ export async function translateApp(
       APP_IMPORTED_MODULES: new Set(sections.functionImports.map(({ module }) => module)).size,
     },
   };
+}
+
+/**
+ * Rewrites each load and store so that it passes its address as operand and constant offset, as overrides.h's
+ * accessors take it, instead of wasm2c's 64-bit sum. Every call must match: one the pattern misses would not
+ * compile against the accessors' signature, so that is reported here instead.
+ */
+export function splitAccessorAddresses(source: string): string {
+  let rewritten = 0;
+  const result = source.replace(ACCESSOR_CALL, (_call, accessor: string, operand: string, offset?: string) => {
+    rewritten++;
+    return `${accessor}(&instance->w2c_memory, ${operand}, ${offset ?? 0}u`;
+  });
+  const calls = source.match(ACCESSOR_NAME)?.length ?? 0;
+  if (rewritten !== calls) {
+    throw new TranslationError(`wasm2c's output has ${calls} loads and stores, of which ${rewritten} have the form wabt 1.0.32 writes`);
+  }
+  return result;
+}
+
+/**
+ * Drops the stack check (overrides.h, FUNC_PROLOGUE) from functions that call nothing. Only a chain of calls
+ * can run the stack down, and every function that calls is still checked; a leaf adds at most its own frame
+ * below the floor, which the firmware's reserve beneath the app's stack covers (build.ts). Inlined into a loop,
+ * a leaf's check would otherwise run on every iteration.
+ */
+export function elideLeafStackChecks(source: string): string {
+  return source.replace(APP_FUNCTION, (definition) => (CALL.test(definition.slice(definition.indexOf('{'))) ? definition : definition.replace(STACK_CHECK, '')));
 }

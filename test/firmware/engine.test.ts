@@ -107,6 +107,37 @@ describe('the memory limit', () => {
     expect(trapOf(answers[3]!).code).toBe(TRAP.outOfBounds);
   });
 
+  // memory-probe.ts's ACCESS command and offsets, restated.
+  const ACCESS = 0x91;
+  const OFFSETS = [0, 16, 65_536];
+  const WIDTHS = [1, 2, 4, 8];
+  const access = (address: number, width: number, offsetIndex: number) => {
+    const bytes = Buffer.alloc(7);
+    bytes[0] = ACCESS;
+    bytes.writeUInt32LE(address, 1);
+    bytes[5] = width;
+    bytes[6] = offsetIndex;
+    return `command ${bytes.toString('hex')}`;
+  };
+
+  it('traps exactly where operand + offset + width passes it, for every width and offset (Wasm §4.4.7)', async () => {
+    const cases = WIDTHS.flatMap((width) =>
+      OFFSETS.flatMap((offset, offsetIndex) =>
+        // The last byte inside, the first byte past, address 0, and an operand whose sum with the offset wraps
+        // a 32-bit number: the effective address is 33 bits wide, so that one is past the limit too.
+        [LIMIT - width - offset, LIMIT - width - offset + 1, 0, 0xffff_fff8]
+          .filter((address) => address >= 0)
+          .map((address) => ({ width, offset, offsetIndex, address, inside: address + offset + width <= LIMIT })),
+      ),
+    );
+    const { answers } = parse(
+      await run(cases.flatMap(({ address, width, offsetIndex }) => ['instantiate', 'init', access(address, width, offsetIndex)])),
+    );
+    const outcomes = cases.map((_, i) => (answers[3 * i + 2]!.startsWith('trap') ? trapOf(answers[3 * i + 2]!).code : answers[3 * i + 2]));
+    expect(outcomes).toEqual(cases.map(({ inside }) => (inside ? `ok ${OK}` : TRAP.outOfBounds)));
+    expect(cases.filter(({ inside }) => inside).length).toBeGreaterThan(0);
+  });
+
   it('refuses at build time an app whose static data ends past it', async () => {
     const wasm = await readFile(sharedFixture('trap-app'));
     await expect(checkFirmwareApp(wasm, 64)).rejects.toThrow(AppLoadError);

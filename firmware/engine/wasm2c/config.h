@@ -26,6 +26,20 @@ static inline uintptr_t engine_stack_pointer(void) {
 #endif
 }
 
+/* The same, as a value the compiler may reuse within a function: its stack pointer moves only in its prologue. */
+static inline uintptr_t engine_stack_pointer_relaxed(void) {
+#if defined(__arm__)
+  uintptr_t sp;
+  __asm__("mov %0, sp" : "=r"(sp));
+  return sp;
+#else
+  return (uintptr_t)__builtin_frame_address(0);
+#endif
+}
+
+/* The app's linear memory (runtime.c): one static array, so its address is a link-time constant. */
+extern uint8_t engine_linear_memory[];
+
 /*
  * Sizes the build computes from the app (host/firmware/translate.ts) and passes with -D: the bytes of linear
  * memory the app may use and whether they are its size from instantiation on, the elements of its table, the

@@ -5,14 +5,20 @@
  *
  * FUNC_PROLOGUE: wasm2c counts call depth against a fixed limit; a frame's size differs per function and per
  * compiler, so the firmware checks the stack pointer against the floor engine.c sets instead, and saves the
- * counter's increment and decrement on every call.
+ * counter's increment and decrement on every call. The stack pointer is read without `volatile`, so where
+ * GCC inlines a function into its caller their checks merge into one.
  *
  * RANGE_CHECK: when the memory's size is the limit from instantiation on (ENGINE_MEMORY_SIZE_FIXED: it starts
  * with at least that many bytes and cannot grow past them, runtime.c), bounds are checked against the constant,
- * not a size loaded from the instance.
+ * not a size loaded from the instance. memory.fill, memory.copy and data segments use it.
  *
- * DEFINE_LOAD, DEFINE_STORE: the same little-endian accessors, always inlined; at -Os GCC otherwise calls them,
- * which costs more than the check and the access themselves.
+ * DEFINE_LOAD, DEFINE_STORE: the accessors of loads and stores, always inlined. The build rewrites every call
+ * so that the address comes as its two halves, the operand and the instruction's constant offset (Wasm core
+ * spec §4.4.7: the effective address is their sum, as a 33-bit number), instead of wasm2c's 64-bit sum: the
+ * check is then one 32-bit comparison with a constant the compiler folds, and where the operand's range is
+ * known (a masked index into a static buffer) the compiler drops it. The bytes are those of the one static
+ * linear memory (runtime.c), at an address the compiler knows. wasm2c's empty `asm` after each load, which
+ * keeps the load in place for signal-based bounds checks, goes: these checks are explicit.
  */
 #if WABT_BIG_ENDIAN
 #error "overrides.h redefines wasm2c's little-endian accessors only"
@@ -20,8 +26,8 @@
 
 #undef FUNC_PROLOGUE
 #undef FUNC_EPILOGUE
-#define FUNC_PROLOGUE                                       \
-  if (UNLIKELY(engine_stack_pointer() < engine_stack_floor)) \
+#define FUNC_PROLOGUE                                                 \
+  if (UNLIKELY(engine_stack_pointer_relaxed() < engine_stack_floor)) \
     TRAP(EXHAUSTION);
 #define FUNC_EPILOGUE
 
@@ -30,22 +36,28 @@
 #define RANGE_CHECK(mem, offset, len)                                      \
   if (UNLIKELY((offset) + (uint64_t)(len) > ENGINE_MEMORY_LIMIT_BYTES)) \
     TRAP(OOB);
+/* Whether `bytes` at `operand + offset` lie outside the memory; the limit is below 2^31 (translate.ts). */
+#define OUT_OF_BOUNDS(mem, operand, offset, bytes)                 \
+  ((offset) > ENGINE_MEMORY_LIMIT_BYTES - (bytes) ||               \
+   (operand) > ENGINE_MEMORY_LIMIT_BYTES - (bytes) - (offset))
+#else
+#define OUT_OF_BOUNDS(mem, operand, offset, bytes) \
+  ((uint64_t)(operand) + (offset) + (bytes) > (mem)->size)
 #endif
 
 #undef DEFINE_LOAD
-#define DEFINE_LOAD(name, t1, t2, t3)                                                          \
-  static inline __attribute__((always_inline)) t3 name(wasm_rt_memory_t* mem, u64 addr) {      \
-    MEMCHECK(mem, addr, t1);                                                                   \
-    t1 result;                                                                                 \
-    wasm_rt_memcpy(&result, &mem->data[addr], sizeof(t1));                                     \
-    wasm_asm("" ::"r"(result));                                                                \
-    return (t3)(t2)result;                                                                     \
+#define DEFINE_LOAD(name, t1, t2, t3)                                                                 \
+  static inline __attribute__((always_inline)) t3 name(wasm_rt_memory_t* mem, u32 operand, u32 offset) { \
+    if (UNLIKELY(OUT_OF_BOUNDS(mem, operand, offset, sizeof(t1)))) TRAP(OOB);                          \
+    t1 result;                                                                                        \
+    wasm_rt_memcpy(&result, engine_linear_memory + operand + offset, sizeof(t1));                     \
+    return (t3)(t2)result;                                                                            \
   }
 
 #undef DEFINE_STORE
-#define DEFINE_STORE(name, t1, t2)                                                               \
-  static inline __attribute__((always_inline)) void name(wasm_rt_memory_t* mem, u64 addr, t2 value) { \
-    MEMCHECK(mem, addr, t1);                                                                     \
-    t1 wrapped = (t1)value;                                                                      \
-    wasm_rt_memcpy(&mem->data[addr], &wrapped, sizeof(t1));                                      \
+#define DEFINE_STORE(name, t1, t2)                                                                              \
+  static inline __attribute__((always_inline)) void name(wasm_rt_memory_t* mem, u32 operand, u32 offset, t2 value) { \
+    if (UNLIKELY(OUT_OF_BOUNDS(mem, operand, offset, sizeof(t1)))) TRAP(OOB);                                        \
+    t1 wrapped = (t1)value;                                                                                         \
+    wasm_rt_memcpy(engine_linear_memory + operand + offset, &wrapped, sizeof(t1));                                  \
   }

@@ -16,7 +16,7 @@
 
 #define PAGE_BYTES 65536u
 
-static uint8_t linear_memory[ENGINE_MEMORY_LIMIT_BYTES] __attribute__((aligned(8)));
+uint8_t engine_linear_memory[ENGINE_MEMORY_LIMIT_BYTES] __attribute__((aligned(8)));
 
 /* At most as many bytes as the limit backs, however many pages the app declares. */
 static uint32_t backed_bytes(uint64_t pages) {
@@ -25,8 +25,8 @@ static uint32_t backed_bytes(uint64_t pages) {
 }
 
 void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, uint32_t max_pages) {
-  memset(linear_memory, 0, sizeof linear_memory);
-  memory->data = linear_memory;
+  memset(engine_linear_memory, 0, ENGINE_MEMORY_LIMIT_BYTES);
+  memory->data = engine_linear_memory;
   memory->pages = initial_pages;
   memory->max_pages = max_pages;
   memory->size = backed_bytes(initial_pages);
