@@ -15,6 +15,7 @@ static volatile uint8_t command_tail;
 static volatile uint32_t commands_dropped;
 
 static inbox_response_t response;
+static volatile bool expecting_response;
 static volatile uint16_t expected_request;
 static volatile bool response_ready;
 
@@ -34,6 +35,7 @@ void inbox_init(void) {
   link_decoder_init(&decoder, decode_received);
   command_head = 0;
   command_tail = 0;
+  expecting_response = false;
   response_ready = false;
 }
 
@@ -50,7 +52,7 @@ static void keep_command(const link_command_t *received) {
 }
 
 static void keep_response(const link_proxy_response_t *received) {
-  if (response_ready || received->request_id != expected_request) return;
+  if (!expecting_response || response_ready || received->request_id != expected_request) return;
   response.status = received->status;
   response.length = received->length;
   memcpy(response.data, received->data, received->length);
@@ -79,9 +81,16 @@ uint32_t inbox_commands_dropped(void) {
   return commands_dropped;
 }
 
+/* The interrupt keeps nothing while no response is expected, so the slot is reset before one is. */
 void inbox_expect_response(uint16_t request_id) {
+  expecting_response = false;
   response_ready = false;
   expected_request = request_id;
+  expecting_response = true;
+}
+
+void inbox_expect_no_response(void) {
+  expecting_response = false;
 }
 
 bool inbox_has_response(void) {

@@ -43,6 +43,8 @@ uint32_t inbox_commands_dropped(void);
 
 /* Waits for the PROXY_RESPONSE to `request_id` from now on; a response to any other request is stale. */
 void inbox_expect_response(uint16_t request_id);
+/* Waits for none: until the next inbox_expect_response, every response is stale, even one to the last request. */
+void inbox_expect_no_response(void);
 bool inbox_has_response(void);
 const inbox_response_t *inbox_response(void);
 

@@ -12,16 +12,43 @@ import { createSimBoard, type SimBoard } from '../sim/sim-board.ts';
 
 const EMPTY = new Uint8Array(0);
 
+export interface PeripheralHostOptions {
+  /**
+   * For tests: whether to hold back the response to `request`, as a host that lost it would. The board still
+   * carries the request out; the response goes out late, just before the response to the next request, which
+   * the device must not take for that one's (docs/firmware.md, "Firmware in the loop").
+   */
+  holdBack?(request: ProxyRequestMessage): boolean;
+}
+
 export class PeripheralHost {
   readonly board: SimBoard;
+  private heldBack: ProxyResponseMessage[] = [];
 
   /**
    * The board of device `index` in a simulation with `seed`: its faults, and noise seeded as host/sim/simulation.ts
    * seeds that device's (hash32(seed, index)).
    */
-  constructor(scenario: Scenario, seed: number, index = 0) {
+  constructor(
+    scenario: Scenario,
+    seed: number,
+    index = 0,
+    private readonly options: PeripheralHostOptions = {},
+  ) {
     // The firmware logs over the link itself; nothing on the host side logs through the board.
     this.board = createSimBoard(scenario, hash32(seed, index), index, () => {});
+  }
+
+  /** What goes back over the link for `request`, in order: its answer, after any held back before it. */
+  respond(request: ProxyRequestMessage): ProxyResponseMessage[] {
+    const response = this.answer(request);
+    if (this.options.holdBack?.(request)) {
+      this.heldBack.push(response);
+      return [];
+    }
+    const responses = [...this.heldBack, response];
+    this.heldBack = [];
+    return responses;
   }
 
   answer({ requestId, timeUs, operation }: ProxyRequestMessage): ProxyResponseMessage {

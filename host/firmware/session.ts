@@ -9,7 +9,7 @@ import { LinkEncoder } from '../link/encoder.ts';
 import type { LinkMessage } from '../link/messages.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import type { DeviceMessage } from '../sim/simulation.ts';
-import { PeripheralHost } from './peripheral-host.ts';
+import { PeripheralHost, type PeripheralHostOptions } from './peripheral-host.ts';
 import { startQemu, type QemuOptions, type QemuProcess } from './qemu.ts';
 
 const US_PER_MS = 1000;
@@ -27,6 +27,8 @@ export interface FirmwareSessionOptions extends QemuOptions {
    * sets: a message without a time (HELLO, COMMAND_RESULT) waits for the next one with a time to know its side.
    */
   onMessage?(message: DeviceMessage): void;
+  /** How the host answers the tunnelled calls; by default it answers each at once. */
+  peripherals?: PeripheralHostOptions;
 }
 
 /** A device that has been quiet this long (wall time) is taken to have nothing more to say before the end. */
@@ -56,7 +58,7 @@ export class FirmwareSession {
 
   constructor(private readonly options: FirmwareSessionOptions) {
     this.deviceId = options.deviceId;
-    this.peripherals = new PeripheralHost(options.scenario, options.seed);
+    this.peripherals = new PeripheralHost(options.scenario, options.seed, 0, options.peripherals);
   }
 
   async start(): Promise<void> {
@@ -142,7 +144,7 @@ export class FirmwareSession {
     for (const { seq, message } of this.decoder.push(chunk)) {
       this.deviceTimeMs = Math.max(this.deviceTimeMs, messageTimeMs(message) ?? 0);
       if (message.type === 'proxy-request') {
-        this.write(this.peripherals.answer(message));
+        for (const response of this.peripherals.respond(message)) this.write(response);
         continue;
       }
       if (message.type === 'hello') this.deviceId = message.deviceId;

@@ -5,19 +5,13 @@
  * firmware's name for itself differs (device_id, firmware_version).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { LinkMessage } from '../../host/link/messages.ts';
 import { defaultScenario, loadScenario } from '../../host/sim/scenario.ts';
 import type { FirmwareBuild } from '../../host/firmware/build.ts';
 import { appPath } from '../support/apps.ts';
 import { firmwareFixture } from './support/fixtures.ts';
-import { buildForTest, runInSimulator, runOnQemu } from './support/firmware-run.ts';
+import { buildForTest, comparable, runInSimulator, runOnQemu } from './support/firmware-run.ts';
 
 const SEED = 7;
-
-/** What the device says about itself differs by design; everything else must not. */
-function comparable(message: LinkMessage): LinkMessage {
-  return message.type === 'hello' ? { ...message, deviceId: '', firmwareVersion: '' } : message;
-}
 
 async function expectSameTrace(wasmPath: string, build: FirmwareBuild, scenarioPath: string | undefined, durationMs: number) {
   const scenario = scenarioPath === undefined ? defaultScenario() : await loadScenario(scenarioPath);

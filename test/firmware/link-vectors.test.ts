@@ -2,10 +2,12 @@
  * The firmware's C link codec (firmware/link/) against test/vectors/link-frames.json, the file the TypeScript
  * codec is tested with (docs/link-protocol.md §7): every valid message encodes to exactly its frame and every
  * frame decodes to exactly its message, in both directions; every invalid segment is dropped once, for the
- * vector's reason and naming the vector's field.
+ * vector's reason and naming the vector's field. The device's inbox (firmware/link/inbox.c) keeps only the
+ * PROXY_RESPONSE it waits for.
  */
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { LinkEncoder } from '../../host/link/encoder.ts';
 import type { LinkVectors, ValidVector } from '../link/vector-json.ts';
 import { buildNativeProgram, runLines } from './support/native.ts';
 
@@ -72,7 +74,7 @@ let harness: string;
 
 beforeAll(async () => {
   const modules = ['bytes', 'utf8', 'cobs', 'crc32', 'frame', 'codec', 'decoder', 'hello', 'data', 'log', 'event',
-    'command', 'command_result', 'proxy_request', 'proxy_response'];
+    'command', 'command_result', 'proxy_request', 'proxy_response', 'inbox'];
   harness = await buildNativeProgram('link-harness', [
     'test/firmware/native/link-harness.c',
     ...modules.map((module) => `firmware/link/${module}.c`),
@@ -102,5 +104,28 @@ describe('the C link codec on the shared vectors', () => {
     // Noise whose COBS blocks overrun the segment, a delimiter, then two frames and an empty segment.
     const [line] = await runLines(harness, [`decode x0102037f00${first!.hex}${second!.hex}00`]);
     expect(line!.split(';')).toEqual(['drop cobs', messageLine(first!), messageLine(second!)]);
+  });
+});
+
+describe("the device's inbox", () => {
+  const encoder = new LinkEncoder();
+  const OK = 0;
+  const receive = (requestId: number, data: number) =>
+    `receive x${Buffer.from(encoder.encode({ type: 'proxy-response', requestId, status: OK, data: Uint8Array.of(data) })).toString('hex')}`;
+
+  it('keeps only the response to the request it waits for: a late one is stale, between calls too', async () => {
+    const lines = await runLines(harness, [
+      'expect 7',
+      receive(6, 0x06),
+      receive(7, 0x07),
+      // Request 8 goes unanswered and is given up on; its response comes between calls, then during request 9.
+      'expect 8',
+      'expect-none',
+      receive(8, 0x08),
+      'expect 9',
+      receive(8, 0x08),
+      receive(9, 0x09),
+    ]);
+    expect(lines).toEqual(['ok', 'none', 'response 0 x07', 'ok', 'ok', 'none', 'ok', 'none', 'response 0 x09']);
   });
 });

@@ -12,11 +12,34 @@
 /* §4.8: GPIO_READ answers the level in one byte. */
 #define LEVEL_BYTES 1
 
+/*
+ * How long a tunnelled call waits for its response before it fails with HAL_TIMEOUT (docs/hal-abi.md §3), in
+ * real time that runs on while the app's is paused (systick_uptime_ms). Under QEMU a millisecond of the wait is
+ * 125 000 instructions of polling (-icount shift=3: 8 ns each), which a host emulates in about a millisecond
+ * or less. Hosts answer within a few ms, and within a few hundred while a busy 2-core machine starts several
+ * QEMUs and simulators at once; a second leaves room beyond that.
+ */
+#define RESPONSE_TIMEOUT_MS 1000u
+
 static uint16_t next_request_id;
 
 /*
- * Sends `request` and waits for its response, with real time stopped (systick.h); copies `read_length` bytes of
- * its data to `read`. A response whose data does not have the length asked for is a bus error.
+ * Polls rather than sleeps: under QEMU's -icount with sleep=off a sleep jumps emulated time to the next SysTick
+ * interrupt, so a timeout counted across sleeps would pass in no host time. While polling, emulated time only
+ * advances with the instructions run.
+ */
+static bool await_response(void) {
+  uint64_t deadline_ms = systick_uptime_ms() + RESPONSE_TIMEOUT_MS;
+  while (!inbox_has_response()) {
+    if (systick_uptime_ms() >= deadline_ms) return false;
+  }
+  return true;
+}
+
+/*
+ * Sends `request` and waits for its response, with the app's real time stopped (systick.h); copies `read_length`
+ * bytes of its data to `read`. A response whose data does not have the length asked for is a bus error; one that
+ * does not come in time is a timeout, and the inbox drops it if it comes later.
  */
 static hal_status_t exchange(link_proxy_request_t *request, uint8_t *read, size_t read_length) {
   systick_pause();
@@ -25,11 +48,14 @@ static hal_status_t exchange(link_proxy_request_t *request, uint8_t *read, size_
   inbox_expect_response(request->request_id);
   link_message_t message = {.type = LINK_TYPE_PROXY_REQUEST, .as.proxy_request = *request};
   link_device_send(&message);
-  while (!inbox_has_response()) systick_wait(inbox_has_response);
-  const inbox_response_t *response = inbox_response();
-  hal_status_t status = (hal_status_t)response->status;
-  if (status == HAL_OK && response->length != read_length) status = HAL_BUS_ERROR;
-  if (status == HAL_OK && read_length > 0) memcpy(read, response->data, read_length);
+  hal_status_t status = HAL_TIMEOUT;
+  if (await_response()) {
+    const inbox_response_t *response = inbox_response();
+    status = (hal_status_t)response->status;
+    if (status == HAL_OK && response->length != read_length) status = HAL_BUS_ERROR;
+    if (status == HAL_OK && read_length > 0) memcpy(read, response->data, read_length);
+  }
+  inbox_expect_no_response();
   systick_resume();
   return status;
 }

@@ -2,7 +2,7 @@
  * The peripherals of the firmware-in-the-loop board (docs/firmware.md, "Firmware in the loop"): each I2C, GPIO or
  * PWM call goes to the host as a PROXY_REQUEST (docs/link-protocol.md §4.7), where the simulator's virtual chips
  * answer it with a PROXY_RESPONSE (§4.8). Like every computation on this board, a call takes no device time
- * (virtual_clock.c), as in the simulator.
+ * (virtual_clock.c), as in the simulator. A call the host does not answer in time fails with HAL_TIMEOUT.
  */
 #ifndef WASMOTE_HAL_PROXY_H
 #define WASMOTE_HAL_PROXY_H

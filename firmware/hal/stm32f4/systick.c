@@ -13,6 +13,10 @@
 #define US_PER_MS 1000u
 
 static volatile uint64_t elapsed_ms;
+/* The real time systick_now_us leaves out: the paused stretches that ended, and the start of the current one. */
+static volatile uint64_t paused_us;
+static volatile uint64_t pause_start_us;
+static volatile bool paused;
 static uint32_t cycles_per_ms;
 static uint32_t cycles_per_us;
 
@@ -26,7 +30,7 @@ void systick_init(uint32_t core_hz) {
   SYST_CSR = SYST_CSR_CLKSOURCE_PROCESSOR | SYST_CSR_TICKINT | SYST_CSR_ENABLE;
 }
 
-uint64_t systick_now_us(void) {
+static uint64_t uptime_us(void) {
   uint64_t ms;
   uint32_t counter;
   int wrapped;
@@ -44,22 +48,38 @@ uint64_t systick_now_us(void) {
   return ms * US_PER_MS + cycles / cycles_per_us;
 }
 
+uint64_t systick_uptime_ms(void) {
+  uint64_t ms;
+  /* Two loads: read again if the interrupt came between them. */
+  do ms = elapsed_ms;
+  while (ms != elapsed_ms);
+  return ms;
+}
+
+uint64_t systick_now_us(void) {
+  return (paused ? pause_start_us : uptime_us()) - paused_us;
+}
+
 void systick_wait(bool (*wake)(void)) {
   interrupts_disable();
   if (!wake()) wait_for_interrupt();
   interrupts_enable();
 }
 
+/* The interrupt reads paused_us only while not paused, so the order of these writes keeps it whole. */
 void systick_pause(void) {
-  SYST_CSR &= ~SYST_CSR_ENABLE;
+  pause_start_us = uptime_us();
+  paused = true;
 }
 
 void systick_resume(void) {
-  SYST_CSR |= SYST_CSR_ENABLE;
+  paused_us += uptime_us() - pause_start_us;
+  paused = false;
 }
 
 /* Called by SysTick_Handler with the exception frame of the code it interrupted (startup.c). */
 void systick_interrupt(uint32_t *frame, uint32_t exc_return) {
   elapsed_ms++;
-  runaway_check(elapsed_ms * US_PER_MS, frame, exc_return);
+  /* The budget's time stands still while paused, and the call it paused for is not cut short. */
+  if (!paused) runaway_check(elapsed_ms * US_PER_MS - paused_us, frame, exc_return);
 }

@@ -16,6 +16,10 @@
  * Requests: `encode <message>` answers the wire frame in hex (delimiter included) or `refused`;
  * `decode x<wire bytes>` answers one entry per finished segment, separated by `;`: the message, or
  * `drop <reason>` and for a malformed payload the field its detail names.
+ *
+ * The device's inbox (link/inbox.h) keeps its state from line to line: `expect <request_id>` and `expect-none`
+ * answer `ok`; `receive x<wire bytes>` feeds the bytes in and answers the response kept, `response <status>
+ * <data>`, or `none`.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -23,6 +27,7 @@
 #include <string.h>
 
 #include "../../../firmware/link/decoder.h"
+#include "../../../firmware/link/inbox.h"
 
 #define LINE_BYTES 16384
 #define ARENA_BYTES (LINE_BYTES / 2)
@@ -324,8 +329,35 @@ static void decode(void) {
   putchar('\n');
 }
 
+/* ---- the inbox ---- */
+
+static void expect(void) {
+  inbox_expect_response((uint16_t)next_number());
+  puts("ok");
+}
+
+static void expect_none(void) {
+  inbox_expect_no_response();
+  puts("ok");
+}
+
+static void receive(void) {
+  size_t length;
+  const uint8_t *wire = next_bytes(&length);
+  for (size_t i = 0; i < length; i++) inbox_receive(wire[i]);
+  if (!inbox_has_response()) {
+    puts("none");
+    return;
+  }
+  const inbox_response_t *response = inbox_response();
+  printf("response %u", response->status);
+  print_hex(response->data, response->length);
+  putchar('\n');
+}
+
 int main(void) {
   static char line[LINE_BYTES];
+  inbox_init();
   while (fgets(line, sizeof line, stdin) != NULL) {
     if (strchr(line, '\n') == NULL) fail("line too long");
     arena_used = 0;
@@ -335,6 +367,12 @@ int main(void) {
       encode();
     } else if (strcmp(verb, "decode") == 0) {
       decode();
+    } else if (strcmp(verb, "expect") == 0) {
+      expect();
+    } else if (strcmp(verb, "expect-none") == 0) {
+      expect_none();
+    } else if (strcmp(verb, "receive") == 0) {
+      receive();
     } else {
       fail("unknown request");
     }

@@ -6,11 +6,17 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_DIR } from '../../../host/build/compile-app.ts';
 import { buildFirmware, type FirmwareBuild } from '../../../host/firmware/build.ts';
+import type { PeripheralHostOptions } from '../../../host/firmware/peripheral-host.ts';
 import { FirmwareSession } from '../../../host/firmware/session.ts';
 import type { LinkMessage } from '../../../host/link/messages.ts';
 import { appImageFromBytes } from '../../../host/sim/app-image.ts';
 import type { Scenario } from '../../../host/sim/scenario.ts';
 import { Simulation } from '../../../host/sim/simulation.ts';
+
+/** What a device says about itself differs between QEMU and the simulator by design; everything else must not. */
+export function comparable(message: LinkMessage): LinkMessage {
+  return message.type === 'hello' ? { ...message, deviceId: '', firmwareVersion: '' } : message;
+}
 
 /** Each test file builds into its own folder, so files running in parallel never share one. */
 export function buildForTest(testName: string, appPath: string, board = 'netduinoplus2', seed?: number): Promise<FirmwareBuild> {
@@ -22,6 +28,8 @@ export interface RunOptions {
   scenario: Scenario;
   seed: number;
   durationMs: number;
+  /** On QEMU only: how the host answers the tunnelled calls. */
+  peripherals?: PeripheralHostOptions;
 }
 
 /** The messages of a firmware run on QEMU, as the simulator would deliver them for `durationMs`. */
@@ -33,6 +41,7 @@ export async function runOnQemu(build: FirmwareBuild, options: RunOptions): Prom
     deviceId: build.deviceId,
     scenario: options.scenario,
     seed: options.seed,
+    peripherals: options.peripherals,
     onMessage: ({ message }) => messages.push(message),
   });
   await session.start();
