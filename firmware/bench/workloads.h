@@ -12,7 +12,6 @@ typedef enum {
   WORKLOAD_SHT31_CRC = 0x80,
   WORKLOAD_BME280_COMPENSATION = 0x81,
   WORKLOAD_FIR_FILTER = 0x82,
-  WORKLOAD_SENSOR_NODE_TICK = 0x83,
 } workload_t;
 
 void workloads_init(void);

@@ -51,8 +51,28 @@ const OUR_WARNINGS = ['-Wall', '-Wextra', '-Werror'];
  */
 const APP_OPTIMIZATION = '-O2';
 const APP_FLAGS = [APP_OPTIMIZATION, '-Wno-unused-value', '-Wno-unused-parameter', '-Wno-unused-function'];
-/** The benchmark's plain-C workloads: compiled as the translated app is, so the two are compared on equal terms. */
+/** The benchmark's plain-C sides: compiled as the translated app is, so the two are compared on equal terms. */
 const BENCH_C_WORKLOADS = path.join(FIRMWARE_DIR, 'bench', 'workloads.c');
+const BENCH_C_NODE_DIR = path.join(FIRMWARE_DIR, 'bench', 'node');
+
+/**
+ * The programs, each a folder under firmware/ with main(): the folders of C an image adds to the portable and
+ * the board's, and the functions it answers itself (ld --wrap: a call to `name` from another file goes to
+ * `__wrap_name`). The whole-tick benchmark answers the board's I2C, GPIO and PWM inside the image, skips the
+ * waits and taps what the HAL is handed (docs/firmware.md, "Benchmark").
+ */
+const PROGRAMS = {
+  runner: { dirs: ['runner'], wraps: [] },
+  bench: { dirs: ['bench', 'bench/harness'], wraps: [] },
+  'bench/tick': {
+    dirs: ['bench/tick', 'bench/harness', 'bench/node', 'bench/responder'],
+    wraps: [
+      ...['board_i2c_transfer', 'board_gpio_mode', 'board_gpio_write', 'board_pwm_set'],
+      ...['clock_delay_us', 'telemetry_report'],
+    ],
+  },
+} as const satisfies Record<string, { dirs: readonly string[]; wraps: readonly string[] }>;
+export type FirmwareProgram = keyof typeof PROGRAMS;
 
 export interface FirmwareBuildOptions {
   board: string;
@@ -65,8 +85,8 @@ export interface FirmwareBuildOptions {
   deviceId?: string;
   /** The simulation seed whose device 0 this device mirrors: env.seed is hash32(seed, 0), as in the simulator. */
   seed?: number;
-  /** The folder under firmware/ with main(): the runner, or the benchmark (bench/firmware.ts). */
-  program?: 'runner' | 'bench';
+  /** The folder under firmware/ with main(): the runner, or a benchmark image (bench/firmware.ts). */
+  program?: FirmwareProgram;
   onProgress?: (line: string) => void;
 }
 
@@ -92,6 +112,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   const memoryLimitBytes = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
   const appStackBytes = options.appStackBytes ?? DEFAULT_APP_STACK_BYTES;
   const deviceId = options.deviceId ?? DEFAULT_DEVICE_ID;
+  const program = PROGRAMS[options.program ?? 'runner'];
   checkIdentity('device id', deviceId);
   const objectsDir = path.join(outDir, 'obj');
   await mkdir(objectsDir, { recursive: true });
@@ -114,13 +135,13 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   const common = [...board.cpu, ...C_FLAGS, ...defineFlags(defines), `-I${WASM2C_RUNTIME_DIR}`, `-I${path.dirname(app.source)}`];
   const ours = [
     ...(await portableSources()),
-    ...(await cSources([...board.sources, options.program ?? 'runner'])),
+    ...(await cSources([...board.sources, ...program.dirs])),
     ...(await cSources([path.relative(FIRMWARE_DIR, board.dir)])),
   ];
   const units = [
     ...ours.map((source) => ({
       source,
-      flags: [...OUR_WARNINGS, ...wasm2cConfig(source), ...(source === BENCH_C_WORKLOADS ? [APP_OPTIMIZATION] : [])],
+      flags: [...OUR_WARNINGS, ...wasm2cConfig(source), ...(isBenchCSide(source) ? [APP_OPTIMIZATION] : [])],
     })),
     { source: identity, flags: [...OUR_WARNINGS, `-I${FIRMWARE_DIR}`] },
     { source: app.source, flags: [...APP_FLAGS, `-I${WASM2C_BACKEND_DIR}`, '-include', WASM2C_CONFIG_HEADER] },
@@ -145,6 +166,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     '-Wl,--gc-sections',
     `-Wl,--defsym=STACK_BYTES=${appStackBytes + FIRMWARE_STACK_BYTES}`,
     `-Wl,-Map=${map}`,
+    ...program.wraps.map((name) => `-Wl,--wrap=${name}`),
     '-o',
     elf,
     ...objects,
@@ -157,6 +179,10 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   const size = await readSizeReport(elf, { memoryLimitBytes, stackBytes: appStackBytes + FIRMWARE_STACK_BYTES });
   await writeFile(`${base}.size.json`, `${JSON.stringify(size, null, 2)}\n`);
   return { board, deviceId, outDir, elf, bin, hex, map, size };
+}
+
+function isBenchCSide(source: string): boolean {
+  return source === BENCH_C_WORKLOADS || path.dirname(source) === BENCH_C_NODE_DIR;
 }
 
 /** Files of the wasm2c backend see the same runtime configuration as the generated app. */
