@@ -6,13 +6,32 @@ export interface Clock {
   /** Monotonic milliseconds. */
   nowMs(): number;
   sleep(ms: number): Promise<void>;
+  /** Resolves once `nowMs()` has reached `atMs`, as close after it as the clock can manage (at once if past). */
+  sleepUntil(atMs: number): Promise<void>;
   /** Calls `callback` after `ms` unless the returned function cancels it first. */
   schedule(ms: number, callback: () => void): () => void;
 }
 
+/**
+ * Node timers count whole milliseconds from the event loop's cached time: they fire up to 1.5 ms early, or late
+ * on a busy machine. `sleepUntil` sleeps on timers until the deadline is this close...
+ */
+const TIMER_SLACK_MS = 2;
+/** ...then waits out the rest on a futex (Atomics.wait), which wakes about 0.1 ms late. */
+const futex = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
+
 export const systemClock: Clock = {
   nowMs: () => performance.now(),
   sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+  async sleepUntil(atMs) {
+    for (let aheadMs = atMs - performance.now(); aheadMs > TIMER_SLACK_MS; aheadMs = atMs - performance.now()) {
+      await new Promise((resolve) => setTimeout(resolve, aheadMs - TIMER_SLACK_MS));
+    }
+    // This holds the thread for up to TIMER_SLACK_MS. Only the simulator's pacing sleeps this way, and whatever
+    // shares its thread (the flasher, in tests and the bench) is waiting for the very answer being held back.
+    const remainingMs = atMs - performance.now();
+    if (remainingMs > 0) Atomics.wait(futex, 0, 0, remainingMs);
+  },
   schedule: (ms, callback) => {
     const timer = setTimeout(callback, ms);
     return () => clearTimeout(timer);
@@ -31,6 +50,10 @@ export class ManualClock implements Clock {
 
   async sleep(ms: number): Promise<void> {
     this.advance(ms);
+  }
+
+  async sleepUntil(atMs: number): Promise<void> {
+    this.advance(Math.max(0, atMs - this.timeMs));
   }
 
   schedule(ms: number, callback: () => void): () => void {

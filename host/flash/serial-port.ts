@@ -1,4 +1,5 @@
-import { readSync, writeSync } from 'node:fs';
+import { constants, openSync, writeSync } from 'node:fs';
+import tty from 'node:tty';
 import { autoDetect, type BindingPortInterface, type PortInfo } from '@serialport/bindings-cpp';
 import { systemClock, type Clock } from './clock.ts';
 import { ByteQueue } from './byte-queue.ts';
@@ -15,7 +16,7 @@ const WOULD_BLOCK = new Set(['EAGAIN', 'EWOULDBLOCK', 'EINTR']);
 /** What the Unix bindings (Linux, macOS) expose beyond the interface: the non-blocking fd and its poller. */
 interface UnixBinding extends BindingPortInterface {
   fd: number | null;
-  poller: { once(event: 'readable' | 'writable', callback: (error: Error | null) => void): unknown };
+  poller: { once(event: 'writable', callback: (error: Error | null) => void): unknown };
 }
 
 function isUnixBinding(binding: BindingPortInterface): binding is UnixBinding {
@@ -28,16 +29,20 @@ export async function listSerialPorts(): Promise<PortInfo[]> {
 }
 
 /**
- * A BootloaderPort over a real serial line (or a pseudo-terminal) through @serialport/bindings-cpp.
- * A pump reads continuously into a buffer so that bytes arriving between two reads are never lost.
+ * A BootloaderPort over a real serial line (or a pseudo-terminal) through @serialport/bindings-cpp, which opens
+ * and configures the port (8E1 or 8N1, raw, locked) and drives DTR/RTS. Bytes received are buffered as they
+ * arrive, so none are lost between two reads.
  *
- * On Unix the bytes move with non-blocking reads and writes on the main thread, woken by the binding's poller;
- * the binding's own read() and write() go through libuv's thread pool, which costs about a quarter of a
- * millisecond per exchange: 3 % of the write speed at 115200 baud, where each 256-byte block waits for three
- * ACKs. Other platforms use the binding's read() and write().
+ * On Unix the bytes move on the main thread: writes go straight to the binding's non-blocking descriptor, and
+ * reads come from Node's TTY stream on a second descriptor of the same port, which stays registered with the
+ * event loop. The binding's own read() and write() go through libuv's thread pool, about a quarter of a
+ * millisecond per exchange (3 % of the write speed at 115200 baud, where each 256-byte block waits for three
+ * ACKs); its poller takes the descriptor out of epoll and puts it back for every read, three more system calls
+ * and another tenth of a millisecond per block. Other platforms use the binding's read() and write().
  */
 export class SerialBootloaderPort implements BootloaderPort {
   private readonly received: ByteQueue;
+  private readonly reader: tty.ReadStream | undefined;
 
   private constructor(
     private readonly binding: BindingPortInterface,
@@ -45,12 +50,14 @@ export class SerialBootloaderPort implements BootloaderPort {
     clock: Clock,
   ) {
     this.received = new ByteQueue(clock, path);
-    void this.pump();
+    if (isUnixBinding(binding)) this.reader = this.startReader();
+    else void this.pump();
   }
 
   static async open(options: PortOptions, clock: Clock = systemClock): Promise<SerialBootloaderPort> {
+    let binding: BindingPortInterface | undefined;
     try {
-      const binding = await autoDetect().open({
+      binding = await autoDetect().open({
         path: options.path,
         baudRate: options.baudRate,
         dataBits: DATA_BITS,
@@ -59,26 +66,18 @@ export class SerialBootloaderPort implements BootloaderPort {
       });
       return new SerialBootloaderPort(binding, options.path, clock);
     } catch (error) {
+      if (binding?.isOpen) await binding.close();
       throw new PortError(`cannot open ${options.path}: ${messageOf(error)}`);
     }
   }
 
-  /**
-   * Waits until the port is readable (the poller is level-triggered, so bytes left over wake it at once), then
-   * reads what is there; waiting first spares a failing read, and its exception, per chunk.
-   */
-  private async readChunk(chunk: Buffer): Promise<number> {
-    const binding = this.binding;
-    if (!isUnixBinding(binding)) return (await binding.read(chunk, 0, chunk.length)).bytesRead;
-    for (;;) {
-      await waitFor(binding, 'readable');
-      if (binding.fd === null) throw Object.assign(new Error('closed'), { canceled: true });
-      try {
-        return readSync(binding.fd, chunk, 0, chunk.length, null);
-      } catch (error) {
-        if (!WOULD_BLOCK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-      }
-    }
+  /** Unix: a TTY stream on the port, pushing what arrives as it arrives. */
+  private startReader(): tty.ReadStream {
+    const reader = new tty.ReadStream(openSync(this.path, constants.O_RDONLY | constants.O_NOCTTY));
+    reader.on('data', (chunk: Buffer) => this.received.push(chunk));
+    reader.on('error', (error) => this.received.end(new PortError(`${this.path} failed: ${error.message}`)));
+    reader.on('close', () => this.received.end());
+    return reader;
   }
 
   private async writeAll(bytes: Buffer): Promise<void> {
@@ -91,16 +90,17 @@ export class SerialBootloaderPort implements BootloaderPort {
         offset += writeSync(binding.fd, bytes, offset);
       } catch (error) {
         if (!WOULD_BLOCK.has((error as NodeJS.ErrnoException).code ?? '')) throw error;
-        await waitFor(binding, 'writable');
+        await writable(binding);
       }
     }
   }
 
+  /** Other platforms: the binding's read(), over and over. */
   private async pump(): Promise<void> {
     const chunk = Buffer.alloc(READ_CHUNK_BYTES);
     while (this.binding.isOpen) {
       try {
-        const bytesRead = await this.readChunk(chunk);
+        const { bytesRead } = await this.binding.read(chunk, 0, chunk.length);
         this.received.push(chunk.subarray(0, bytesRead));
       } catch (error) {
         const canceled = (error as { canceled?: boolean }).canceled;
@@ -141,13 +141,14 @@ export class SerialBootloaderPort implements BootloaderPort {
   }
 
   async close(): Promise<void> {
+    this.reader?.destroy();
     if (this.binding.isOpen) await this.binding.close();
     this.received.end();
   }
 }
 
-function waitFor(binding: UnixBinding, event: 'readable' | 'writable'): Promise<void> {
-  return new Promise((resolve, reject) => binding.poller.once(event, (error) => (error ? reject(error) : resolve())));
+function writable(binding: UnixBinding): Promise<void> {
+  return new Promise((resolve, reject) => binding.poller.once('writable', (error) => (error ? reject(error) : resolve())));
 }
 
 function messageOf(error: unknown): string {

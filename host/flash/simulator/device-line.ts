@@ -11,27 +11,32 @@ export interface DeviceLine {
   busy(ms: number): void;
 }
 
-/** Replies are held back only when they are at least this early; Node timers have millisecond resolution. */
-const MIN_SLEEP_MS = 1;
-
 /**
- * A DeviceLine over one end of a pseudo-terminal, paced like a real USART at the configured baud rate: a frame
- * of n bytes from the host is complete n byte times after its first byte was sent, and an answer reaches the
- * host only once its last stop bit would have left, after any busy time. Only answers wait, and only when at
- * least a millisecond early (Node timers have no finer grain); the model's time line never runs ahead of the
- * wire's, because a frame is taken to start no earlier than the answer before it ended. `byteTimeMs` 0 turns
- * pacing off.
+ * A DeviceLine over one end of a pseudo-terminal, paced like a real USART at the configured baud rate. All times
+ * are on one absolute time line, the wire's, as the host sees it: a frame of n bytes from the host ends n byte
+ * times after its first byte was sent (or one byte time after its last, if the host sent it slower than that),
+ * and an answer reaches the host when its last stop bit would, after any busy time, and no sooner. Whenever
+ * the simulator itself runs late (a timer fired late, the process was not scheduled), the answer reaches the
+ * host late; the host's next frame is then placed on the time line by how long the host took to react to the
+ * answer it actually got, so the simulator's slack is never charged to the host, nor carried into the next
+ * exchange (answers already due then go out at once, until the line is back on time). A frame cannot start
+ * before the answer it follows ended (AN3155 §3: the host waits for each ACK).
+ * `byteTimeMs` 0 turns pacing off.
  *
- * A wire has no transit time of its own, but the pseudo-terminal pair and socat do: `transitMs` (one way,
- * measured when the simulator starts) is taken off both ends so that the host sees the wire's timing.
+ * A wire has no transit time of its own, but the pseudo-terminal and socat do: `transitMs` (one way, measured
+ * when the simulator starts) is taken off both ends so that the host sees the wire's timing.
  *
  * Faults are applied here: bytes lost on the way in, and garbage, losses or silence on the way out.
  */
 export class PacedLine implements DeviceLine {
+  /** When the host's last frame ended on the wire. */
   private receiveFreeMs = 0;
+  /** When the chip can start its next answer: after the frame it answers and any busy time. */
   private readyMs = 0;
-  /** When the last answer's stop bit left, on the model's time line. */
+  /** When the last answer's stop bit left. */
   private answeredMs = 0;
+  /** How much later than the time line the last answer reached the host. */
+  private lagMs = 0;
 
   constructor(
     private readonly port: BootloaderPort,
@@ -41,21 +46,25 @@ export class PacedLine implements DeviceLine {
     private readonly faults: FaultInjector,
   ) {}
 
-  private async nextByte(): Promise<number> {
-    for (;;) {
-      const [byte] = await this.port.read(1, Infinity);
-      if (!this.faults.dropReceived()) return byte!;
-    }
+  /** Now on the time line: real time less the simulator's lag. */
+  private lineNowMs(): number {
+    return this.clock.nowMs() - this.lagMs;
   }
 
   async readBytes(count: number): Promise<Uint8Array> {
     const bytes = new Uint8Array(count);
-    bytes[0] = await this.nextByte();
-    // The host sends only after it has the previous answer (AN3155 §3: every step waits for ACK), so a frame
-    // cannot start before that answer ended, however early it reached the host.
-    const frameStartMs = Math.max(this.clock.nowMs() - this.transitMs, this.receiveFreeMs, this.answeredMs);
-    for (let i = 1; i < count; i++) bytes[i] = await this.nextByte();
-    this.receiveFreeMs = frameStartMs + count * this.byteTimeMs;
+    let received = 0;
+    let startMs = 0;
+    let lastSentMs = 0;
+    while (received < count) {
+      const chunk = await this.port.read(received === 0 ? 1 : count - received, Infinity);
+      // When the host sent these bytes, on the time line.
+      lastSentMs = this.lineNowMs() - this.transitMs;
+      // The host sends only after it has the previous answer, so a frame cannot start before that answer ended.
+      if (received === 0) startMs = Math.max(lastSentMs, this.receiveFreeMs, this.answeredMs);
+      for (const byte of chunk) if (!this.faults.dropReceived()) bytes[received++] = byte;
+    }
+    this.receiveFreeMs = Math.max(startMs + count * this.byteTimeMs, lastSentMs + this.byteTimeMs);
     this.readyMs = Math.max(this.readyMs, this.receiveFreeMs);
     return bytes;
   }
@@ -65,16 +74,17 @@ export class PacedLine implements DeviceLine {
   }
 
   busy(ms: number): void {
-    this.readyMs = Math.max(this.readyMs, this.clock.nowMs()) + ms;
+    this.readyMs = Math.max(this.readyMs, this.lineNowMs()) + ms;
   }
 
   async send(bytes: Uint8Array | number[]): Promise<void> {
     const out = this.faults.filterSent(Uint8Array.from(bytes));
-    const doneMs = Math.max(this.readyMs, this.clock.nowMs()) + out.length * this.byteTimeMs;
-    const waitMs = doneMs - this.transitMs - this.clock.nowMs();
-    if (waitMs >= MIN_SLEEP_MS) await this.clock.sleep(Math.floor(waitMs));
+    const doneMs = Math.max(this.readyMs, this.lineNowMs()) + out.length * this.byteTimeMs;
+    await this.clock.sleepUntil(doneMs - this.transitMs);
     this.readyMs = doneMs;
     this.answeredMs = doneMs;
-    if (out.length > 0) await this.port.write(out);
+    if (out.length === 0) return;
+    this.lagMs = this.clock.nowMs() + this.transitMs - doneMs;
+    await this.port.write(out);
   }
 }
