@@ -9,7 +9,7 @@ import { bitsPerByte } from '../host/flash/port.ts';
 import { silentProgress } from '../host/flash/progress.ts';
 import { DEFAULT_TIMEOUTS } from '../host/flash/protocol/timeouts.ts';
 import { SerialBootloaderPort } from '../host/flash/serial-port.ts';
-import { startSimulator, type RunningSimulator } from '../host/flash/simulator/start.ts';
+import { BootloaderThread } from './bootloader-thread.ts';
 
 const BAUD = 115200;
 const KB = 1024;
@@ -40,12 +40,6 @@ function timeStm32flash(args: string[]): Promise<number> {
   });
 }
 
-/** A fresh chip as after power-up with BOOT0 high: flash erased, bootloader waiting for 0x7F. */
-function freshChip(simulator: RunningSimulator): void {
-  simulator.bootloader.memory.flash.eraseAll();
-  simulator.bootloader.reset();
-}
-
 /**
  * The flasher at 115200 baud against the simulated F405 bootloader, paced at 8E1 with datasheet flash timings:
  * a 256 KB image's write speed (erase and verify timed apart) against the line rate, and stm32flash writing the
@@ -54,7 +48,7 @@ function freshChip(simulator: RunningSimulator): void {
 export async function benchFlasher(): Promise<Record<string, number>> {
   const data = image();
   const lineRateKBps = BAUD / bitsPerByte('even') / KB;
-  const simulator = await startSimulator({ part: PART, baudRate: BAUD, parity: 'even', realTime: true });
+  const simulator = await BootloaderThread.start({ part: PART, baudRate: BAUD, parity: 'even', realTime: true });
   const dir = await mkdtemp(path.join(tmpdir(), 'wasmote-bench-'));
   try {
     const port = await SerialBootloaderPort.open({ path: simulator.portPath, baudRate: BAUD, parity: 'even' });
@@ -78,12 +72,12 @@ export async function benchFlasher(): Promise<Record<string, number>> {
 
     const file = path.join(dir, 'image.bin');
     await writeFile(file, data);
-    freshChip(simulator);
+    await simulator.fresh();
     const stm32flashConnectMs = await timeStm32flash([simulator.portPath]);
-    freshChip(simulator);
+    await simulator.fresh();
     const stm32flashTotalMs = await timeStm32flash(['-e', '0', '-w', file, simulator.portPath]);
     const stm32flashWriteS = (stm32flashTotalMs - stm32flashConnectMs) / MS_PER_S;
-    const written = simulator.bootloader.memory.flash.read(FLASH_BASE, IMAGE_BYTES);
+    const written = await simulator.read(FLASH_BASE, IMAGE_BYTES);
     if (!written.every((byte, i) => byte === data[i])) throw new Error('stm32flash did not write the image');
 
     const stm32flashWriteKBps = IMAGE_BYTES / KB / stm32flashWriteS;

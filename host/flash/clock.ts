@@ -27,8 +27,9 @@ export const systemClock: Clock = {
     for (let aheadMs = atMs - performance.now(); aheadMs > TIMER_SLACK_MS; aheadMs = atMs - performance.now()) {
       await new Promise((resolve) => setTimeout(resolve, aheadMs - TIMER_SLACK_MS));
     }
-    // This holds the thread for up to TIMER_SLACK_MS. Only the simulator's pacing sleeps this way, and whatever
-    // shares its thread (the flasher, in tests and the bench) is waiting for the very answer being held back.
+    // This holds the thread for up to TIMER_SLACK_MS. Only the simulator's pacing sleeps this way; whatever shares
+    // its thread (the flasher, in tests) is waiting for the very answer being held back, and the bench gives the
+    // simulator a thread of its own.
     const remainingMs = atMs - performance.now();
     if (remainingMs > 0) Atomics.wait(futex, 0, 0, remainingMs);
   },
