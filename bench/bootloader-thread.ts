@@ -3,14 +3,12 @@
  * neither flasher under test (wasmote, here in the bench's thread, nor stm32flash, a process of its own) shares
  * an event loop with it. The main thread sends requests; the worker answers each with its result.
  */
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../host/flash/simulator/start.ts';
+import { startTypeScriptWorker } from '../host/flash/typescript-worker.ts';
 
 type Request = { kind: 'fresh' } | { kind: 'read'; address: number; length: number } | { kind: 'close' };
 type Reply = { portPath: string } | { bytes: Uint8Array } | { done: true } | { error: string };
-
-/** The worker's entry: TypeScript is loaded through tsx, as bin/wasmote.js loads the CLI. */
-const WORKER_ENTRY = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(import.meta.url)}); });`;
 
 export class BootloaderThread {
   private constructor(
@@ -19,7 +17,7 @@ export class BootloaderThread {
   ) {}
 
   static async start(options: SimulatorOptions): Promise<BootloaderThread> {
-    const worker = new Worker(WORKER_ENTRY, { eval: true, workerData: options });
+    const worker = startTypeScriptWorker(import.meta.url, options);
     const reply = await nextReply(worker);
     if (!('portPath' in reply)) throw new Error(`the simulated bootloader did not start: ${describe(reply)}`);
     return new BootloaderThread(worker, reply.portPath);

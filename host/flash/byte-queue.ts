@@ -1,14 +1,23 @@
 import { PortError, ReadTimeoutError } from './errors.ts';
 import type { Clock } from './clock.ts';
+import type { ArrivalHandler } from './port.ts';
+
+/** A read waiting for bytes: its count, the handler still to call, and how to resume it. */
+interface Waiter {
+  count: number;
+  onArrival: ArrivalHandler | undefined;
+  resume: () => void;
+}
 
 /**
  * Bytes received and not yet read, shared by the real port implementations: producers push chunks as they
- * arrive; `take` waits for a count of them with a timeout on the injected clock.
+ * arrive; `take` waits for a count of them with a timeout on the injected clock, and calls its arrival handler
+ * from inside `push`, in the producer's own callback, once they are all in.
  */
 export class ByteQueue {
   private bytes = new Uint8Array(0);
   private head = 0;
-  private wake: (() => void) | undefined;
+  private waiter: Waiter | undefined;
   private failure: Error | undefined;
 
   constructor(
@@ -26,13 +35,18 @@ export class ByteQueue {
     merged.set(chunk, this.length);
     this.bytes = merged;
     this.head = 0;
-    this.wake?.();
+    const waiter = this.waiter;
+    if (waiter?.onArrival && this.length >= waiter.count) {
+      waiter.onArrival(this.bytes.slice(this.head, this.head + waiter.count));
+      waiter.onArrival = undefined;
+    }
+    waiter?.resume();
   }
 
   /** No more bytes will come: readers get this error (or 'closed') once the queue runs dry. */
   end(failure: Error = new PortError(`${this.name} is closed`)): void {
     this.failure ??= failure;
-    this.wake?.();
+    this.waiter?.resume();
   }
 
   clear(): void {
@@ -40,22 +54,25 @@ export class ByteQueue {
     this.head = 0;
   }
 
-  async take(count: number, timeoutMs: number): Promise<Uint8Array> {
+  async take(count: number, timeoutMs: number, onArrival?: ArrivalHandler): Promise<Uint8Array> {
     const deadline = this.clock.nowMs() + timeoutMs;
+    const waiter: Waiter = { count, onArrival, resume: () => {} };
     while (this.length < count) {
       if (this.failure) throw this.failure;
       const remainingMs = deadline - this.clock.nowMs();
       if (remainingMs <= 0) throw new ReadTimeoutError(count, timeoutMs);
       let cancel: (() => void) | undefined;
       await new Promise<void>((resolve) => {
-        this.wake = resolve;
+        waiter.resume = resolve;
+        this.waiter = waiter;
         if (Number.isFinite(remainingMs)) cancel = this.clock.schedule(remainingMs, resolve);
       });
       cancel?.();
-      this.wake = undefined;
+      this.waiter = undefined;
     }
     const out = this.bytes.slice(this.head, this.head + count);
     this.head += count;
+    waiter.onArrival?.(out);
     return out;
   }
 }

@@ -17,7 +17,9 @@ export interface Clock {
  * on a busy machine. `sleepUntil` sleeps on timers until the deadline is this close...
  */
 const TIMER_SLACK_MS = 2;
-/** ...then waits out the rest on a futex (Atomics.wait), which wakes about 0.1 ms late. */
+/** ...then on a futex (Atomics.wait), which wakes 0.05 to 0.2 ms late, until this close... */
+const FUTEX_SLACK_MS = 0.25;
+/** ...and spins on the clock for the rest. */
 const futex = new Int32Array(new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT));
 
 export const systemClock: Clock = {
@@ -30,8 +32,9 @@ export const systemClock: Clock = {
     // This holds the thread for up to TIMER_SLACK_MS. Only the simulator's pacing sleeps this way; whatever shares
     // its thread (the flasher, in tests) is waiting for the very answer being held back, and the bench gives the
     // simulator a thread of its own.
-    const remainingMs = atMs - performance.now();
-    if (remainingMs > 0) Atomics.wait(futex, 0, 0, remainingMs);
+    const futexMs = atMs - FUTEX_SLACK_MS - performance.now();
+    if (futexMs > 0) Atomics.wait(futex, 0, 0, futexMs);
+    while (performance.now() < atMs);
   },
   schedule: (ms, callback) => {
     const timer = setTimeout(callback, ms);

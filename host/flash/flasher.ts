@@ -46,6 +46,26 @@ export interface FlashReport {
   recoveries: number;
 }
 
+/**
+ * Writes the plan's blocks in order, each block's command sent on the ACK that ends the block before it. A block
+ * that fails is retried from its own command, after re-synchronising.
+ */
+async function writeBlocks(port: BootloaderPort, plan: FlashPlan, settings: FlashSettings, counter: RetryCounter, resync: () => Promise<void>): Promise<void> {
+  settings.progress.begin('write', plan.bytes);
+  let commandSent = false;
+  for (const [index, block] of plan.blocks.entries()) {
+    const sendNextCommand = index < plan.blocks.length - 1;
+    await withRetries(`writing ${hex32(block.address)}`, settings.attempts, counter, async () => {
+      const chain = { commandSent, sendNextCommand };
+      commandSent = false;
+      await writeMemory(port, block.address, block.data, settings.timeouts, chain);
+      commandSent = sendNextCommand;
+    }, resync);
+    settings.progress.advance(block.data.length);
+  }
+  settings.progress.end();
+}
+
 /** Datasheet flash timings are typical; the maxima are about twice them. */
 const MAX_OVER_TYPICAL = 2;
 
@@ -77,12 +97,7 @@ export async function flashFirmware(port: BootloaderPort, image: FirmwareImage, 
   const eraseMs = clock.nowMs() - startMs;
 
   startMs = clock.nowMs();
-  settings.progress.begin('write', plan.bytes);
-  for (const block of plan.blocks) {
-    await withRetries(`writing ${hex32(block.address)}`, settings.attempts, counter, () => writeMemory(port, block.address, block.data, timeouts), resync);
-    settings.progress.advance(block.data.length);
-  }
-  settings.progress.end();
+  await writeBlocks(port, plan, settings, counter, resync);
   const writeMs = clock.nowMs() - startMs;
 
   startMs = clock.nowMs();

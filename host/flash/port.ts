@@ -9,14 +9,20 @@ export interface BootloaderPort {
   /**
    * Exactly `length` bytes, or ReadTimeoutError when they have not all come within `timeoutMs`
    * (Infinity waits for ever). Bytes that did come stay buffered for the next read.
+   *
+   * `onArrival` is called with the bytes once, before the read resolves: where the port can, straight from the
+   * code that receives them, so an answer to them (AN3155: the next frame, once the ACK is in) goes out without
+   * waiting for the reader to be resumed. Not called on a timeout.
    */
-  read(length: number, timeoutMs: number): Promise<Uint8Array>;
+  read(length: number, timeoutMs: number, onArrival?: ArrivalHandler): Promise<Uint8Array>;
   /** Drives the modem-control outputs; both are set on every call. */
   setSignals(signals: ModemSignals): Promise<void>;
   /** Discards anything received but not yet read. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }
+
+export type ArrivalHandler = (bytes: Uint8Array) => void;
 
 /** DTR and RTS as the OS sees them: `true` is asserted (most USB-serial chips then drive the pin low). */
 export interface ModemSignals {

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.ts';
 import { ReadTimeoutError } from './errors.ts';
-import type { BootloaderPort, ModemSignals } from './port.ts';
+import type { ArrivalHandler, BootloaderPort, ModemSignals } from './port.ts';
 
 /**
  * One step of a scripted conversation:
@@ -59,13 +59,15 @@ export class ScriptedPort implements BootloaderPort {
     }
   }
 
-  async read(length: number, timeoutMs: number): Promise<Uint8Array> {
+  async read(length: number, timeoutMs: number, onArrival?: ArrivalHandler): Promise<Uint8Array> {
     this.readTimeoutsMs.push(timeoutMs);
     if (this.received.length < length) {
       await this.clock.sleep(timeoutMs);
       throw new ReadTimeoutError(length, timeoutMs);
     }
-    return Uint8Array.from(this.received.splice(0, length));
+    const bytes = Uint8Array.from(this.received.splice(0, length));
+    onArrival?.(bytes);
+    return bytes;
   }
 
   async setSignals(signals: ModemSignals): Promise<void> {

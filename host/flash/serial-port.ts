@@ -4,7 +4,7 @@ import { autoDetect, type BindingPortInterface, type PortInfo } from '@serialpor
 import { systemClock, type Clock } from './clock.ts';
 import { ByteQueue } from './byte-queue.ts';
 import { PortError } from './errors.ts';
-import type { BootloaderPort, ModemSignals, PortOptions } from './port.ts';
+import type { ArrivalHandler, BootloaderPort, ModemSignals, PortOptions } from './port.ts';
 
 /** Bytes asked of the OS per read call: larger than any AN3155 frame (256 data bytes + framing). */
 const READ_CHUNK_BYTES = 4096;
@@ -120,8 +120,8 @@ export class SerialBootloaderPort implements BootloaderPort {
     }
   }
 
-  read(length: number, timeoutMs: number): Promise<Uint8Array> {
-    return this.received.take(length, timeoutMs);
+  read(length: number, timeoutMs: number, onArrival?: ArrivalHandler): Promise<Uint8Array> {
+    return this.received.take(length, timeoutMs, onArrival);
   }
 
   async setSignals(signals: ModemSignals): Promise<void> {

@@ -4,6 +4,7 @@ import { ManualClock } from '../../host/flash/clock.ts';
 import type { BootloaderPort } from '../../host/flash/port.ts';
 import { PacedLine } from '../../host/flash/simulator/device-line.ts';
 import { FaultInjector } from '../../host/flash/simulator/faults.ts';
+import { fixedTransit } from '../../host/flash/simulator/transit.ts';
 
 const ACK = 0x79;
 /** Round figures: one byte a millisecond on the wire. */
@@ -26,7 +27,7 @@ function deviceEnd(clock: ManualClock) {
   const written: { atMs: number; bytes: number[] }[] = [];
   const port: BootloaderPort = {
     write: async (bytes) => void written.push({ atMs: clock.nowMs(), bytes: [...bytes] }),
-    read: (length, timeoutMs) => fromHost.take(length, timeoutMs),
+    read: (length, timeoutMs, onArrival) => fromHost.take(length, timeoutMs, onArrival),
     setSignals: async () => {},
     flush: async () => fromHost.clear(),
     close: async () => fromHost.end(),
@@ -36,7 +37,7 @@ function deviceEnd(clock: ManualClock) {
 
 function pacedLine(clock: ManualClock, transitMs = 0, faults = new FaultInjector()) {
   const end = deviceEnd(clock);
-  return { ...end, line: new PacedLine(end.port, BYTE_MS, transitMs, clock, faults) };
+  return { ...end, line: new PacedLine(end.port, BYTE_MS, fixedTransit(transitMs), clock, faults) };
 }
 
 /** Lets pending reads take what has arrived before the test moves the clock on. */
@@ -64,6 +65,29 @@ describe('the simulated USART time line', () => {
     line.busy(5);
     await line.send([ACK]);
     expect(written).toEqual([{ atMs: 18, bytes: [ACK] }]);
+  });
+
+  it('takes off the way back that goes with how long the host has waited', async () => {
+    const clock = new ManualClock(10);
+    const end = deviceEnd(clock);
+    // The pty's way back: 0.5 ms for an answer the host waited little for, 2 ms after a long wait.
+    const transit = { inboundMs: 0.5, outboundMs: (waitedMs: number) => (waitedMs > 5 ? 2 : 0.5) };
+    const line = new PacedLine(end.port, BYTE_MS, transit, clock, new FaultInjector());
+    // Sent at 9.5, 2 bytes end at 11.5, the ACK's stop bit at 12.5: waited 3 ms, written at 12.
+    end.hostSends([1, 2]);
+    await line.readBytes(2);
+    await line.send([ACK]);
+    // Sent at 12.5 (at once, its arrival less the way in), 2 bytes end at 14.5, 10 ms of programming, the ACK
+    // at 25.5: waited 13 ms, written 2 ms before.
+    clock.advance(1);
+    end.hostSends([3, 4]);
+    await line.readBytes(2);
+    line.busy(10);
+    await line.send([ACK]);
+    expect(end.written).toEqual([
+      { atMs: 12, bytes: [ACK] },
+      { atMs: 23.5, bytes: [ACK] },
+    ]);
   });
 
   it('ends a frame one byte time after its last byte when the host sends it slower than the wire', async () => {

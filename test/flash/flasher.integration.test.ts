@@ -141,7 +141,7 @@ describe('flashing the simulated bootloader over a socat pty pair', () => {
           }
           await port.write(bytes);
         },
-        read: (length, timeoutMs) => port.read(length, timeoutMs),
+        read: (length, timeoutMs, onArrival) => port.read(length, timeoutMs, onArrival),
         setSignals: (signals) => port.setSignals(signals),
         flush: () => port.flush(),
         close: () => port.close(),

@@ -96,6 +96,26 @@ describe('commands against a scripted bootloader', () => {
     expect(port.readTimeoutsMs.at(-1)).toBe(1500);
   });
 
+  it('Write Memory in a run of blocks sends the next command on the final ACK, and the next block does not repeat it', async () => {
+    const port = scripted([
+      { expect: [0x31, 0xce] },
+      { reply: [ACK] },
+      { expect: [0x08, 0x00, 0x00, 0x00, 0x08] },
+      { reply: [ACK] },
+      { expect: [0x03, 1, 2, 3, 4, 0x03 ^ 1 ^ 2 ^ 3 ^ 4] },
+      { reply: [ACK] },
+      { expect: [0x31, 0xce] },
+      { reply: [ACK] },
+      { expect: [0x08, 0x00, 0x00, 0x04, 0x0c] },
+      { reply: [ACK] },
+      { expect: [0x03, 5, 6, 7, 8, 0x03 ^ 5 ^ 6 ^ 7 ^ 8] },
+      { reply: [ACK] },
+    ]);
+    await writeMemory(port, 0x0800_0000, Uint8Array.of(1, 2, 3, 4), TIMEOUTS, { commandSent: false, sendNextCommand: true });
+    await writeMemory(port, 0x0800_0004, Uint8Array.of(5, 6, 7, 8), TIMEOUTS, { commandSent: true, sendNextCommand: false });
+    port.assertDone();
+  });
+
   it('Write Memory refuses more than 256 bytes, unaligned lengths and addresses before sending anything', async () => {
     const port = scripted([]);
     await expect(writeMemory(port, 0x0800_0000, new Uint8Array(260), TIMEOUTS)).rejects.toThrow(RangeError);
@@ -166,6 +186,16 @@ describe('commands against a scripted bootloader', () => {
     expect(error).toBeInstanceOf(BootloaderError);
     expect(error).toMatchObject({ failure: 'unexpected', step: 'Write Memory address' });
     expect((error as Error).message).toContain('0x55');
+  });
+
+  it('sends the next part of a command only on an ACK: a NACKed address is not followed by the data', async () => {
+    const port = scripted([{ expect: [0x31, 0xce] }, { reply: [ACK] }, { expect: [0x08, 0x00, 0x00, 0x00, 0x08] }, { reply: [NACK] }]);
+    await expect(writeMemory(port, 0x0800_0000, new Uint8Array(4), TIMEOUTS)).rejects.toMatchObject({
+      failure: 'nack',
+      step: 'Write Memory address',
+    });
+    // The script ends at the NACK: a data frame written after it would have failed the write.
+    port.assertDone();
   });
 });
 

@@ -1,5 +1,5 @@
 import { BootloaderError, ReadTimeoutError } from '../errors.ts';
-import type { BootloaderPort } from '../port.ts';
+import type { ArrivalHandler, BootloaderPort } from '../port.ts';
 import { ACK, NACK, commandName } from './commands.ts';
 
 /** One byte's worth of bits, and its mask. */
@@ -30,9 +30,15 @@ export function wordFrame(value: number): Uint8Array {
 }
 
 /** Reads `length` reply bytes, turning a silence into a BootloaderError that names the step. */
-export async function readReply(port: BootloaderPort, length: number, timeoutMs: number, step: string): Promise<Uint8Array> {
+export async function readReply(
+  port: BootloaderPort,
+  length: number,
+  timeoutMs: number,
+  step: string,
+  onArrival?: ArrivalHandler,
+): Promise<Uint8Array> {
   try {
-    return await port.read(length, timeoutMs);
+    return await port.read(length, timeoutMs, onArrival);
   } catch (error) {
     if (error instanceof ReadTimeoutError) {
       throw new BootloaderError('timeout', step, `no answer within ${timeoutMs} ms`);
@@ -41,10 +47,24 @@ export async function readReply(port: BootloaderPort, length: number, timeoutMs:
   }
 }
 
-/** Waits for ACK; NACK, silence and any other byte each become a BootloaderError. */
-export async function expectAck(port: BootloaderPort, timeoutMs: number, step: string): Promise<void> {
-  const [byte] = await readReply(port, 1, timeoutMs, step);
-  if (byte === ACK) return;
+/**
+ * Waits for ACK; NACK, silence and any other byte each become a BootloaderError. `next`, the frame that follows
+ * the ACK (AN3155 §3: the host sends each part of a command once the last is acknowledged), goes out the moment
+ * the ACK arrives, and only then.
+ */
+export async function expectAck(port: BootloaderPort, timeoutMs: number, step: string, next?: Uint8Array): Promise<void> {
+  let sent: Promise<void> | undefined;
+  const sendOnAck = next
+    ? (bytes: Uint8Array): void => {
+        if (bytes[0] === ACK) sent = port.write(next);
+      }
+    : undefined;
+  const [byte] = await readReply(port, 1, timeoutMs, step, sendOnAck);
+  if (byte === ACK) {
+    // A port that does not call arrival handlers gets the frame now.
+    if (next) await (sent ?? port.write(next));
+    return;
+  }
   if (byte === NACK) throw new BootloaderError('nack', step, 'the bootloader answered NACK');
   throw new BootloaderError('unexpected', step, `got 0x${byte!.toString(16).padStart(2, '0')} instead of ACK`);
 }

@@ -1,5 +1,5 @@
-import { Command, MAX_TRANSFER_BYTES } from './commands.ts';
-import { commandFrame, expectAck, readReply, sendCommand, wordFrame } from './frames.ts';
+import { Command, MAX_TRANSFER_BYTES, commandName } from './commands.ts';
+import { commandFrame, expectAck, readReply, wordFrame } from './frames.ts';
 import type { BootloaderPort } from '../port.ts';
 import type { Timeouts } from './timeouts.ts';
 
@@ -11,10 +11,9 @@ export async function readMemory(port: BootloaderPort, address: number, length: 
   if (!Number.isInteger(length) || length < 1 || length > MAX_TRANSFER_BYTES) {
     throw new RangeError(`Read Memory takes 1 to ${MAX_TRANSFER_BYTES} bytes, not ${length}`);
   }
-  await sendCommand(port, Command.ReadMemory, timeouts.replyMs);
-  await port.write(wordFrame(address));
-  await expectAck(port, timeouts.replyMs, 'Read Memory address');
-  await port.write(commandFrame(length - 1));
+  await port.write(commandFrame(Command.ReadMemory));
+  await expectAck(port, timeouts.replyMs, commandName(Command.ReadMemory), wordFrame(address));
+  await expectAck(port, timeouts.replyMs, 'Read Memory address', commandFrame(length - 1));
   await expectAck(port, timeouts.replyMs, 'Read Memory length');
   return readReply(port, length, timeouts.replyMs, 'Read Memory data');
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { BootloaderPort } from '../port.ts';
 import type { FaultInjector } from './faults.ts';
+import type { LineTransit } from './transit.ts';
 
 /** The bootloader's side of the USART, as the command handlers use it. */
 export interface DeviceLine {
@@ -23,8 +24,8 @@ export interface DeviceLine {
  * before the answer it follows ended (AN3155 §3: the host waits for each ACK).
  * `byteTimeMs` 0 turns pacing off.
  *
- * A wire has no transit time of its own, but the pseudo-terminal and socat do: `transitMs` (one way, measured
- * when the simulator starts) is taken off both ends so that the host sees the wire's timing.
+ * A wire has no transit time of its own, but the pseudo-terminal and socat do: `transit` (measured when the
+ * simulator starts) is taken off both ends so that the host sees the wire's timing.
  *
  * Faults are applied here: bytes lost on the way in, and garbage, losses or silence on the way out.
  */
@@ -37,11 +38,13 @@ export class PacedLine implements DeviceLine {
   private answeredMs = 0;
   /** How much later than the time line the last answer reached the host. */
   private lagMs = 0;
+  /** When the host sent the last byte it has sent. */
+  private heardMs = 0;
 
   constructor(
     private readonly port: BootloaderPort,
     private readonly byteTimeMs: number,
-    private readonly transitMs: number,
+    private readonly transit: LineTransit,
     private readonly clock: Clock,
     private readonly faults: FaultInjector,
   ) {}
@@ -57,13 +60,15 @@ export class PacedLine implements DeviceLine {
     let startMs = 0;
     let lastSentMs = 0;
     while (received < count) {
-      const chunk = await this.port.read(received === 0 ? 1 : count - received, Infinity);
-      // When the host sent these bytes, on the time line.
-      lastSentMs = this.lineNowMs() - this.transitMs;
+      let arrivedMs = 0;
+      const chunk = await this.port.read(received === 0 ? 1 : count - received, Infinity, () => (arrivedMs = this.lineNowMs()));
+      // When the host sent these bytes, on the time line: as they arrived, less the way in.
+      lastSentMs = arrivedMs - this.transit.inboundMs;
       // The host sends only after it has the previous answer, so a frame cannot start before that answer ended.
       if (received === 0) startMs = Math.max(lastSentMs, this.receiveFreeMs, this.answeredMs);
       for (const byte of chunk) if (!this.faults.dropReceived()) bytes[received++] = byte;
     }
+    this.heardMs = lastSentMs;
     this.receiveFreeMs = Math.max(startMs + count * this.byteTimeMs, lastSentMs + this.byteTimeMs);
     this.readyMs = Math.max(this.readyMs, this.receiveFreeMs);
     return bytes;
@@ -80,11 +85,12 @@ export class PacedLine implements DeviceLine {
   async send(bytes: Uint8Array | number[]): Promise<void> {
     const out = this.faults.filterSent(Uint8Array.from(bytes));
     const doneMs = Math.max(this.readyMs, this.lineNowMs()) + out.length * this.byteTimeMs;
-    await this.clock.sleepUntil(doneMs - this.transitMs);
+    const transitMs = this.transit.outboundMs(doneMs - this.heardMs);
+    await this.clock.sleepUntil(doneMs - transitMs);
     this.readyMs = doneMs;
     this.answeredMs = doneMs;
     if (out.length === 0) return;
-    this.lagMs = this.clock.nowMs() + this.transitMs - doneMs;
+    this.lagMs = this.clock.nowMs() + transitMs - doneMs;
     await this.port.write(out);
   }
 }

@@ -3,7 +3,7 @@ import tty from 'node:tty';
 import { ByteQueue } from '../byte-queue.ts';
 import type { Clock } from '../clock.ts';
 import { PortError } from '../errors.ts';
-import type { BootloaderPort, ModemSignals } from '../port.ts';
+import type { ArrivalHandler, BootloaderPort, ModemSignals } from '../port.ts';
 
 /**
  * The simulator's end of the pseudo-terminal pair, read through Node's own TTY stream (events on the main loop)
@@ -34,8 +34,8 @@ export class PtyDevicePort implements BootloaderPort {
     while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
   }
 
-  read(length: number, timeoutMs: number): Promise<Uint8Array> {
-    return this.received.take(length, timeoutMs);
+  read(length: number, timeoutMs: number, onArrival?: ArrivalHandler): Promise<Uint8Array> {
+    return this.received.take(length, timeoutMs, onArrival);
   }
 
   async setSignals(_signals: ModemSignals): Promise<void> {
