@@ -1,6 +1,9 @@
 import { PortError, ReadTimeoutError } from './errors.ts';
 import type { Clock } from './clock.ts';
-import type { ArrivalHandler } from './port.ts';
+import type { ReplyOnArrival } from './port.ts';
+
+/** Called with a read's bytes once they are all in, before the read resolves. */
+export type ArrivalHandler = (bytes: Uint8Array) => void;
 
 /** A read waiting for bytes: its count, the handler still to call, and how to resume it. */
 interface Waiter {
@@ -19,6 +22,8 @@ export class ByteQueue {
   private head = 0;
   private waiter: Waiter | undefined;
   private failure: Error | undefined;
+  /** When the last bytes were pushed, on the clock. */
+  lastPushMs = -Infinity;
 
   constructor(
     private readonly clock: Clock,
@@ -35,6 +40,7 @@ export class ByteQueue {
     merged.set(chunk, this.length);
     this.bytes = merged;
     this.head = 0;
+    this.lastPushMs = this.clock.nowMs();
     const waiter = this.waiter;
     if (waiter?.onArrival && this.length >= waiter.count) {
       waiter.onArrival(this.bytes.slice(this.head, this.head + waiter.count));
@@ -47,6 +53,22 @@ export class ByteQueue {
   end(failure: Error = new PortError(`${this.name} is closed`)): void {
     this.failure ??= failure;
     this.waiter?.resume();
+  }
+
+  /**
+   * `take`, and `reply` handed to `write` from inside `push` when the first byte is its own; resolves once that
+   * write has.
+   */
+  async takeReplying(count: number, timeoutMs: number, reply: ReplyOnArrival | undefined, write: (bytes: Uint8Array) => Promise<void>): Promise<Uint8Array> {
+    let sent: Promise<void> | undefined;
+    const onArrival = reply
+      ? (bytes: Uint8Array): void => {
+          if (bytes[0] === reply.onByte) sent = write(reply.bytes);
+        }
+      : undefined;
+    const bytes = await this.take(count, timeoutMs, onArrival);
+    await sent;
+    return bytes;
   }
 
   clear(): void {

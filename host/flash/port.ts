@@ -10,11 +10,12 @@ export interface BootloaderPort {
    * Exactly `length` bytes, or ReadTimeoutError when they have not all come within `timeoutMs`
    * (Infinity waits for ever). Bytes that did come stay buffered for the next read.
    *
-   * `onArrival` is called with the bytes once, before the read resolves: where the port can, straight from the
-   * code that receives them, so an answer to them (AN3155: the next frame, once the ACK is in) goes out without
-   * waiting for the reader to be resumed. Not called on a timeout.
+   * `reply` goes onto the line the moment the read's first byte arrives, if that byte is `reply.onByte`, and
+   * before the read resolves: where the port can, straight from the code that receives the byte, so the answer
+   * (AN3155 §3: the next frame, once the ACK is in) does not wait for the reader to be resumed. Nothing is sent
+   * on a timeout or any other byte.
    */
-  read(length: number, timeoutMs: number, onArrival?: ArrivalHandler): Promise<Uint8Array>;
+  read(length: number, timeoutMs: number, reply?: ReplyOnArrival): Promise<Uint8Array>;
   /** Drives the modem-control outputs; both are set on every call. */
   setSignals(signals: ModemSignals): Promise<void>;
   /** Discards anything received but not yet read. */
@@ -22,7 +23,10 @@ export interface BootloaderPort {
   close(): Promise<void>;
 }
 
-export type ArrivalHandler = (bytes: Uint8Array) => void;
+export interface ReplyOnArrival {
+  onByte: number;
+  bytes: Uint8Array;
+}
 
 /** DTR and RTS as the OS sees them: `true` is asserted (most USB-serial chips then drive the pin low). */
 export interface ModemSignals {

@@ -1,6 +1,6 @@
 import type { Clock } from './clock.ts';
 import { ReadTimeoutError } from './errors.ts';
-import type { ArrivalHandler, BootloaderPort, ModemSignals } from './port.ts';
+import type { BootloaderPort, ModemSignals, ReplyOnArrival } from './port.ts';
 
 /**
  * One step of a scripted conversation:
@@ -59,14 +59,14 @@ export class ScriptedPort implements BootloaderPort {
     }
   }
 
-  async read(length: number, timeoutMs: number, onArrival?: ArrivalHandler): Promise<Uint8Array> {
+  async read(length: number, timeoutMs: number, reply?: ReplyOnArrival): Promise<Uint8Array> {
     this.readTimeoutsMs.push(timeoutMs);
     if (this.received.length < length) {
       await this.clock.sleep(timeoutMs);
       throw new ReadTimeoutError(length, timeoutMs);
     }
     const bytes = Uint8Array.from(this.received.splice(0, length));
-    onArrival?.(bytes);
+    if (reply && bytes[0] === reply.onByte) await this.write(reply.bytes);
     return bytes;
   }
 

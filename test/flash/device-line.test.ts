@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ByteQueue } from '../../host/flash/byte-queue.ts';
 import { ManualClock } from '../../host/flash/clock.ts';
-import type { BootloaderPort } from '../../host/flash/port.ts';
-import { PacedLine } from '../../host/flash/simulator/device-line.ts';
+import { PacedLine, type DevicePort } from '../../host/flash/simulator/device-line.ts';
 import { FaultInjector } from '../../host/flash/simulator/faults.ts';
 import { fixedTransit } from '../../host/flash/simulator/transit.ts';
 
@@ -25,9 +24,12 @@ class LateClock extends ManualClock {
 function deviceEnd(clock: ManualClock) {
   const fromHost = new ByteQueue(clock, 'test line');
   const written: { atMs: number; bytes: number[] }[] = [];
-  const port: BootloaderPort = {
+  const port: DevicePort = {
+    get lastArrivalMs() {
+      return fromHost.lastPushMs;
+    },
     write: async (bytes) => void written.push({ atMs: clock.nowMs(), bytes: [...bytes] }),
-    read: (length, timeoutMs, onArrival) => fromHost.take(length, timeoutMs, onArrival),
+    read: (length, timeoutMs) => fromHost.take(length, timeoutMs),
     setSignals: async () => {},
     flush: async () => fromHost.clear(),
     close: async () => fromHost.end(),

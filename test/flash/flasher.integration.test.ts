@@ -141,7 +141,12 @@ describe('flashing the simulated bootloader over a socat pty pair', () => {
           }
           await port.write(bytes);
         },
-        read: (length, timeoutMs, onArrival) => port.read(length, timeoutMs, onArrival),
+        // Replies go through this port's write, so that the dying one is among them.
+        read: async (length, timeoutMs, reply) => {
+          const bytes = await port.read(length, timeoutMs);
+          if (reply && bytes[0] === reply.onByte) await dying.write(reply.bytes);
+          return bytes;
+        },
         setSignals: (signals) => port.setSignals(signals),
         flush: () => port.flush(),
         close: () => port.close(),

@@ -1,5 +1,5 @@
 import { BootloaderError, ReadTimeoutError } from '../errors.ts';
-import type { ArrivalHandler, BootloaderPort } from '../port.ts';
+import type { BootloaderPort, ReplyOnArrival } from '../port.ts';
 import { ACK, NACK, commandName } from './commands.ts';
 
 /** One byte's worth of bits, and its mask. */
@@ -35,10 +35,10 @@ export async function readReply(
   length: number,
   timeoutMs: number,
   step: string,
-  onArrival?: ArrivalHandler,
+  reply?: ReplyOnArrival,
 ): Promise<Uint8Array> {
   try {
-    return await port.read(length, timeoutMs, onArrival);
+    return await port.read(length, timeoutMs, reply);
   } catch (error) {
     if (error instanceof ReadTimeoutError) {
       throw new BootloaderError('timeout', step, `no answer within ${timeoutMs} ms`);
@@ -53,18 +53,8 @@ export async function readReply(
  * the ACK arrives, and only then.
  */
 export async function expectAck(port: BootloaderPort, timeoutMs: number, step: string, next?: Uint8Array): Promise<void> {
-  let sent: Promise<void> | undefined;
-  const sendOnAck = next
-    ? (bytes: Uint8Array): void => {
-        if (bytes[0] === ACK) sent = port.write(next);
-      }
-    : undefined;
-  const [byte] = await readReply(port, 1, timeoutMs, step, sendOnAck);
-  if (byte === ACK) {
-    // A port that does not call arrival handlers gets the frame now.
-    if (next) await (sent ?? port.write(next));
-    return;
-  }
+  const [byte] = await readReply(port, 1, timeoutMs, step, next && { onByte: ACK, bytes: next });
+  if (byte === ACK) return;
   if (byte === NACK) throw new BootloaderError('nack', step, 'the bootloader answered NACK');
   throw new BootloaderError('unexpected', step, `got 0x${byte!.toString(16).padStart(2, '0')} instead of ACK`);
 }

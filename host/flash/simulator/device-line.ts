@@ -3,6 +3,11 @@ import type { BootloaderPort } from '../port.ts';
 import type { FaultInjector } from './faults.ts';
 import type { LineTransit } from './transit.ts';
 
+/** The simulator's end of the line: a port that also tells when bytes last arrived. */
+export interface DevicePort extends BootloaderPort {
+  readonly lastArrivalMs: number;
+}
+
 /** The bootloader's side of the USART, as the command handlers use it. */
 export interface DeviceLine {
   readByte(): Promise<number>;
@@ -42,7 +47,7 @@ export class PacedLine implements DeviceLine {
   private heardMs = 0;
 
   constructor(
-    private readonly port: BootloaderPort,
+    private readonly port: DevicePort,
     private readonly byteTimeMs: number,
     private readonly transit: LineTransit,
     private readonly clock: Clock,
@@ -60,10 +65,9 @@ export class PacedLine implements DeviceLine {
     let startMs = 0;
     let lastSentMs = 0;
     while (received < count) {
-      let arrivedMs = 0;
-      const chunk = await this.port.read(received === 0 ? 1 : count - received, Infinity, () => (arrivedMs = this.lineNowMs()));
+      const chunk = await this.port.read(received === 0 ? 1 : count - received, Infinity);
       // When the host sent these bytes, on the time line: as they arrived, less the way in.
-      lastSentMs = arrivedMs - this.transit.inboundMs;
+      lastSentMs = this.port.lastArrivalMs - this.lagMs - this.transit.inboundMs;
       // The host sends only after it has the previous answer, so a frame cannot start before that answer ended.
       if (received === 0) startMs = Math.max(lastSentMs, this.receiveFreeMs, this.answeredMs);
       for (const byte of chunk) if (!this.faults.dropReceived()) bytes[received++] = byte;

@@ -3,7 +3,9 @@ import tty from 'node:tty';
 import { ByteQueue } from '../byte-queue.ts';
 import type { Clock } from '../clock.ts';
 import { PortError } from '../errors.ts';
-import type { ArrivalHandler, BootloaderPort, ModemSignals } from '../port.ts';
+import type { BootloaderPort, ModemSignals, ReplyOnArrival } from '../port.ts';
+
+const FULL_BUFFER_RETRY_MS = 1;
 
 /**
  * The simulator's end of the pseudo-terminal pair, read through Node's own TTY stream (events on the main loop)
@@ -29,13 +31,26 @@ export class PtyDevicePort implements BootloaderPort {
   }
 
   async write(bytes: Uint8Array): Promise<void> {
-    if (this.stream.destroyed) throw new PortError(`${this.path} is closed`);
     let offset = 0;
-    while (offset < bytes.length) offset += writeSync(this.fd, bytes, offset);
+    while (offset < bytes.length) {
+      if (this.stream.destroyed) throw new PortError(`${this.path} is closed`);
+      try {
+        offset += writeSync(this.fd, bytes, offset);
+      } catch (error) {
+        // The descriptor is non-blocking (it is the TTY stream's too): a full pty buffer drains as the far end reads.
+        if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+        await new Promise((resolve) => setTimeout(resolve, FULL_BUFFER_RETRY_MS));
+      }
+    }
   }
 
-  read(length: number, timeoutMs: number, onArrival?: ArrivalHandler): Promise<Uint8Array> {
-    return this.received.take(length, timeoutMs, onArrival);
+  read(length: number, timeoutMs: number, reply?: ReplyOnArrival): Promise<Uint8Array> {
+    return this.received.takeReplying(length, timeoutMs, reply, (bytes) => this.write(bytes));
+  }
+
+  /** When bytes last arrived, on the port's clock. */
+  get lastArrivalMs(): number {
+    return this.received.lastPushMs;
   }
 
   async setSignals(_signals: ModemSignals): Promise<void> {

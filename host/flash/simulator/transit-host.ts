@@ -20,11 +20,10 @@ async function probeFromHost({ hostPath, probes, timeoutMs }: ProbeHostData): Pr
   const roundTripsMs: number[] = [];
   try {
     for (let count = 0; count < probes; count++) {
-      let echoedMs = 0;
       const sentMs = systemClock.nowMs();
       await host.write(Uint8Array.of(0));
-      await host.read(1, timeoutMs, () => (echoedMs = systemClock.nowMs()));
-      roundTripsMs.push(echoedMs - sentMs);
+      await host.read(1, timeoutMs);
+      roundTripsMs.push(host.lastArrivalMs - sentMs);
     }
     return { roundTripsMs };
   } catch (error) {

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.ts';
 import { PortError } from '../errors.ts';
-import type { BootloaderPort } from '../port.ts';
 import { startTypeScriptWorker } from '../typescript-worker.ts';
+import type { DevicePort } from './device-line.ts';
 import type { ProbeHostData, ProbeHostReply } from './transit-host.ts';
 
 /**
@@ -58,7 +58,7 @@ function median(values: number[]): number {
  * way back after each hold is the median round trip less that: the chip then answers when a wire would on the
  * typical exchange, and the pty's slower ones, its long tail, still count against the host.
  */
-export async function measureTransit(hostPath: string, device: BootloaderPort, clock: Clock): Promise<LineTransit> {
+export async function measureTransit(hostPath: string, device: DevicePort, clock: Clock): Promise<LineTransit> {
   const probes = schedule();
   const host = startTypeScriptWorker(new URL('./transit-host.ts', import.meta.url).href, {
     hostPath,
@@ -72,8 +72,8 @@ export async function measureTransit(hostPath: string, device: BootloaderPort, c
   const heldMs: number[] = [];
   try {
     for (const { holdMs } of probes) {
-      let heardMs = 0;
-      const echo = await device.read(1, PROBE_TIMEOUT_MS, () => (heardMs = clock.nowMs()));
+      const echo = await device.read(1, PROBE_TIMEOUT_MS);
+      const heardMs = device.lastArrivalMs;
       await clock.sleepUntil(heardMs + holdMs);
       heldMs.push(clock.nowMs() - heardMs);
       await device.write(echo);
