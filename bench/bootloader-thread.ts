@@ -1,26 +1,34 @@
 /**
  * The simulated bootloader on a thread of its own, for the flasher bench: a chip is hardware beside the host, so
- * neither flasher under test (wasmote, here in the bench's thread, nor stm32flash, a process of its own) shares
- * an event loop with it. The main thread sends requests; the worker answers each with its result.
+ * neither flasher under test (wasmote and stm32flash, each a process of its own) shares an event loop with it. The main thread sends requests; the worker answers each with its result.
  */
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../host/flash/simulator/start.ts';
+import { REPORTED_WAITS_MS } from '../host/flash/simulator/transit.ts';
 import { startTypeScriptWorker } from '../host/flash/typescript-worker.ts';
 
 type Request = { kind: 'fresh' } | { kind: 'read'; address: number; length: number } | { kind: 'close' };
-type Reply = { portPath: string } | { bytes: Uint8Array } | { done: true } | { error: string };
+/** The pty pair's delay the simulator takes off, in ms: the way in, and back after a command and a block. */
+export interface TransitFigures {
+  inMs: number;
+  backAfterCommandMs: number;
+  backAfterBlockMs: number;
+}
+
+type Reply = { portPath: string; transit: TransitFigures } | { bytes: Uint8Array } | { done: true } | { error: string };
 
 export class BootloaderThread {
   private constructor(
     private readonly worker: Worker,
     readonly portPath: string,
+    readonly transit: TransitFigures,
   ) {}
 
   static async start(options: SimulatorOptions): Promise<BootloaderThread> {
     const worker = startTypeScriptWorker(import.meta.url, options);
     const reply = await nextReply(worker);
     if (!('portPath' in reply)) throw new Error(`the simulated bootloader did not start: ${describe(reply)}`);
-    return new BootloaderThread(worker, reply.portPath);
+    return new BootloaderThread(worker, reply.portPath, reply.transit);
   }
 
   /** As after power-up with BOOT0 high: flash erased, the bootloader waiting for 0x7F. */
@@ -68,7 +76,15 @@ async function serve(options: SimulatorOptions): Promise<void> {
     port.postMessage({ error: (error as Error).message } satisfies Reply);
     return;
   }
-  port.postMessage({ portPath: simulator.portPath } satisfies Reply);
+  const { transit } = simulator;
+  port.postMessage({
+    portPath: simulator.portPath,
+    transit: {
+      inMs: transit.inboundMs,
+      backAfterCommandMs: transit.outboundMs(REPORTED_WAITS_MS.command),
+      backAfterBlockMs: transit.outboundMs(REPORTED_WAITS_MS.block),
+    },
+  } satisfies Reply);
   port.on('message', async (request: Request) => {
     switch (request.kind) {
       case 'fresh':

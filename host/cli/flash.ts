@@ -14,6 +14,7 @@ import { INITIAL_SIGNALS, RESET_PRESETS, parseResetSequence, playResetSteps, typ
 import { SerialBootloaderPort, listSerialPorts } from '../flash/serial-port.ts';
 import { identify, type TargetInfo } from '../flash/session.ts';
 import { startSimulator } from '../flash/simulator/start.ts';
+import { describeTransit } from '../flash/simulator/transit.ts';
 import { UsageError, UserError } from './errors.ts';
 import type { Subcommand } from './main.ts';
 
@@ -203,6 +204,7 @@ async function simulate(args: string[]): Promise<number> {
     `simulated ${(values.chip ?? DEFAULT_PART).toUpperCase()} bootloader: product ID 0x${chip.productId.toString(16)}, ` +
       `${memory.flash.flashBytes / BYTES_PER_KB} KB flash, ${values.instant ? 'instant' : `paced at ${baudRate} baud`}`,
   );
+  if (!values.instant) console.log(`pseudo-terminal pair delay, taken off the timing: ${describeTransit(simulator.transit)}`);
   console.log(`port: ${simulator.portPath}`);
   if (values.link !== undefined) console.log(`link: ${simulator.linkPath} -> ${simulator.portPath}`);
   console.log(`flash with: wasmote flash --port ${values.link ?? simulator.portPath} --baud ${baudRate} firmware.bin`);

@@ -31,6 +31,8 @@ export interface RunningSimulator {
   linkPath: string;
   bootloader: SimulatedBootloader;
   faults: FaultInjector;
+  /** The pty pair's delay, taken off the answers' timing (none when not paced). */
+  transit: LineTransit;
   /** Resolves when the simulator stops (after close()). */
   done: Promise<void>;
   close(): Promise<void>;
@@ -70,6 +72,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Running
     linkPath: pty.hostLink,
     bootloader,
     faults,
+    transit,
     done,
     async close() {
       await port.close();

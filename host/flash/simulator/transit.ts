@@ -17,6 +17,18 @@ export interface LineTransit {
   outboundMs(waitedMs: number): number;
 }
 
+/** The waits the transit is reported at: an ACK to a command, and a 256-byte block, at 115200 baud. */
+export const REPORTED_WAITS_MS = { command: 0.3, block: 25 };
+
+/** The transit in words, for people: the way in, and the way back after a command and after a block. */
+export function describeTransit(transit: LineTransit): string {
+  const ms = (value: number): string => `${value.toFixed(2)} ms`;
+  return (
+    `${ms(transit.inboundMs)} in, ${ms(transit.outboundMs(REPORTED_WAITS_MS.command))} back after a command, ` +
+    `${ms(transit.outboundMs(REPORTED_WAITS_MS.block))} after a block`
+  );
+}
+
 /** The same transit whatever the wait: none for an instant simulator, a fixed one in tests. */
 export function fixedTransit(ms: number): LineTransit {
   return { inboundMs: ms, outboundMs: () => ms };
