@@ -58,8 +58,16 @@ export class BootloaderThread {
 
 function nextReply(worker: Worker): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    worker.once('message', resolve);
-    worker.once('error', reject);
+    const onMessage = (reply: Reply): void => {
+      worker.off('error', onError);
+      resolve(reply);
+    };
+    const onError = (error: Error): void => {
+      worker.off('message', onMessage);
+      reject(error);
+    };
+    worker.once('message', onMessage);
+    worker.once('error', onError);
   });
 }
 

@@ -1,7 +1,7 @@
 /**
  * wasmote's flasher as a process of its own, for the flasher bench: stm32flash runs as a program beside the
- * simulated bootloader, and so does this. Usage: node --import tsx bench/flasher-process.ts <port> <image.bin>;
- * prints the flash report's timings as JSON.
+ * simulated bootloader, and so does this. Usage: node --import tsx bench/flasher-process.ts <port> <image.bin>
+ * [verify]; prints the flash report's timings as JSON.
  */
 import { readFile } from 'node:fs/promises';
 import { systemClock } from '../host/flash/clock.ts';
@@ -22,13 +22,13 @@ export interface FlasherTimings {
   recoveries: number;
 }
 
-async function flash(portPath: string, imagePath: string): Promise<FlasherTimings> {
+async function flash(portPath: string, imagePath: string, verify: boolean): Promise<FlasherTimings> {
   const image = parseBinary(new Uint8Array(await readFile(imagePath)), FLASH_BASE);
   const port = await SerialBootloaderPort.open({ path: portPath, baudRate: 115200, parity: 'even' });
   try {
     const report = await flashFirmware(port, image, {
       erase: 'touched',
-      verify: true,
+      verify,
       go: false,
       writeUnprotect: false,
       readoutUnprotect: false,
@@ -43,6 +43,6 @@ async function flash(portPath: string, imagePath: string): Promise<FlasherTiming
   }
 }
 
-const [portPath, imagePath] = process.argv.slice(2);
-if (!portPath || !imagePath) throw new Error('usage: flasher-process.ts <port> <image.bin>');
-console.log(JSON.stringify(await flash(portPath, imagePath)));
+const [portPath, imagePath, verify] = process.argv.slice(2);
+if (!portPath || !imagePath) throw new Error('usage: flasher-process.ts <port> <image.bin> [verify]');
+console.log(JSON.stringify(await flash(portPath, imagePath, verify === 'verify')));
