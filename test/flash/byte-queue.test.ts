@@ -32,6 +32,21 @@ describe('ByteQueue', () => {
     expect(arrived).toEqual([[5]]);
   });
 
+  it('hands a reply to the writer inside push when the first byte is its own, and only then', async () => {
+    const queue = new ByteQueue(new ManualClock(), 'test');
+    const events: string[] = [];
+    const write = async (bytes: Uint8Array): Promise<void> => void events.push(`wrote ${[...bytes]}`);
+    const reply = { onByte: 0x79, bytes: Uint8Array.of(1, 2) };
+    const acked = queue.takeReplying(1, Infinity, reply, write).then(() => events.push('resumed'));
+    queue.push(Uint8Array.of(0x79));
+    expect(events).toEqual(['wrote 1,2']);
+    await acked;
+    const nacked = queue.takeReplying(1, Infinity, reply, write);
+    queue.push(Uint8Array.of(0x1f));
+    expect([...(await nacked)]).toEqual([0x1f]);
+    expect(events).toEqual(['wrote 1,2', 'resumed']);
+  });
+
   it('times out on the injected clock without calling the handler', async () => {
     const clock = new ManualClock();
     const queue = new ByteQueue(clock, 'test');
