@@ -26,6 +26,54 @@ function isUnixBinding(binding: BindingPortInterface): binding is UnixBinding {
   return 'fd' in binding && 'poller' in binding;
 }
 
+/** Where received bytes are kept and read from: LineReader on Unix, BindingReader elsewhere. */
+interface Receiver {
+  read(length: number, timeoutMs: number, reply: ReplyOnArrival | undefined, write: (bytes: Uint8Array) => Promise<void>): Promise<Uint8Array>;
+  clear(): void;
+  close(): Promise<void>;
+}
+
+/** Other platforms: the binding's read(), over and over, into a ByteQueue. */
+class BindingReader implements Receiver {
+  private readonly received: ByteQueue;
+
+  constructor(
+    private readonly binding: BindingPortInterface,
+    private readonly path: string,
+    clock: Clock,
+  ) {
+    this.received = new ByteQueue(clock, path);
+    void this.pump();
+  }
+
+  private async pump(): Promise<void> {
+    const chunk = Buffer.alloc(READ_CHUNK_BYTES);
+    while (this.binding.isOpen) {
+      try {
+        const { bytesRead } = await this.binding.read(chunk, 0, chunk.length);
+        this.received.push(chunk.subarray(0, bytesRead));
+      } catch (error) {
+        const canceled = (error as { canceled?: boolean }).canceled;
+        this.received.end(canceled ? undefined : new PortError(`${this.path} failed: ${messageOf(error)}`));
+        return;
+      }
+    }
+    this.received.end();
+  }
+
+  read(length: number, timeoutMs: number, reply: ReplyOnArrival | undefined, write: (bytes: Uint8Array) => Promise<void>): Promise<Uint8Array> {
+    return this.received.takeReplying(length, timeoutMs, reply, write);
+  }
+
+  clear(): void {
+    this.received.clear();
+  }
+
+  async close(): Promise<void> {
+    this.received.end();
+  }
+}
+
 /** The serial ports the OS knows, as @serialport/bindings-cpp lists them. */
 export async function listSerialPorts(): Promise<PortInfo[]> {
   return autoDetect().list();
@@ -43,20 +91,14 @@ export async function listSerialPorts(): Promise<PortInfo[]> {
  * read() and write().
  */
 export class SerialBootloaderPort implements BootloaderPort {
-  private readonly received: ByteQueue | undefined;
-  private readonly reader: LineReader | undefined;
+  private readonly receiver: Receiver;
 
   private constructor(
     private readonly binding: BindingPortInterface,
     private readonly path: string,
     clock: Clock,
   ) {
-    if (isUnixBinding(binding)) {
-      this.reader = new LineReader(path, clock);
-    } else {
-      this.received = new ByteQueue(clock, path);
-      void this.pump(this.received);
-    }
+    this.receiver = isUnixBinding(binding) ? new LineReader(path, clock) : new BindingReader(binding, path, clock);
   }
 
   static async open(options: PortOptions, clock: Clock = systemClock): Promise<SerialBootloaderPort> {
@@ -93,22 +135,6 @@ export class SerialBootloaderPort implements BootloaderPort {
     }
   }
 
-  /** Other platforms: the binding's read(), over and over. */
-  private async pump(received: ByteQueue): Promise<void> {
-    const chunk = Buffer.alloc(READ_CHUNK_BYTES);
-    while (this.binding.isOpen) {
-      try {
-        const { bytesRead } = await this.binding.read(chunk, 0, chunk.length);
-        received.push(chunk.subarray(0, bytesRead));
-      } catch (error) {
-        const canceled = (error as { canceled?: boolean }).canceled;
-        received.end(canceled ? undefined : new PortError(`${this.path} failed: ${messageOf(error)}`));
-        return;
-      }
-    }
-    received.end();
-  }
-
   async write(bytes: Uint8Array): Promise<void> {
     if (!this.binding.isOpen) throw new PortError(`${this.path} is closed`);
     try {
@@ -119,9 +145,7 @@ export class SerialBootloaderPort implements BootloaderPort {
   }
 
   read(length: number, timeoutMs: number, reply?: ReplyOnArrival): Promise<Uint8Array> {
-    const write = (bytes: Uint8Array): Promise<void> => this.write(bytes);
-    if (this.reader) return this.reader.read(length, timeoutMs, reply, write);
-    return this.received!.takeReplying(length, timeoutMs, reply, write);
+    return this.receiver.read(length, timeoutMs, reply, (bytes) => this.write(bytes));
   }
 
   async setSignals(signals: ModemSignals): Promise<void> {
@@ -137,14 +161,12 @@ export class SerialBootloaderPort implements BootloaderPort {
 
   async flush(): Promise<void> {
     await this.binding.flush();
-    this.reader?.clear();
-    this.received?.clear();
+    this.receiver.clear();
   }
 
   async close(): Promise<void> {
-    await this.reader?.close();
+    await this.receiver.close();
     if (this.binding.isOpen) await this.binding.close();
-    this.received?.end();
   }
 }
 
