@@ -3,7 +3,7 @@ import type { Clock } from './clock.ts';
 import type { ReplyOnArrival } from './port.ts';
 
 /** Called with a read's bytes once they are all in, before the read resolves. */
-export type ArrivalHandler = (bytes: Uint8Array) => void;
+type ArrivalHandler = (bytes: Uint8Array) => void;
 
 /** A read waiting for bytes: its count, the handler still to call, and how to resume it. */
 interface Waiter {
