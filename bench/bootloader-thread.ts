@@ -5,7 +5,7 @@
 import { isMainThread, parentPort, workerData, type Worker } from 'node:worker_threads';
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from '../host/flash/simulator/start.ts';
 import { REPORTED_WAITS_MS } from '../host/flash/simulator/transit.ts';
-import { startTypeScriptWorker } from '../host/flash/typescript-worker.ts';
+import { startModuleWorker } from '../host/flash/module-worker.ts';
 
 type Request = { kind: 'fresh' } | { kind: 'read'; address: number; length: number } | { kind: 'close' };
 /** The pty pair's delay the simulator takes off, in ms: the way in, and back after a command and a block. */
@@ -25,7 +25,7 @@ export class BootloaderThread {
   ) {}
 
   static async start(options: SimulatorOptions): Promise<BootloaderThread> {
-    const worker = startTypeScriptWorker(import.meta.url, options);
+    const worker = startModuleWorker('bootloader-thread', import.meta.url, options);
     const reply = await nextReply(worker);
     if (!('portPath' in reply)) throw new Error(`the simulated bootloader did not start: ${describe(reply)}`);
     return new BootloaderThread(worker, reply.portPath, reply.transit);

@@ -6,7 +6,8 @@
  * nanosecond of device time is one instruction, so the figures are instruction counts and repeat exactly.
  */
 import path from 'node:path';
-import { BUILD_DIR, PROJECT_ROOT, compileApp } from '../host/build/compile-app.ts';
+import { compileApp } from '../host/build/compile-app.ts';
+import { BUILD_DIR, PROJECT_ROOT } from '../host/build/paths.ts';
 import { buildFirmware, type FirmwareBuild } from '../host/firmware/build.ts';
 import { FirmwareSession } from '../host/firmware/session.ts';
 import { LogLevel } from '../host/link/messages.ts';

@@ -1,11 +1,12 @@
 /**
  * Throughput of the device link codec (docs/link-protocol.md): typical simulator traffic through LinkEncoder
- * and LinkDecoder, and the decoder on a stream of random and mutated frames (test/link/frame-fuzzer.ts).
+ * and LinkDecoder, and the decoder on a stream of random and mutated frames (host/link/frame-fuzzer.ts).
  */
 import { LinkDecoder } from '../host/link/decoder.ts';
 import { LinkEncoder } from '../host/link/encoder.ts';
 import type { LinkMessage } from '../host/link/messages.ts';
-import { Prng, fuzzStream } from '../test/link/frame-fuzzer.ts';
+import { fuzzStream } from '../host/link/frame-fuzzer.ts';
+import { Prng } from '../host/sim/prng.ts';
 
 const TYPICAL_FRAMES = 200_000;
 /** Untimed frames first, so the timings are of optimised code. */

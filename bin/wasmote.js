@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// Entry point of the `wasmote` command: loads the TypeScript CLI through tsx's ESM loader.
-import { register } from 'tsx/esm/api';
+// Entry point of the `wasmote` command: runs the CLI compiled to dist/ by `npm run build:ts` (run by `prepare`).
+import { existsSync } from 'node:fs';
 
-register();
-const { main } = await import('../host/cli/main.ts');
+const compiled = new URL('../dist/host/cli/main.js', import.meta.url);
+if (!existsSync(compiled)) {
+  console.error('wasmote: dist/ is missing; in a clone of the source, run `npm run build:ts` (npm install runs it)');
+  process.exit(1);
+}
+const { main } = await import(compiled.href);
 process.exitCode = await main(process.argv.slice(2));

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { BUILD_DIR, PROJECT_ROOT, compileAllApps, compileApp } from '../host/build/compile-app.ts';
+import { compileAllApps, compileApp } from '../host/build/compile-app.ts';
+import { BUILD_DIR, PROJECT_ROOT } from '../host/build/paths.ts';
 
 export const TEST_APPS_DIR = path.join(BUILD_DIR, 'test-apps');
 

@@ -1,9 +1,6 @@
-import asc from 'assemblyscript/asc';
 import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { APPS_DIR, BUILT_APPS_DIR, PROJECT_ROOT } from './paths.ts';
-
-export { BUILD_DIR, PROJECT_ROOT } from './paths.ts';
 
 /** The two asconfig.json targets: `debug` for the simulator with names and source maps, `release` for devices. */
 export type BuildTarget = 'debug' | 'release';
@@ -22,6 +19,8 @@ export async function compileApp(entryPath: string, target: BuildTarget, outDir:
   const name = path.basename(entryPath, '.ts');
   const wasmPath = path.join(outDir, `${name}.${target}.wasm`);
   await mkdir(outDir, { recursive: true });
+  // Loaded here, not at the top: the compiler and Binaryen are megabytes of JavaScript that only a build needs.
+  const { default: asc } = await import('assemblyscript/asc');
   const stderr = asc.createMemoryStream();
   const { error } = await asc.main(
     [entryPath, '--config', path.join(PROJECT_ROOT, 'asconfig.json'), '--target', target, '--outFile', wasmPath],

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { CompileError, PROJECT_ROOT, compileAllApps } from '../build/compile-app.ts';
+import { CompileError, compileAllApps } from '../build/compile-app.ts';
+import { PROJECT_ROOT } from '../build/paths.ts';
 import { UsageError, UserError } from './errors.ts';
-import type { Subcommand } from './main.ts';
 
 const HELP = `Usage: wasmote build
 
@@ -11,28 +11,25 @@ Compiles every app in drivers/apps/ with asconfig.json's two targets into build/
   <app>.release.wasm  for devices (stub runtime, size-optimised, low memory limit, one page)
 and prints each file's size.`;
 
-export const buildCommand: Subcommand = {
-  summary: 'compile the AssemblyScript apps (debug and release) and print their sizes',
-  async run(args) {
-    let help: boolean | undefined;
-    try {
-      ({ values: { help } } = parseArgs({ args, options: { help: { type: 'boolean' } }, strict: true }));
-    } catch (error) {
-      throw new UsageError((error as Error).message);
-    }
-    if (help) {
-      console.log(HELP);
-      return 0;
-    }
-    try {
-      await compileAllApps((app) => {
-        const where = path.relative(PROJECT_ROOT, app.wasmPath);
-        console.log(`${where.padEnd(40)} ${String(app.sizeBytes).padStart(7)} bytes`);
-      });
-    } catch (error) {
-      if (error instanceof CompileError) throw new UserError(`build failed: ${error.message}`);
-      throw error;
-    }
+export async function runBuild(args: string[]): Promise<number> {
+  let help: boolean | undefined;
+  try {
+    ({ values: { help } } = parseArgs({ args, options: { help: { type: 'boolean' } }, strict: true }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  if (help) {
+    console.log(HELP);
     return 0;
-  },
-};
+  }
+  try {
+    await compileAllApps((app) => {
+      const where = path.relative(process.cwd(), app.wasmPath);
+      console.log(`${where.padEnd(40)} ${String(app.sizeBytes).padStart(7)} bytes`);
+    });
+  } catch (error) {
+    if (error instanceof CompileError) throw new UserError(`build failed: ${error.message}`);
+    throw error;
+  }
+  return 0;
+}

@@ -18,7 +18,6 @@ import { TranslationError } from '../firmware/translate.ts';
 import { ScenarioError, defaultScenario, loadScenario } from '../sim/scenario.ts';
 import { parseDurationMs } from './durations.ts';
 import { UsageError, UserError } from './errors.ts';
-import type { Subcommand } from './main.ts';
 import { TelemetryPrinter } from './telemetry-printer.ts';
 
 const HELP = `Usage: wasmote firmware <build|run> [options]
@@ -66,30 +65,27 @@ Options:
   --quiet                  print only the summary
   --help                   this text`;
 
-export const firmwareCommand: Subcommand = {
-  summary: 'build STM32F4 firmware from an app; run it in QEMU against the virtual chips',
-  async run(args) {
-    const [action, ...rest] = args;
-    try {
-      switch (action) {
-        case 'build':
-          return await runBuild(rest);
-        case 'run':
-          return await runRun(rest);
-        case '--help':
-        case '-h':
-          console.log(HELP);
-          return 0;
-        case undefined:
-          throw new UsageError('firmware needs a command: build or run');
-        default:
-          throw new UsageError(`unknown firmware command '${action}' (build or run)`);
-      }
-    } catch (error) {
-      throw toUserError(error);
+export async function runFirmware(args: string[]): Promise<number> {
+  const [action, ...rest] = args;
+  try {
+    switch (action) {
+      case 'build':
+        return await runBuild(rest);
+      case 'run':
+        return await runRun(rest);
+      case '--help':
+      case '-h':
+        console.log(HELP);
+        return 0;
+      case undefined:
+        throw new UsageError('firmware needs a command: build or run');
+      default:
+        throw new UsageError(`unknown firmware command '${action}' (build or run)`);
     }
-  },
-};
+  } catch (error) {
+    throw toUserError(error);
+  }
+}
 
 async function runBuild(args: string[]): Promise<number> {
   const { values } = parse(args, {

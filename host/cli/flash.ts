@@ -16,7 +16,6 @@ import { identify, type TargetInfo } from '../flash/session.ts';
 import { startSimulator } from '../flash/simulator/start.ts';
 import { describeTransit } from '../flash/simulator/transit.ts';
 import { UsageError, UserError } from './errors.ts';
-import type { Subcommand } from './main.ts';
 
 const DEFAULT_BAUD = 115200;
 const DEFAULT_RETRIES = 4;
@@ -284,14 +283,11 @@ async function flash(args: string[]): Promise<number> {
   });
 }
 
-export const flashCommand: Subcommand = {
-  summary: 'flash an STM32 through its ROM UART bootloader (AN3155), or simulate one',
-  async run(args) {
-    try {
-      return args[0] === 'simulate' ? await simulate(args.slice(1)) : await flash(args);
-    } catch (error) {
-      if (error instanceof FlasherError) throw new UserError(error.message);
-      throw error;
-    }
-  },
-};
+export async function runFlash(args: string[]): Promise<number> {
+  try {
+    return args[0] === 'simulate' ? await simulate(args.slice(1)) : await flash(args);
+  } catch (error) {
+    if (error instanceof FlasherError) throw new UserError(error.message);
+    throw error;
+  }
+}

@@ -1,25 +1,40 @@
 import { UsageError, UserError } from './errors.ts';
 
-/** A subcommand: its one-line summary for `wasmote --help`, and its runner taking the arguments after its name. */
-export interface Subcommand {
+/** A subcommand's runner: takes the arguments after its name, returns the exit code. */
+export type RunCommand = (args: string[]) => Promise<number>;
+
+interface CommandEntry {
+  /** The line `wasmote --help` prints: kept here so usage loads no subcommand module. */
   summary: string;
-  run(args: string[]): Promise<number>;
+  load(): Promise<RunCommand>;
 }
 
-const subcommands: Record<string, () => Promise<Subcommand>> = {
-  build: async () => (await import('./build.ts')).buildCommand,
-  sim: async () => (await import('./sim.ts')).simCommand,
-  firmware: async () => (await import('./firmware.ts')).firmwareCommand,
-  flash: async () => (await import('./flash.ts')).flashCommand,
-  bench: async () => (await import('./bench.ts')).benchCommand,
-  demo: async () => (await import('./demo.ts')).demoCommand,
+const COMMANDS: Record<string, CommandEntry> = {
+  build: {
+    summary: 'compile the AssemblyScript apps (debug and release) and print their sizes',
+    load: async () => (await import('./build.ts')).runBuild,
+  },
+  sim: {
+    summary: 'run an app on simulated devices and print their telemetry',
+    load: async () => (await import('./sim.ts')).runSim,
+  },
+  firmware: {
+    summary: 'build STM32F4 firmware from an app; run it in QEMU against the virtual chips',
+    load: async () => (await import('./firmware.ts')).runFirmware,
+  },
+  flash: {
+    summary: 'flash an STM32 through its ROM UART bootloader (AN3155), or simulate one',
+    load: async () => (await import('./flash.ts')).runFlash,
+  },
+  demo: {
+    summary: 'the default demo (`npm start`): simulated sensor nodes in real time',
+    load: async () => (await import('./demo.ts')).runDemo,
+  },
 };
 
-async function usage(): Promise<string> {
+function usage(): string {
   const lines = ['Usage: wasmote <command> [options]', '', 'Commands:'];
-  for (const [name, load] of Object.entries(subcommands)) {
-    lines.push(`  ${name.padEnd(10)}${(await load()).summary}`);
-  }
+  for (const [name, { summary }] of Object.entries(COMMANDS)) lines.push(`  ${name.padEnd(10)}${summary}`);
   lines.push('', 'Run `wasmote <command> --help` for the options of a command. Add --verbose for stack traces.');
   return lines.join('\n');
 }
@@ -30,13 +45,17 @@ export async function main(argv: string[]): Promise<number> {
   const args = argv.filter((arg) => arg !== '--verbose');
   const [name, ...rest] = args;
   try {
-    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-      console.log(await usage());
-      return name === undefined ? 2 : 0;
+    if (name === undefined) {
+      console.error(usage());
+      return 2;
     }
-    const load = subcommands[name];
-    if (!load) throw new UsageError(`unknown command '${name}'`);
-    return await (await load()).run(rest);
+    if (name === '--help' || name === '-h' || name === 'help') {
+      console.log(usage());
+      return 0;
+    }
+    const command = COMMANDS[name];
+    if (!command) throw new UsageError(`unknown command '${name}'`);
+    return await (await command.load())(rest);
   } catch (error) {
     if (error instanceof UserError && !verbose) {
       console.error(`wasmote: ${error.message}`);

@@ -8,7 +8,6 @@ import { ScenarioError, defaultScenario, loadScenario } from '../sim/scenario.ts
 import { Simulation, type Pacing } from '../sim/simulation.ts';
 import { UsageError, UserError } from './errors.ts';
 import { parseDurationMs, parsePositiveInteger } from './durations.ts';
-import type { Subcommand } from './main.ts';
 import { TelemetryPrinter } from './telemetry-printer.ts';
 
 const DEFAULT_APP = path.join(BUILT_APPS_DIR, 'sensor-node.release.wasm');
@@ -29,53 +28,50 @@ Options:
   --quiet                  print only the summary
   --help                   this text`;
 
-export const simCommand: Subcommand = {
-  summary: 'run an app on simulated devices and print their telemetry',
-  async run(args) {
-    const { values } = parseOptions(args);
-    if (values.help) {
-      console.log(HELP);
-      return 0;
-    }
-    const appPath = values.app ?? DEFAULT_APP;
-    if (values.app === undefined && !existsSync(DEFAULT_APP)) {
-      throw new UserError(`no --app given and ${path.relative(process.cwd(), DEFAULT_APP)} is missing: run \`wasmote build\` first`);
-    }
-    const deviceCount = parsePositiveInteger(values.devices, '--devices');
-    const durationMs = parseDurationMs(values.duration, '--duration');
-    const seed = Number(values.seed);
-    if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed '${values.seed}' must be an integer`);
-    if (values.speed !== 'max' && values.speed !== 'realtime') {
-      throw new UsageError(`--speed '${values.speed}' must be max or realtime`);
-    }
-    const [app, scenario] = await Promise.all([
-      loadAppImage(appPath).catch(toUserError),
-      (values.scenario === undefined ? Promise.resolve(defaultScenario()) : loadScenario(values.scenario)).catch(toUserError),
-    ]);
-
-    const printer = new TelemetryPrinter(values.json, (line) => process.stdout.write(`${line}\n`));
-    let messages = 0;
-    const simulation = new Simulation({
-      app,
-      scenario,
-      deviceCount,
-      seed,
-      onMessage: (message) => {
-        messages += 1;
-        if (!values.quiet) printer.print(message);
-      },
-    });
-    const startedMs = performance.now();
-    await simulation.runFor(durationMs, values.speed as Pacing);
-    const wallS = (performance.now() - startedMs) / 1000;
-    const dropped = simulation.devices.reduce((sum, _, index) => sum + totalDrops(simulation.linkStats(index)), 0);
-    process.stderr.write(
-      `${deviceCount} device(s), ${durationMs / 1000} s of virtual time in ${wallS.toFixed(2)} s ` +
-        `(${(durationMs / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
-    );
+export async function runSim(args: string[]): Promise<number> {
+  const { values } = parseOptions(args);
+  if (values.help) {
+    console.log(HELP);
     return 0;
-  },
-};
+  }
+  const appPath = values.app ?? DEFAULT_APP;
+  if (values.app === undefined && !existsSync(DEFAULT_APP)) {
+    throw new UserError(`no --app given and ${path.relative(process.cwd(), DEFAULT_APP)} is missing: run \`wasmote build\` first`);
+  }
+  const deviceCount = parsePositiveInteger(values.devices, '--devices');
+  const durationMs = parseDurationMs(values.duration, '--duration');
+  const seed = Number(values.seed);
+  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed '${values.seed}' must be an integer`);
+  if (values.speed !== 'max' && values.speed !== 'realtime') {
+    throw new UsageError(`--speed '${values.speed}' must be max or realtime`);
+  }
+  const [app, scenario] = await Promise.all([
+    loadAppImage(appPath).catch(toUserError),
+    (values.scenario === undefined ? Promise.resolve(defaultScenario()) : loadScenario(values.scenario)).catch(toUserError),
+  ]);
+
+  const printer = new TelemetryPrinter(values.json, (line) => process.stdout.write(`${line}\n`));
+  let messages = 0;
+  const simulation = new Simulation({
+    app,
+    scenario,
+    deviceCount,
+    seed,
+    onMessage: (message) => {
+      messages += 1;
+      if (!values.quiet) printer.print(message);
+    },
+  });
+  const startedMs = performance.now();
+  await simulation.runFor(durationMs, values.speed as Pacing);
+  const wallS = (performance.now() - startedMs) / 1000;
+  const dropped = simulation.devices.reduce((sum, _, index) => sum + totalDrops(simulation.linkStats(index)), 0);
+  process.stderr.write(
+    `${deviceCount} device(s), ${durationMs / 1000} s of virtual time in ${wallS.toFixed(2)} s ` +
+      `(${(durationMs / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
+  );
+  return 0;
+}
 
 function parseOptions(args: string[]) {
   try {

@@ -9,7 +9,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { AppLoadError } from '../abi/app-instance.ts';
-import { BUILD_DIR } from '../build/compile-app.ts';
+import { BUILD_DIR } from '../build/paths.ts';
 import { hash32 } from '../sim/deterministic-noise.ts';
 import { checkFirmwareApp } from './app-check.ts';
 import { loadBoard, type Board } from './boards.ts';

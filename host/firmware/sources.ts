@@ -4,7 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../build/compile-app.ts';
+import { PROJECT_ROOT } from '../build/paths.ts';
 
 export const FIRMWARE_DIR = path.join(PROJECT_ROOT, 'firmware');
 /** The headers wasm2c's output includes (wasm-rt.h), as the Debian package wabt installs them. */

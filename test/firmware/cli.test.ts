@@ -4,8 +4,8 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { UsageError, UserError } from '../../host/cli/errors.ts';
-import { firmwareCommand } from '../../host/cli/firmware.ts';
-import { simCommand } from '../../host/cli/sim.ts';
+import { runFirmware } from '../../host/cli/firmware.ts';
+import { runSim } from '../../host/cli/sim.ts';
 import { appPath } from '../support/apps.ts';
 
 /** Runs a subcommand; returns its exit code and what it wrote to stdout, line by line. */
@@ -29,15 +29,15 @@ afterEach(() => {
 
 describe('wasmote firmware', { timeout: 120_000 }, () => {
   it.each([['--help'], ['build', '--help'], ['run', '--help']])('prints help for %s', async (...args) => {
-    const { code, lines } = await capture(() => firmwareCommand.run(args));
+    const { code, lines } = await capture(() => runFirmware(args));
     expect(code).toBe(0);
     expect(lines[0]).toMatch(/^Usage: wasmote firmware/);
   });
 
   it('lists the boards in `build --help` and only the emulated one in `run --help`', async () => {
-    const build = await capture(() => firmwareCommand.run(['build', '--help']));
+    const build = await capture(() => runFirmware(['build', '--help']));
     expect(build.lines.join('\n')).toContain('netduinoplus2, nucleo-f411re, stm32f4-discovery');
-    const run = await capture(() => firmwareCommand.run(['run', '--help']));
+    const run = await capture(() => runFirmware(['run', '--help']));
     expect(run.lines.join('\n')).toContain('an emulated board: netduinoplus2\n');
   });
 
@@ -52,19 +52,19 @@ describe('wasmote firmware', { timeout: 120_000 }, () => {
     [['run', '--board', 'netduinoplus2', '--app', 'x.wasm', '--duration', 'soon'], /--duration 'soon' is not a duration/],
     [['build', '--bored', 'netduinoplus2'], /bored/],
   ])('refuses %j as a usage error', async (args, message) => {
-    await expect(firmwareCommand.run(args as string[])).rejects.toThrow(UsageError);
-    await expect(firmwareCommand.run(args as string[])).rejects.toThrow(message);
+    await expect(runFirmware(args as string[])).rejects.toThrow(UsageError);
+    await expect(runFirmware(args as string[])).rejects.toThrow(message);
   });
 
   it('says when the app file is not there', async () => {
-    const run = firmwareCommand.run(['build', '--board', 'netduinoplus2', '--app', 'missing.wasm']);
+    const run = runFirmware(['build', '--board', 'netduinoplus2', '--app', 'missing.wasm']);
     await expect(run).rejects.toThrow(UserError);
     await expect(run).rejects.toThrow(/cannot read app missing\.wasm/);
   });
 
   it('prints the size report of a build as JSON', async () => {
     const { code, lines } = await capture(() =>
-      firmwareCommand.run(['build', '--board', 'stm32f4-discovery', '--app', appPath('sensor-node'), '--json']),
+      runFirmware(['build', '--board', 'stm32f4-discovery', '--app', appPath('sensor-node'), '--json']),
     );
     expect(code).toBe(0);
     const report = JSON.parse(lines.join('\n')) as Record<string, unknown>;
@@ -74,8 +74,8 @@ describe('wasmote firmware', { timeout: 120_000 }, () => {
 
   it('`run` prints the same lines as `sim` for the same app, duration and seed, but for the device\'s name', async () => {
     const args = ['--app', appPath('sensor-node'), '--duration', '4s', '--seed', '3'];
-    const simulated = await capture(() => simCommand.run(args));
-    const firmware = await capture(() => firmwareCommand.run(['run', '--board', 'netduinoplus2', ...args]));
+    const simulated = await capture(() => runSim(args));
+    const firmware = await capture(() => runFirmware(['run', '--board', 'netduinoplus2', ...args]));
     const normalise = (line: string) =>
       line.replace(/\b(sim|qemu)-0000\b/g, 'DEVICE').replace(/firmware=wasmote-(sim|fw)\/1( netduinoplus2)?/, 'firmware=X');
     expect(firmware.code).toBe(0);
@@ -85,8 +85,8 @@ describe('wasmote firmware', { timeout: 120_000 }, () => {
 
   it('`run --json` prints the messages `sim --json` prints; seq numbers count the tunnelled calls too', async () => {
     const args = ['--app', appPath('sensor-node'), '--duration', '2s', '--json'];
-    const simulated = await capture(() => simCommand.run(args));
-    const firmware = await capture(() => firmwareCommand.run(['run', '--board', 'netduinoplus2', ...args]));
+    const simulated = await capture(() => runSim(args));
+    const firmware = await capture(() => runFirmware(['run', '--board', 'netduinoplus2', ...args]));
     const normalise = (line: string) => {
       const { device: _device, seq: _seq, deviceId: _id, firmwareVersion: _version, ...rest } = JSON.parse(line) as Record<
         string,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError, UserError } from '../../host/cli/errors.ts';
-import { flashCommand } from '../../host/cli/flash.ts';
+import { runFlash } from '../../host/cli/flash.ts';
 import { pattern, toIntelHex, withSimulator } from './support.ts';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wasmote-cli-'));
@@ -19,38 +19,38 @@ afterEach(() => vi.restoreAllMocks());
 
 describe('wasmote flash', () => {
   it('prints its help', async () => {
-    expect(await flashCommand.run(['--help'])).toBe(0);
+    expect(await runFlash(['--help'])).toBe(0);
     expect(printed.join('\n')).toMatch(/Usage: wasmote flash --port <path> <image\.bin\|\.hex\|\.elf>/);
     expect(printed.join('\n')).toContain('--reset-sequence');
-    expect(await flashCommand.run(['simulate', '--help'])).toBe(0);
+    expect(await runFlash(['simulate', '--help'])).toBe(0);
   });
 
   it('turns bad command lines into usage errors', async () => {
-    await expect(flashCommand.run(['--bogus'])).rejects.toBeInstanceOf(UsageError);
-    await expect(flashCommand.run(['fw.bin'])).rejects.toThrow('--port is required');
-    await expect(flashCommand.run(['--info'])).rejects.toThrow('--port is required');
-    await expect(flashCommand.run(['--port', '/dev/null'])).rejects.toThrow(/give one image file/);
-    await expect(flashCommand.run(['--port', '/dev/null', '--erase', 'some', 'fw.bin'])).rejects.toThrow(/--erase must be one of touched, all/);
-    await expect(flashCommand.run(['--port', '/dev/null', '--chip', 'z80', 'fw.bin'])).rejects.toThrow(/--chip 'z80'/);
+    await expect(runFlash(['--bogus'])).rejects.toBeInstanceOf(UsageError);
+    await expect(runFlash(['fw.bin'])).rejects.toThrow('--port is required');
+    await expect(runFlash(['--info'])).rejects.toThrow('--port is required');
+    await expect(runFlash(['--port', '/dev/null'])).rejects.toThrow(/give one image file/);
+    await expect(runFlash(['--port', '/dev/null', '--erase', 'some', 'fw.bin'])).rejects.toThrow(/--erase must be one of touched, all/);
+    await expect(runFlash(['--port', '/dev/null', '--chip', 'z80', 'fw.bin'])).rejects.toThrow(/--chip 'z80'/);
   });
 
   it('refuses a missing file and a port that cannot be opened as user errors, before touching a board', async () => {
-    await expect(flashCommand.run(['--port', '/dev/null', path.join(dir, 'missing.bin')])).rejects.toThrow(/cannot read/);
+    await expect(runFlash(['--port', '/dev/null', path.join(dir, 'missing.bin')])).rejects.toThrow(/cannot read/);
     writeFileSync(path.join(dir, 'ok.bin'), pattern(16));
-    const error = await flashCommand.run(['--port', path.join(dir, 'no-such-port'), path.join(dir, 'ok.bin')]).catch((e: unknown) => e);
+    const error = await runFlash(['--port', path.join(dir, 'no-such-port'), path.join(dir, 'ok.bin')]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     expect((error as Error).message).toMatch(/cannot open/);
   });
 
   it('lists serial ports', async () => {
-    expect(await flashCommand.run(['--list'])).toBe(0);
+    expect(await runFlash(['--list'])).toBe(0);
     expect(printed.length).toBeGreaterThan(0);
   });
 
   it('shows bootloader, chip, flash and protection with --info', async () => {
     await withSimulator({}, async (simulator, port) => {
       await port.close();
-      expect(await flashCommand.run(['--port', simulator.portPath, '--info'])).toBe(0);
+      expect(await runFlash(['--port', simulator.portPath, '--info'])).toBe(0);
       const text = printed.join('\n');
       expect(text).toContain('bootloader  version 3.1; commands Get, GetVersion, GetId, ReadMemory, Go, WriteMemory, ExtendedErase');
       expect(text).toContain('chip        product ID 0x413 STM32F405/407/415/417 (F4)');
@@ -65,11 +65,11 @@ describe('wasmote flash', () => {
       const data = pattern(5000);
       const file = path.join(dir, 'fw.hex');
       writeFileSync(file, toIntelHex([{ address: 0x0800_0000, data }]));
-      expect(await flashCommand.run(['--port', simulator.linkPath, '--verify', '--chip', 'stm32f405', file])).toBe(0);
+      expect(await runFlash(['--port', simulator.linkPath, '--verify', '--chip', 'stm32f405', file])).toBe(0);
       expect(printed.at(-1)).toBe('flashed 5000 bytes to STM32F405/407/415/417, verified');
       expect(simulator.bootloader.memory.flash.read(0x0800_0000, data.length)).toEqual(data);
-      await expect(flashCommand.run(['--port', simulator.portPath, '--chip', '0x410', file])).rejects.toThrow(/wrong chip/);
-      await expect(flashCommand.run(['--port', simulator.portPath, '--address', '0x08004000', file])).rejects.toThrow(
+      await expect(runFlash(['--port', simulator.portPath, '--chip', '0x410', file])).rejects.toThrow(/wrong chip/);
+      await expect(runFlash(['--port', simulator.portPath, '--address', '0x08004000', file])).rejects.toThrow(
         /linked for 0x08000000, not --address 0x08004000/,
       );
     });
@@ -78,7 +78,7 @@ describe('wasmote flash', () => {
   it('explains that a pseudo-terminal cannot drive a reset sequence', async () => {
     await withSimulator({}, async (simulator, port) => {
       await port.close();
-      await expect(flashCommand.run(['--port', simulator.portPath, '--reset-sequence', 'dtr-rts', '--info'])).rejects.toThrow(
+      await expect(runFlash(['--port', simulator.portPath, '--reset-sequence', 'dtr-rts', '--info'])).rejects.toThrow(
         /cannot drive DTR\/RTS .*--reset-sequence none/,
       );
     });

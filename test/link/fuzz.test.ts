@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBody, encodeMessage } from '../../host/link/codec.ts';
 import { LinkDecoder } from '../../host/link/decoder.ts';
-import { Prng, countSegments, frameBody, fuzzStream, mutateBody, randomMessage, sealBody } from './frame-fuzzer.ts';
+import { countSegments, frameBody, fuzzStream, mutateBody, randomMessage, sealBody } from '../../host/link/frame-fuzzer.ts';
+import { Prng } from '../../host/sim/prng.ts';
 import { toHex } from './vector-json.ts';
 
 /** docs/link-protocol.md §2: the longest encoded frame. */

@@ -8,6 +8,8 @@
  * from there. Random faults at given rates (NACK per command, garbage per answer, drop per byte) come from a seeded
  * generator so that a run can be replayed.
  */
+import { Prng } from '../../sim/prng.ts';
+
 export type Fault =
   | { kind: 'nack' }
   | { kind: 'drop-received'; count: number; skip?: number }
@@ -33,20 +35,7 @@ interface Drop {
   count: number;
 }
 
-const UINT32_RANGE = 2 ** 32;
 const BYTE_VALUES = 256;
-
-/** mulberry32: a small seeded generator, uniform on [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / UINT32_RANGE;
-  };
-}
 
 export class FaultInjector {
   private readonly scheduled: { fault: Fault; trigger: FaultTrigger }[] = [];
@@ -56,7 +45,7 @@ export class FaultInjector {
   private sentDrops: Drop[] = [];
   private garbage: number[] = [];
   private silent = false;
-  private readonly random: () => number;
+  private readonly random: Prng;
   /** Every fault actually committed, for tests. */
   committed = 0;
 
@@ -64,7 +53,7 @@ export class FaultInjector {
     private readonly rates: FaultRates = NO_FAULTS,
     seed = 1,
   ) {
-    this.random = seededRandom(seed);
+    this.random = new Prng(seed);
   }
 
   inject(fault: Fault, trigger?: FaultTrigger): void {
@@ -112,7 +101,7 @@ export class FaultInjector {
         this.arm(fault);
       }
     }
-    const nack = this.pendingNacks > 0 || this.random() < this.rates.nack;
+    const nack = this.pendingNacks > 0 || this.random.next() < this.rates.nack;
     if (this.pendingNacks > 0) this.pendingNacks--;
     if (nack) this.committed++;
     return nack;
@@ -129,8 +118,8 @@ export class FaultInjector {
     const out: number[] = [...this.garbage];
     if (this.garbage.length > 0) this.committed++;
     this.garbage = [];
-    if (this.random() < this.rates.garbage) {
-      out.push(Math.floor(this.random() * BYTE_VALUES));
+    if (this.random.next() < this.rates.garbage) {
+      out.push(Math.floor(this.random.next() * BYTE_VALUES));
       this.committed++;
     }
     for (const byte of bytes) if (!this.takeDrop(this.sentDrops)) out.push(byte);
@@ -149,7 +138,7 @@ export class FaultInjector {
       this.committed++;
       return true;
     }
-    if (this.random() < this.rates.drop) {
+    if (this.random.next() < this.rates.drop) {
       this.committed++;
       return true;
     }

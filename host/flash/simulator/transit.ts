@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import { PortError } from '../errors.ts';
-import { startTypeScriptWorker } from '../typescript-worker.ts';
+import { startModuleWorker } from '../module-worker.ts';
 import type { DevicePort } from './device-line.ts';
 import type { ProbeHostData, ProbeHostReply } from './transit-host.ts';
 
@@ -72,7 +72,7 @@ function median(values: number[]): number {
  */
 export async function measureTransit(hostPath: string, device: DevicePort, clock: Clock): Promise<LineTransit> {
   const probes = schedule();
-  const host = startTypeScriptWorker(new URL('./transit-host.ts', import.meta.url).href, {
+  const host = startModuleWorker('transit-host', import.meta.url, {
     hostPath,
     probes: probes.length,
     timeoutMs: PROBE_TIMEOUT_MS,

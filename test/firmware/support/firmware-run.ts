@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { BUILD_DIR } from '../../../host/build/compile-app.ts';
+import { BUILD_DIR } from '../../../host/build/paths.ts';
 import { buildFirmware, type FirmwareBuild } from '../../../host/firmware/build.ts';
 import type { PeripheralHostOptions } from '../../../host/firmware/peripheral-host.ts';
 import { FirmwareSession } from '../../../host/firmware/session.ts';

@@ -1,6 +1,7 @@
 /** The firmware's own test apps (test/firmware/fixtures/), compiled with the project's asconfig.json. */
 import path from 'node:path';
-import { BUILD_DIR, PROJECT_ROOT, compileApp } from '../../../host/build/compile-app.ts';
+import { compileApp } from '../../../host/build/compile-app.ts';
+import { BUILD_DIR, PROJECT_ROOT } from '../../../host/build/paths.ts';
 
 const FIXTURES_DIR = path.join(PROJECT_ROOT, 'test', 'firmware', 'fixtures');
 const OUT_DIR = path.join(BUILD_DIR, 'test-firmware-apps');

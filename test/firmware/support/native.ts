@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { BUILD_DIR, PROJECT_ROOT } from '../../../host/build/compile-app.ts';
+import { BUILD_DIR, PROJECT_ROOT } from '../../../host/build/paths.ts';
 
 const run = promisify(execFile);
 

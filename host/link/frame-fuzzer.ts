@@ -1,47 +1,15 @@
 /**
- * Seeded generators for fuzzing the link decoder (test/link/fuzz.test.ts, bench/link-decoder.ts): random valid
+ * Seeded generators for fuzzing a link receiver (test/link/fuzz.test.ts, bench/link-decoder.ts, an edge's own tests): random valid
  * messages, and a wire stream mixing intact frames with corrupted ones, noise and over-long runs. Every item
  * records what a correct decoder must make of it, worked out without the decoder's streaming logic.
  */
 import { crc32 as zlibCrc32 } from 'node:zlib';
-import { cobsDecode, cobsEncode, cobsMaxEncodedBytes } from '../../host/link/cobs.ts';
-import { decodeBody } from '../../host/link/codec.ts';
-import type { DecodedFrame } from '../../host/link/decoder.ts';
-import { LinkEncoder } from '../../host/link/encoder.ts';
-import type { LinkMessage, ProxyOperation } from '../../host/link/messages.ts';
-
-/** mulberry32 (Tommy Ettinger, public domain): a small seeded PRNG, so every fuzz run repeats exactly. */
-export class Prng {
-  constructor(private state: number) {}
-
-  /** A float in [0, 1). */
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) | 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 0x1_0000_0000;
-  }
-
-  /** An integer in `min..max`. */
-  int(min: number, max: number): number {
-    return min + Math.floor(this.next() * (max - min + 1));
-  }
-
-  chance(probability: number): boolean {
-    return this.next() < probability;
-  }
-
-  pick<T>(items: readonly T[]): T {
-    return items[this.int(0, items.length - 1)]!;
-  }
-
-  bytes(length: number, min = 0): Uint8Array {
-    const bytes = new Uint8Array(length);
-    for (let i = 0; i < length; i++) bytes[i] = this.int(min, 255);
-    return bytes;
-  }
-}
+import { Prng } from '../sim/prng.ts';
+import { cobsDecode, cobsEncode, cobsMaxEncodedBytes } from './cobs.ts';
+import { decodeBody } from './codec.ts';
+import type { DecodedFrame } from './decoder.ts';
+import { LinkEncoder } from './encoder.ts';
+import type { LinkMessage, ProxyOperation } from './messages.ts';
 
 // Limits restated from docs/link-protocol.md §4 to keep every payload within 1024 bytes.
 const STR_MAX_BYTES = 255;
