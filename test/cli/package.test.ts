@@ -1,0 +1,110 @@
+/**
+ * The package as a user gets it (issue 9): `npm pack`, installed into an empty folder, then the installed
+ * `wasmote` builds the apps from the AssemblyScript sources that come with it, simulates a device, and a
+ * simulated bootloader started by it is flashed by it, all from that folder.
+ */
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../host/build/paths.ts';
+
+const run = promisify(execFile);
+const INSTALL_TIMEOUT_MS = 180_000;
+const COMMAND_TIMEOUT_MS = 60_000;
+
+let userDir: string;
+let installedCli: string;
+
+/** Runs the installed CLI from the user's folder; resolves with its output whatever its exit status. */
+async function wasmote(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [installedCli, ...args], { cwd: userDir, timeout: COMMAND_TIMEOUT_MS });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+beforeAll(async () => {
+  userDir = await mkdtemp(path.join(tmpdir(), 'wasmote-user-'));
+  const packDir = await mkdtemp(path.join(tmpdir(), 'wasmote-pack-'));
+  await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], { cwd: PROJECT_ROOT, timeout: INSTALL_TIMEOUT_MS });
+  const [tarball] = (await readdir(packDir)).filter((name) => name.endsWith('.tgz'));
+  await writeFile(path.join(userDir, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
+  await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(packDir, tarball!)], {
+    cwd: userDir,
+    timeout: INSTALL_TIMEOUT_MS,
+  });
+  await rm(packDir, { recursive: true, force: true });
+  installedCli = path.join(userDir, 'node_modules', '.bin', 'wasmote');
+}, INSTALL_TIMEOUT_MS * 2);
+
+afterAll(async () => {
+  if (userDir) await rm(userDir, { recursive: true, force: true });
+});
+
+describe('the packed tarball, installed in an empty folder', () => {
+  it('ships compiled JavaScript, the app sources and the docs, and no tests or TypeScript of the host', async () => {
+    const packageDir = path.join(userDir, 'node_modules', 'wasmote');
+    const shipped = await readdir(packageDir);
+    expect(shipped).toEqual(expect.arrayContaining(['bin', 'dist', 'drivers', 'firmware', 'docs', 'asconfig.json', 'package.json']));
+    expect(shipped).not.toContain('test');
+    expect(shipped).not.toContain('bench');
+    expect(await readdir(path.join(packageDir, 'drivers', 'apps'))).toContain('sensor-node.ts');
+    expect(await readdir(path.join(packageDir, 'dist', 'host', 'cli'))).toContain('main.js');
+    expect(await readdir(path.join(packageDir, 'host'))).toEqual(['sim']); // only the scenario files
+  });
+
+  it('prints its usage with `wasmote --help`', async () => {
+    const { code, stdout } = await wasmote('--help');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Usage: wasmote <command>/);
+    for (const command of ['build', 'sim', 'firmware', 'flash', 'demo']) expect(stdout).toMatch(new RegExp(`^  ${command} `, 'm'));
+  });
+
+  it('builds the apps into build/ of the working folder and simulates the release build', async () => {
+    const built = await wasmote('build');
+    expect(built.code).toBe(0);
+    expect(built.stdout).toMatch(/^build\/apps\/sensor-node\.release\.wasm +\d+ bytes$/m);
+    expect(await readdir(path.join(userDir, 'build', 'apps'))).toEqual(['sensor-node.debug.wasm', 'sensor-node.debug.wasm.map', 'sensor-node.release.wasm']);
+
+    const simulated = await wasmote('sim', '--duration', '5s', '--json');
+    expect(simulated.code).toBe(0);
+    const messages = simulated.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
+    expect(messages.some((message) => message.type === 'hello')).toBe(true);
+    expect(messages.filter((message) => message.type === 'data').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('runs `flash simulate`, and its own flasher reads the simulated chip', async () => {
+    const simulator = spawn(process.execPath, [installedCli, 'flash', 'simulate', '--chip', 'stm32f411', '--instant'], {
+      cwd: userDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      const portPath = await printedPort(simulator);
+      const { code, stdout } = await wasmote('flash', '--port', portPath, '--info');
+      expect(code).toBe(0);
+      expect(stdout).toContain('product ID 0x431 STM32F411');
+    } finally {
+      simulator.kill('SIGINT');
+      await new Promise((resolve) => simulator.once('exit', resolve));
+    }
+  });
+});
+
+/** The `port: <path>` line `flash simulate` prints once its pseudo-terminal pair is up. */
+function printedPort(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let printed = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      printed += chunk.toString();
+      const match = /^port: (\S+)$/m.exec(printed);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`flash simulate exited with ${code} before printing its port: ${printed}`)));
+  });
+}
