@@ -79,13 +79,14 @@ describe('the packed tarball, installed in an empty folder', () => {
     expect(messages.filter((message) => message.type === 'data').length).toBeGreaterThanOrEqual(4);
   });
 
-  it('runs `flash simulate`, and its own flasher reads the simulated chip', async () => {
-    const simulator = spawn(process.execPath, [installedCli, 'flash', 'simulate', '--chip', 'stm32f411', '--instant'], {
+  it('runs `flash simulate` (its timing worker thread compiled too), and its own flasher reads the simulated chip', async () => {
+    const simulator = spawn(process.execPath, [installedCli, 'flash', 'simulate', '--chip', 'stm32f411'], {
       cwd: userDir,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     try {
-      const portPath = await printedPort(simulator);
+      const { portPath, printed } = await printedPort(simulator);
+      expect(printed).toMatch(/pseudo-terminal pair delay, taken off the timing: \d+\.\d+ ms in/);
       const { code, stdout } = await wasmote('flash', '--port', portPath, '--info');
       expect(code).toBe(0);
       expect(stdout).toContain('product ID 0x431 STM32F411');
@@ -97,13 +98,13 @@ describe('the packed tarball, installed in an empty folder', () => {
 });
 
 /** The `port: <path>` line `flash simulate` prints once its pseudo-terminal pair is up. */
-function printedPort(child: ChildProcess): Promise<string> {
+function printedPort(child: ChildProcess): Promise<{ portPath: string; printed: string }> {
   return new Promise((resolve, reject) => {
     let printed = '';
     child.stdout!.on('data', (chunk: Buffer) => {
       printed += chunk.toString();
       const match = /^port: (\S+)$/m.exec(printed);
-      if (match) resolve(match[1]!);
+      if (match) resolve({ portPath: match[1]!, printed });
     });
     child.once('exit', (code) => reject(new Error(`flash simulate exited with ${code} before printing its port: ${printed}`)));
   });
