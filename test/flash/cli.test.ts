@@ -1,10 +1,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { autoDetect, type PortInfo } from '@serialport/bindings-cpp';
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { UsageError, UserError } from '../../host/cli/errors.ts';
 import { runFlash } from '../../host/cli/flash.ts';
 import { pattern, toIntelHex, withSimulator } from './support.ts';
+
+/** A port as the binding lists it with nothing known beyond its path. */
+const NO_DETAILS: PortInfo = {
+  path: '',
+  manufacturer: undefined,
+  serialNumber: undefined,
+  pnpId: undefined,
+  locationId: undefined,
+  vendorId: undefined,
+  productId: undefined,
+};
 
 const dir = mkdtempSync(path.join(tmpdir(), 'wasmote-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -42,9 +54,25 @@ describe('wasmote flash', () => {
     expect((error as Error).message).toMatch(/cannot open/);
   });
 
-  it('lists serial ports', async () => {
+  it('lists the serial ports the binding reports, one a line, with USB IDs and details when known', async () => {
+    const list = vi.spyOn(autoDetect(), 'list').mockResolvedValue([
+      { ...NO_DETAILS, path: '/dev/ttyUSB0', manufacturer: 'FTDI', serialNumber: 'A10K3XQ2', vendorId: '0403', productId: '6001' },
+      { ...NO_DETAILS, path: '/dev/ttyS0' },
+      { ...NO_DETAILS, path: '/dev/ttyACM0', manufacturer: 'STMicroelectronics', vendorId: '0483', productId: '374b' },
+    ]);
     expect(await runFlash(['--list'])).toBe(0);
-    expect(printed.length).toBeGreaterThan(0);
+    expect(list).toHaveBeenCalledOnce();
+    expect(printed).toEqual([
+      '/dev/ttyUSB0 [0403:6001]  FTDI A10K3XQ2',
+      '/dev/ttyS0',
+      '/dev/ttyACM0 [0483:374b]  STMicroelectronics',
+    ]);
+  });
+
+  it('says so when the binding lists no serial port', async () => {
+    vi.spyOn(autoDetect(), 'list').mockResolvedValue([]);
+    expect(await runFlash(['--list'])).toBe(0);
+    expect(printed).toEqual(['no serial ports found']);
   });
 
   it('shows bootloader, chip, flash and protection with --info', async () => {
