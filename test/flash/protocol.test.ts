@@ -226,13 +226,19 @@ describe('sync (AN3155 §1)', () => {
     port.assertDone();
   });
 
-  it('gives up with advice when nothing ever answers', async () => {
+  it('gives up with advice when nothing ever answers, after three rounds of probes and fill bursts', async () => {
+    // Each round: a settling read, the 0x7F probe and its read, then fill bursts of 2, 4, ... 512 bytes (twice the
+    // largest frame, AN3155 §3.6), each with its read: 11 reads, each waiting syncProbeMs (100 ms) for nothing.
+    const bursts = [2, 4, 8, 16, 32, 64, 128, 256, 512];
+    const round: ScriptStep[] = [
+      { expect: [0x7f] },
+      ...bursts.map((count) => ({ expect: new Array<number>(count).fill(0x7e) })),
+    ];
     const clock = new ManualClock();
-    const port = new ScriptedPort([], clock);
-    // Every write is unexpected for an empty script, so let writes through by scripting none and catching the
-    // first: instead use a port that swallows writes.
-    Object.assign(port, { write: async () => {} });
+    const port = new ScriptedPort([...round, ...round, ...round], clock);
     await expect(sync(port, TIMEOUTS)).rejects.toThrow(/BOOT0/);
-    expect(clock.nowMs()).toBeGreaterThan(0);
+    port.assertDone();
+    expect(port.readTimeoutsMs).toEqual(new Array<number>(3 * 11).fill(100));
+    expect(clock.nowMs()).toBe(3300); // 3 rounds × 11 reads × syncProbeMs
   });
 });
