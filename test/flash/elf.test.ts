@@ -1,8 +1,8 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runTool } from '../../host/firmware/toolchain.ts';
 import { ImageError } from '../../host/flash/errors.ts';
 import { parseElf } from '../../host/flash/image/elf.ts';
 import { parseIntelHex } from '../../host/flash/image/intel-hex.ts';
@@ -45,36 +45,33 @@ describe('ELF', () => {
   });
 });
 
-const toolchain = (() => {
-  try {
-    execFileSync('arm-none-eabi-gcc', ['--version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-})();
-
-describe.skipIf(!toolchain)('ELF and HEX from arm-none-eabi-gcc, checked against objcopy -O binary', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'wasmote-elf-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  writeFileSync(
-    path.join(dir, 'fw.c'),
-    'int counter = 0x12345678;\nconst char message[] = "wasmote";\nint zeroed;\n' +
-      'void Reset_Handler(void) { for (;;) { counter++; zeroed += message[counter & 7]; } }\n' +
-      '__attribute__((section(".isr_vector"))) const void *vectors[] = { (void *)0x20020000, (void *)Reset_Handler };\n',
-  );
-  writeFileSync(
-    path.join(dir, 'fw.ld'),
-    'MEMORY { FLASH (rx) : ORIGIN = 0x08000000, LENGTH = 1024K\n RAM (rwx) : ORIGIN = 0x20000000, LENGTH = 128K }\n' +
-      'ENTRY(Reset_Handler)\nSECTIONS {\n .isr_vector : { KEEP(*(.isr_vector)) } > FLASH\n' +
-      ' .text : { *(.text*) *(.rodata*) . = ALIGN(4); } > FLASH\n .data : { *(.data*) . = ALIGN(4); } > RAM AT > FLASH\n' +
-      ' .bss : { *(.bss*) *(COMMON) } > RAM\n}\n',
-  );
-  const run = (tool: string, args: string[]): void => void execFileSync(tool, args, { cwd: dir });
-  run('arm-none-eabi-gcc', ['-mcpu=cortex-m4', '-mthumb', '-O0', '-nostdlib', '-T', 'fw.ld', 'fw.c', '-o', 'fw.elf']);
-  run('arm-none-eabi-objcopy', ['-O', 'binary', 'fw.elf', 'fw.bin']);
-  run('arm-none-eabi-objcopy', ['-O', 'ihex', 'fw.elf', 'fw.hex']);
-  const expected = [...readFileSync(path.join(dir, 'fw.bin'))];
+// CI installs the toolchain: without it these tests fail, naming the tool and its package, rather than pass unseen.
+describe('ELF and HEX from arm-none-eabi-gcc, checked against objcopy -O binary', () => {
+  let dir = '';
+  let expected: number[] = [];
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(tmpdir(), 'wasmote-elf-'));
+    writeFileSync(
+      path.join(dir, 'fw.c'),
+      'int counter = 0x12345678;\nconst char message[] = "wasmote";\nint zeroed;\n' +
+        'void Reset_Handler(void) { for (;;) { counter++; zeroed += message[counter & 7]; } }\n' +
+        '__attribute__((section(".isr_vector"))) const void *vectors[] = { (void *)0x20020000, (void *)Reset_Handler };\n',
+    );
+    writeFileSync(
+      path.join(dir, 'fw.ld'),
+      'MEMORY { FLASH (rx) : ORIGIN = 0x08000000, LENGTH = 1024K\n RAM (rwx) : ORIGIN = 0x20000000, LENGTH = 128K }\n' +
+        'ENTRY(Reset_Handler)\nSECTIONS {\n .isr_vector : { KEEP(*(.isr_vector)) } > FLASH\n' +
+        ' .text : { *(.text*) *(.rodata*) . = ALIGN(4); } > FLASH\n .data : { *(.data*) . = ALIGN(4); } > RAM AT > FLASH\n' +
+        ' .bss : { *(.bss*) *(COMMON) } > RAM\n}\n',
+    );
+    await runTool('arm-none-eabi-gcc', ['-mcpu=cortex-m4', '-mthumb', '-O0', '-nostdlib', '-T', 'fw.ld', 'fw.c', '-o', 'fw.elf'], dir);
+    await runTool('arm-none-eabi-objcopy', ['-O', 'binary', 'fw.elf', 'fw.bin'], dir);
+    await runTool('arm-none-eabi-objcopy', ['-O', 'ihex', 'fw.elf', 'fw.hex'], dir);
+    expected = [...readFileSync(path.join(dir, 'fw.bin'))];
+  });
+  afterAll(() => {
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
 
   it('the ELF gives the bytes objcopy puts in the binary, .data at its load address', () => {
     const image = parseElf(readFileSync(path.join(dir, 'fw.elf')));
