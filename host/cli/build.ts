@@ -1,27 +1,23 @@
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { CompileError, compileAllApps } from '../build/compile-app.ts';
-import { PROJECT_ROOT } from '../build/paths.ts';
-import { UsageError, UserError } from './errors.ts';
+import { parseCommandLine } from './arguments.ts';
+import { UserError } from './errors.ts';
 
 const HELP = `Usage: wasmote build
 
 Compiles every app in drivers/apps/ with asconfig.json's two targets into build/apps/:
   <app>.debug.wasm    for the simulator (names, assertions, source map)
   <app>.release.wasm  for devices (stub runtime, size-optimised, low memory limit, one page)
-and prints each file's size.`;
+and prints each file's size.
+
+Options:
+  --help              this text`;
 
 export async function runBuild(args: string[]): Promise<number> {
-  let help: boolean | undefined;
-  try {
-    ({ values: { help } } = parseArgs({ args, options: { help: { type: 'boolean' } }, strict: true }));
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  if (help) {
+  if (parseCommandLine(args, {}, { command: 'build' }).help) {
     console.log(HELP);
     return 0;
   }
+  const { CompileError, compileAllApps } = await import('../build/compile-app.ts');
   try {
     await compileAllApps((app) => {
       const where = path.relative(process.cwd(), app.wasmPath);

@@ -1,6 +1,6 @@
 /**
  * An error meant for the user: printed as one line without a stack trace (unless --verbose).
- * Anything else reaching the top level is a bug and is printed with its stack.
+ * Anything else reaching the top level is a bug: printed as one line too, with its stack under --verbose.
  */
 export class UserError extends Error {
   constructor(
@@ -12,9 +12,13 @@ export class UserError extends Error {
   }
 }
 
-/** A command line that does not parse: the message is followed by a pointer to --help. */
+/** A command line that does not parse: the message is followed by a pointer to the command's --help. */
 export class UsageError extends UserError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The command whose help to point to ('sim', 'firmware build'); the top-level one when not given. */
+    readonly command?: string,
+  ) {
     super(message, 2);
     this.name = 'UsageError';
   }

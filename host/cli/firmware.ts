@@ -1,24 +1,23 @@
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { AppLoadError } from '../abi/app-instance.ts';
-import { BoardError, listBoards, loadBoard } from '../firmware/boards.ts';
+import type { Board } from '../firmware/boards.ts';
+import type { FirmwareBuild } from '../firmware/build.ts';
 import {
-  buildFirmware,
-  DEFAULT_APP_STACK_BYTES,
-  DEFAULT_DEVICE_ID,
-  DEFAULT_MEMORY_LIMIT_BYTES,
-  DEFAULT_SEED,
-  FirmwareBuildError,
-  type FirmwareBuild,
-} from '../firmware/build.ts';
-import { DEFAULT_ICOUNT_SHIFT } from '../firmware/qemu.ts';
-import { FirmwareSession } from '../firmware/session.ts';
-import { MissingToolError, ToolFailedError } from '../firmware/toolchain.ts';
-import { TranslationError } from '../firmware/translate.ts';
-import { ScenarioError, defaultScenario, loadScenario } from '../sim/scenario.ts';
-import { parseDurationMs } from './durations.ts';
+  duration,
+  flag,
+  integer,
+  parseCommandLine,
+  POSITIVE,
+  required,
+  SEED_RANGE,
+  text,
+  type IntegerRange,
+  type OptionSpec,
+} from './arguments.ts';
 import { UsageError, UserError } from './errors.ts';
-import { TelemetryPrinter } from './telemetry-printer.ts';
+import { onStdoutClosed, printLine, stdoutClosed } from './output.ts';
+
+/** QEMU's -icount shift=N: 0 to 10 (MAX_ICOUNT_SHIFT in QEMU's system/cpu-timers). */
+const ICOUNT_SHIFT: IntegerRange = { min: 0, max: 10 };
 
 const HELP = `Usage: wasmote firmware <build|run> [options]
 
@@ -31,39 +30,50 @@ emulated board.
 
 Run \`wasmote firmware build --help\` or \`wasmote firmware run --help\` for their options.`;
 
-const buildHelp = (boards: string[]) => `Usage: wasmote firmware build --board <board> --app <file.wasm> [options]
+/** The help texts show the firmware's own defaults, so they load its modules (still without a toolchain). */
+async function buildHelp(boards: Board[]): Promise<string> {
+  const defaults = await import('../firmware/build.ts');
+  return `Usage: wasmote firmware build --board <board> --app <file.wasm> [options]
 
 Checks the app against the HAL ABI, translates it to C with wasm2c and compiles it with the firmware for the
 board (arm-none-eabi-gcc, newlib-nano). Progress goes to stderr, the files and the size report to stdout.
 
 Options:
-  --board <name>           ${boards.join(', ')}
+  --board <name>           ${boards.map((board) => board.name).join(', ')}
   --app <file.wasm>        the app, as built for devices (e.g. build/apps/sensor-node.release.wasm)
   --out <dir>              the build folder (default build/firmware/<board>/<app file name>/)
-  --memory-limit <bytes>   the app's linear memory on the device (default ${DEFAULT_MEMORY_LIMIT_BYTES}); build the app with
+  --memory-limit <bytes>   the app's linear memory on the device (default ${defaults.DEFAULT_MEMORY_LIMIT_BYTES}); build the app with
                            an AssemblyScript --lowMemoryLimit no higher
-  --app-stack <bytes>      stack for one call into the app (default ${DEFAULT_APP_STACK_BYTES})
-  --device-id <id>         HELLO's device id on an emulated board (default ${DEFAULT_DEVICE_ID})
-  --seed <S>               env.seed as device 0 of a simulation with seed S has it (default ${DEFAULT_SEED})
+  --app-stack <bytes>      stack for one call into the app (default ${defaults.DEFAULT_APP_STACK_BYTES})
+  --device-id <id>         HELLO's device id on an emulated board (default ${defaults.DEFAULT_DEVICE_ID})
+  --seed <S>               env.seed as device 0 of a simulation with seed S has it, 0 to ${SEED_RANGE.max}
+                           (default ${defaults.DEFAULT_SEED})
   --json                   print the outputs and the size report as JSON
   --help                   this text`;
+}
 
-const runHelp = (boards: string[]) => `Usage: wasmote firmware run --board <board> --app <file.wasm> [options]
+async function runHelp(boards: Board[]): Promise<string> {
+  const [{ DEFAULT_SEED }, { DEFAULT_ICOUNT_SHIFT }] = await Promise.all([
+    import('../firmware/build.ts'),
+    import('../firmware/qemu.ts'),
+  ]);
+  return `Usage: wasmote firmware run --board <board> --app <file.wasm> [options]
 
 Builds the firmware and runs it in QEMU with -icount, so device time is counted in instructions and runs
 repeat. The host answers the firmware's tunnelled I2C, GPIO and PWM calls with a simulated board and prints
 the device's messages exactly as \`wasmote sim\` prints a simulated device's.
 
 Options:
-  --board <name>           an emulated board: ${boards.join(', ')}
+  --board <name>           an emulated board: ${emulated(boards).join(', ')}
   --app <file.wasm>        the app
   --scenario <file.json>   environment and faults over time (docs/scenarios.md); default: a quiet office
   --duration <time>        device time to run: 500ms, 60s, 5m, 1h (default 60s)
   --seed <S>               the seed of the run, as \`wasmote sim --seed\` (default ${DEFAULT_SEED})
-  --icount-shift <N>       2^N ns of device time per instruction (default ${DEFAULT_ICOUNT_SHIFT})
+  --icount-shift <N>       2^N ns of device time per instruction, ${ICOUNT_SHIFT.min} to ${ICOUNT_SHIFT.max} (default ${DEFAULT_ICOUNT_SHIFT})
   --json                   one JSON object per line instead of text
   --quiet                  print only the summary
   --help                   this text`;
+}
 
 export async function runFirmware(args: string[]): Promise<number> {
   const [action, ...rest] = args;
@@ -83,34 +93,40 @@ export async function runFirmware(args: string[]): Promise<number> {
         throw new UsageError(`unknown firmware command '${action}' (build or run)`);
     }
   } catch (error) {
-    throw toUserError(error);
+    throw await toUserError(error);
   }
 }
 
 async function runBuild(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    board: { type: 'string' },
-    app: { type: 'string' },
-    out: { type: 'string' },
-    'memory-limit': { type: 'string' },
-    'app-stack': { type: 'string' },
-    'device-id': { type: 'string' },
-    seed: { type: 'string' },
-    json: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  });
-  if (values.help) {
-    console.log(buildHelp(await listBoards()));
+  const boards = await loadBoards();
+  const line = parseCommandLine(
+    args,
+    {
+      board: boardOption(boards, false),
+      app: required(text()),
+      out: text(),
+      'memory-limit': integer(POSITIVE),
+      'app-stack': integer(POSITIVE),
+      'device-id': text(),
+      seed: integer(SEED_RANGE),
+      json: flag(),
+    },
+    { command: 'firmware build' },
+  );
+  if (line.help) {
+    console.log(await buildHelp(boards));
     return 0;
   }
+  const { values } = line;
+  const { buildFirmware } = await import('../firmware/build.ts');
   const build = await buildFirmware({
-    board: await required(values.board, '--board'),
-    appPath: await required(values.app, '--app'),
+    board: values.board.name,
+    appPath: values.app,
     outDir: values.out,
-    memoryLimitBytes: optionalInteger(values['memory-limit'], '--memory-limit'),
-    appStackBytes: optionalInteger(values['app-stack'], '--app-stack'),
+    memoryLimitBytes: values['memory-limit'],
+    appStackBytes: values['app-stack'],
     deviceId: values['device-id'],
-    seed: optionalInteger(values.seed, '--seed'),
+    seed: values.seed,
     onProgress,
   });
   if (values.json) {
@@ -123,40 +139,47 @@ async function runBuild(args: string[]): Promise<number> {
 }
 
 async function runRun(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    board: { type: 'string' },
-    app: { type: 'string' },
-    scenario: { type: 'string' },
-    duration: { type: 'string', default: '60s' },
-    seed: { type: 'string' },
-    'icount-shift': { type: 'string' },
-    json: { type: 'boolean', default: false },
-    quiet: { type: 'boolean', default: false },
-    help: { type: 'boolean', default: false },
-  });
-  if (values.help) {
-    console.log(runHelp(await emulatedBoards()));
+  const boards = await loadBoards();
+  const line = parseCommandLine(
+    args,
+    {
+      board: boardOption(boards, true),
+      app: required(text()),
+      scenario: text(),
+      duration: duration('60s'),
+      seed: integer(SEED_RANGE),
+      'icount-shift': integer(ICOUNT_SHIFT),
+      json: flag(),
+      quiet: flag(),
+    },
+    { command: 'firmware run' },
+  );
+  if (line.help) {
+    console.log(await runHelp(boards));
     return 0;
   }
-  const board = await loadBoard(await required(values.board, '--board'));
-  if (board.qemuMachine === undefined) {
-    throw new UsageError(`board '${board.name}' has no emulator; \`firmware run\` runs ${(await emulatedBoards()).join(', ')}`);
-  }
-  const appPath = await required(values.app, '--app');
-  const durationMs = parseDurationMs(values.duration, '--duration');
-  const seed = optionalInteger(values.seed, '--seed') ?? DEFAULT_SEED;
-  const icountShift = optionalInteger(values['icount-shift'], '--icount-shift') ?? DEFAULT_ICOUNT_SHIFT;
+  const { values } = line;
+  const [{ buildFirmware, DEFAULT_SEED }, { DEFAULT_ICOUNT_SHIFT }, { FirmwareSession }, { defaultScenario, loadScenario }, { TelemetryPrinter }] =
+    await Promise.all([
+      import('../firmware/build.ts'),
+      import('../firmware/qemu.ts'),
+      import('../firmware/session.ts'),
+      import('../sim/scenario.ts'),
+      import('./telemetry-printer.ts'),
+    ]);
+  const board = values.board;
+  const seed = values.seed ?? DEFAULT_SEED;
   const scenario = values.scenario === undefined ? defaultScenario() : await loadScenario(values.scenario);
-  const build = await buildFirmware({ board: board.name, appPath, seed, onProgress });
+  const build = await buildFirmware({ board: board.name, appPath: values.app, seed, onProgress });
   onProgress(`running ${path.relative(process.cwd(), build.elf)} on QEMU's ${board.qemuMachine}`);
 
-  const printer = new TelemetryPrinter(values.json, (line) => process.stdout.write(`${line}\n`));
+  const printer = new TelemetryPrinter(values.json, printLine);
   let messages = 0;
   const session = new FirmwareSession({
-    machine: board.qemuMachine,
+    machine: board.qemuMachine!,
     elf: build.elf,
     deviceId: build.deviceId,
-    icountShift,
+    icountShift: values['icount-shift'] ?? DEFAULT_ICOUNT_SHIFT,
     scenario,
     seed,
     onMessage: (message) => {
@@ -165,46 +188,58 @@ async function runRun(args: string[]): Promise<number> {
     },
   });
   const startedMs = performance.now();
-  await session.start();
-  await session.runFor(durationMs);
+  const stopWatching = onStdoutClosed(() => void session.stop());
+  try {
+    await session.start();
+    await session.runFor(values.duration);
+  } catch (error) {
+    // Stopped because stdout's reader went away: not a failure (issue 9).
+    if (stdoutClosed()) return 0;
+    throw error;
+  } finally {
+    stopWatching();
+  }
+  if (stdoutClosed()) return 0;
   const wallS = (performance.now() - startedMs) / 1000;
   const { framesOk: _ok, seqGaps: _lost, ...drops } = session.decoder.stats;
   const dropped = Object.values(drops).reduce((sum, count) => sum + count, 0);
   process.stderr.write(
-    `1 device(s), ${durationMs / 1000} s of device time in ${wallS.toFixed(2)} s ` +
-      `(${(durationMs / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
+    `1 device(s), ${values.duration / 1000} s of device time in ${wallS.toFixed(2)} s ` +
+      `(${(values.duration / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
   );
   return 0;
 }
 
-function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, strict: true, allowPositionals: false });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
+async function loadBoards(): Promise<Board[]> {
+  const { listBoards, loadBoard } = await import('../firmware/boards.ts');
+  return Promise.all((await listBoards()).map(loadBoard));
+}
+
+function emulated(boards: Board[]): string[] {
+  return boards.filter((board) => board.qemuMachine !== undefined).map((board) => board.name);
+}
+
+/** --board: one of the boards under firmware/boards/, and for `run` one QEMU emulates. */
+function boardOption(boards: Board[], needsEmulator: boolean): OptionSpec<Board> {
+  const names = needsEmulator ? emulated(boards) : boards.map((board) => board.name);
+  return required(
+    {
+      takesValue: true,
+      read(name, option) {
+        const board = boards.find((candidate) => candidate.name === name);
+        if (board === undefined) throw new UsageError(`${option} '${name}' must be one of ${names.join(', ')}`);
+        if (needsEmulator && board.qemuMachine === undefined) {
+          throw new UsageError(`${option} '${name}' has no emulator; \`firmware run\` runs ${names.join(', ')}`);
+        }
+        return board;
+      },
+    },
+    `: one of ${names.join(', ')}`,
+  );
 }
 
 function onProgress(line: string): void {
   process.stderr.write(`firmware: ${line}\n`);
-}
-
-async function required(value: string | boolean | undefined, option: string): Promise<string> {
-  if (typeof value === 'string') return value;
-  const hint = option === '--board' ? `: one of ${(await listBoards()).join(', ')}` : '';
-  throw new UsageError(`${option} is required${hint}`);
-}
-
-function optionalInteger(text: string | boolean | undefined, option: string): number | undefined {
-  if (typeof text !== 'string') return undefined;
-  const value = Number(text);
-  if (!Number.isSafeInteger(value) || value < 0) throw new UsageError(`${option} '${text}' must be a non-negative integer`);
-  return value;
-}
-
-async function emulatedBoards(): Promise<string[]> {
-  const boards = await Promise.all((await listBoards()).map(loadBoard));
-  return boards.filter((board) => board.qemuMachine !== undefined).map((board) => board.name);
 }
 
 function printBuild({ board, elf, bin, hex, map, size }: FirmwareBuild): void {
@@ -212,21 +247,31 @@ function printBuild({ board, elf, bin, hex, map, size }: FirmwareBuild): void {
   console.log(`${board.name} (${board.chip})`);
   for (const file of [elf, bin, hex, map]) console.log(`  ${path.relative(process.cwd(), file)}`);
   console.log(`flash ${size.flashBytes} bytes`);
-  console.log(
-    `RAM   ${size.ramBytes} bytes: ${size.linearMemoryBytes} app memory, ${size.stackBytes} stack, ${firmwareRam} firmware`,
-  );
+  console.log(`RAM   ${size.ramBytes} bytes: ${size.linearMemoryBytes} app memory, ${size.stackBytes} stack, ${firmwareRam} firmware`);
 }
 
-function toUserError(error: unknown): unknown {
+/** The firmware's own errors as the user sees them: one line, no stack. */
+async function toUserError(error: unknown): Promise<unknown> {
+  if (error instanceof UserError || !(error instanceof Error)) return error;
+  const [{ AppLoadError }, { BoardError }, { FirmwareBuildError }, { MissingToolError, ToolFailedError }, { TranslationError }, { ScenarioError }] =
+    await Promise.all([
+      import('../abi/app-instance.ts'),
+      import('../firmware/boards.ts'),
+      import('../firmware/build.ts'),
+      import('../firmware/toolchain.ts'),
+      import('../firmware/translate.ts'),
+      import('../sim/scenario.ts'),
+    ]);
   if (
     error instanceof MissingToolError ||
     error instanceof AppLoadError ||
     error instanceof ScenarioError ||
-    error instanceof TranslationError
+    error instanceof TranslationError ||
+    error instanceof BoardError
   ) {
     return new UserError(error.message);
   }
-  if (error instanceof BoardError || error instanceof FirmwareBuildError) return new UsageError(error.message);
+  if (error instanceof FirmwareBuildError) return new UsageError(error.message);
   if (error instanceof ToolFailedError) return new UserError(`firmware build failed: ${error.message}`);
   return error;
 }

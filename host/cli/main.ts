@@ -1,4 +1,5 @@
 import { UsageError, UserError } from './errors.ts';
+import { watchStdout } from './output.ts';
 
 /** A subcommand's runner: takes the arguments after its name, returns the exit code. */
 export type RunCommand = (args: string[]) => Promise<number>;
@@ -44,6 +45,7 @@ export async function main(argv: string[]): Promise<number> {
   const verbose = argv.includes('--verbose');
   const args = argv.filter((arg) => arg !== '--verbose');
   const [name, ...rest] = args;
+  watchStdout();
   try {
     if (name === undefined) {
       console.error(usage());
@@ -53,13 +55,16 @@ export async function main(argv: string[]): Promise<number> {
       console.log(usage());
       return 0;
     }
-    const command = COMMANDS[name];
+    const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!command) throw new UsageError(`unknown command '${name}'`);
     return await (await command.load())(rest);
   } catch (error) {
     if (error instanceof UserError && !verbose) {
       console.error(`wasmote: ${error.message}`);
-      if (error instanceof UsageError) console.error('Try `wasmote --help`.');
+      if (error instanceof UsageError) {
+        const command = error.command ?? (name !== undefined && Object.hasOwn(COMMANDS, name) ? name : undefined);
+        console.error(`Try \`wasmote ${command === undefined ? '' : `${command} `}--help\`.`);
+      }
       return error.exitCode;
     }
     console.error(verbose || !(error instanceof Error) ? error : `wasmote: ${error.message}`);

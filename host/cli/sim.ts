@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { AppLoadError } from '../abi/app-instance.ts';
 import { BUILT_APPS_DIR } from '../build/paths.ts';
-import { loadAppImage } from '../sim/app-image.ts';
-import { ScenarioError, defaultScenario, loadScenario } from '../sim/scenario.ts';
-import { Simulation, type Pacing } from '../sim/simulation.ts';
-import { UsageError, UserError } from './errors.ts';
-import { parseDurationMs, parsePositiveInteger } from './durations.ts';
-import { TelemetryPrinter } from './telemetry-printer.ts';
+import type { Pacing } from '../sim/simulation.ts';
+import { choice, duration, flag, integer, parseCommandLine, SEED_RANGE, text, type IntegerRange } from './arguments.ts';
+import { UserError } from './errors.ts';
+import { printLine, stdoutClosed } from './output.ts';
 
 const DEFAULT_APP = path.join(BUILT_APPS_DIR, 'sensor-node.release.wasm');
+export const DEVICE_COUNT: IntegerRange = { min: 1, max: 100_000 };
+/** Virtual time run between looks at whether stdout's reader has gone (issue 9). */
+const SLICE_MS = 1000;
 
 const HELP = `Usage: wasmote sim [options]
 
@@ -19,86 +18,109 @@ the telemetry each device sends over its device link.
 
 Options:
   --app <file.wasm>        the app (default: build/apps/sensor-node.release.wasm, made by \`wasmote build\`)
-  --devices <N>            number of devices, each with its own instance, seed and link (default 1)
+  --devices <N>            number of devices, ${DEVICE_COUNT.min} to ${DEVICE_COUNT.max}, each with its own instance, seed and link
+                           (default 1)
   --duration <time>        virtual time to run: 500ms, 60s, 5m, 1h (default 60s)
   --speed max|realtime     as fast as possible (default) or paced to the wall clock
   --scenario <file.json>   environment and faults over time (docs/scenarios.md); default: a quiet office
-  --seed <S>               seed of the run; the same app, scenario and seed give the same bytes (default 1)
+  --seed <S>               seed of the run, 0 to ${SEED_RANGE.max}; the same app, scenario and seed give the same
+                           bytes (default 1)
   --json                   one JSON object per line instead of text
   --quiet                  print only the summary
   --help                   this text`;
 
+const OPTIONS = {
+  app: text(),
+  devices: integer(DEVICE_COUNT, 1),
+  duration: duration('60s'),
+  speed: choice(['max', 'realtime'], 'max'),
+  scenario: text(),
+  seed: integer(SEED_RANGE, 1),
+  json: flag(),
+  quiet: flag(),
+};
+
+/** A simulation run as `wasmote sim` and `wasmote demo` start one. */
+export interface SimRun {
+  /** Default: the sensor-node app `wasmote build` makes. */
+  appPath?: string;
+  deviceCount: number;
+  durationMs: number;
+  pacing: Pacing;
+  /** Default: a quiet office. */
+  scenarioPath?: string;
+  seed: number;
+  json: boolean;
+  quiet: boolean;
+}
+
 export async function runSim(args: string[]): Promise<number> {
-  const { values } = parseOptions(args);
-  if (values.help) {
+  const line = parseCommandLine(args, OPTIONS, { command: 'sim' });
+  if (line.help) {
     console.log(HELP);
     return 0;
   }
-  const appPath = values.app ?? DEFAULT_APP;
-  if (values.app === undefined && !existsSync(DEFAULT_APP)) {
+  const { values } = line;
+  return simulate({
+    ...(values.app === undefined ? {} : { appPath: values.app }),
+    deviceCount: values.devices,
+    durationMs: values.duration,
+    pacing: values.speed,
+    ...(values.scenario === undefined ? {} : { scenarioPath: values.scenario }),
+    seed: values.seed,
+    json: values.json,
+    quiet: values.quiet,
+  });
+}
+
+/** Runs the simulation, printing each device's messages; stops early, quietly, when stdout's reader goes. */
+export async function simulate(run: SimRun): Promise<number> {
+  if (run.appPath === undefined && !existsSync(DEFAULT_APP)) {
     throw new UserError(`no --app given and ${path.relative(process.cwd(), DEFAULT_APP)} is missing: run \`wasmote build\` first`);
   }
-  const deviceCount = parsePositiveInteger(values.devices, '--devices');
-  const durationMs = parseDurationMs(values.duration, '--duration');
-  const seed = Number(values.seed);
-  if (!Number.isSafeInteger(seed)) throw new UsageError(`--seed '${values.seed}' must be an integer`);
-  if (values.speed !== 'max' && values.speed !== 'realtime') {
-    throw new UsageError(`--speed '${values.speed}' must be max or realtime`);
-  }
+  const [{ AppLoadError }, { loadAppImage }, { ScenarioError, defaultScenario, loadScenario }, { Simulation }, { TelemetryPrinter }] =
+    await Promise.all([
+      import('../abi/app-instance.ts'),
+      import('../sim/app-image.ts'),
+      import('../sim/scenario.ts'),
+      import('../sim/simulation.ts'),
+      import('./telemetry-printer.ts'),
+    ]);
+  const toUserError = (error: unknown): never => {
+    if (error instanceof AppLoadError || error instanceof ScenarioError) throw new UserError(error.message);
+    throw error;
+  };
   const [app, scenario] = await Promise.all([
-    loadAppImage(appPath).catch(toUserError),
-    (values.scenario === undefined ? Promise.resolve(defaultScenario()) : loadScenario(values.scenario)).catch(toUserError),
+    loadAppImage(run.appPath ?? DEFAULT_APP).catch(toUserError),
+    (run.scenarioPath === undefined ? Promise.resolve(defaultScenario()) : loadScenario(run.scenarioPath)).catch(toUserError),
   ]);
 
-  const printer = new TelemetryPrinter(values.json, (line) => process.stdout.write(`${line}\n`));
+  const printer = new TelemetryPrinter(run.json, printLine);
   let messages = 0;
   const simulation = new Simulation({
     app,
     scenario,
-    deviceCount,
-    seed,
+    deviceCount: run.deviceCount,
+    seed: run.seed,
     onMessage: (message) => {
       messages += 1;
-      if (!values.quiet) printer.print(message);
+      if (!run.quiet) printer.print(message);
     },
   });
   const startedMs = performance.now();
-  await simulation.runFor(durationMs, values.speed as Pacing);
+  for (let doneMs = 0; doneMs < run.durationMs; doneMs += SLICE_MS) {
+    await simulation.runFor(Math.min(SLICE_MS, run.durationMs - doneMs), run.pacing);
+    // A turn of the event loop, so an EPIPE on stdout is seen even when a slice never waits.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (stdoutClosed()) return 0;
+  }
   const wallS = (performance.now() - startedMs) / 1000;
   const dropped = simulation.devices.reduce((sum, _, index) => sum + totalDrops(simulation.linkStats(index)), 0);
   process.stderr.write(
-    `${deviceCount} device(s), ${durationMs / 1000} s of virtual time in ${wallS.toFixed(2)} s ` +
-      `(${(durationMs / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
+    `${run.deviceCount} device(s), ${run.durationMs / 1000} s of virtual time in ${wallS.toFixed(2)} s ` +
+      `(${(run.durationMs / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
   );
   return 0;
-}
-
-function parseOptions(args: string[]) {
-  try {
-    return parseArgs({
-      args,
-      options: {
-        app: { type: 'string' },
-        devices: { type: 'string', default: '1' },
-        duration: { type: 'string', default: '60s' },
-        speed: { type: 'string', default: 'max' },
-        scenario: { type: 'string' },
-        seed: { type: 'string', default: '1' },
-        json: { type: 'boolean', default: false },
-        quiet: { type: 'boolean', default: false },
-        help: { type: 'boolean', default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-}
-
-function toUserError(error: unknown): never {
-  if (error instanceof AppLoadError || error instanceof ScenarioError) throw new UserError(error.message);
-  throw error;
 }
 
 function totalDrops(stats: object): number {

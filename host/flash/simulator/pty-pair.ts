@@ -18,6 +18,8 @@ export interface PtyPair {
 const PTY_LINE = /PTY is (\S+)/g;
 const READY_LINE = 'starting data transfer loop';
 const START_TIMEOUT_MS = 5000;
+const SOCAT_MISSING =
+  'socat is not installed; the simulator joins its pseudo-terminals with it: apt-get install socat (Debian, Ubuntu) or brew install socat (macOS)';
 
 /**
  * Spawns `socat -d -d pty,rawer,echo=0,link=HOST pty,rawer,echo=0,link=DEVICE` and waits until both ends exist.
@@ -29,10 +31,11 @@ export async function openPtyPair(hostLink?: string): Promise<PtyPair> {
   const socat = spawn('socat', ['-d', '-d', `pty,rawer,echo=0,link=${links.host}`, `pty,rawer,echo=0,link=${links.device}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const exited = new Promise<void>((resolve) => socat.once('exit', () => resolve()));
+  // 'close' comes after 'exit', and also when socat could not be started at all, which has no 'exit' (issue 9).
+  const closed = new Promise<void>((resolve) => socat.once('close', () => resolve()));
   const close = async (): Promise<void> => {
     if (socat.exitCode === null && socat.signalCode === null) socat.kill();
-    await exited;
+    await closed;
     await rm(dir, { recursive: true, force: true });
   };
   try {
@@ -47,8 +50,8 @@ export async function openPtyPair(hostLink?: string): Promise<PtyPair> {
 function waitForPtys(socat: ChildProcess): Promise<[string, string]> {
   return new Promise((resolve, reject) => {
     let log = '';
-    const onError = (error: Error): void =>
-      finish(new PortError(`cannot run socat (${error.message}): install it, e.g. apt-get install socat`));
+    const onError = (error: NodeJS.ErrnoException): void =>
+      finish(new PortError(error.code === 'ENOENT' ? SOCAT_MISSING : `cannot run socat: ${error.message}`));
     const onExit = (code: number | null): void => finish(new PortError(`socat exited with ${code}: ${log.trim()}`));
     const onData = (chunk: Buffer): void => {
       log += chunk.toString();
