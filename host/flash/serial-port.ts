@@ -76,7 +76,15 @@ class BindingReader implements Receiver {
 
 /** The serial ports the OS knows, as @serialport/bindings-cpp lists them. */
 export async function listSerialPorts(): Promise<PortInfo[]> {
-  return autoDetect().list();
+  try {
+    return await autoDetect().list();
+  } catch (error) {
+    // On Linux the binding asks udev for each tty's USB identity (`udevadm info`).
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new PortError('listing serial ports needs udevadm, which is not installed (Debian: apt-get install udev)');
+    }
+    throw new PortError(`cannot list serial ports: ${(error as Error).message}`);
+  }
 }
 
 /**

@@ -42,7 +42,7 @@ describe('wasmote flash', () => {
     await expect(runFlash(['fw.bin'])).rejects.toThrow('--port is required');
     await expect(runFlash(['--info'])).rejects.toThrow('--port is required');
     await expect(runFlash(['--port', '/dev/null'])).rejects.toThrow(/give one image file/);
-    await expect(runFlash(['--port', '/dev/null', '--erase', 'some', 'fw.bin'])).rejects.toThrow(/--erase must be one of touched, all/);
+    await expect(runFlash(['--port', '/dev/null', '--erase', 'some', 'fw.bin'])).rejects.toThrow(/--erase 'some' must be one of touched, all/);
     await expect(runFlash(['--port', '/dev/null', '--chip', 'z80', 'fw.bin'])).rejects.toThrow(/--chip 'z80'/);
   });
 
@@ -73,6 +73,14 @@ describe('wasmote flash', () => {
     vi.spyOn(autoDetect(), 'list').mockResolvedValue([]);
     expect(await runFlash(['--list'])).toBe(0);
     expect(printed).toEqual(['no serial ports found']);
+  });
+
+  it('names udevadm when the binding cannot run it to list ports', async () => {
+    const missing = Object.assign(new Error('spawn udevadm ENOENT'), { code: 'ENOENT' });
+    vi.spyOn(autoDetect(), 'list').mockRejectedValue(missing);
+    const error = await runFlash(['--list']).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as Error).message).toBe('listing serial ports needs udevadm, which is not installed (Debian: apt-get install udev)');
   });
 
   it('shows bootloader, chip, flash and protection with --info', async () => {
