@@ -1,0 +1,159 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, connect as tcpConnect } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+/**
+ * Brokers of a test's own, on free loopback ports, so a test can stop and restart its peer without touching the
+ * machine's services. Each is ended by its own process id.
+ */
+
+export function tempDir(prefix: string): { path: string; remove: () => void } {
+  const dir = mkdtempSync(path.join(tmpdir(), `wasmote-${prefix}-`));
+  return { path: dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitForPort(port: number, child: ChildProcess, name: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} before listening`);
+    const open = await new Promise<boolean>((resolve) => {
+      const socket = tcpConnect(port, '127.0.0.1');
+      socket.once('connect', () => {
+        socket.destroy();
+        resolve(true);
+      });
+      socket.once('error', () => resolve(false));
+    });
+    if (open) return;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error(`${name} did not listen on ${port} within ${timeoutMs} ms`);
+}
+
+/** A child process ended by its own pid: SIGTERM (or SIGKILL), then waits for its exit. */
+async function endProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  await exited;
+}
+
+abstract class PeerProcess {
+  protected child: ChildProcess | undefined;
+  protected log = '';
+
+  constructor(
+    readonly port: number,
+    private readonly name: string,
+  ) {}
+
+  protected abstract command(): [string, string[]];
+
+  async start(): Promise<void> {
+    const [program, args] = this.command();
+    const child = spawn(program, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
+    child.stderr!.on('data', (chunk: Buffer) => (this.log += chunk.toString()));
+    this.child = child;
+    try {
+      await waitForPort(this.port, child, this.name);
+    } catch (error) {
+      await endProcess(child, 'SIGKILL');
+      throw new Error(`${(error as Error).message}\n${this.log}`);
+    }
+  }
+
+  /** Ends it gracefully. */
+  async stop(): Promise<void> {
+    if (this.child) await endProcess(this.child, 'SIGTERM');
+  }
+
+  /** Ends it at once, as a crash would. */
+  async kill(): Promise<void> {
+    if (this.child) await endProcess(this.child, 'SIGKILL');
+  }
+}
+
+/** nats-server with JetStream, storing in `storeDir` (kept across restarts). */
+export class NatsServer extends PeerProcess {
+  readonly url: string;
+
+  constructor(
+    port: number,
+    readonly storeDir: string,
+    private readonly auth?: { user: string; pass: string },
+  ) {
+    super(port, 'nats-server');
+    this.url = `nats://127.0.0.1:${port}`;
+  }
+
+  static async start(storeDir: string, auth?: { user: string; pass: string }): Promise<NatsServer> {
+    const server = new NatsServer(await freePort(), storeDir, auth);
+    await server.start();
+    return server;
+  }
+
+  protected command(): [string, string[]] {
+    const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
+    if (this.auth) args.push('--user', this.auth.user, '--pass', this.auth.pass);
+    return ['nats-server', args];
+  }
+}
+
+export interface MosquittoOptions {
+  /** Users allowed in (a password file); anonymous clients are refused when given. */
+  users?: Record<string, string>;
+  /** Serve TLS with these PEM files (and require client certificates signed by `caFile` when `requireCertificate`). */
+  tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
+}
+
+/** mosquitto with a config file in `dir`; no persistence, as a restarted broker with lost state is the hard case. */
+export class Mosquitto extends PeerProcess {
+  readonly url: string;
+  private readonly configFile: string;
+
+  constructor(port: number, dir: string, options: MosquittoOptions = {}) {
+    super(port, 'mosquitto');
+    this.url = `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`;
+    this.configFile = path.join(dir, `mosquitto-${port}.conf`);
+    const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr'];
+    if (options.users) {
+      const passwordFile = path.join(dir, `passwords-${port}`);
+      writeFileSync(passwordFile, '');
+      for (const [user, password] of Object.entries(options.users)) {
+        execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
+      }
+      lines.push('allow_anonymous false', `password_file ${passwordFile}`);
+    } else {
+      lines.push('allow_anonymous true');
+    }
+    if (options.tls) {
+      lines.push(`cafile ${options.tls.caFile}`, `certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
+      if (options.tls.requireCertificate) lines.push('require_certificate true');
+    }
+    writeFileSync(this.configFile, `${lines.join('\n')}\n`);
+  }
+
+  static async start(dir: string, options: MosquittoOptions = {}): Promise<Mosquitto> {
+    const broker = new Mosquitto(await freePort(), dir, options);
+    await broker.start();
+    return broker;
+  }
+
+  protected command(): [string, string[]] {
+    return ['mosquitto', ['-c', this.configFile]];
+  }
+}
