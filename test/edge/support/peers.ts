@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 
 /**
@@ -54,6 +54,11 @@ async function endProcess(child: ChildProcess, signal: NodeJS.Signals): Promise<
 abstract class PeerProcess {
   protected child: ChildProcess | undefined;
   protected log = '';
+
+  /** What the process printed, for tests that check what the peer saw. */
+  get output(): string {
+    return this.log;
+  }
 
   constructor(
     readonly port: number,
@@ -118,9 +123,11 @@ export interface MosquittoOptions {
   users?: Record<string, string>;
   /** Serve TLS with these PEM files (and require client certificates signed by `caFile` when `requireCertificate`). */
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
+  /** Keep sessions and queued messages in this folder across a graceful restart. */
+  persistenceDir?: string;
 }
 
-/** mosquitto with a config file in `dir`; no persistence, as a restarted broker with lost state is the hard case. */
+/** mosquitto with a config file in `dir`; in memory unless `persistenceDir` is given. */
 export class Mosquitto extends PeerProcess {
   readonly url: string;
   private readonly configFile: string;
@@ -129,7 +136,20 @@ export class Mosquitto extends PeerProcess {
     super(port, 'mosquitto');
     this.url = `${options.tls ? 'mqtts' : 'mqtt'}://127.0.0.1:${port}`;
     this.configFile = path.join(dir, `mosquitto-${port}.conf`);
-    const lines = [`listener ${port} 127.0.0.1`, 'persistence false', 'log_dest stderr'];
+    const lines = [
+      `listener ${port} 127.0.0.1`,
+      'log_dest stderr',
+      'log_type all',
+      // A subscriber's persistent session keeps every message while it is away (the default keeps 1000).
+      'max_queued_messages 0',
+      // Run as this user (as root it would switch to 'mosquitto', which cannot read the test's private folder).
+      `user ${userInfo().username}`,
+    ];
+    if (options.persistenceDir) {
+      lines.push('persistence true', `persistence_location ${options.persistenceDir}/`, 'autosave_interval 1');
+    } else {
+      lines.push('persistence false');
+    }
     if (options.users) {
       const passwordFile = path.join(dir, `passwords-${port}`);
       writeFileSync(passwordFile, '');
