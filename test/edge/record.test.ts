@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { checkRecord, idempotencyKey, type IngestRecord } from '../../host/edge/record.ts';
 import { natsSubject } from '../../host/edge/sinks/jetstream-stream.ts';
 
-const record = (overrides: Partial<IngestRecord> & { key?: Partial<IngestRecord['key']> } = {}): IngestRecord => ({
+type Overrides = Omit<Partial<IngestRecord>, 'key'> & { key?: Partial<IngestRecord['key']> };
+
+const record = (overrides: Overrides = {}): IngestRecord => ({
   subject: 'sensor-1/data',
   payload: new Uint8Array([0x7b, 0x7d]),
   receivedAtMs: 1_700_000_000_000,
@@ -33,7 +35,7 @@ describe('record key', () => {
     [{ subject: '' }, '(got "")'],
     [{ receivedAtMs: Number.NaN }, 'receivedAtMs must be a finite number (got NaN)'],
   ] as const)('refuses %j, naming the field and value', (overrides, message) => {
-    expect(() => checkRecord(record(overrides as Partial<IngestRecord>))).toThrow(message);
+    expect(() => checkRecord(record(overrides as Overrides))).toThrow(message);
   });
 });
 
