@@ -22,7 +22,7 @@ export interface ForwarderOptions {
 export interface ForwarderObserver {
   /** The peer acknowledged these records (the sink's cursor has moved past them). */
   delivered(sink: string, records: readonly OutboxRecord[]): void;
-  /** A batch failed; `retryInMs` is the backoff before the next try (the circuit may hold it longer). */
+  /** A batch failed; the next try is in `retryInMs` (the backoff, or what is left of an open circuit's time). */
   failed(sink: string, error: Error, retryInMs: number): void;
   circuit(sink: string, state: CircuitState): void;
 }
@@ -117,9 +117,11 @@ class SinkLane {
         const cause = error instanceof Error ? error : new Error(String(error));
         this.acknowledge(batch, error instanceof SinkError ? error.delivered : 0);
         this.breaker.failure();
-        const retryInMs = backoffDelayMs(backoff, this.failedAttempts++, this.random);
+        const backoffMs = backoffDelayMs(backoff, this.failedAttempts++, this.random);
+        // An open circuit holds the lane for its own time instead.
+        const retryInMs = this.breaker.state === 'open' ? this.breaker.waitMs() : backoffMs;
         this.observer.failed(this.sink.name, cause, retryInMs);
-        if (this.breaker.state !== 'open') await this.wait(retryInMs, { untilAppend: false });
+        await this.wait(retryInMs, { untilAppend: false });
       }
     }
   }
