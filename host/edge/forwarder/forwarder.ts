@@ -95,7 +95,7 @@ class SinkLane {
   }
 
   private async run(): Promise<void> {
-    const { outbox, batchRecords, backoff } = this.options;
+    const { outbox, batchRecords } = this.options;
     while (!this.stopping) {
       const holdMs = this.breaker.waitMs();
       if (holdMs > 0) {
@@ -103,27 +103,43 @@ class SinkLane {
         continue;
       }
       this.appended = false;
-      const batch = await outbox.read(this.sink.name, batchRecords);
+      let batch: OutboxRecord[];
+      try {
+        batch = await outbox.read(this.sink.name, batchRecords);
+      } catch (error) {
+        // The outbox failed (an I/O error): not the sink's fault, so no circuit; wait and read again.
+        await this.retryAfter(error, { countsForCircuit: false });
+        continue;
+      }
       if (batch.length === 0) {
         if (!this.appended) await this.wait(undefined);
         continue;
       }
+      let delivered = batch.length;
+      let failure: unknown;
       try {
         await this.sink.publish(batch);
-        this.acknowledge(batch, batch.length);
+      } catch (error) {
+        delivered = error instanceof SinkError ? error.delivered : 0;
+        failure = error;
+      }
+      this.acknowledge(batch, delivered);
+      if (failure === undefined) {
         this.failedAttempts = 0;
         this.breaker.success();
-      } catch (error) {
-        const cause = error instanceof Error ? error : new Error(String(error));
-        this.acknowledge(batch, error instanceof SinkError ? error.delivered : 0);
-        this.breaker.failure();
-        const backoffMs = backoffDelayMs(backoff, this.failedAttempts++, this.random);
-        // An open circuit holds the lane for its own time instead.
-        const retryInMs = this.breaker.state === 'open' ? this.breaker.waitMs() : backoffMs;
-        this.observer.failed(this.sink.name, cause, retryInMs);
-        await this.wait(retryInMs, { untilAppend: false });
+      } else {
+        await this.retryAfter(failure, { countsForCircuit: true });
       }
     }
+  }
+
+  private async retryAfter(error: unknown, { countsForCircuit }: { countsForCircuit: boolean }): Promise<void> {
+    if (countsForCircuit) this.breaker.failure();
+    const backoffMs = backoffDelayMs(this.options.backoff, this.failedAttempts++, this.random);
+    // An open circuit holds the lane for its own time instead.
+    const retryInMs = this.breaker.state === 'open' ? this.breaker.waitMs() : backoffMs;
+    this.observer.failed(this.sink.name, error instanceof Error ? error : new Error(String(error)), retryInMs);
+    await this.wait(retryInMs, { untilAppend: false });
   }
 
   private acknowledge(batch: readonly OutboxRecord[], count: number): void {
