@@ -306,7 +306,8 @@ interface CommitOutcome {
 }
 
 function openDatabase(path: string, durability: Durability): Database.Database {
-  const db = new Database(path);
+  // No busy wait: the only other holder of the lock can be another process that owns the outbox.
+  const db = new Database(path, { timeout: 0 });
   try {
     // Exclusive: one edge process owns the outbox (and WAL then needs no shared-memory file).
     db.pragma('locking_mode = EXCLUSIVE');
