@@ -11,7 +11,7 @@ import { createServer, connect as tcpConnect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Forwarder } from '../host/edge/forwarder/forwarder.ts';
-import { SqliteOutbox } from '../host/edge/outbox/sqlite-outbox.ts';
+import { type Durability, SqliteOutbox } from '../host/edge/outbox/sqlite-outbox.ts';
 import type { IngestRecord, OutboxRecord } from '../host/edge/record.ts';
 import { NatsJetStreamSink, type NatsSinkOptions } from '../host/edge/sinks/nats-sink.ts';
 
@@ -75,6 +75,7 @@ export async function benchOutbox(): Promise<Record<string, number>> {
     const publishAlone = await benchPublishAlone(nats.url);
     const saturated = await benchEndToEnd(nats.url, path.join(dir, 'saturated.db'), 'saturated');
     const paced = await benchEndToEnd(nats.url, path.join(dir, 'paced.db'), 'paced');
+    const pacedFull = await benchEndToEnd(nats.url, path.join(dir, 'paced-full.db'), 'paced', 'full');
     return {
       natsPublishAloneMsgPerS: Math.round(publishAlone),
       outboxToNatsMsgPerS: Math.round(saturated.msgPerS),
@@ -85,6 +86,9 @@ export async function benchOutbox(): Promise<Record<string, number>> {
       pacedDeliveredMsgPerS: Math.round(paced.msgPerS),
       pacedP50Ms: round1(paced.p50Ms),
       pacedP99Ms: round1(paced.p99Ms),
+      pacedFullDeliveredMsgPerS: Math.round(pacedFull.msgPerS),
+      pacedFullP50Ms: round1(pacedFull.p50Ms),
+      pacedFullP99Ms: round1(pacedFull.p99Ms),
       payloadBytes: PAYLOAD_BYTES,
       load1AtStart: round1(load1AtStart),
     };
@@ -132,12 +136,17 @@ interface EndToEnd {
 }
 
 /**
- * Outbox (WAL, synchronous=NORMAL, group commit) and forwarder to the NATS sink. `saturated` appends as fast as
+ * Outbox (WAL, group commit, synchronous=NORMAL unless `durability` says otherwise) and forwarder to the NATS sink. `saturated` appends as fast as
  * the outbox takes it (APPEND_LANES appends in flight) and measures the delivery rate; `paced` offers
  * PACED_RATE_PER_S, APPEND_RECORDS at a time, open loop. Latency runs from the record's arrival (its
  * receivedAtMs, just before append) to the PubAck.
  */
-async function benchEndToEnd(url: string, outboxPath: string, mode: 'saturated' | 'paced'): Promise<EndToEnd> {
+async function benchEndToEnd(
+  url: string,
+  outboxPath: string,
+  mode: 'saturated' | 'paced',
+  durability: Durability = 'normal',
+): Promise<EndToEnd> {
   runSession++;
   const total = mode === 'saturated' ? RECORDS : PACED_RATE_PER_S * PACED_DURATION_S;
   const latenciesMs = new Float64Array(total);
@@ -147,11 +156,11 @@ async function benchEndToEnd(url: string, outboxPath: string, mode: 'saturated' 
     path: outboxPath,
     sinks: ['nats'],
     limits: { maxRecords: 10_000_000, maxBytes: 4e9, overflow: 'drop-oldest', maxRecordBytes: 512 * 1024 },
-    durability: 'normal',
+    durability,
     commitIntervalMs: 2,
     commitMaxRecords: 4096,
   });
-  const sink = new NatsJetStreamSink(sinkOptions(url, mode.toUpperCase()));
+  const sink = new NatsJetStreamSink(sinkOptions(url, `${mode}-${durability}`.toUpperCase()));
   let allDelivered!: () => void;
   const done = new Promise<void>((resolve) => (allDelivered = resolve));
   const forwarder = new Forwarder({
@@ -212,7 +221,7 @@ async function benchEndToEnd(url: string, outboxPath: string, mode: 'saturated' 
   const sorted = latenciesMs.slice(0, delivered).sort();
   const result = { msgPerS: (delivered * MS_PER_S) / elapsedMs, p50Ms: percentileMs(sorted, 0.5), p99Ms: percentileMs(sorted, 0.99) };
   process.stderr.write(
-    `bench outbox: ${mode} ${Math.round(result.msgPerS)} msg/s, p50 ${round1(result.p50Ms)} ms, p99 ${round1(result.p99Ms)} ms\n`,
+    `bench outbox: ${mode}, synchronous=${durability}: ${Math.round(result.msgPerS)} msg/s, p50 ${round1(result.p50Ms)} ms, p99 ${round1(result.p99Ms)} ms\n`,
   );
   return result;
 }
