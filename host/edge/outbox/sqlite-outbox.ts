@@ -81,7 +81,6 @@ type RecordRow = [number, string, number, number, string, Buffer, number];
  * better-sqlite3 is synchronous, so a commit holds the event loop for its duration (wasmote_outbox_commit_seconds).
  */
 export class SqliteOutbox implements Outbox {
-  private readonly db: Database.Database;
   private readonly clock: Clock;
   private readonly observer: OutboxObserver;
   private readonly cursors: Cursors;
@@ -100,10 +99,12 @@ export class SqliteOutbox implements Outbox {
   private readonly sizesFrom: Database.Statement;
   private readonly upsertCursor: Database.Statement;
 
-  private constructor(private readonly options: SqliteOutboxOptions) {
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly options: SqliteOutboxOptions,
+  ) {
     this.clock = options.clock ?? systemClock;
     this.observer = options.observer ?? silentObserver;
-    this.db = openDatabase(options.path, options.durability);
     this.insert = this.db.prepare(
       'INSERT INTO records (device_id, session, seq, subject, payload, received_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
     );
@@ -144,7 +145,13 @@ export class SqliteOutbox implements Outbox {
 
   /** Opens (creating if needed) the outbox at `options.path`; throws if another process has it open. */
   static open(options: SqliteOutboxOptions): SqliteOutbox {
-    return new SqliteOutbox(options);
+    const db = openDatabase(options.path, options.durability);
+    try {
+      return new SqliteOutbox(db, options);
+    } catch (error) {
+      db.close();
+      throw error;
+    }
   }
 
   append(records: readonly IngestRecord[]): Promise<void> {

@@ -61,6 +61,7 @@ export class MqttBridgeSink implements Sink {
 
   async publish(records: readonly OutboxRecord[]): Promise<void> {
     if (this.closed) throw new SinkError(`sink ${this.name} is closed`, 0);
+    if (records.length === 0) return;
     let client: MqttClient;
     try {
       client = await this.connect();

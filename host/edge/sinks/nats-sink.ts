@@ -9,7 +9,7 @@ import {
 } from '@nats-io/transport-node';
 import { type Clock, systemClock } from '../../flash/clock.ts';
 import { idempotencyKey, type OutboxRecord } from '../record.ts';
-import { ensureStream, natsSubject, type StreamSettings } from './jetstream-stream.ts';
+import { ensureStream, natsSubject, type StreamSettings, StreamSettingsError } from './jetstream-stream.ts';
 import { acknowledgedPrefix, type Sink, SinkError } from './sink.ts';
 
 /** JetStream's deduplication header (NATS ADR-31 and the JetStream docs, "Message Deduplication"). */
@@ -77,13 +77,13 @@ export class NatsJetStreamSink implements Sink {
   async publish(records: readonly OutboxRecord[]): Promise<void> {
     if (this.closed) throw new SinkError(`sink ${this.name} is closed`, 0);
     if (this.inFlight) throw new Error(`sink ${this.name} takes one batch at a time`);
+    if (records.length === 0) return;
     let connection: Connection;
     try {
       connection = await this.connect();
     } catch (error) {
-      throw new SinkError(`cannot connect to NATS at ${this.options.servers.join(', ')}: ${message(error)}`, 0, {
-        cause: error,
-      });
+      const what = error instanceof StreamSettingsError ? 'NATS at' : 'cannot connect to NATS at';
+      throw new SinkError(`${what} ${this.options.servers.join(', ')}: ${message(error)}`, 0, { cause: error });
     }
     const { nc, inbox } = connection;
     const prefix = this.options.stream.subjectPrefix;

@@ -98,7 +98,8 @@ describe('NATS JetStream sink', () => {
     const failure = wrong.publish(asStored(makeRecords(0, 1)));
     await expect(failure).rejects.toBeInstanceOf(SinkError);
     await expect(failure).rejects.toThrow(
-      `stream ELSEWHERE takes subjects ["elsewhere.>"], not ${options.stream.subjectPrefix}.> (sinks.nats.stream.subjectPrefix`,
+      `NATS at ${server.url}: stream ELSEWHERE takes subjects ["elsewhere.>"], ` +
+        `not ${options.stream.subjectPrefix}.> (sinks.nats.stream.subjectPrefix`,
     );
     await wrong.close();
   });
