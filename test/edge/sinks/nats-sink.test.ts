@@ -11,6 +11,7 @@ import { SinkError } from '../../../host/edge/sinks/sink.ts';
 import { readStream, streamConfig } from '../support/jetstream-reader.ts';
 import { NatsServer, tempDir } from '../support/peers.ts';
 import { makeRecords } from '../support/records.ts';
+import { makeTestCa } from '../support/test-ca.ts';
 
 /** Against a nats-server of this file's own (JetStream on, a temporary store), never the machine's. */
 
@@ -113,6 +114,38 @@ describe('NATS JetStream sink', () => {
     const nowhere = new NatsJetStreamSink(sinkOptions({ servers: ['nats://127.0.0.1:1'] }));
     await expect(nowhere.publish(asStored(makeRecords(0, 1)))).rejects.toThrow('cannot connect to NATS at nats://127.0.0.1:1');
     await nowhere.close();
+  });
+});
+
+describe('NATS JetStream sink over TLS', () => {
+  it('connects with the CA and a client certificate; without the certificate the server refuses it', async () => {
+    const tlsDir = tempDir('nats-tls');
+    const ca = makeTestCa(tlsDir.path);
+    const secure = await NatsServer.start(path.join(tlsDir.path, 'store'), AUTH, {
+      caFile: ca.caFile,
+      certFile: ca.serverCertFile,
+      keyFile: ca.serverKeyFile,
+    });
+    try {
+      const tls = { caFile: ca.caFile, certFile: ca.clientCertFile, keyFile: ca.clientKeyFile };
+      const options = sinkOptions({ servers: [secure.url], tls });
+      const sink = new NatsJetStreamSink(options);
+      await sink.publish(asStored(makeRecords(0, 20)));
+      await sink.close();
+      const reader = await connect({ servers: secure.url, ...AUTH, tls });
+      const { state } = await (await jetstreamManager(reader)).streams.info(options.stream.name);
+      await reader.close();
+      expect(state.messages).toBe(20);
+
+      const withoutCertificate = new NatsJetStreamSink(sinkOptions({ servers: [secure.url], tls: { caFile: ca.caFile } }));
+      await expect(withoutCertificate.publish(asStored(makeRecords(0, 1)))).rejects.toThrow(
+        `cannot connect to NATS at ${secure.url}: `,
+      );
+      await withoutCertificate.close();
+    } finally {
+      await secure.stop();
+      tlsDir.remove();
+    }
   });
 });
 

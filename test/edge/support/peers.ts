@@ -100,13 +100,19 @@ export class NatsServer extends PeerProcess {
     port: number,
     readonly storeDir: string,
     private readonly auth?: { user: string; pass: string },
+    /** Serve TLS only, requiring a client certificate signed by `caFile`. */
+    private readonly tls?: { caFile: string; certFile: string; keyFile: string },
   ) {
     super(port, 'nats-server');
-    this.url = `nats://127.0.0.1:${port}`;
+    this.url = `${tls ? 'tls' : 'nats'}://127.0.0.1:${port}`;
   }
 
-  static async start(storeDir: string, auth?: { user: string; pass: string }): Promise<NatsServer> {
-    const server = new NatsServer(await freePort(), storeDir, auth);
+  static async start(
+    storeDir: string,
+    auth?: { user: string; pass: string },
+    tls?: { caFile: string; certFile: string; keyFile: string },
+  ): Promise<NatsServer> {
+    const server = new NatsServer(await freePort(), storeDir, auth, tls);
     await server.start();
     return server;
   }
@@ -114,6 +120,10 @@ export class NatsServer extends PeerProcess {
   protected command(): [string, string[]] {
     const args = ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir];
     if (this.auth) args.push('--user', this.auth.user, '--pass', this.auth.pass);
+    if (this.tls) {
+      const { caFile, certFile, keyFile } = this.tls;
+      args.push('--tls', '--tlscert', certFile, '--tlskey', keyFile, '--tlscacert', caFile, '--tlsverify');
+    }
     return ['nats-server', args];
   }
 }
