@@ -7,6 +7,7 @@ import { compileAllApps } from '../host/build/compile-app.ts';
 import { benchFirmware } from './firmware.ts';
 import { benchFlasher } from './flasher.ts';
 import { benchLinkDecoder } from './link-decoder.ts';
+import { benchOutbox } from './outbox.ts';
 import { benchSimulator } from './simulator.ts';
 import { benchStartup } from './startup.ts';
 
@@ -15,6 +16,7 @@ const SUITES: Record<string, { about: string; run: () => Promise<Record<string, 
   simulator: { about: 'virtual seconds per wall second for one device; devices at 1 Hz that keep up with real time', run: benchSimulator },
   link: { about: 'device-link encoder and decoder frames per second, decoder fuzzing throughput', run: benchLinkDecoder },
   flasher: { about: 'AN3155 write speed at 115200 baud against the simulated bootloader, beside stm32flash', run: benchFlasher },
+  outbox: { about: 'edge outbox (SQLite) drained to a NATS JetStream sink: messages/s, p50/p99 latency, against NATS alone', run: benchOutbox },
   firmware: { about: 'wasm2c vs plain C instruction counts under QEMU -icount; image footprint', run: benchFirmware },
 };
 
