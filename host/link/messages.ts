@@ -1,33 +1,113 @@
 /**
- * The device link's messages as the host sees them (docs/link-protocol.md §4).
+ * The device link's messages as the host sees them (docs/link-protocol.md §4, version 2).
  * Each message type has its own codec module in this folder; `codec.ts` dispatches on `type`.
  */
+import type { DropReason } from './drop-reasons.ts';
 
-export interface MetricDescriptor {
-  id: number;
-  name: string;
-  /** UCUM code, e.g. `Cel`, `%`, `Pa`, `m/s2`, `rad/s`. */
-  unit: string;
-}
+/** §3.1: the major version this codec speaks; §4.1: the minor version it writes in HELLO. */
+export const LINK_VERSION = 2;
+export const LINK_MINOR = 0;
 
 export const BootReason = {
   PowerOn: 0,
   Reset: 1,
   Watchdog: 2,
-  AppRestart: 3,
+  Reboot: 3,
 } as const;
 export type BootReason = (typeof BootReason)[keyof typeof BootReason];
 
+export const HelloReason = {
+  Boot: 0,
+  AppRestart: 1,
+  Requested: 2,
+} as const;
+export type HelloReason = (typeof HelloReason)[keyof typeof HelloReason];
+
+export const AppState = {
+  Running: 0,
+  BackingOff: 1,
+} as const;
+export type AppState = (typeof AppState)[keyof typeof AppState];
+
+/** §4.1 HELLO `capabilities` bits. */
+export const Capability = {
+  BootCountPersistent: 1 << 0,
+  Reboot: 1 << 1,
+  Proxy: 1 << 2,
+} as const;
+
 export interface HelloMessage {
   type: 'hello';
+  /** §3.3 `id`: [A-Za-z0-9._-]{1,32}. */
   deviceId: string;
+  linkMinor: number;
   firmwareVersion: string;
+  /** Capability bits; unknown bits are carried as they are. */
+  capabilities: number;
+  board: string;
+  appName: string;
   appVersion: string;
   /** SHA-256 of the app's .wasm, 32 bytes. */
   appHash: Uint8Array;
   abiVersion: number;
   bootReason: BootReason;
-  metrics: MetricDescriptor[];
+  helloReason: HelloReason;
+  session: number;
+  /** 0 when the device keeps no boot counter. */
+  bootCount: number;
+  uptimeMs: number;
+  heartbeatPeriodMs: number;
+  /** 0 when the app has not said. */
+  reportIntervalMs: number;
+  appState: AppState;
+  /** How many METRIC messages follow. */
+  metricCount: number;
+  /** Opcodes the app handles, ascending and unique. */
+  opcodes: number[];
+}
+
+export const MetricKind = {
+  Number: 0,
+  Integer: 1,
+  Boolean: 2,
+} as const;
+export type MetricKind = (typeof MetricKind)[keyof typeof MetricKind];
+
+/** §4.2 METRIC: one declared metric. `range` is absent when the app gave none. */
+export interface MetricMessage {
+  type: 'metric';
+  id: number;
+  name: string;
+  /** UCUM code (§4.2.1), e.g. `Cel`, `%RH`, `Pa`, `m/s2`, `rad/s`; may be empty. */
+  unit: string;
+  kind: MetricKind;
+  range?: { min: number; max: number };
+}
+
+/** §4.8 HEARTBEAT: the runner's own state. */
+export interface HeartbeatMessage {
+  type: 'heartbeat';
+  uptimeMs: number;
+  session: number;
+  bootCount: number;
+  appState: AppState;
+  /** 0 while running. */
+  restartAtMs: number;
+  consecutiveFailures: number;
+  /** EventKind.Trap or EventKind.Runaway, 0 if none this boot. */
+  lastFailureKind: number;
+  lastFailureCode: number;
+  rxFrames: number;
+  /** Segments the device's receiver dropped, by reason (§6). */
+  rxDrops: Record<DropReason, number>;
+  commandsDropped: number;
+  /** 0 off, 1 on, 3 blinking, 255 not set. */
+  ledMode: number;
+  ledPeriodMs: number;
+  /** 0, 1, or 255 when pin 0 is not an output. */
+  ledLevel: number;
+  brightnessU16: number;
+  reportIntervalMs: number;
 }
 
 export interface MetricValue {
@@ -89,11 +169,42 @@ export interface CommandMessage {
   payload: Uint8Array;
 }
 
+export const ResultOrigin = {
+  App: 0,
+  Runner: 1,
+} as const;
+export type ResultOrigin = (typeof ResultOrigin)[keyof typeof ResultOrigin];
+
+/** §4.6: statuses of `origin` runner. */
+export const RunnerStatus = {
+  Ok: 0,
+  QueueFull: 1,
+  AppNotRunning: 2,
+  AppTrapped: 3,
+  StatusOutOfRange: 4,
+  Unsupported: 5,
+  BadArgument: 6,
+  NoCommandBuffer: 7,
+} as const;
+export type RunnerStatus = (typeof RunnerStatus)[keyof typeof RunnerStatus];
+
+/** §4.5.1: opcodes the runner answers itself. */
+export const RunnerOpcode = {
+  Ping: 0x70,
+  Hello: 0x71,
+  Reboot: 0x72,
+} as const;
+
 export interface CommandResultMessage {
   type: 'command-result';
   commandId: number;
-  /** A HAL status (docs/hal-abi.md §3): 0 acknowledges, anything else is the reason for the NACK. */
+  origin: ResultOrigin;
+  /** origin app: the app's HAL status (docs/hal-abi.md §3); origin runner: a RunnerStatus. */
   status: number;
+  /** Answered from the store of recent results (§7.4) without running again. */
+  cached: boolean;
+  /** 0..16 bytes, by status (§4.6). */
+  payload: Uint8Array;
 }
 
 export const ProxyOp = {
@@ -134,6 +245,8 @@ export interface ProxyResponseMessage {
 
 export type LinkMessage =
   | HelloMessage
+  | MetricMessage
+  | HeartbeatMessage
   | DataMessage
   | LogMessage
   | EventMessage
