@@ -23,6 +23,8 @@ Options:
   --duration <time>        virtual time to run: 500ms, 60s, 5m, 1h (default 60s)
   --speed max|realtime     as fast as possible (default) or paced to the wall clock
   --scenario <file.json>   environment and faults over time (docs/scenarios.md); default: a quiet office
+  --id-prefix <P>          device ids are P-0000, P-0001, ... (default: sim-<4 random hex digits>, so two runs
+                           on one edge differ); letters, digits, . _ -
   --seed <S>               seed of the run, 0 to ${SEED_RANGE.max}; the same app, scenario and seed give the same
                            bytes (default 1)
   --json                   one JSON object per line instead of text
@@ -36,6 +38,7 @@ const OPTIONS = {
   speed: choice(['max', 'realtime'], 'max'),
   scenario: text(),
   seed: integer(SEED_RANGE, 1),
+  'id-prefix': text(),
   json: flag(),
   quiet: flag(),
 };
@@ -50,6 +53,8 @@ export interface SimRun {
   /** Default: a quiet office. */
   scenarioPath?: string;
   seed: number;
+  /** Default: `sim-<random>`. */
+  idPrefix?: string;
   json: boolean;
   quiet: boolean;
 }
@@ -68,6 +73,7 @@ export async function runSim(args: string[]): Promise<number> {
     pacing: values.speed,
     ...(values.scenario === undefined ? {} : { scenarioPath: values.scenario }),
     seed: values.seed,
+    ...(values['id-prefix'] === undefined ? {} : { idPrefix: values['id-prefix'] }),
     json: values.json,
     quiet: values.quiet,
   });
@@ -78,14 +84,25 @@ export async function simulate(run: SimRun): Promise<number> {
   if (run.appPath === undefined && !existsSync(DEFAULT_APP)) {
     throw new UserError(`no --app given and ${path.relative(process.cwd(), DEFAULT_APP)} is missing: run \`wasmote build\` first`);
   }
-  const [{ AppLoadError }, { loadAppImage }, { ScenarioError, defaultScenario, loadScenario }, { Simulation }, { TelemetryPrinter }] =
-    await Promise.all([
-      import('../abi/app-instance.ts'),
-      import('../sim/app-image.ts'),
-      import('../sim/scenario.ts'),
-      import('../sim/simulation.ts'),
-      import('./telemetry-printer.ts'),
-    ]);
+  const [
+    { AppLoadError },
+    { loadAppImage },
+    { ScenarioError, defaultScenario, loadScenario },
+    { Simulation },
+    { TelemetryPrinter },
+    { idPrefixProblem },
+    { DROP_REASONS },
+  ] = await Promise.all([
+    import('../abi/app-instance.ts'),
+    import('../sim/app-image.ts'),
+    import('../sim/scenario.ts'),
+    import('../sim/simulation.ts'),
+    import('./telemetry-printer.ts'),
+    import('../link/link-id.ts'),
+    import('../link/drop-reasons.ts'),
+  ]);
+  const prefixProblem = run.idPrefix === undefined ? null : idPrefixProblem(run.idPrefix);
+  if (prefixProblem !== null) throw new UserError(`--id-prefix '${run.idPrefix}' ${prefixProblem}`);
   const toUserError = (error: unknown): never => {
     if (error instanceof AppLoadError || error instanceof ScenarioError) throw new UserError(error.message);
     throw error;
@@ -102,6 +119,7 @@ export async function simulate(run: SimRun): Promise<number> {
     scenario,
     deviceCount: run.deviceCount,
     seed: run.seed,
+    ...(run.idPrefix === undefined ? {} : { idPrefix: run.idPrefix }),
     onMessage: (message) => {
       messages += 1;
       if (!run.quiet) printer.print(message);
@@ -115,7 +133,7 @@ export async function simulate(run: SimRun): Promise<number> {
     if (stdoutClosed()) return 0;
   }
   const wallS = (performance.now() - startedMs) / 1000;
-  const dropped = simulation.devices.reduce((sum, _, index) => sum + totalDrops(simulation.linkStats(index)), 0);
+  const dropped = simulation.devices.reduce((sum, _, index) => sum + totalDrops(simulation.linkStats(index), DROP_REASONS), 0);
   process.stderr.write(
     `${run.deviceCount} device(s), ${run.durationMs / 1000} s of virtual time in ${wallS.toFixed(2)} s ` +
       `(${(run.durationMs / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
@@ -123,8 +141,6 @@ export async function simulate(run: SimRun): Promise<number> {
   return 0;
 }
 
-function totalDrops(stats: object): number {
-  return Object.entries(stats)
-    .filter(([name]) => name !== 'framesOk' && name !== 'seqGaps')
-    .reduce((sum, [, count]) => sum + (typeof count === 'number' ? count : 0), 0);
+function totalDrops(stats: Record<string, number>, reasons: readonly string[]): number {
+  return reasons.reduce((sum, reason) => sum + (stats[reason] ?? 0), 0);
 }

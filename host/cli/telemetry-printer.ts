@@ -1,5 +1,5 @@
 import { halStatusName } from '../abi/status.ts';
-import { EventKind, TrapCode, type MetricDescriptor } from '../link/messages.ts';
+import { AppState, EventKind, ResultOrigin, RunnerStatus, TrapCode, type MetricMessage } from '../link/messages.ts';
 import type { DeviceMessage } from '../sim/simulation.ts';
 
 const LOG_LEVEL_NAMES = ['error', 'warning', 'info', 'debug'];
@@ -9,16 +9,17 @@ const EVENT_KIND_NAMES: Record<number, string> = {
   [EventKind.Reboot]: 'reboot',
   [EventKind.Runaway]: 'runaway',
 };
-const TRAP_CODE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(TrapCode).map(([name, code]) => [code, name.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase())]),
-);
+const TRAP_CODE_NAMES = kebabNames(TrapCode);
+const RUNNER_STATUS_NAMES = kebabNames(RunnerStatus);
+const BOOT_REASON_NAMES = ['power-on', 'reset', 'watchdog', 'reboot'];
+const HELLO_REASON_NAMES = ['boot', 'app-restart', 'requested'];
 
 /**
  * Turns link messages from devices into output lines, JSON or human-readable. It keeps each device's metric
  * table from its HELLO so data values print by name and unit. Shared by `sim` and `firmware run`.
  */
 export class TelemetryPrinter {
-  private readonly metricTables = new Map<string, Map<number, MetricDescriptor>>();
+  private readonly metricTables = new Map<string, Map<number, MetricMessage>>();
 
   constructor(
     private readonly json: boolean,
@@ -28,13 +29,27 @@ export class TelemetryPrinter {
   print({ deviceId, seq, message }: DeviceMessage): void {
     switch (message.type) {
       case 'hello': {
-        this.metricTables.set(deviceId, new Map(message.metrics.map((metric) => [metric.id, metric])));
+        this.metricTables.set(deviceId, new Map());
         const { appHash, ...rest } = message;
         this.emit(
           { device: deviceId, seq, ...rest, appHash: Buffer.from(appHash).toString('hex') },
-          `${deviceId} hello app=${message.appVersion} firmware=${message.firmwareVersion} metrics=${message.metrics
-            .map((metric) => metric.name)
-            .join(',')}`,
+          `${formatTime(message.uptimeMs)} ${deviceId} hello (${HELLO_REASON_NAMES[message.helloReason]}, boot ${message.bootCount} ` +
+            `${BOOT_REASON_NAMES[message.bootReason]}) session=${hex32(message.session)} board=${message.board} ` +
+            `app=${message.appVersion} firmware=${message.firmwareVersion} metrics=${message.metricCount}`,
+        );
+        return;
+      }
+      case 'metric': {
+        this.metricTables.get(deviceId)?.set(message.id, message);
+        const range = message.range === undefined ? '' : ` ${message.range.min}..${message.range.max}`;
+        this.emit({ device: deviceId, seq, ...message }, `${deviceId} metric ${message.id} ${message.name} ${message.unit}${range}`);
+        return;
+      }
+      case 'heartbeat': {
+        const state = message.appState === AppState.Running ? 'running' : `backing off until ${formatTime(message.restartAtMs).trim()}`;
+        this.emit(
+          { device: deviceId, seq, ...message, appState: message.appState === AppState.Running ? 'running' : 'backing-off' },
+          `${formatTime(message.uptimeMs)} ${deviceId} heartbeat app ${state}`,
         );
         return;
       }
@@ -70,12 +85,16 @@ export class TelemetryPrinter {
         );
         return;
       }
-      case 'command-result':
+      case 'command-result': {
+        const status =
+          message.origin === ResultOrigin.App ? halStatusName(message.status) : (RUNNER_STATUS_NAMES[message.status] ?? String(message.status));
+        const origin = message.origin === ResultOrigin.App ? 'app' : 'runner';
         this.emit(
-          { device: deviceId, seq, type: 'command-result', commandId: message.commandId, status: halStatusName(message.status) },
-          `${deviceId} command ${message.commandId}: ${halStatusName(message.status)}`,
+          { device: deviceId, seq, type: 'command-result', commandId: message.commandId, origin, status, cached: message.cached, payload: Buffer.from(message.payload).toString('hex') },
+          `${deviceId} command ${message.commandId}: ${origin} ${status}${message.cached ? ' (repeat)' : ''}`,
         );
         return;
+      }
       default:
         this.emit({ device: deviceId, seq, type: message.type }, `${deviceId} ${message.type}`);
     }
@@ -84,6 +103,14 @@ export class TelemetryPrinter {
   private emit(record: object, text: string): void {
     this.write(this.json ? JSON.stringify(record) : text);
   }
+}
+
+function kebabNames(table: Record<string, number>): Record<number, string> {
+  return Object.fromEntries(Object.entries(table).map(([name, code]) => [code, name.replace(/[A-Z]/g, (c, i) => (i ? '-' : '') + c.toLowerCase())]));
+}
+
+function hex32(value: number): string {
+  return value.toString(16).padStart(8, '0');
 }
 
 function formatTime(timeMs: number): string {

@@ -18,7 +18,10 @@ export const LED_PWM_CHANNEL = 0;
  * `delay_us` advances the device's virtual clock without wall time passing.
  */
 export class SimBoard implements HalPort {
+  /** Fleet time, µs: what the virtual chips and the pin histories see. */
   nowUsValue = 0;
+  /** Fleet time of the device's last boot: its monotonic clock counts from here (docs/hal-abi.md §4.4). */
+  private bootAtUs = 0;
   readonly gpio = new VirtualGpio(SIM_BOARD_GPIO_PINS, () => this.nowUsValue);
   readonly pwm = new VirtualPwm(SIM_BOARD_PWM_CHANNELS, () => this.nowUsValue);
 
@@ -52,7 +55,14 @@ export class SimBoard implements HalPort {
   }
 
   nowUs(): number {
-    return this.nowUsValue;
+    return this.nowUsValue - this.bootAtUs;
+  }
+
+  /** A reset of the microcontroller: pins back to inputs, PWM off, the clock from 0. The chips keep running. */
+  reset(): void {
+    this.bootAtUs = this.nowUsValue;
+    this.gpio.reset();
+    this.pwm.reset();
   }
 
   delayUs(us: number): HalStatus {

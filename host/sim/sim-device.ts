@@ -1,55 +1,116 @@
 import { AppInstance } from '../abi/app-instance.ts';
-import { HAL_ABI_VERSION } from '../abi/abi-version.ts';
-import { HalStatus } from '../abi/status.ts';
 import { AppTrap } from '../abi/trap.ts';
+import { crc32 } from '../link/crc32.ts';
 import { LinkDecoder } from '../link/decoder.ts';
 import { LinkEncoder } from '../link/encoder.ts';
-import { BootReason, EventKind, type LinkMessage, type LogLevel } from '../link/messages.ts';
+import {
+  AppState,
+  BootReason,
+  Capability,
+  EventKind,
+  HelloReason,
+  LINK_MINOR,
+  LogLevel,
+  ResultOrigin,
+  RunnerOpcode,
+  RunnerStatus,
+  type CommandResultMessage,
+  type LinkMessage,
+  type MetricValue,
+} from '../link/messages.ts';
 import type { AppImage } from './app-image.ts';
+import { hash32 } from './deterministic-noise.ts';
 import type { Scenario } from './scenario.ts';
-import { createSimBoard, type SimBoard } from './sim-board.ts';
+import { createSimBoard, LED_PIN, LED_PWM_CHANNEL, type SimBoard } from './sim-board.ts';
 
 const US_PER_MS = 1000;
 /** docs/hal-abi.md §7: the n-th consecutive trap waits min(2^(n-1), 60) s before the restart. */
 const TRAP_BACKOFF_MAX_MS = 60_000;
 /** A tick asking for 0 ms is treated as 1 ms, so a device always lets time move (docs/hal-abi.md §2). */
 const MIN_TICK_DELAY_MS = 1;
+/** docs/link-protocol.md §7.2: the HEARTBEAT period both runners announce in HELLO. */
+export const HEARTBEAT_PERIOD_MS = 5000;
+/** docs/link-protocol.md §7.1: log text held back while `init` runs. */
+const HELD_INIT_LOG_BYTES = 512;
+/** docs/link-protocol.md §4.3: values per DATA message. */
+const VALUES_PER_DATA = 24;
+/** docs/link-protocol.md §7.4: commands waiting, and results kept for repeats. */
+const COMMAND_QUEUE_LENGTH = 4;
+const RESULT_STORE_LENGTH = 8;
+/** docs/link-protocol.md §4.5.1: the runner's opcodes. */
+const RUNNER_OPCODE_FIRST = 0x70;
+const RUNNER_OPCODE_LAST = 0x7f;
+/** docs/link-protocol.md §4.8 `led_mode` / `led_level` when unknown. */
+const NOT_SET = 255;
 
-export const SIM_FIRMWARE_VERSION = 'wasmote-sim/1';
+export const SIM_FIRMWARE_VERSION = 'wasmote-sim/2';
+export const SIM_BOARD_NAME = 'sim';
 
 export interface SimDeviceOptions {
   deviceId: string;
   /** Index in the fleet: scenario faults may name devices by it. */
   index: number;
   seed: number;
+  /** Mixed into every boot's session (docs/link-protocol.md §5.1), so separate runs draw separate sessions. */
+  runNonce: number;
   app: AppImage;
   scenario: Scenario;
   /** The device's UART transmit line: complete link frames, in order. */
   transmit(frame: Uint8Array): void;
 }
 
+interface WaitingCommand {
+  commandId: number;
+  payload: Uint8Array;
+}
+
+type StoredResult = Omit<CommandResultMessage, 'type' | 'cached'>;
+
 /**
- * One simulated device: a board with virtual chips, an app instance, and a device link on a virtual UART.
- * It is driven by a scheduler that calls `wake()` at `nextWakeUs` on the device's virtual clock.
+ * One simulated device: a board with virtual chips, an app instance, and the runner between them and the device
+ * link (docs/link-protocol.md §7): start-up order, heartbeats, the command queue and result store, and the
+ * runner's own commands. A scheduler calls `wake()` at `nextWakeUs` on the fleet's virtual clock.
  */
 export class SimDevice {
   readonly deviceId: string;
   readonly board: SimBoard;
-  /** When the device next needs the CPU, µs of device time. */
+  /** When the device next needs the CPU, µs of fleet time. */
   nextWakeUs = 0;
-  private instance: AppInstance | null = null;
-  private consecutiveTraps = 0;
+
+  private bootCount = 0;
+  private session = 0;
   private bootReason: BootReason = BootReason.PowerOn;
-  private readonly encoder = new LinkEncoder();
-  private readonly receiver = new LinkDecoder();
+  private encoder = new LinkEncoder();
+  private receiver = new LinkDecoder();
+
+  private instance: AppInstance | null = null;
+  private nextTickUs = 0;
+  /** While the app backs off: when it restarts, µs of fleet time. */
+  private restartAtUs = 0;
+  private consecutiveFailures = 0;
+  private lastFailure = { kind: 0, code: 0 };
+  private commandsDropped = 0;
+  private readonly waiting: WaitingCommand[] = [];
+  private storedResults = new Map<string, StoredResult>();
+  private nextHeartbeatUs = 0;
+  /** Set while `init` runs: its logs wait for the HELLO (§7.1). */
+  private heldLogs: { level: number; text: string }[] | null = null;
+  private heldLogBytes = 0;
+  private droppedInitLogs = 0;
+  private reportIntervalMs = 0;
+  private ledMode = NOT_SET;
+  private ledPeriodMs = 0;
+  /** The app's `wasmote_abi_version`, 0 until an instance exists. */
+  private abiVersion = 0;
 
   constructor(private readonly options: SimDeviceOptions) {
     this.deviceId = options.deviceId;
-    this.board = createSimBoard(options.scenario, options.seed, options.index, (level, text) => this.sendLog(level, text));
+    this.board = createSimBoard(options.scenario, options.seed, options.index, (level, text) => this.log(level, text));
   }
 
-  get nowUs(): number {
-    return this.board.nowUsValue;
+  /** The device's monotonic clock: µs since its last boot. */
+  get uptimeUs(): number {
+    return this.board.nowUs();
   }
 
   /** True while the app is stopped after a trap, waiting for its restart. */
@@ -57,105 +118,309 @@ export class SimDevice {
     return this.instance === null;
   }
 
-  /** Runs whatever is due at `nextWakeUs`: the (re)start of the app, or its next tick. */
+  /** Runs whatever is due now: a heartbeat, waiting commands, the app's (re)start or its next tick (§7.2). */
   wake(): void {
     this.board.nowUsValue = Math.max(this.board.nowUsValue, this.nextWakeUs);
+    if (this.bootCount === 0) this.boot(BootReason.PowerOn);
+    if (this.board.nowUsValue >= this.nextHeartbeatUs) this.sendHeartbeat();
+    // A REBOOT empties the queue: what waited behind it is lost with the RAM, as on a board.
+    while (this.waiting.length > 0) this.runCommand(this.waiting.shift()!);
+    const now = this.board.nowUsValue;
     if (this.instance === null) {
-      this.start();
+      if (now >= this.restartAtUs) this.startApp(HelloReason.AppRestart);
+    } else if (now >= this.nextTickUs) {
+      this.tick(this.instance);
+    }
+    this.schedule();
+  }
+
+  /** Bytes arriving on the device's UART receive line at fleet time `atUs`. */
+  receive(bytes: Uint8Array, atUs: number): void {
+    this.board.nowUsValue = Math.max(this.board.nowUsValue, atUs);
+    for (const { message } of this.receiver.push(bytes)) {
+      if (message.type !== 'command') continue;
+      if (this.waiting.length >= COMMAND_QUEUE_LENGTH) {
+        this.commandsDropped = (this.commandsDropped + 1) >>> 0;
+        this.sendResult(message.commandId, { origin: ResultOrigin.Runner, status: RunnerStatus.QueueFull });
+        continue;
+      }
+      this.waiting.push({ commandId: message.commandId, payload: message.payload });
+    }
+    this.schedule();
+  }
+
+  /** A power-on or a reset: fresh runner state, a new session, the app started from scratch (§5.1, §7.1). */
+  private boot(reason: BootReason): void {
+    this.bootReason = reason;
+    this.board.reset();
+    this.bootCount += 1;
+    this.session = hash32(hash32(this.options.runNonce, this.options.seed), this.bootCount) >>> 0;
+    this.encoder = new LinkEncoder();
+    this.receiver = new LinkDecoder();
+    this.instance = null;
+    this.consecutiveFailures = 0;
+    this.lastFailure = { kind: 0, code: 0 };
+    this.commandsDropped = 0;
+    this.waiting.length = 0;
+    this.storedResults = new Map();
+    this.reportIntervalMs = 0;
+    this.ledMode = NOT_SET;
+    this.ledPeriodMs = 0;
+    this.nextHeartbeatUs = this.board.nowUsValue + HEARTBEAT_PERIOD_MS * US_PER_MS;
+    this.startApp(HelloReason.Boot);
+  }
+
+  private startApp(reason: HelloReason): void {
+    this.heldLogs = [];
+    this.heldLogBytes = 0;
+    this.droppedInitLogs = 0;
+    let trap: AppTrap | null = null;
+    let instance: AppInstance | null = null;
+    try {
+      instance = new AppInstance(this.options.app.module, { port: this.board, seed: this.options.seed });
+      instance.init();
+    } catch (error) {
+      trap = asTrap(error);
+    }
+    const logs = this.heldLogs;
+    this.heldLogs = null;
+    this.abiVersion = instance?.abiVersion ?? 0;
+    this.instance = trap === null ? instance : null;
+    if (this.instance !== null) this.readOutputs(this.instance);
+    this.sendHello(reason);
+    if (this.instance !== null) this.sendMetrics(this.instance);
+    for (const { level, text } of logs) this.sendLog(level, text);
+    if (this.droppedInitLogs > 0) this.sendLog(LogLevel.Warning, `runner: ${this.droppedInitLogs} init logs dropped`);
+    if (trap !== null) {
+      this.failed(trap);
       return;
     }
-    this.tick(this.instance);
-  }
-
-  /** Bytes arriving on the device's UART receive line (commands from the edge). */
-  receive(bytes: Uint8Array, atUs: number): void {
-    for (const { message } of this.receiver.push(bytes)) {
-      if (message.type === 'command') this.command(message.commandId, message.payload, atUs);
-    }
-  }
-
-  private start(): void {
-    try {
-      const instance = new AppInstance(this.options.app.module, { port: this.board, seed: this.options.seed });
-      instance.init();
-      this.instance = instance;
-      this.send({
-        type: 'hello',
-        deviceId: this.deviceId,
-        firmwareVersion: SIM_FIRMWARE_VERSION,
-        appVersion: this.options.app.version,
-        appHash: this.options.app.hash,
-        abiVersion: HAL_ABI_VERSION,
-        bootReason: this.bootReason,
-        metrics: instance.metrics.descriptors,
-      });
-      this.nextWakeUs = this.nowUs;
-    } catch (error) {
-      this.trapped(error);
-    }
+    this.nextTickUs = this.board.nowUsValue;
   }
 
   private tick(instance: AppInstance): void {
-    const startUs = this.nowUs;
-    const startMs = Math.floor(startUs / US_PER_MS);
+    const startMs = Math.floor(this.uptimeUs / US_PER_MS);
     try {
       const delayMs = Math.max(instance.tick(startMs), MIN_TICK_DELAY_MS);
-      this.consecutiveTraps = 0;
-      this.sendData(startMs, instance);
-      this.nextWakeUs = Math.max(this.nowUs, (startMs + delayMs) * US_PER_MS);
+      this.consecutiveFailures = 0;
+      this.readOutputs(instance);
+      this.sendData(startMs, instance.metrics.takeReported());
+      this.nextTickUs = Math.max(this.board.nowUsValue, this.board.nowUsValue + ((startMs + delayMs) * US_PER_MS - this.uptimeUs));
     } catch (error) {
-      this.sendData(startMs, instance);
-      this.trapped(error);
+      this.sendData(startMs, instance.metrics.takeReported());
+      this.failed(asTrap(error));
     }
   }
 
-  private command(commandId: number, payload: Uint8Array, atUs: number): void {
-    this.board.nowUsValue = Math.max(this.board.nowUsValue, atUs);
-    const instance = this.instance;
-    if (instance === null) {
-      this.send({ type: 'command-result', commandId, status: HalStatus.Unsupported });
+  /** §7.4: a repeat is answered from the store; the runner's opcodes are the runner's; the rest go to the app. */
+  private runCommand({ commandId, payload }: WaitingCommand): void {
+    const key = `${commandId}:${crc32(payload)}`;
+    const stored = this.storedResults.get(key);
+    if (stored !== undefined) {
+      this.send({ type: 'command-result', ...stored, cached: true });
       return;
     }
+    const opcode = payload[0]!;
+    if (opcode >= RUNNER_OPCODE_FIRST && opcode <= RUNNER_OPCODE_LAST) {
+      this.runRunnerCommand(commandId, key, payload);
+      return;
+    }
+    const instance = this.instance;
+    if (instance === null) {
+      const restartAtMs = BigInt(this.restartAtMs());
+      const restartAt = new Uint8Array(8);
+      new DataView(restartAt.buffer).setBigUint64(0, restartAtMs, true);
+      this.sendResult(commandId, { origin: ResultOrigin.Runner, status: RunnerStatus.AppNotRunning, payload: restartAt });
+      return;
+    }
+    let status: number | null;
     try {
-      const status = instance.command(payload);
-      this.send({ type: 'command-result', commandId, status });
-      this.nextWakeUs = this.nowUs;
+      status = instance.command(payload);
     } catch (error) {
-      this.send({ type: 'command-result', commandId, status: HalStatus.BadArgument });
-      this.trapped(error);
+      const trap = asTrap(error);
+      this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.AppTrapped });
+      this.failed(trap);
+      return;
+    }
+    this.readOutputs(instance);
+    this.nextTickUs = this.board.nowUsValue;
+    if (status === null) {
+      this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.NoCommandBuffer });
+    } else if (status < 0 || status > 0xff) {
+      const value = new Uint8Array(4);
+      new DataView(value.buffer).setInt32(0, status, true);
+      this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.StatusOutOfRange, payload: value });
+    } else {
+      this.storeAndSend(commandId, key, { origin: ResultOrigin.App, status });
     }
   }
 
-  /** docs/hal-abi.md §7: report the trap, drop the instance, restart after a back-off. */
-  private trapped(error: unknown): void {
-    if (!(error instanceof AppTrap)) throw error;
-    this.instance = null;
-    this.consecutiveTraps += 1;
-    this.send({
-      type: 'event',
-      timeMs: Math.floor(this.nowUs / US_PER_MS),
-      kind: EventKind.Trap,
-      code: error.code,
-      message: error.message,
-      file: error.file,
-      line: error.line,
-      column: error.column,
-    });
-    const backoffMs = Math.min(2 ** (this.consecutiveTraps - 1) * 1000, TRAP_BACKOFF_MAX_MS);
-    this.bootReason = BootReason.AppRestart;
-    this.nextWakeUs = this.nowUs + backoffMs * US_PER_MS;
+  /** docs/link-protocol.md §4.5.1. */
+  private runRunnerCommand(commandId: number, key: string, payload: Uint8Array): void {
+    const opcode = payload[0]!;
+    const known = opcode === RunnerOpcode.Ping || opcode === RunnerOpcode.Hello || opcode === RunnerOpcode.Reboot;
+    if (!known) {
+      this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.Unsupported });
+      return;
+    }
+    if (payload.length !== 1) {
+      this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.BadArgument });
+      return;
+    }
+    this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.Ok });
+    if (opcode === RunnerOpcode.Hello) {
+      this.sendHello(HelloReason.Requested);
+      if (this.instance !== null) this.sendMetrics(this.instance);
+    } else if (opcode === RunnerOpcode.Reboot) {
+      this.sendEvent(EventKind.Reboot, 0, '');
+      this.boot(BootReason.Reboot);
+    }
   }
 
-  private sendData(timeMs: number, instance: AppInstance): void {
-    const values = instance.metrics.takeReported();
-    if (values.length > 0) this.send({ type: 'data', timeMs, values });
+  /** docs/hal-abi.md §7: report, drop the instance, restart after the back-off. */
+  private failed(trap: AppTrap): void {
+    this.instance = null;
+    this.consecutiveFailures += 1;
+    this.lastFailure = { kind: EventKind.Trap, code: trap.code };
+    this.sendEvent(EventKind.Trap, trap.code, trap.message, trap.file, trap.line, trap.column);
+    const backoffMs = Math.min(2 ** (this.consecutiveFailures - 1) * 1000, TRAP_BACKOFF_MAX_MS);
+    this.restartAtUs = this.board.nowUsValue + backoffMs * US_PER_MS;
+  }
+
+  private schedule(): void {
+    let next = this.nextHeartbeatUs;
+    if (this.waiting.length > 0) next = this.board.nowUsValue;
+    else next = Math.min(next, this.instance === null ? this.restartAtUs : this.nextTickUs);
+    this.nextWakeUs = Math.max(next, this.board.nowUsValue);
+  }
+
+  private readOutputs(instance: AppInstance): void {
+    const outputs = instance.outputs;
+    this.reportIntervalMs = outputs.reportIntervalMs;
+    this.ledMode = outputs.ledMode;
+    this.ledPeriodMs = outputs.ledPeriodMs;
+  }
+
+  private log(level: number, text: string): void {
+    const held = this.heldLogs;
+    if (held === null) {
+      this.sendLog(level, text);
+      return;
+    }
+    const bytes = Buffer.byteLength(text);
+    if (this.heldLogBytes + bytes > HELD_INIT_LOG_BYTES) {
+      this.droppedInitLogs += 1;
+      return;
+    }
+    this.heldLogBytes += bytes;
+    held.push({ level, text });
+  }
+
+  private sendHello(helloReason: HelloReason): void {
+    const instance = this.instance;
+    this.send({
+      type: 'hello',
+      deviceId: this.deviceId,
+      linkMinor: LINK_MINOR,
+      firmwareVersion: SIM_FIRMWARE_VERSION,
+      capabilities: 0,
+      board: SIM_BOARD_NAME,
+      appName: this.options.app.name,
+      appVersion: this.options.app.version,
+      appHash: this.options.app.hash,
+      abiVersion: this.abiVersion,
+      bootReason: this.bootReason,
+      helloReason,
+      session: this.session,
+      bootCount: this.bootCount,
+      uptimeMs: this.uptimeMs(),
+      heartbeatPeriodMs: HEARTBEAT_PERIOD_MS,
+      reportIntervalMs: this.reportIntervalMs,
+      appState: instance === null ? AppState.BackingOff : AppState.Running,
+      metricCount: instance?.metrics.descriptors.length ?? 0,
+      opcodes: instance?.metrics.opcodes ?? [],
+    });
+  }
+
+  private sendMetrics(instance: AppInstance): void {
+    for (const metric of instance.metrics.descriptors) this.send({ type: 'metric', ...metric });
+  }
+
+  /** docs/link-protocol.md §4.8, due every HEARTBEAT_PERIOD_MS of uptime. */
+  private sendHeartbeat(): void {
+    const pin = this.board.gpio.read(LED_PIN);
+    this.send({
+      type: 'heartbeat',
+      uptimeMs: this.uptimeMs(),
+      session: this.session,
+      bootCount: this.bootCount,
+      appState: this.instance === null ? AppState.BackingOff : AppState.Running,
+      restartAtMs: this.instance === null ? this.restartAtMs() : 0,
+      consecutiveFailures: Math.min(this.consecutiveFailures, 0xffff),
+      lastFailureKind: this.lastFailure.kind,
+      lastFailureCode: this.lastFailure.code,
+      rxFrames: this.receiver.stats.framesOk >>> 0,
+      rxDrops: {
+        oversize: this.receiver.stats.oversize >>> 0,
+        cobs: this.receiver.stats.cobs >>> 0,
+        short: this.receiver.stats.short >>> 0,
+        crc: this.receiver.stats.crc >>> 0,
+        version: this.receiver.stats.version >>> 0,
+        unknownType: this.receiver.stats.unknownType >>> 0,
+        malformed: this.receiver.stats.malformed >>> 0,
+      },
+      commandsDropped: this.commandsDropped,
+      ledMode: this.ledMode,
+      ledPeriodMs: this.ledPeriodMs,
+      ledLevel: this.board.gpio.isOutput(LED_PIN) ? pin.level : NOT_SET,
+      brightnessU16: this.board.pwm.duty(LED_PWM_CHANNEL),
+      reportIntervalMs: this.reportIntervalMs,
+    });
+    const periodUs = HEARTBEAT_PERIOD_MS * US_PER_MS;
+    while (this.nextHeartbeatUs <= this.board.nowUsValue) this.nextHeartbeatUs += periodUs;
+  }
+
+  /** docs/link-protocol.md §4.3: 24 values to a message, in report order, the same time stamp. */
+  private sendData(timeMs: number, values: MetricValue[]): void {
+    for (let start = 0; start < values.length; start += VALUES_PER_DATA) {
+      this.send({ type: 'data', timeMs, values: values.slice(start, start + VALUES_PER_DATA) });
+    }
   }
 
   private sendLog(level: number, text: string): void {
-    this.send({ type: 'log', timeMs: Math.floor(this.nowUs / US_PER_MS), level: level as LogLevel, text });
+    this.send({ type: 'log', timeMs: this.uptimeMs(), level: level as LogLevel, text });
+  }
+
+  private sendEvent(kind: EventKind, code: number, message: string, file = '', line = 0, column = 0): void {
+    this.send({ type: 'event', timeMs: this.uptimeMs(), kind, code, message, file, line, column });
+  }
+
+  private storeAndSend(commandId: number, key: string, result: Omit<StoredResult, 'commandId' | 'payload'> & { payload?: Uint8Array }): void {
+    const stored: StoredResult = { commandId, origin: result.origin, status: result.status, payload: result.payload ?? new Uint8Array(0) };
+    this.storedResults.set(key, stored);
+    if (this.storedResults.size > RESULT_STORE_LENGTH) this.storedResults.delete(this.storedResults.keys().next().value!);
+    this.send({ type: 'command-result', ...stored, cached: false });
+  }
+
+  private sendResult(commandId: number, result: { origin: ResultOrigin; status: number; payload?: Uint8Array }): void {
+    this.send({ type: 'command-result', commandId, origin: result.origin, status: result.status, cached: false, payload: result.payload ?? new Uint8Array(0) });
+  }
+
+  /** The restart time on the device's clock. */
+  private restartAtMs(): number {
+    return Math.floor((this.restartAtUs - this.board.nowUsValue + this.uptimeUs) / US_PER_MS);
+  }
+
+  private uptimeMs(): number {
+    return Math.floor(this.uptimeUs / US_PER_MS);
   }
 
   private send(message: LinkMessage): void {
     this.options.transmit(this.encoder.encode(message));
   }
+}
+
+function asTrap(error: unknown): AppTrap {
+  if (error instanceof AppTrap) return error;
+  throw error;
 }

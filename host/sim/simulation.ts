@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { LinkDecoder } from '../link/decoder.ts';
 import { LinkEncoder } from '../link/encoder.ts';
 import type { LinkMessage } from '../link/messages.ts';
@@ -26,6 +27,10 @@ export interface SimulationOptions {
   /** Fleet index of the first device (a fleet split across worker threads gives each part its own range). */
   firstIndex?: number;
   seed: number;
+  /** Device ids are `<idPrefix>-<index, 4 digits>` (docs/link-protocol.md §3.3); by default `sim-<4 random hex digits>`. */
+  idPrefix?: string;
+  /** Mixed into the devices' sessions (docs/link-protocol.md §5.1); random unless a test needs a repeatable run. */
+  runNonce?: number;
   /** Every message the edge side decodes from a device's link, in virtual-time order. */
   onMessage?(message: DeviceMessage): void;
   /** Every frame a device transmits, raw (what a UART would carry). */
@@ -34,8 +39,13 @@ export interface SimulationOptions {
 
 export type Pacing = 'max' | 'realtime';
 
-export function deviceIdFor(index: number): string {
-  return `sim-${index.toString().padStart(4, '0')}`;
+export function deviceIdFor(prefix: string, index: number): string {
+  return `${prefix}-${index.toString().padStart(4, '0')}`;
+}
+
+/** A prefix that differs between runs, so two simulators on one edge do not announce the same devices. */
+export function randomIdPrefix(base: string): string {
+  return `${base}-${randomBytes(2).toString('hex')}`;
 }
 
 /**
@@ -52,9 +62,11 @@ export class Simulation {
 
   constructor(private readonly options: SimulationOptions) {
     const firstIndex = options.firstIndex ?? 0;
+    const idPrefix = options.idPrefix ?? randomIdPrefix('sim');
+    const runNonce = options.runNonce ?? randomBytes(4).readUInt32LE(0);
     for (let local = 0; local < options.deviceCount; local++) {
       const index = firstIndex + local;
-      const deviceId = deviceIdFor(index);
+      const deviceId = deviceIdFor(idPrefix, index);
       const decoder = new LinkDecoder();
       this.edgeDecoders.push(decoder);
       this.edgeEncoders.push(new LinkEncoder());
@@ -62,6 +74,7 @@ export class Simulation {
         deviceId,
         index,
         seed: hash32(options.seed, index),
+        runNonce,
         app: options.app,
         scenario: options.scenario,
         transmit: (frame) => this.deliver(index, deviceId, decoder, frame),

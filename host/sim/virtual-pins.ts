@@ -60,6 +60,19 @@ export class VirtualGpio {
     return this.levels[pin] ?? 0;
   }
 
+  isOutput(pin: number): boolean {
+    return this.modes[pin] === GpioMode.Output;
+  }
+
+  /** Every pin an input again, as after a reset; a pin that was high records its fall. */
+  reset(): void {
+    for (let pin = 0; pin < this.modes.length; pin++) {
+      if (this.levels[pin] !== 0) this.record({ timeUs: this.clock(), pin, level: 0 });
+      this.modes[pin] = GpioMode.Input;
+      this.levels[pin] = 0;
+    }
+  }
+
   private record(change: PinChange): void {
     if (this.history.length >= this.historyLimit) this.history.shift();
     this.history.push(change);
@@ -91,5 +104,10 @@ export class VirtualPwm {
 
   duty(channel: number): number {
     return this.duties[channel] ?? 0;
+  }
+
+  /** Every channel off, as after a reset. */
+  reset(): void {
+    for (let channel = 0; channel < this.duties.length; channel++) this.set(channel, 0);
   }
 }
