@@ -99,10 +99,15 @@ export class Simulation {
    * its result will carry.
    */
   sendCommand(index: number, payload: Uint8Array): number {
-    const device = this.devices[index];
-    if (device === undefined) throw new RangeError(`no device ${index}`);
     const commandId = this.nextCommandId;
     this.nextCommandId = (this.nextCommandId + 1) & 0xffff || 1;
+    return this.sendCommandWithId(index, commandId, payload);
+  }
+
+  /** Sends a command with an id of the caller's choosing: a repeat of an earlier one, say (docs/link-protocol.md §7.4). */
+  sendCommandWithId(index: number, commandId: number, payload: Uint8Array): number {
+    const device = this.devices[index];
+    if (device === undefined) throw new RangeError(`no device ${index}`);
     device.receive(this.edgeEncoders[index]!.encode({ type: 'command', commandId, payload }), this.nowUsValue);
     this.queue.push(device.nextWakeUs, index);
     return commandId;

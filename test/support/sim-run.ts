@@ -28,6 +28,8 @@ export function simulate(app: AppImage, scenarioJson: unknown = {}, deviceCount 
     scenario: parseScenario(scenarioJson),
     deviceCount,
     seed,
+    idPrefix: 'sim',
+    runNonce: 1,
     onMessage: (message) => messages.push(message),
   });
   const of = <T extends LinkMessage['type']>(type: T, index = 0) =>
@@ -43,7 +45,7 @@ export function simulate(app: AppImage, scenarioJson: unknown = {}, deviceCount 
       const rows: { timeMs: number; values: Record<string, number> }[] = [];
       for (const { index: device, message } of messages) {
         if (device !== index) continue;
-        if (message.type === 'hello') for (const metric of message.metrics) names.set(metric.id, metric.name);
+        if (message.type === 'metric') names.set(message.id, message.name);
         if (message.type === 'data') {
           rows.push({
             timeMs: message.timeMs,
