@@ -13,6 +13,9 @@
 extern const char firmware_version[];
 /* `<file name>@<first 8 hex digits of the hash>`, at most 32 bytes. */
 extern const char app_version[];
+/* HELLO's app_name and board: link ids (docs/link-protocol.md §3.3). */
+extern const char app_name[];
+extern const char board_name[];
 /* SHA-256 of the app's .wasm. */
 extern const uint8_t app_hash[LINK_APP_HASH_BYTES];
 

@@ -148,6 +148,7 @@ async function runRun(args: string[]): Promise<number> {
       scenario: text(),
       duration: duration('60s'),
       seed: integer(SEED_RANGE),
+      'id-prefix': text(),
       'icount-shift': integer(ICOUNT_SHIFT),
       json: flag(),
       quiet: flag(),
@@ -159,18 +160,32 @@ async function runRun(args: string[]): Promise<number> {
     return 0;
   }
   const { values } = line;
-  const [{ buildFirmware, DEFAULT_SEED }, { DEFAULT_ICOUNT_SHIFT }, { FirmwareSession }, { defaultScenario, loadScenario }, { TelemetryPrinter }] =
-    await Promise.all([
-      import('../firmware/build.ts'),
-      import('../firmware/qemu.ts'),
-      import('../firmware/session.ts'),
-      import('../sim/scenario.ts'),
-      import('./telemetry-printer.ts'),
-    ]);
+  const [
+    { buildFirmware, DEFAULT_SEED },
+    { DEFAULT_ICOUNT_SHIFT },
+    { FirmwareSession },
+    { defaultScenario, loadScenario },
+    { TelemetryPrinter },
+    { idPrefixProblem },
+    { deviceIdFor, randomIdPrefix },
+    { DROP_REASONS },
+  ] = await Promise.all([
+    import('../firmware/build.ts'),
+    import('../firmware/qemu.ts'),
+    import('../firmware/session.ts'),
+    import('../sim/scenario.ts'),
+    import('./telemetry-printer.ts'),
+    import('../link/link-id.ts'),
+    import('../sim/simulation.ts'),
+    import('../link/drop-reasons.ts'),
+  ]);
+  const idPrefix = values['id-prefix'] ?? randomIdPrefix('qemu');
+  const prefixProblem = idPrefixProblem(idPrefix);
+  if (prefixProblem !== null) throw new UserError(`--id-prefix '${idPrefix}' ${prefixProblem}`);
   const board = values.board;
   const seed = values.seed ?? DEFAULT_SEED;
   const scenario = values.scenario === undefined ? defaultScenario() : await loadScenario(values.scenario);
-  const build = await buildFirmware({ board: board.name, appPath: values.app, seed, onProgress });
+  const build = await buildFirmware({ board: board.name, appPath: values.app, seed, deviceId: deviceIdFor(idPrefix, 0), onProgress });
   onProgress(`running ${path.relative(process.cwd(), build.elf)} on QEMU's ${board.qemuMachine}`);
 
   const printer = new TelemetryPrinter(values.json, printLine);
@@ -201,8 +216,8 @@ async function runRun(args: string[]): Promise<number> {
   }
   if (stdoutClosed()) return 0;
   const wallS = (performance.now() - startedMs) / 1000;
-  const { framesOk: _ok, seqGaps: _lost, ...drops } = session.decoder.stats;
-  const dropped = Object.values(drops).reduce((sum, count) => sum + count, 0);
+  const stats: Record<string, number> = session.decoder.stats;
+  const dropped = DROP_REASONS.reduce((sum, reason) => sum + (stats[reason] ?? 0), 0);
   process.stderr.write(
     `1 device(s), ${values.duration / 1000} s of device time in ${wallS.toFixed(2)} s ` +
       `(${(values.duration / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,

@@ -4,6 +4,7 @@
  * arm-none-eabi-gcc and newlib-nano; the build folder gets the .elf, .bin, .hex, the linker map and a size
  * report.
  */
+import { linkIdFromName, linkIdProblem } from '../link/link-id.ts';
 import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
@@ -113,7 +114,8 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   const appStackBytes = options.appStackBytes ?? DEFAULT_APP_STACK_BYTES;
   const deviceId = options.deviceId ?? DEFAULT_DEVICE_ID;
   const program = PROGRAMS[options.program ?? 'runner'];
-  checkIdentity('device id', deviceId);
+  const idProblem = linkIdProblem(deviceId);
+  if (idProblem !== null) throw new FirmwareBuildError(`the device id '${deviceId}' ${idProblem}`);
   const objectsDir = path.join(outDir, 'obj');
   await mkdir(objectsDir, { recursive: true });
 
@@ -211,6 +213,8 @@ function identitySource(boardName: string, appName: string, wasm: Uint8Array): s
     '',
     `const char firmware_version[] = ${JSON.stringify(firmwareVersion)};`,
     `const char app_version[] = ${JSON.stringify(appVersion)};`,
+    `const char app_name[] = ${JSON.stringify(linkIdFromName(appName))};`,
+    `const char board_name[] = ${JSON.stringify(boardName)};`,
     `const uint8_t app_hash[LINK_APP_HASH_BYTES] = {${bytes}};`,
     '',
   ].join('\n');
