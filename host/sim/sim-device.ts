@@ -30,8 +30,9 @@ const TRAP_BACKOFF_MAX_MS = 60_000;
 const MIN_TICK_DELAY_MS = 1;
 /** docs/link-protocol.md §7.2: the HEARTBEAT period both runners announce in HELLO. */
 export const HEARTBEAT_PERIOD_MS = 5000;
-/** docs/link-protocol.md §7.1: log text held back while `init` runs. */
-const HELD_INIT_LOG_BYTES = 512;
+/** docs/link-protocol.md §7.1: LOG payload held back while `init` runs; each log costs its text and 10 bytes. */
+const HELD_INIT_LOG_BYTES = 192;
+const LOG_PAYLOAD_OVERHEAD_BYTES = 10;
 /** docs/link-protocol.md §4.3: values per DATA message. */
 const VALUES_PER_DATA = 24;
 /** docs/link-protocol.md §7.4: commands waiting, and results kept for repeats. */
@@ -94,7 +95,7 @@ export class SimDevice {
   private storedResults = new Map<string, StoredResult>();
   private nextHeartbeatUs = 0;
   /** Set while `init` runs: its logs wait for the HELLO (§7.1). */
-  private heldLogs: { level: number; text: string }[] | null = null;
+  private heldLogs: { level: number; text: string; timeMs: number }[] | null = null;
   private heldLogBytes = 0;
   private droppedInitLogs = 0;
   private reportIntervalMs = 0;
@@ -118,18 +119,24 @@ export class SimDevice {
     return this.instance === null;
   }
 
-  /** Runs whatever is due now: a heartbeat, waiting commands, the app's (re)start or its next tick (§7.2). */
+  /** docs/link-protocol.md §7.2: the runner's loop, run until nothing is due at the current time. */
   wake(): void {
     this.board.nowUsValue = Math.max(this.board.nowUsValue, this.nextWakeUs);
     if (this.bootCount === 0) this.boot(BootReason.PowerOn);
-    if (this.board.nowUsValue >= this.nextHeartbeatUs) this.sendHeartbeat();
-    // A REBOOT empties the queue: what waited behind it is lost with the RAM, as on a board.
-    while (this.waiting.length > 0) this.runCommand(this.waiting.shift()!);
-    const now = this.board.nowUsValue;
-    if (this.instance === null) {
-      if (now >= this.restartAtUs) this.startApp(HelloReason.AppRestart);
-    } else if (now >= this.nextTickUs) {
-      this.tick(this.instance);
+    for (;;) {
+      const now = this.board.nowUsValue;
+      if (now >= this.nextHeartbeatUs) {
+        this.sendHeartbeat();
+      } else if (this.instance === null && now >= this.restartAtUs) {
+        this.startApp(HelloReason.AppRestart);
+      } else if (this.waiting.length > 0) {
+        // A REBOOT empties the queue: what waited behind it is lost with the RAM, as on a board.
+        this.runCommand(this.waiting.shift()!);
+      } else if (this.instance !== null && now >= this.nextTickUs) {
+        this.tick(this.instance);
+      } else {
+        break;
+      }
     }
     this.schedule();
   }
@@ -154,7 +161,7 @@ export class SimDevice {
     this.bootReason = reason;
     this.board.reset();
     this.bootCount += 1;
-    this.session = hash32(hash32(this.options.runNonce, this.options.seed), this.bootCount) >>> 0;
+    this.session = hash32(hash32(this.options.runNonce, this.options.seed), this.bootCount) >>> 0 || 1;
     this.encoder = new LinkEncoder();
     this.receiver = new LinkDecoder();
     this.instance = null;
@@ -186,11 +193,12 @@ export class SimDevice {
     this.heldLogs = null;
     this.abiVersion = instance?.abiVersion ?? 0;
     this.instance = trap === null ? instance : null;
-    if (this.instance !== null) this.readOutputs(this.instance);
+    this.readOutputs();
+    const helloTimeMs = this.uptimeMs();
     this.sendHello(reason);
     if (this.instance !== null) this.sendMetrics(this.instance);
-    for (const { level, text } of logs) this.sendLog(level, text);
-    if (this.droppedInitLogs > 0) this.sendLog(LogLevel.Warning, `runner: ${this.droppedInitLogs} init logs dropped`);
+    for (const { level, text, timeMs } of logs) this.sendLog(level, text, timeMs);
+    if (this.droppedInitLogs > 0) this.sendLog(LogLevel.Warning, `runner: ${this.droppedInitLogs} init logs dropped`, helloTimeMs);
     if (trap !== null) {
       this.failed(trap);
       return;
@@ -203,7 +211,7 @@ export class SimDevice {
     try {
       const delayMs = Math.max(instance.tick(startMs), MIN_TICK_DELAY_MS);
       this.consecutiveFailures = 0;
-      this.readOutputs(instance);
+      this.readOutputs();
       this.sendData(startMs, instance.metrics.takeReported());
       this.nextTickUs = Math.max(this.board.nowUsValue, this.board.nowUsValue + ((startMs + delayMs) * US_PER_MS - this.uptimeUs));
     } catch (error) {
@@ -222,7 +230,7 @@ export class SimDevice {
     }
     const opcode = payload[0]!;
     if (opcode >= RUNNER_OPCODE_FIRST && opcode <= RUNNER_OPCODE_LAST) {
-      this.runRunnerCommand(commandId, key, payload);
+      this.runRunnerCommand(commandId, payload);
       return;
     }
     const instance = this.instance;
@@ -242,7 +250,7 @@ export class SimDevice {
       this.failed(trap);
       return;
     }
-    this.readOutputs(instance);
+    this.readOutputs();
     this.nextTickUs = this.board.nowUsValue;
     if (status === null) {
       this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.NoCommandBuffer });
@@ -255,19 +263,19 @@ export class SimDevice {
     }
   }
 
-  /** docs/link-protocol.md §4.5.1. */
-  private runRunnerCommand(commandId: number, key: string, payload: Uint8Array): void {
+  /** docs/link-protocol.md §4.5.1: answered, never stored (§7.4). */
+  private runRunnerCommand(commandId: number, payload: Uint8Array): void {
     const opcode = payload[0]!;
     const known = opcode === RunnerOpcode.Ping || opcode === RunnerOpcode.Hello || opcode === RunnerOpcode.Reboot;
     if (!known) {
-      this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.Unsupported });
+      this.sendResult(commandId, { origin: ResultOrigin.Runner, status: RunnerStatus.Unsupported });
       return;
     }
     if (payload.length !== 1) {
-      this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.BadArgument });
+      this.sendResult(commandId, { origin: ResultOrigin.Runner, status: RunnerStatus.BadArgument });
       return;
     }
-    this.storeAndSend(commandId, key, { origin: ResultOrigin.Runner, status: RunnerStatus.Ok });
+    this.sendResult(commandId, { origin: ResultOrigin.Runner, status: RunnerStatus.Ok });
     if (opcode === RunnerOpcode.Hello) {
       this.sendHello(HelloReason.Requested);
       if (this.instance !== null) this.sendMetrics(this.instance);
@@ -280,7 +288,8 @@ export class SimDevice {
   /** docs/hal-abi.md §7: report, drop the instance, restart after the back-off. */
   private failed(trap: AppTrap): void {
     this.instance = null;
-    this.consecutiveFailures += 1;
+    this.readOutputs();
+    this.consecutiveFailures = Math.min(this.consecutiveFailures + 1, 0xffff);
     this.lastFailure = { kind: EventKind.Trap, code: trap.code };
     this.sendEvent(EventKind.Trap, trap.code, trap.message, trap.file, trap.line, trap.column);
     const backoffMs = Math.min(2 ** (this.consecutiveFailures - 1) * 1000, TRAP_BACKOFF_MAX_MS);
@@ -294,11 +303,12 @@ export class SimDevice {
     this.nextWakeUs = Math.max(next, this.board.nowUsValue);
   }
 
-  private readOutputs(instance: AppInstance): void {
-    const outputs = instance.outputs;
-    this.reportIntervalMs = outputs.reportIntervalMs;
-    this.ledMode = outputs.ledMode;
-    this.ledPeriodMs = outputs.ledPeriodMs;
+  /** hal-abi.md §4.7: the running instance's output states; "not set" while none runs. */
+  private readOutputs(): void {
+    const outputs = this.instance?.outputs;
+    this.reportIntervalMs = outputs?.reportIntervalMs ?? 0;
+    this.ledMode = outputs?.ledMode ?? NOT_SET;
+    this.ledPeriodMs = outputs?.ledPeriodMs ?? 0;
   }
 
   private log(level: number, text: string): void {
@@ -307,13 +317,14 @@ export class SimDevice {
       this.sendLog(level, text);
       return;
     }
-    const bytes = Buffer.byteLength(text);
-    if (this.heldLogBytes + bytes > HELD_INIT_LOG_BYTES) {
+    const bytes = LOG_PAYLOAD_OVERHEAD_BYTES + Buffer.byteLength(text);
+    // From the first log that does not fit, every later one is dropped (§7.1).
+    if (this.droppedInitLogs > 0 || this.heldLogBytes + bytes > HELD_INIT_LOG_BYTES) {
       this.droppedInitLogs += 1;
       return;
     }
     this.heldLogBytes += bytes;
-    held.push({ level, text });
+    held.push({ level, text, timeMs: this.uptimeMs() });
   }
 
   private sendHello(helloReason: HelloReason): void {
@@ -348,15 +359,22 @@ export class SimDevice {
 
   /** docs/link-protocol.md §4.8, due every HEARTBEAT_PERIOD_MS of uptime. */
   private sendHeartbeat(): void {
+    const periodUs = HEARTBEAT_PERIOD_MS * US_PER_MS;
+    // Periods that passed while the runner was busy are not sent separately (§7.2).
+    while (this.nextHeartbeatUs + periodUs <= this.board.nowUsValue) this.nextHeartbeatUs += periodUs;
+    const bootAtUs = this.board.nowUsValue - this.uptimeUs;
+    const dueMs = (this.nextHeartbeatUs - bootAtUs) / US_PER_MS;
+    this.nextHeartbeatUs += periodUs;
     const pin = this.board.gpio.read(LED_PIN);
     this.send({
       type: 'heartbeat',
-      uptimeMs: this.uptimeMs(),
+      uptimeMs: dueMs,
       session: this.session,
+      heartbeatPeriodMs: HEARTBEAT_PERIOD_MS,
       bootCount: this.bootCount,
       appState: this.instance === null ? AppState.BackingOff : AppState.Running,
       restartAtMs: this.instance === null ? this.restartAtMs() : 0,
-      consecutiveFailures: Math.min(this.consecutiveFailures, 0xffff),
+      consecutiveFailures: this.consecutiveFailures,
       lastFailureKind: this.lastFailure.kind,
       lastFailureCode: this.lastFailure.code,
       rxFrames: this.receiver.stats.framesOk >>> 0,
@@ -376,8 +394,6 @@ export class SimDevice {
       brightnessU16: this.board.pwm.duty(LED_PWM_CHANNEL),
       reportIntervalMs: this.reportIntervalMs,
     });
-    const periodUs = HEARTBEAT_PERIOD_MS * US_PER_MS;
-    while (this.nextHeartbeatUs <= this.board.nowUsValue) this.nextHeartbeatUs += periodUs;
   }
 
   /** docs/link-protocol.md §4.3: 24 values to a message, in report order, the same time stamp. */
@@ -387,8 +403,8 @@ export class SimDevice {
     }
   }
 
-  private sendLog(level: number, text: string): void {
-    this.send({ type: 'log', timeMs: this.uptimeMs(), level: level as LogLevel, text });
+  private sendLog(level: number, text: string, timeMs = this.uptimeMs()): void {
+    this.send({ type: 'log', timeMs, level: level as LogLevel, text });
   }
 
   private sendEvent(kind: EventKind, code: number, message: string, file = '', line = 0, column = 0): void {
