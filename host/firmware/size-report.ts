@@ -4,7 +4,7 @@ import { runTool } from './toolchain.ts';
 export interface SizeReport {
   /** Code, constants and the initial values of .data: what is written to flash. */
   flashBytes: number;
-  /** .data, .bss and the stack: what is reserved in RAM. */
+  /** .noinit (the reset record), .data, .bss and the stack: what is reserved in RAM. */
   ramBytes: number;
   /** Of ramBytes: the app's linear memory and the stack (the app's share and the firmware's). */
   linearMemoryBytes: number;
@@ -14,7 +14,7 @@ export interface SizeReport {
 
 /** The sections that load into flash, and those that take RAM (firmware/hal/stm32f4/sections.ld). */
 const FLASH_SECTIONS = ['.text', '.ARM.exidx', '.data'];
-const RAM_SECTIONS = ['.data', '.bss', '.stack'];
+const RAM_SECTIONS = ['.noinit', '.data', '.bss', '.stack'];
 
 export async function readSizeReport(
   elf: string,
