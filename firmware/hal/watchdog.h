@@ -9,7 +9,7 @@
 
 void watchdog_start(void);
 void watchdog_refresh(void);
-/* True once after boot when the watchdog caused the last reset; clears the reset flags. */
+/* True once after boot when a watchdog caused the last reset (hal/boot.h: BOOT_WATCHDOG). */
 bool watchdog_caused_reset(void);
 
 #endif

@@ -1,8 +1,8 @@
 /* hal/watchdog.h on the independent watchdog (RM0090 §21; RM0383 §15), clocked by the ~32 kHz LSI. */
 #include "../watchdog.h"
 
+#include "../boot.h"
 #include "mmio.h"
-#include "rcc.h"
 
 /* §21.4 */
 #define IWDG_KR MMIO32(0x40003000u)
@@ -29,7 +29,9 @@ void watchdog_refresh(void) {
 }
 
 bool watchdog_caused_reset(void) {
-  bool caused = (RCC_CSR & RCC_CSR_IWDGRSTF) != 0;
-  RCC_CSR |= RCC_CSR_RMVF;
+  /* boot.c read the reset flags, and cleared them, before main(). */
+  static bool asked;
+  bool caused = !asked && boot_cause() == BOOT_WATCHDOG;
+  asked = true;
   return caused;
 }

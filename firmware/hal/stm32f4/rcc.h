@@ -45,7 +45,14 @@
 /* §7.3.21 clock control & status: reset flags, cleared by RMVF. */
 #define RCC_CSR MMIO32(RCC_BASE + 0x74u)
 #define RCC_CSR_RMVF (1u << 24)
+#define RCC_CSR_BORRSTF (1u << 25)
+#define RCC_CSR_PINRSTF (1u << 26)
+#define RCC_CSR_PORRSTF (1u << 27)
+#define RCC_CSR_SFTRSTF (1u << 28)
 #define RCC_CSR_IWDGRSTF (1u << 29)
+#define RCC_CSR_WWDGRSTF (1u << 30)
+#define RCC_CSR_LPWRRSTF (1u << 31)
+#define RCC_CSR_RESET_FLAGS (0x7Fu << 25)
 
 /* §3.9.1 flash access control: wait states for the core clock (Table 10 at 2.7..3.6 V). */
 #define FLASH_ACR MMIO32(0x40023C00u)

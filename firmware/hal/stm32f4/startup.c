@@ -1,10 +1,11 @@
 /*
- * Reset and the vector table (PM0214 §2.3.4; RM0090 §10.2, Table 61): copies .data, clears .bss, enables the
- * FPU and calls main(). Interrupts the firmware does not use go to a handler that stops in place, where the
- * watchdog (or a debugger) finds it.
+ * Reset and the vector table (PM0214 §2.3.4; RM0090 §10.2, Table 61): copies .data, clears .bss, enables the FPU,
+ * reads why the chip booted (boot.c) and calls main(). Interrupts the firmware does not use go to a handler that
+ * stops in place, where the watchdog (or a debugger) finds it.
  */
 #include <stdint.h>
 
+#include "../boot.h"
 #include "cortex_m4.h"
 
 /* sections.ld */
@@ -19,6 +20,7 @@ __attribute__((noreturn)) void Reset_Handler(void) {
   /* PM0214 §4.6.6: full access to CP10 and CP11 before the first floating-point instruction. */
   SCB_CPACR |= SCB_CPACR_FPU_FULL_ACCESS;
   __asm__ volatile("dsb\n isb" ::: "memory");
+  boot_start();
   main();
   for (;;) {
   }
