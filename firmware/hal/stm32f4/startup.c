@@ -1,7 +1,8 @@
 /*
  * Reset and the vector table (PM0214 §2.3.4; RM0090 §10.2, Table 61): copies .data, clears .bss, enables the FPU,
- * reads why the chip booted (boot.c) and calls main(). Interrupts the firmware does not use go to a handler that
- * stops in place, where the watchdog (or a debugger) finds it.
+ * reads why the chip booted (boot.c) and calls main(). The faults go to fault.c, which keeps the fault for the
+ * next boot and resets. Interrupts the firmware does not use go to a handler that stops in place, where the
+ * watchdog (or a debugger) finds it.
  */
 #include <stdint.h>
 
@@ -39,10 +40,21 @@ __attribute__((naked)) void SysTick_Handler(void) {
       "b systick_interrupt\n");
 }
 
+/* fault.c */
+void HardFault_Handler(void);
+void MemManage_Handler(void);
+void BusFault_Handler(void);
+void UsageFault_Handler(void);
+
 /* Each board's source defines its link USART's handler; the others stay unused. */
 void USART1_IRQHandler(void) __attribute__((weak, alias("Unused_Handler")));
 void USART2_IRQHandler(void) __attribute__((weak, alias("Unused_Handler")));
 
+/* ARMv7-M ARM §B1.5.2: the exception numbers of the faults. */
+#define HARD_FAULT_VECTOR 3
+#define MEM_MANAGE_VECTOR 4
+#define BUS_FAULT_VECTOR 5
+#define USAGE_FAULT_VECTOR 6
 #define CORE_VECTORS 16
 #define USART1_VECTOR (CORE_VECTORS + 37)
 #define USART2_VECTOR (CORE_VECTORS + 38)
@@ -55,7 +67,12 @@ typedef void (*vector_t)(void);
 __attribute__((section(".vectors"), used)) const vector_t vector_table[VECTORS] = {
     [0] = (vector_t)(uintptr_t)__stack_top,
     [1] = Reset_Handler,
-    [2 ... SYSTICK_VECTOR - 1] = Unused_Handler,
+    [2] = Unused_Handler,
+    [HARD_FAULT_VECTOR] = HardFault_Handler,
+    [MEM_MANAGE_VECTOR] = MemManage_Handler,
+    [BUS_FAULT_VECTOR] = BusFault_Handler,
+    [USAGE_FAULT_VECTOR] = UsageFault_Handler,
+    [USAGE_FAULT_VECTOR + 1 ... SYSTICK_VECTOR - 1] = Unused_Handler,
     [SYSTICK_VECTOR] = SysTick_Handler,
     [SYSTICK_VECTOR + 1 ... USART1_VECTOR - 1] = Unused_Handler,
     [USART1_VECTOR] = USART1_IRQHandler,
