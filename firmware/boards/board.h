@@ -26,6 +26,12 @@ double board_seed(void);
 void board_link_transmit(void *context, const uint8_t *bytes, size_t length);
 
 /*
+ * Restarts the firmware at the host's request: waits for what board_link_transmit sent to leave the UART, then
+ * resets with the next boot's cause BOOT_REBOOT (hal/boot.h).
+ */
+__attribute__((noreturn)) void board_reboot(void);
+
+/*
  * One I2C transaction (docs/hal-abi.md §4.1): START, `write`, a repeated START and `read` when both are
  * given, STOP. `address` is 0x08..0x77; either phase may be empty, not both.
  */

@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "../../hal/boot.h"
 #include "../../hal/proxy/proxy.h"
 #include "../../hal/stm32f4/gpio.h"
 #include "../../hal/stm32f4/rcc.h"
@@ -54,6 +55,11 @@ double board_seed(void) {
 void board_link_transmit(void *context, const uint8_t *bytes, size_t length) {
   (void)context;
   usart_write(USART1_BASE, bytes, length);
+}
+
+void board_reboot(void) {
+  usart_drain(USART1_BASE);
+  boot_reboot();
 }
 
 void USART1_IRQHandler(void) {

@@ -8,6 +8,7 @@
  */
 #include "../board.h"
 
+#include "../../hal/boot.h"
 #include "../../hal/stm32f4/rcc.h"
 #include "../../hal/stm32f4/realtime/board_io.h"
 #include "../../hal/stm32f4/systick.h"
@@ -61,6 +62,11 @@ void board_init(void) {
 void board_link_transmit(void *context, const uint8_t *bytes, size_t length) {
   (void)context;
   usart_write(USART2_BASE, bytes, length);
+}
+
+void board_reboot(void) {
+  usart_drain(USART2_BASE);
+  boot_reboot();
 }
 
 void USART2_IRQHandler(void) {

@@ -21,6 +21,7 @@
 /* §30.6.1 */
 #define USART_SR_ORE (1u << 3)
 #define USART_SR_RXNE (1u << 5)
+#define USART_SR_TC (1u << 6)
 #define USART_SR_TXE (1u << 7)
 /* §30.6.4 */
 #define USART_CR1_RE (1u << 2)
@@ -31,6 +32,8 @@
 /* Enables transmit, receive and the receive interrupt at `baud` from a peripheral clock of `pclk_hz`. */
 void usart_init(uint32_t base, uint32_t irq, uint32_t pclk_hz, uint32_t baud);
 void usart_write(uint32_t base, const uint8_t *bytes, size_t length);
+/* Waits until the last byte written has left the shift register (§30.6.1 TC), for at most about 10 ms. */
+void usart_drain(uint32_t base);
 /*
  * For the USART's interrupt handler: reads the byte that arrived (which also clears an overrun, §30.6.1) and
  * returns it, or -1 when nothing did.
