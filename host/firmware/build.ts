@@ -88,6 +88,8 @@ export interface FirmwareBuildOptions {
   seed?: number;
   /** The folder under firmware/ with main(): the runner, or a benchmark image (bench/firmware.ts). */
   program?: FirmwareProgram;
+  /** Instead of `program`: a folder of C with main() outside firmware/, such as a test's image. */
+  mainDir?: string;
   onProgress?: (line: string) => void;
 }
 
@@ -113,7 +115,9 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   const memoryLimitBytes = options.memoryLimitBytes ?? DEFAULT_MEMORY_LIMIT_BYTES;
   const appStackBytes = options.appStackBytes ?? DEFAULT_APP_STACK_BYTES;
   const deviceId = options.deviceId ?? DEFAULT_DEVICE_ID;
-  const program = PROGRAMS[options.program ?? 'runner'];
+  const program: { dirs: readonly string[]; wraps: readonly string[] } = options.mainDir
+    ? { dirs: [path.relative(FIRMWARE_DIR, path.resolve(options.mainDir))], wraps: [] }
+    : PROGRAMS[options.program ?? 'runner'];
   const idProblem = linkIdProblem(deviceId);
   if (idProblem !== null) throw new FirmwareBuildError(`the device id '${deviceId}' ${idProblem}`);
   const objectsDir = path.join(outDir, 'obj');
