@@ -301,16 +301,24 @@ describe('sensor-node memory', () => {
     const { AppMemory } = await import('../../host/abi/app-memory.ts');
     const { createHalImports } = await import('../../host/abi/hal-imports.ts');
     const { MetricTable } = await import('../../host/abi/metric-table.ts');
+    const { OutputStates } = await import('../../host/abi/output-states.ts');
     const port = new ScriptedI2c([
       ...tmp102.probe(), ...tmp102.init(), ...sht31.probe(), ...sht31.init(),
       ...bme280.probe(), ...bme280.init(), ...mpu6050.probe(), ...mpu6050.init(),
     ]);
-    let initialising = false;
+    let phase: 'idle' | 'init' | 'tick' | 'command' = 'idle';
     let memory: InstanceType<typeof AppMemory> | undefined;
     const module = await compileAppModule(await appBytes('sensor-node', 'release'));
     const instance = new WebAssembly.Instance(
       module,
-      createHalImports({ port, memory: () => memory!, metrics: new MetricTable(), isInitialising: () => initialising, seed: 1 }),
+      createHalImports({
+        port,
+        memory: () => memory!,
+        metrics: new MetricTable(),
+        outputs: new OutputStates(),
+        phase: () => phase,
+        seed: 1,
+      }),
     );
     const exports = instance.exports as unknown as {
       memory: WebAssembly.Memory;
@@ -320,9 +328,9 @@ describe('sensor-node memory', () => {
       command(ptr: number, len: number): number;
     };
     memory = new AppMemory(exports.memory);
-    initialising = true;
+    phase = 'init';
     exports.init();
-    initialising = false;
+    phase = 'idle';
     port.finish();
     // The stub runtime bumps a pointer and writes a block header per allocation, so the last non-zero byte of
     // memory moves if anything is allocated. It is measured after one warm-up cycle has set every field of the
@@ -330,9 +338,12 @@ describe('sensor-node memory', () => {
     const heapEnd = () => new Uint8Array(exports.memory.buffer).findLastIndex((byte) => byte !== 0);
     let endAfterWarmUp = -1;
     const sendCommand = (bytes: number[]) => {
+      phase = 'command';
       const ptr = exports.command_buffer(bytes.length);
       new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
-      return exports.command(ptr, bytes.length);
+      const status = exports.command(ptr, bytes.length);
+      phase = 'idle';
+      return status;
     };
 
     for (let cycle = 0; cycle < 40; cycle++) {
@@ -343,7 +354,9 @@ describe('sensor-node memory', () => {
             ? [...tmp102.init(), ...tmp102.read(0x19, 0x00)]
             : tmp102.read(0x19, 0x00);
       port.expect(...tmpSteps, ...sht31.read(), ...bme280.read(), ...mpu6050.read());
+      phase = 'tick';
       exports.tick(BigInt(Math.floor(port.nowUsValue / 1000)));
+      phase = 'idle';
       port.finish();
       expect(sendCommand([0x01, 3, 0xc8, 0x00])).toBe(OK);
       expect(sendCommand([0x03, cycle, 0x10])).toBe(OK);

@@ -15,6 +15,7 @@
 #include "../../../firmware/boards/board.h"
 #include "../../../firmware/engine/engine.h"
 #include "../../../firmware/hal/clock.h"
+#include "../../../firmware/hal/imports.h"
 #include "../../../firmware/hal/telemetry.h"
 #include "../../../firmware/link/device.h"
 
@@ -116,18 +117,23 @@ static void command(const char *hex) {
   for (size_t i = 0; i < length; i++) sscanf(hex + 2 * i, "%2hhx", &payload[i]);
   trap_t trap;
   uint32_t ptr;
-  if (!engine_call_command_buffer((uint32_t)length, &ptr, &trap)) {
+  hal_set_phase(HAL_PHASE_COMMAND);
+  bool returned = engine_call_command_buffer((uint32_t)length, &ptr, &trap);
+  if (!returned) {
+    hal_set_phase(HAL_PHASE_IDLE);
     answer(false, &trap, "");
     return;
   }
   app_memory_t memory = engine_memory();
   if (ptr == 0 || !app_memory_holds(&memory, ptr, (uint32_t)length)) {
+    hal_set_phase(HAL_PHASE_IDLE);
     printf("ok %d\n", HAL_BAD_ARGUMENT);
     return;
   }
   memcpy(memory.data + ptr, payload, length);
   uint32_t status;
-  bool returned = engine_call_command(ptr, (uint32_t)length, &status, &trap);
+  returned = engine_call_command(ptr, (uint32_t)length, &status, &trap);
+  hal_set_phase(HAL_PHASE_IDLE);
   char value[16];
   snprintf(value, sizeof value, " %" PRIu32, status);
   answer(returned, &trap, value);
@@ -149,16 +155,18 @@ int main(void) {
       if (returned) snprintf(value, sizeof value, " %" PRIu32, engine_abi_version());
       answer(returned, &trap, value);
     } else if (strcmp(line, "init") == 0) {
-      telemetry_set_declaring(true);
+      hal_set_phase(HAL_PHASE_INIT);
       bool returned = engine_call_init(&trap);
-      telemetry_set_declaring(false);
+      hal_set_phase(HAL_PHASE_IDLE);
       answer(returned, &trap, "");
     } else if (strcmp(line, "tick") == 0) {
       uint64_t now_ms = strtoull(argument, NULL, 10);
       now_us = now_ms * US_PER_MS;
       telemetry_begin_tick(now_ms);
       uint32_t delay_ms;
+      hal_set_phase(HAL_PHASE_TICK);
       bool returned = engine_call_tick(now_ms, &delay_ms, &trap);
+      hal_set_phase(HAL_PHASE_IDLE);
       telemetry_send();
       snprintf(value, sizeof value, " %" PRIu32, delay_ms);
       answer(returned, &trap, value);
