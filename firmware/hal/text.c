@@ -113,7 +113,6 @@ size_t text_log(const uint8_t *bytes, size_t length, char out[TEXT_LOG_MAX_BYTES
 #define LOW_SURROGATE_MIN 0xDC00u
 #define SURROGATE_END 0xE000u
 #define SUPPLEMENTARY_BASE 0x10000u
-#define BYTE_ORDER_MARK 0xFEFFu
 /* AssemblyScript's object header: the payload's byte length (rtSize) sits just before it. */
 #define AS_SIZE_BYTES 4
 
@@ -130,8 +129,8 @@ size_t text_from_as_string(const app_memory_t *memory, uint32_t ptr, char *out, 
   const uint8_t *units = memory->data + ptr;
   size_t count = byte_length / 2;
   size_t written = 0;
-  /* The simulator's TextDecoder('utf-16le') drops a leading byte order mark (WHATWG Encoding §6.1). */
-  size_t at = count > 0 && unit_at(units, 0) == BYTE_ORDER_MARK ? 1 : 0;
+  /* A leading U+FEFF is kept, as by the simulator's TextDecoder('utf-16le', {ignoreBOM: true}). */
+  size_t at = 0;
   while (at < count) {
     uint32_t unit = unit_at(units, at++);
     uint32_t code_point = unit;

@@ -62,4 +62,5 @@ export class AppMemory {
   }
 }
 
-const utf16Decoder = new TextDecoder('utf-16le');
+/** Lone surrogates become U+FFFD; a leading U+FEFF is text like any other (`ignoreBOM`), as the firmware keeps it. */
+const utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });
