@@ -5,6 +5,10 @@
  *
  *   instantiate | init | tick <now_ms> | command <hex payload>
  *     -> `ok [<value>]` or `trap <code> <message hex> <file hex> <line> <column>`
+ *   state
+ *     -> what the runner reads from the telemetry table (telemetry.h): one `metric <id> <kind> <has_range>
+ *        <min bits hex> <max bits hex> <name> x<unit hex>` per metric, `opcodes <count> x<opcodes hex>` and
+ *        `outputs <report interval> <LED mode> <LED period>`, then `ok`
  * Every frame the firmware sends prints as `frame <hex>` and every board call as `board ...`, when they happen.
  */
 #include <inttypes.h>
@@ -139,6 +143,27 @@ static void command(const char *hex) {
   answer(returned, &trap, value);
 }
 
+static void state(void) {
+  for (uint8_t i = 0; i < telemetry_metric_count(); i++) {
+    telemetry_metric_t metric;
+    telemetry_metric(i, &metric);
+    uint64_t min_bits;
+    uint64_t max_bits;
+    memcpy(&min_bits, &metric.min, sizeof min_bits);
+    memcpy(&max_bits, &metric.max, sizeof max_bits);
+    printf("metric %u %u %u %016" PRIx64 " %016" PRIx64 " %.*s", metric.id, metric.kind, metric.has_range, min_bits,
+           max_bits, metric.name_length, metric.name);
+    print_hex(metric.unit, metric.unit_length);
+    putchar('\n');
+  }
+  uint8_t opcodes[TELEMETRY_MAX_OPCODES];
+  uint8_t count = telemetry_opcodes(opcodes);
+  printf("opcodes %u", telemetry_opcode_count());
+  print_hex((const char *)opcodes, count);
+  printf("\noutputs %" PRIu32 " %u %u\nok\n", telemetry_report_interval_ms(), telemetry_led_mode(),
+         telemetry_led_period_ms());
+}
+
 int main(void) {
   static char line[LINE_BYTES];
   link_device_init(board_link_transmit, NULL);
@@ -172,6 +197,8 @@ int main(void) {
       answer(returned, &trap, value);
     } else if (strcmp(line, "command") == 0) {
       command(argument);
+    } else if (strcmp(line, "state") == 0) {
+      state();
     } else {
       fprintf(stderr, "engine-harness: unknown request %s\n", line);
       return 2;
