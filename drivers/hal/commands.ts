@@ -96,6 +96,10 @@ export function parseCommand(ptr: usize, length: i32, out: Command): i32 {
 
 // ---- §4.7: what the runner is told ----------------------------------------------------------------------------
 
+/** §4.7: the report intervals and the longest blink period output_state takes. */
+const REPORT_INTERVAL_MIN_MS: i64 = 1;
+const LED_PERIOD_MAX_MS: i64 = 0xffff;
+
 /** §4.7 output_state outputs. */
 export enum Output {
   ReportInterval = 0,
@@ -118,15 +122,17 @@ export function declareStandardCommands(): i32 {
 
 // What the runner was last told, so that it hears only of changes; -1 before the first call. A new instance
 // starts afresh, as the runner's copy does.
-let toldIntervalMs: i64 = -1;
+let toldIntervalMs: i32 = -1;
 let toldLedMode: i32 = -1;
-let toldLedPeriodMs: i64 = -1;
+let toldLedPeriodMs: i32 = -1;
 
-/** Tells the runner the report interval (1..3_600_000 ms) if it changed; returns the HAL status. */
+/** Tells the runner the report interval (1..3_600_000 ms, else BAD_ARGUMENT) if it changed; returns the HAL status. */
 export function announceInterval(intervalMs: i64): i32 {
-  if (intervalMs == toldIntervalMs) return Status.Ok;
-  const status = output_state(Output.ReportInterval, <i32>intervalMs);
-  if (status == Status.Ok) toldIntervalMs = intervalMs;
+  if (intervalMs < REPORT_INTERVAL_MIN_MS || intervalMs > INTERVAL_MAX_MS) return Status.BadArgument;
+  const interval = <i32>intervalMs;
+  if (interval == toldIntervalMs) return Status.Ok;
+  const status = output_state(Output.ReportInterval, interval);
+  if (status == Status.Ok) toldIntervalMs = interval;
   return status;
 }
 
@@ -135,10 +141,12 @@ export function announceInterval(intervalMs: i64): i32 {
  * (0 unless blinking), each if it changed; returns the first failure.
  */
 export function announceLed(mode: i32, blinkPeriodMs: i64): i32 {
-  const periodMs: i64 = mode == LedMode.Blink ? blinkPeriodMs : 0;
+  // §4.7 takes periods of 0..65535 ms; a longer one (never from the LED command, 50..10000) is announced as 0.
+  const blinking = mode == LedMode.Blink && blinkPeriodMs > 0 && blinkPeriodMs <= LED_PERIOD_MAX_MS;
+  const periodMs: i32 = blinking ? <i32>blinkPeriodMs : 0;
   let status: i32 = Status.Ok;
   if (periodMs != toldLedPeriodMs) {
-    status = output_state(Output.LedPeriod, <i32>periodMs);
+    status = output_state(Output.LedPeriod, periodMs);
     if (status == Status.Ok) toldLedPeriodMs = periodMs;
   }
   if (mode != toldLedMode) {

@@ -5,82 +5,14 @@
 #include <string.h>
 
 #include "../engine/trap.h"
+#include "../link/utf8.h"
 
 _Static_assert(TEXT_TRAP_MAX_BYTES == TRAP_TEXT_BYTES, "a trap's text buffers hold the cut text exactly");
 
-#define REPLACEMENT_CHARACTER 0xFFFDu
-#define MAX_SEQUENCE_BYTES 4
-/* Unicode 15 §3.9, Table 3-7: continuation bytes are 80..BF, narrower after E0, ED, F0 and F4. */
-#define CONTINUATION_MIN 0x80u
-#define CONTINUATION_MAX 0xBFu
-#define PAYLOAD_MASK 0x3Fu
-#define PAYLOAD_BITS 6u
-
-/*
- * Decodes the well-formed character at the start of `bytes` (`length` > 0), or, if there is none, the maximal
- * subpart of one (Unicode §3.9 D93b): the longest prefix of a well-formed sequence, at least one byte, which
- * stands for one U+FFFD. Returns how many bytes it takes.
- */
-static size_t decode(const uint8_t *bytes, size_t length, uint32_t *code_point) {
-  uint8_t lead = bytes[0];
-  size_t needed;
-  uint32_t value;
-  uint8_t lower = CONTINUATION_MIN;
-  uint8_t upper = CONTINUATION_MAX;
-  if (lead < 0x80) {
-    *code_point = lead;
-    return 1;
-  } else if (lead >= 0xC2 && lead <= 0xDF) {
-    needed = 1;
-    value = lead & 0x1Fu;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    needed = 2;
-    value = lead & 0x0Fu;
-    if (lead == 0xE0) lower = 0xA0; /* no overlong 3-byte forms */
-    if (lead == 0xED) upper = 0x9F; /* no surrogates */
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    needed = 3;
-    value = lead & 0x07u;
-    if (lead == 0xF0) lower = 0x90; /* no overlong 4-byte forms */
-    if (lead == 0xF4) upper = 0x8F; /* nothing above U+10FFFF */
-  } else {
-    *code_point = REPLACEMENT_CHARACTER;
-    return 1;
-  }
-  size_t taken = 1;
-  for (; needed > 0; needed--, taken++) {
-    if (taken == length || bytes[taken] < lower || bytes[taken] > upper) {
-      *code_point = REPLACEMENT_CHARACTER;
-      return taken;
-    }
-    value = value << PAYLOAD_BITS | (bytes[taken] & PAYLOAD_MASK);
-    lower = CONTINUATION_MIN;
-    upper = CONTINUATION_MAX;
-  }
-  *code_point = value;
-  return taken;
-}
-
-/* Writes `code_point` (at most U+10FFFF, not a surrogate) as UTF-8; returns its length, 1..4. */
-static size_t encode(uint32_t code_point, uint8_t out[MAX_SEQUENCE_BYTES]) {
-  if (code_point < 0x80) {
-    out[0] = (uint8_t)code_point;
-    return 1;
-  }
-  size_t count = code_point < 0x800 ? 2 : code_point < 0x10000 ? 3 : 4;
-  static const uint8_t LEAD[] = {0, 0, 0xC0, 0xE0, 0xF0};
-  for (size_t i = count - 1; i > 0; i--) {
-    out[i] = (uint8_t)(CONTINUATION_MIN | (code_point & PAYLOAD_MASK));
-    code_point >>= PAYLOAD_BITS;
-  }
-  out[0] = (uint8_t)(LEAD[count] | code_point);
-  return count;
-}
-
 /* Appends a code point if it fits; returns false otherwise. */
 static bool append(uint32_t code_point, char *out, size_t capacity, size_t *length) {
-  uint8_t encoded[MAX_SEQUENCE_BYTES];
-  size_t count = encode(code_point, encoded);
+  uint8_t encoded[UTF8_MAX_SEQUENCE_BYTES];
+  size_t count = utf8_encode(code_point, encoded);
   if (*length + count > capacity) return false;
   memcpy(out + *length, encoded, count);
   *length += count;
@@ -93,9 +25,11 @@ size_t text_from_utf8(const uint8_t *bytes, size_t length, char *out, size_t cap
   bool full = false;
   for (size_t at = 0; at < length;) {
     uint32_t code_point;
-    uint8_t encoded[MAX_SEQUENCE_BYTES];
-    at += decode(bytes + at, length - at, &code_point);
-    total += encode(code_point, encoded);
+    bool well_formed;
+    uint8_t encoded[UTF8_MAX_SEQUENCE_BYTES];
+    /* utf8_decode takes one maximal ill-formed subpart at a time (Unicode §3.9 D93b) and gives U+FFFD for it. */
+    at += utf8_decode(bytes + at, length - at, &code_point, &well_formed);
+    total += utf8_encode(code_point, encoded);
     /* Once one character does not fit, none after it is written: the cut is at a character boundary. */
     full = full || !append(code_point, out, capacity, &written);
     if (full && needed == NULL) break;
@@ -140,7 +74,7 @@ size_t text_from_as_string(const app_memory_t *memory, uint32_t ptr, char *out, 
       if (paired) {
         code_point = SUPPLEMENTARY_BASE + ((unit - HIGH_SURROGATE_MIN) << 10) + (unit_at(units, at++) - LOW_SURROGATE_MIN);
       } else {
-        code_point = REPLACEMENT_CHARACTER;
+        code_point = UTF8_REPLACEMENT_CHARACTER;
       }
     }
     if (!append(code_point, out, capacity, &written)) break;

@@ -257,7 +257,7 @@ describe('HAL ABI 1.1 imports (docs/hal-abi.md §4.6 metric_describe, §4.7)', (
     [[1, 1, NaN, NaN], { kind: 1 }],
     [[1, 2, 0, 1], { kind: 2, range: { min: 0, max: 1 } }],
     [[1, 0, 7.5, 7.5], { kind: 0, range: { min: 7.5, max: 7.5 } }],
-    [[1, 0, -1.7976931348623157e308, 1.7976931348623157e308], { kind: 0, range: { min: -1.7976931348623157e308, max: 1.7976931348623157e308 } }],
+    [[1, 0, -Number.MAX_VALUE, Number.MAX_VALUE], { kind: 0, range: { min: -Number.MAX_VALUE, max: Number.MAX_VALUE } }],
   ])('metric_describe(%j) in init is OK and the descriptor says %j', (args, expected) => {
     const state = declared(halOnBoard('init'), 1);
     expect(state.hal.metric_describe!(...args)).toBe(OK);

@@ -176,7 +176,11 @@ describe('cuts at a character boundary', () => {
 describe('the firmware applies the same rules (firmware/hal/text.c)', () => {
   let run: (lines: string[]) => Promise<string[]>;
   beforeAll(async () => {
-    const program = await buildNativeProgram('text-harness', ['test/firmware/native/text-harness.c', 'firmware/hal/text.c']);
+    const program = await buildNativeProgram('text-harness', [
+      'test/firmware/native/text-harness.c',
+      'firmware/hal/text.c',
+      'firmware/link/utf8.c',
+    ]);
     run = (lines) => runLines(program, lines);
   });
 
