@@ -1,32 +1,40 @@
 // sensor-node: the default app. At init it probes the four supported chips and declares the metrics of those it
 // finds; every interval it reads them and reports SI values. A sensor that fails is logged, re-initialised on
 // the next cycle (so a chip that was unplugged, or lost its configuration, comes back) and makes the user LED
-// blink an error pattern until a cycle passes without errors. Speaks HAL ABI 1.0 (docs/hal-abi.md).
+// blink an error pattern until a cycle passes without errors. Speaks HAL ABI 1.1 (docs/hal-abi.md): each metric
+// is described with its kind and the sensor's range, the standard opcodes are declared, and the runner is told
+// the report interval and the user LED's state.
 //
 // Nothing allocates after start-up: drivers and state are created once, I/O and log text use static buffers.
 import { clockMs } from "../hal/clock";
-import { Command, LedMode, Opcode, parseCommand } from "../hal/commands";
+import { announceInterval, Command, declareStandardCommands, LedMode, Opcode, parseCommand } from "../hal/commands";
 import { LogLevel, logLine, logSend } from "../hal/log";
 import { Status, statusName } from "../hal/status";
 import {
-  declareMetric,
+  declareMetricWithRange,
+  MetricKind,
   reportMetric,
   UNIT_CELSIUS,
   UNIT_METRES_PER_SECOND_SQUARED,
   UNIT_PASCAL,
-  UNIT_PERCENT,
   UNIT_RADIANS_PER_SECOND,
+  UNIT_RELATIVE_HUMIDITY,
 } from "../hal/telemetry";
 import { Bme280 } from "../bme280/driver";
+import * as bme280Facts from "../bme280/registers";
 import { GpioLed } from "../led/gpio-led";
 import { PwmLed } from "../led/pwm-led";
+import { accelFullScaleMps2, gyroFullScaleRadPerS } from "../mpu6050/convert";
 import { Mpu6050 } from "../mpu6050/driver";
+import * as mpu6050Facts from "../mpu6050/registers";
 import { AccelRange, GyroRange, MPU6050_ADDRESS } from "../mpu6050/registers";
 import { Sht31 } from "../sht31/driver";
+import * as sht31Facts from "../sht31/registers";
 import { Tmp102 } from "../tmp102/driver";
+import * as tmp102Facts from "../tmp102/registers";
 
-/** docs/hal-abi.md §1: ABI 1.0. */
-export const wasmote_abi_version: i32 = 0x00010000;
+/** docs/hal-abi.md §1: ABI 1.1. */
+export const wasmote_abi_version: i32 = 0x00010001;
 
 const DEFAULT_INTERVAL_MS: i64 = 1000;
 /** The LED pattern while the last cycle had a sensor error: fast blink. */
@@ -120,32 +128,49 @@ function initialise(sensor: Sensor): i32 {
   }
 }
 
-/** Declares the sensor's metrics; returns the first failure. */
+/** Declares a number metric with the sensor's range; returns the first failure. */
+function declareRanged(status: i32, id: MetricId, name: string, unit: string, min: f64, max: f64): i32 {
+  return firstFailure(status, declareMetricWithRange(id, name, unit, MetricKind.Number, min, max));
+}
+
+/**
+ * Declares the sensor's metrics with their ranges: the datasheets' specified or operating ranges, and the
+ * MPU-6050's configured full scales (±4 g = ±39.2266 m/s², ±500 °/s = ±8.7266 rad/s). Returns the first failure.
+ */
 function declareMetrics(sensor: Sensor): i32 {
   let status: i32 = Status.Ok;
   switch (sensor) {
     case Sensor.Tmp102:
-      status = declareMetric(MetricId.Tmp102Temperature, "tmp102.temperature", UNIT_CELSIUS);
+      status = declareRanged(status, MetricId.Tmp102Temperature, "tmp102.temperature", UNIT_CELSIUS,
+        tmp102Facts.SPECIFIED_MIN_C, tmp102Facts.SPECIFIED_MAX_C);
       break;
     case Sensor.Sht31:
-      status = firstFailure(status, declareMetric(MetricId.Sht31Temperature, "sht31.temperature", UNIT_CELSIUS));
-      status = firstFailure(status, declareMetric(MetricId.Sht31Humidity, "sht31.humidity", UNIT_PERCENT));
+      status = declareRanged(status, MetricId.Sht31Temperature, "sht31.temperature", UNIT_CELSIUS,
+        sht31Facts.SPECIFIED_TEMPERATURE_MIN_C, sht31Facts.SPECIFIED_TEMPERATURE_MAX_C);
+      status = declareRanged(status, MetricId.Sht31Humidity, "sht31.humidity", UNIT_RELATIVE_HUMIDITY,
+        sht31Facts.SPECIFIED_HUMIDITY_MIN_PERCENT, sht31Facts.SPECIFIED_HUMIDITY_MAX_PERCENT);
       break;
     case Sensor.Bme280:
-      status = firstFailure(status, declareMetric(MetricId.Bme280Temperature, "bme280.temperature", UNIT_CELSIUS));
-      status = firstFailure(status, declareMetric(MetricId.Bme280Pressure, "bme280.pressure", UNIT_PASCAL));
-      status = firstFailure(status, declareMetric(MetricId.Bme280Humidity, "bme280.humidity", UNIT_PERCENT));
+      status = declareRanged(status, MetricId.Bme280Temperature, "bme280.temperature", UNIT_CELSIUS,
+        bme280Facts.OPERATING_TEMPERATURE_MIN_C, bme280Facts.OPERATING_TEMPERATURE_MAX_C);
+      status = declareRanged(status, MetricId.Bme280Pressure, "bme280.pressure", UNIT_PASCAL,
+        bme280Facts.OPERATING_PRESSURE_MIN_PA, bme280Facts.OPERATING_PRESSURE_MAX_PA);
+      status = declareRanged(status, MetricId.Bme280Humidity, "bme280.humidity", UNIT_RELATIVE_HUMIDITY,
+        bme280Facts.OPERATING_HUMIDITY_MIN_PERCENT, bme280Facts.OPERATING_HUMIDITY_MAX_PERCENT);
       break;
     default: {
       const accel = UNIT_METRES_PER_SECOND_SQUARED;
       const gyro = UNIT_RADIANS_PER_SECOND;
-      status = firstFailure(status, declareMetric(MetricId.Mpu6050AccelX, "mpu6050.accel_x", accel));
-      status = firstFailure(status, declareMetric(MetricId.Mpu6050AccelY, "mpu6050.accel_y", accel));
-      status = firstFailure(status, declareMetric(MetricId.Mpu6050AccelZ, "mpu6050.accel_z", accel));
-      status = firstFailure(status, declareMetric(MetricId.Mpu6050GyroX, "mpu6050.gyro_x", gyro));
-      status = firstFailure(status, declareMetric(MetricId.Mpu6050GyroY, "mpu6050.gyro_y", gyro));
-      status = firstFailure(status, declareMetric(MetricId.Mpu6050GyroZ, "mpu6050.gyro_z", gyro));
-      status = firstFailure(status, declareMetric(MetricId.Mpu6050Temperature, "mpu6050.temperature", UNIT_CELSIUS));
+      const accelMax = accelFullScaleMps2(mpu6050.accelRange);
+      const gyroMax = gyroFullScaleRadPerS(mpu6050.gyroRange);
+      status = declareRanged(status, MetricId.Mpu6050AccelX, "mpu6050.accel_x", accel, -accelMax, accelMax);
+      status = declareRanged(status, MetricId.Mpu6050AccelY, "mpu6050.accel_y", accel, -accelMax, accelMax);
+      status = declareRanged(status, MetricId.Mpu6050AccelZ, "mpu6050.accel_z", accel, -accelMax, accelMax);
+      status = declareRanged(status, MetricId.Mpu6050GyroX, "mpu6050.gyro_x", gyro, -gyroMax, gyroMax);
+      status = declareRanged(status, MetricId.Mpu6050GyroY, "mpu6050.gyro_y", gyro, -gyroMax, gyroMax);
+      status = declareRanged(status, MetricId.Mpu6050GyroZ, "mpu6050.gyro_z", gyro, -gyroMax, gyroMax);
+      status = declareRanged(status, MetricId.Mpu6050Temperature, "mpu6050.temperature", UNIT_CELSIUS,
+        mpu6050Facts.TEMPERATURE_RANGE_MIN_C, mpu6050Facts.TEMPERATURE_RANGE_MAX_C);
     }
   }
   return status;
@@ -269,7 +294,11 @@ function currentMs(): i64 {
 // ---- the ABI exports (docs/hal-abi.md §2) -------------------------------------------------------------------
 
 export function init(): void {
-  let status = led.configure();
+  let status = declareStandardCommands();
+  if (status != Status.Ok) logFailure(LogLevel.Error, "sensor-node", "command declaration", status);
+  announceInterval(intervalMs);
+  // Switching the LED off at start-up also tells the runner its state (gpio-led.ts).
+  status = led.configure();
   if (status != Status.Ok) logFailure(LogLevel.Warning, "led", "pin 0 setup", status);
   status = dimmer.setDutyU16(0);
   if (status != Status.Ok) logFailure(LogLevel.Warning, "led", "pwm 0 setup", status);
@@ -339,6 +368,7 @@ export function command(ptr: usize, len: i32): i32 {
     case Opcode.Interval:
       intervalMs = parsedCommand.intervalMs;
       if (lastReadingMs >= 0) nextReadingMs = lastReadingMs + intervalMs;
+      announceInterval(intervalMs);
       return Status.Ok;
     case Opcode.Brightness:
       return dimmer.setDutyU16(parsedCommand.dutyU16);

@@ -67,3 +67,11 @@ export const NVM_COPY_POLL_US: i32 = 1_000;
 export const NVM_COPY_POLLS: i32 = 10;
 /** §9.1: t_measure,max = 1.25 + 2.3·osrs_t + (2.3·osrs_p + 0.575) + (2.3·osrs_h + 0.575) ms = 9.3 ms at ×1. */
 export const MEASUREMENT_TIME_X1_MAX_US: i32 = 9_300;
+
+/** §1 Table 1: the operating ranges, −40..85 °C, 300..1100 hPa and 0..100 %RH (the metrics' declared ranges). */
+export const OPERATING_TEMPERATURE_MIN_C: f64 = -40;
+export const OPERATING_TEMPERATURE_MAX_C: f64 = 85;
+export const OPERATING_PRESSURE_MIN_PA: f64 = 30_000;
+export const OPERATING_PRESSURE_MAX_PA: f64 = 110_000;
+export const OPERATING_HUMIDITY_MIN_PERCENT: f64 = 0;
+export const OPERATING_HUMIDITY_MAX_PERCENT: f64 = 100;

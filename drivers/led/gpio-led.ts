@@ -1,6 +1,8 @@
 // An on/off LED on a GPIO pin (docs/hal-abi.md §4.2; pin 0 is the board's user LED, active high as the app
 // sees it). Blinking is advanced by the app's tick: update(nowMs) switches the level when an edge is due and
-// returns the ms until the next one, which the app folds into tick's return value.
+// returns the ms until the next one, which the app folds into tick's return value. On the user LED every change
+// of mode or period is told to the runner (§4.7 output_state, through commands.ts), for HELLO and HEARTBEAT.
+import { announceLed, LedMode } from "../hal/commands";
 import { gpio_mode, gpio_write } from "../hal/hal";
 import { Status } from "../hal/status";
 
@@ -12,9 +14,13 @@ const LEVEL_HIGH: i32 = 1;
 /** update()'s answer when the LED has no edge coming (steady on or off). */
 export const NO_EDGE: u32 = u32.MAX_VALUE;
 
+/** §4.2: the board's user LED, whose state the runner reports. */
+export const USER_LED_PIN: i32 = 0;
+
 export class GpioLed {
   private lit: bool = false;
   private blinking: bool = false;
+  private periodMs: i64 = 0;
   private halfPeriodMs: i64 = 0;
   private nextEdgeMs: i64 = 0;
 
@@ -35,33 +41,36 @@ export class GpioLed {
     return this.blinking;
   }
 
-  /** The blink period (one full on+off cycle), or 0 when steady. */
+  /** The blink period (one full on+off cycle) as blink() was given it, or 0 when steady. */
   get blinkPeriodMs(): i64 {
-    return this.blinking ? this.halfPeriodMs * 2 : 0;
+    return this.blinking ? this.periodMs : 0;
   }
 
   on(): i32 {
     this.blinking = false;
-    return this.setLevel(true);
+    return this.steady(true);
   }
 
   off(): i32 {
     this.blinking = false;
-    return this.setLevel(false);
+    return this.steady(false);
   }
 
   /** Inverts the current level and holds it (stops any blinking). */
   toggle(): i32 {
     this.blinking = false;
-    return this.setLevel(!this.lit);
+    return this.steady(!this.lit);
   }
 
   /** Blinks with `periodMs` per full on+off cycle (at least 2 ms), starting lit at `nowMs`. */
   blink(periodMs: i64, nowMs: i64): i32 {
     this.blinking = true;
+    this.periodMs = periodMs;
     this.halfPeriodMs = periodMs >= 2 ? periodMs / 2 : 1;
     this.nextEdgeMs = nowMs + this.halfPeriodMs;
-    return this.setLevel(true);
+    const status = this.setLevel(true);
+    this.announce();
+    return status;
   }
 
   /**
@@ -76,6 +85,19 @@ export class GpioLed {
       if (this.nextEdgeMs <= nowMs) this.nextEdgeMs = nowMs + this.halfPeriodMs;
     }
     return <u32>(this.nextEdgeMs - nowMs);
+  }
+
+  private steady(lit: bool): i32 {
+    const status = this.setLevel(lit);
+    this.announce();
+    return status;
+  }
+
+  /** On the user LED: tells the runner the mode and period now set (only what changed reaches the HAL). */
+  private announce(): void {
+    if (this.pin != USER_LED_PIN) return;
+    const mode = this.blinking ? LedMode.Blink : this.lit ? LedMode.On : LedMode.Off;
+    announceLed(mode, this.periodMs);
   }
 
   private setLevel(lit: bool): i32 {

@@ -1,7 +1,9 @@
 // MPU-6050 raw → SI (m/s², rad/s, °C). Pure functions.
 import {
+  ACCEL_FULL_SCALE_G_AT_2G,
   ACCEL_LSB_PER_G_AT_2G,
   AccelRange,
+  GYRO_FULL_SCALE_DPS_AT_250,
   GYRO_LSB_PER_DPS_1000,
   GYRO_LSB_PER_DPS_2000,
   GYRO_LSB_PER_DPS_250,
@@ -28,6 +30,16 @@ export function gyroLsbPerDps(range: i32): f64 {
     case GyroRange.Dps1000: return GYRO_LSB_PER_DPS_1000;
     default: return GYRO_LSB_PER_DPS_2000;
   }
+}
+
+/** The accelerometer's full scale for AFS_SEL `range` in m/s²: ±2 g is 19.6133, ±16 g 156.9064. */
+export function accelFullScaleMps2(range: i32): f64 {
+  return ACCEL_FULL_SCALE_G_AT_2G * <f64>(1 << (range & AccelRange.G16)) * STANDARD_GRAVITY_MPS2;
+}
+
+/** The gyroscope's full scale for FS_SEL `range` in rad/s: ±250 °/s is 4.3633, ±2000 °/s 34.9066. */
+export function gyroFullScaleRadPerS(range: i32): f64 {
+  return GYRO_FULL_SCALE_DPS_AT_250 * <f64>(1 << (range & GyroRange.Dps2000)) * RADIANS_PER_DEGREE;
 }
 
 /** One accelerometer axis (signed 16-bit raw) in m/s². */

@@ -45,6 +45,14 @@ export enum GyroRange {
   Dps2000 = 3,
 }
 
+/** PS §6.2: accelerometer full-scale range at AFS_SEL = 0, ±2 g, doubling with each step (±4, ±8, ±16 g). */
+export const ACCEL_FULL_SCALE_G_AT_2G: f64 = 2;
+/** PS §6.1: gyroscope full-scale range at FS_SEL = 0, ±250 °/s, doubling with each step (±500, ±1000, ±2000 °/s). */
+export const GYRO_FULL_SCALE_DPS_AT_250: f64 = 250;
+/** PS §6.4: the temperature sensor's range, −40..85 °C. */
+export const TEMPERATURE_RANGE_MIN_C: f64 = -40;
+export const TEMPERATURE_RANGE_MAX_C: f64 = 85;
+
 /** PS §6.2: accelerometer sensitivity at AFS_SEL = 0, halving with each step (16384, 8192, 4096, 2048 LSB/g). */
 export const ACCEL_LSB_PER_G_AT_2G: f64 = 16384;
 /** PS §6.1: gyroscope sensitivity per FS_SEL, LSB per °/s (not exact halvings: the datasheet rounds). */

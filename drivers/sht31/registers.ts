@@ -26,8 +26,14 @@ export const CRC_AT: i32 = 2;
 export const CRC_POLYNOMIAL: i32 = 0x31;
 export const CRC_INIT: i32 = 0xff;
 
-/** §4.13: T = -45 + 175 · S_T / (2^16 - 1) °C, RH = 100 · S_RH / (2^16 - 1) %. */
+/** §4.13: T = -45 + 175 · S_T / (2^16 - 1) °C, RH = 100 · S_RH / (2^16 - 1) %RH. */
 export const TEMPERATURE_OFFSET_C: f64 = -45;
 export const TEMPERATURE_SPAN_C: f64 = 175;
 export const HUMIDITY_SPAN_PERCENT: f64 = 100;
 export const RAW_FULL_SCALE: f64 = 65535;
+
+/** §1 Tables 1 and 2: the specified ranges, 0..100 %RH and −40..125 °C (the metrics' declared ranges). */
+export const SPECIFIED_HUMIDITY_MIN_PERCENT: f64 = 0;
+export const SPECIFIED_HUMIDITY_MAX_PERCENT: f64 = 100;
+export const SPECIFIED_TEMPERATURE_MIN_C: f64 = -40;
+export const SPECIFIED_TEMPERATURE_MAX_C: f64 = 125;

@@ -37,3 +37,7 @@ export const CONFIG_POWER_UP: i32 = 0x60a0;
 
 /** §5.5: conversion time 26 ms typical, 35 ms max; after power-up the register reads 0 °C until then. */
 export const CONVERSION_TIME_MAX_US: i32 = 35_000;
+
+/** Features: the specified temperature range, −40 °C to +125 °C (what sensor-node declares as the metric's range). */
+export const SPECIFIED_MIN_C: f64 = -40;
+export const SPECIFIED_MAX_C: f64 = 125;

@@ -17,12 +17,27 @@
 #define PWM_DUTY_MAX 0xFFFF
 #define DELAY_MAX_US 1000000
 #define LOG_LEVEL_MAX 3
-#define LOG_TEXT_MAX_BYTES 200
+#define LOG_LENGTH_MAX 200
 /* §5: trace logs at debug level. */
 #define TRACE_LOG_LEVEL 3
 #define TRACE_VALUES 5
 /* §5: an abort without a message reads "abort". */
 static const char DEFAULT_ABORT_MESSAGE[] = "abort";
+
+static uint8_t phase = HAL_PHASE_IDLE;
+static hal_log_sink_t log_sink;
+
+void hal_set_phase(hal_phase_t value) {
+  phase = (uint8_t)value;
+}
+
+hal_phase_t hal_phase(void) {
+  return (hal_phase_t)phase;
+}
+
+void hal_set_log_sink(hal_log_sink_t sink) {
+  log_sink = sink;
+}
 
 static bool valid_i2c(int32_t address, int32_t length) {
   return address >= I2C_ADDRESS_MIN && address <= I2C_ADDRESS_MAX && length >= I2C_LENGTH_MIN &&
@@ -95,21 +110,27 @@ hal_status_t hal_delay_us(int32_t us) {
 }
 
 static void send_log(uint8_t level, const char *text, size_t length) {
+  if (log_sink != NULL) {
+    log_sink(level, text, length);
+    return;
+  }
   link_message_t message = {.type = LINK_TYPE_LOG};
   message.as.log = (link_log_t){clock_now_us() / US_PER_MS, level, {text, length}};
   link_device_send(&message);
 }
 
 hal_status_t hal_log(const app_memory_t *memory, int32_t level, uint32_t ptr, uint32_t length) {
-  if (level < 0 || level > LOG_LEVEL_MAX || length > LOG_TEXT_MAX_BYTES) return HAL_BAD_ARGUMENT;
+  if (level < 0 || level > LOG_LEVEL_MAX || length > LOG_LENGTH_MAX) return HAL_BAD_ARGUMENT;
   if (!app_memory_holds(memory, ptr, length)) return HAL_BAD_ARGUMENT;
-  char text[LINK_STR_MAX_BYTES];
-  send_log((uint8_t)level, text, text_from_utf8(memory->data + ptr, length, text, sizeof text, NULL));
+  /* §4.5: invalid UTF-8 is repaired, not refused (text.h). */
+  char text[TEXT_LOG_MAX_BYTES];
+  send_log((uint8_t)level, text, text_log(memory->data + ptr, length, text));
   return HAL_OK;
 }
 
 hal_status_t hal_metric_declare(const app_memory_t *memory, int32_t id, uint32_t name_ptr, uint32_t name_length,
                                 uint32_t unit_ptr, uint32_t unit_length) {
+  if (phase != HAL_PHASE_INIT) return HAL_BAD_ARGUMENT;
   if (!app_memory_holds(memory, name_ptr, name_length) || !app_memory_holds(memory, unit_ptr, unit_length)) {
     return HAL_BAD_ARGUMENT;
   }
@@ -117,24 +138,41 @@ hal_status_t hal_metric_declare(const app_memory_t *memory, int32_t id, uint32_t
 }
 
 hal_status_t hal_metric_report(int32_t id, double value) {
+  /* §4.6: only a tick's values go out; one reported in init or command is refused, and nothing is sent. */
+  if (phase != HAL_PHASE_TICK) return HAL_BAD_ARGUMENT;
   return telemetry_report(id, value);
+}
+
+hal_status_t hal_metric_describe(int32_t id, int32_t kind, double min, double max) {
+  if (phase != HAL_PHASE_INIT) return HAL_BAD_ARGUMENT;
+  return telemetry_describe(id, kind, min, max);
+}
+
+hal_status_t hal_command_declare(int32_t opcode) {
+  if (phase != HAL_PHASE_INIT) return HAL_BAD_ARGUMENT;
+  return telemetry_declare_command(opcode);
+}
+
+hal_status_t hal_output_state(int32_t output, int32_t value) {
+  return telemetry_set_output(output, value);
 }
 
 void hal_abort(const app_memory_t *memory, uint32_t message, uint32_t file, uint32_t line, uint32_t column,
                trap_t *trap) {
   trap->code = TRAP_ABORT;
-  trap->message_length = (uint8_t)text_from_as_string(memory, message, trap->message, sizeof trap->message);
+  trap->message_length = (uint8_t)text_trap(memory, message, trap->message);
   if (trap->message_length == 0) {
     trap->message_length = sizeof DEFAULT_ABORT_MESSAGE - 1;
     memcpy(trap->message, DEFAULT_ABORT_MESSAGE, trap->message_length);
   }
-  trap->file_length = (uint8_t)text_from_as_string(memory, file, trap->file, sizeof trap->file);
+  trap->file_length = (uint8_t)text_trap(memory, file, trap->file);
   trap->line = line;
   trap->column = column;
 }
 
 void hal_trace(const app_memory_t *memory, uint32_t message, int32_t count, const double values[TRACE_VALUES]) {
-  char text[LINK_STR_MAX_BYTES];
+  /* As the simulator does: the message cut like any log text, then each value only if all of it still fits. */
+  char text[TEXT_LOG_MAX_BYTES];
   size_t length = text_from_as_string(memory, message, text, sizeof text);
   for (int32_t i = 0; i < count && i < TRACE_VALUES; i++) {
     char number[TEXT_NUMBER_MAX_BYTES];

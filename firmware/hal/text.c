@@ -1,9 +1,13 @@
 #include "text.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <string.h>
 
+#include "../engine/trap.h"
 #include "../link/utf8.h"
+
+_Static_assert(TEXT_TRAP_MAX_BYTES == TRAP_TEXT_BYTES, "a trap's text buffers hold the cut text exactly");
 
 /* Appends a code point if it fits; returns false otherwise. */
 static bool append(uint32_t code_point, char *out, size_t capacity, size_t *length) {
@@ -23,12 +27,19 @@ size_t text_from_utf8(const uint8_t *bytes, size_t length, char *out, size_t cap
     uint32_t code_point;
     bool well_formed;
     uint8_t encoded[UTF8_MAX_SEQUENCE_BYTES];
+    /* utf8_decode takes one maximal ill-formed subpart at a time (Unicode §3.9 D93b) and gives U+FFFD for it. */
     at += utf8_decode(bytes + at, length - at, &code_point, &well_formed);
     total += utf8_encode(code_point, encoded);
+    /* Once one character does not fit, none after it is written: the cut is at a character boundary. */
     full = full || !append(code_point, out, capacity, &written);
+    if (full && needed == NULL) break;
   }
   if (needed != NULL) *needed = total;
   return written;
+}
+
+size_t text_log(const uint8_t *bytes, size_t length, char out[TEXT_LOG_MAX_BYTES]) {
+  return text_from_utf8(bytes, length, out, TEXT_LOG_MAX_BYTES, NULL);
 }
 
 /* UTF-16 (RFC 2781 §2.2): a high surrogate followed by a low one is one code point; alone, either is U+FFFD. */
@@ -36,7 +47,6 @@ size_t text_from_utf8(const uint8_t *bytes, size_t length, char *out, size_t cap
 #define LOW_SURROGATE_MIN 0xDC00u
 #define SURROGATE_END 0xE000u
 #define SUPPLEMENTARY_BASE 0x10000u
-#define BYTE_ORDER_MARK 0xFEFFu
 /* AssemblyScript's object header: the payload's byte length (rtSize) sits just before it. */
 #define AS_SIZE_BYTES 4
 
@@ -53,8 +63,8 @@ size_t text_from_as_string(const app_memory_t *memory, uint32_t ptr, char *out, 
   const uint8_t *units = memory->data + ptr;
   size_t count = byte_length / 2;
   size_t written = 0;
-  /* The simulator's TextDecoder('utf-16le') drops a leading byte order mark (WHATWG Encoding §6.1). */
-  size_t at = count > 0 && unit_at(units, 0) == BYTE_ORDER_MARK ? 1 : 0;
+  /* A leading U+FEFF is kept, as by the simulator's TextDecoder('utf-16le', {ignoreBOM: true}). */
+  size_t at = 0;
   while (at < count) {
     uint32_t unit = unit_at(units, at++);
     uint32_t code_point = unit;
@@ -70,6 +80,10 @@ size_t text_from_as_string(const app_memory_t *memory, uint32_t ptr, char *out, 
     if (!append(code_point, out, capacity, &written)) break;
   }
   return written;
+}
+
+size_t text_trap(const app_memory_t *memory, uint32_t ptr, char out[TEXT_TRAP_MAX_BYTES]) {
+  return text_from_as_string(memory, ptr, out, TEXT_TRAP_MAX_BYTES);
 }
 
 /* JavaScript's Number::toString (ECMA-262 §6.1.6.1.20) prints integers below 10^21 in full. */

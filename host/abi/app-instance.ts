@@ -1,9 +1,9 @@
 import { HAL_ABI_VERSION, abiMajor, formatAbiVersion } from './abi-version.ts';
 import { AppMemory } from './app-memory.ts';
-import { ALLOWED_IMPORTS, createHalImports } from './hal-imports.ts';
+import { ALLOWED_IMPORTS, type AppPhase, createHalImports } from './hal-imports.ts';
 import type { HalPort } from './hal-port.ts';
 import { MetricTable } from './metric-table.ts';
-import { HalStatus } from './status.ts';
+import { OutputStates, type OutputStateValues } from './output-states.ts';
 import { AppTrap, toAppTrap } from './trap.ts';
 
 /** An app the runner refuses to load: a message naming what is wrong (docs/hal-abi.md §1, §2, §5). */
@@ -63,12 +63,17 @@ export interface AppInstanceOptions {
 /**
  * One instantiation of an app bound to a HalPort. Calls throw AppTrap when the app traps; after a trap the
  * instance is dead and the runner makes a new one (docs/hal-abi.md §7).
+ *
+ * What a runner reads from it: `metrics.descriptors` (METRIC messages, in declaration order), `metrics.opcodes`
+ * (HELLO's opcodes), `metrics.takeReported()` (a tick's DATA), `outputs` (HELLO's and HEARTBEAT's report interval
+ * and LED state) and `phase` (which export is running, e.g. to hold the logs `init` makes).
  */
 export class AppInstance {
   readonly metrics = new MetricTable();
+  private readonly outputStates = new OutputStates();
   private readonly exports: AppExports;
   private readonly memory: AppMemory;
-  private initialising = false;
+  private currentPhase: AppPhase = 'idle';
   private trapped = false;
 
   constructor(module: WebAssembly.Module, options: AppInstanceOptions) {
@@ -76,7 +81,8 @@ export class AppInstance {
       port: options.port,
       memory: () => this.memory,
       metrics: this.metrics,
-      isInitialising: () => this.initialising,
+      outputs: this.outputStates,
+      phase: () => this.currentPhase,
       seed: options.seed,
     });
     let instance: WebAssembly.Instance;
@@ -101,39 +107,54 @@ export class AppInstance {
     return this.exports.wasmote_abi_version.value as number;
   }
 
+  /** Which export runs now: `init`, `tick`, `command` (its `command_buffer` included), or `idle` between calls. */
+  get phase(): AppPhase {
+    return this.currentPhase;
+  }
+
+  /**
+   * The standard outputs as the app last set them with `output_state` (docs/hal-abi.md §4.7): report interval 0,
+   * LED mode 255 and LED period 0 until it says. A copy: it does not change under the caller.
+   */
+  get outputs(): OutputStateValues {
+    return this.outputStates.snapshot();
+  }
+
   init(): void {
-    this.initialising = true;
-    try {
-      this.call(() => this.exports.init());
-    } finally {
-      this.initialising = false;
-    }
+    this.call('init', () => this.exports.init());
   }
 
   /** Returns the delay in ms until the app wants its next tick. */
   tick(nowMs: number): number {
-    return this.call(() => this.exports.tick(BigInt(nowMs))) >>> 0;
+    return this.call('tick', () => this.exports.tick(BigInt(nowMs))) >>> 0;
   }
 
-  /** Delivers a command (docs/hal-abi.md §2, §6); returns the app's status (0 acknowledges). */
-  command(payload: Uint8Array): number {
-    return this.call(() => {
+  /**
+   * Delivers a command (docs/hal-abi.md §2, §6): returns the app's status as the i32 it returned (0 acknowledges;
+   * the runner answers one outside 0..255 as STATUS_OUT_OF_RANGE), or null when `command_buffer` gave no room
+   * for it (0, or a range outside memory: NO_COMMAND_BUFFER, docs/link-protocol.md §4.6) and `command` never ran.
+   */
+  command(payload: Uint8Array): number | null {
+    return this.call('command', () => {
       const ptr = this.exports.command_buffer(payload.length) >>> 0;
       const target = ptr === 0 ? null : this.memory.bytes(ptr, payload.length);
-      if (target === null) return HalStatus.BadArgument;
+      if (target === null) return null;
       target.set(payload);
-      return this.exports.command(ptr, payload.length) >>> 0;
+      return this.exports.command(ptr, payload.length) | 0;
     });
   }
 
-  private call<T>(body: () => T): T {
+  private call<T>(phase: AppPhase, body: () => T): T {
     if (this.trapped) throw new Error('the app trapped; instantiate it again');
+    this.currentPhase = phase;
     try {
       return body();
     } catch (error) {
       const converted = toAppTrap(error);
       if (converted instanceof AppTrap) this.trapped = true;
       throw converted;
+    } finally {
+      this.currentPhase = 'idle';
     }
   }
 }

@@ -1,3 +1,5 @@
+import { repairUtf8 } from './text-rules.ts';
+
 /**
  * Checked access to an app's linear memory (docs/hal-abi.md §3, pointer checks). Views are refreshed when the
  * memory grows, since growing detaches the old ArrayBuffer.
@@ -42,9 +44,10 @@ export class AppMemory {
     return true;
   }
 
+  /** `len` bytes at `ptr` as text, invalid UTF-8 repaired (text-rules.ts); null when out of bounds. */
   utf8(ptr: number, len: number): string | null {
     const bytes = this.bytes(ptr, len);
-    return bytes === null ? null : textDecoder.decode(bytes);
+    return bytes === null ? null : repairUtf8(bytes);
   }
 
   /**
@@ -59,5 +62,5 @@ export class AppMemory {
   }
 }
 
-const textDecoder = new TextDecoder('utf-8');
-const utf16Decoder = new TextDecoder('utf-16le');
+/** Lone surrogates become U+FFFD; a leading U+FEFF is text like any other (`ignoreBOM`), as the firmware keeps it. */
+const utf16Decoder = new TextDecoder('utf-16le', { ignoreBOM: true });

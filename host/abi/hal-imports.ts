@@ -1,7 +1,9 @@
 import type { AppMemory } from './app-memory.ts';
 import type { HalPort } from './hal-port.ts';
 import type { MetricTable } from './metric-table.ts';
+import type { OutputStates } from './output-states.ts';
 import { HalStatus } from './status.ts';
+import { LOG_TEXT_MAX_BYTES, cutUtf8, logText, utf8Length } from './text-rules.ts';
 import { AppTrap } from './trap.ts';
 import { TrapCode } from '../link/messages.ts';
 
@@ -13,22 +15,29 @@ const GPIO_MODE_MAX = 3;
 const PWM_DUTY_MAX = 0xffff;
 const DELAY_MAX_US = 1_000_000;
 const LOG_LEVEL_MAX = 3;
-const LOG_TEXT_MAX_BYTES = 200;
+const LOG_LENGTH_MAX = 200;
 const TRACE_LOG_LEVEL = 3;
+const TRACE_VALUES = 5;
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * Which export of the app is running (docs/hal-abi.md §2): `init`, `tick`, `command` (which includes its
+ * `command_buffer` call), or none. Declarations belong to `init` alone, reports to `tick` alone (§4.6, §4.7).
+ */
+export type AppPhase = 'idle' | 'init' | 'tick' | 'command';
 
 /** What the imports need from the instance that owns them. */
 export interface HalImportContext {
   port: HalPort;
   memory(): AppMemory;
   metrics: MetricTable;
-  /** True only while `init` runs: the one phase where metric_declare is allowed (§4.6). */
-  isInitialising(): boolean;
+  outputs: OutputStates;
+  phase(): AppPhase;
   seed: number;
 }
 
-/** The names a v1 app may import, by module (docs/hal-abi.md §4, §5). */
+/** The names an app of HAL ABI 1.x may import, by module (docs/hal-abi.md §4, §5). */
 export const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
   hal: [
     'i2c_write',
@@ -44,6 +53,9 @@ export const ALLOWED_IMPORTS: Record<string, readonly string[]> = {
     'log',
     'metric_declare',
     'metric_report',
+    'metric_describe',
+    'command_declare',
+    'output_state',
   ],
   env: ['abort', 'trace', 'seed'],
 };
@@ -54,7 +66,7 @@ function validI2c(address: number, length: number): boolean {
 
 /** Builds the import object for one instance. Every i32 pointer or length is read as unsigned (`>>> 0`). */
 export function createHalImports(context: HalImportContext): WebAssembly.Imports {
-  const { port, metrics } = context;
+  const { port, metrics, outputs } = context;
   return {
     hal: {
       i2c_write(address: number, ptr: number, len: number): number {
@@ -101,14 +113,15 @@ export function createHalImports(context: HalImportContext): WebAssembly.Imports
         return us < 0 || us > DELAY_MAX_US ? HalStatus.BadArgument : port.delayUs(us);
       },
       log(level: number, ptr: number, len: number): number {
-        if (level < 0 || level > LOG_LEVEL_MAX || len >>> 0 > LOG_TEXT_MAX_BYTES) return HalStatus.BadArgument;
-        const text = context.memory().utf8(ptr >>> 0, len >>> 0);
-        if (text === null) return HalStatus.BadArgument;
-        port.log(level, text);
+        if (level < 0 || level > LOG_LEVEL_MAX || len >>> 0 > LOG_LENGTH_MAX) return HalStatus.BadArgument;
+        const bytes = context.memory().bytes(ptr >>> 0, len >>> 0);
+        if (bytes === null) return HalStatus.BadArgument;
+        // §4.5: invalid UTF-8 is repaired, not refused (docs/link-protocol.md §7.3).
+        port.log(level, logText(bytes));
         return HalStatus.Ok;
       },
       metric_declare(id: number, namePtr: number, nameLen: number, unitPtr: number, unitLen: number): number {
-        if (!context.isInitialising()) return HalStatus.BadArgument;
+        if (context.phase() !== 'init') return HalStatus.BadArgument;
         const memory = context.memory();
         const name = memory.utf8(namePtr >>> 0, nameLen >>> 0);
         const unit = memory.utf8(unitPtr >>> 0, unitLen >>> 0);
@@ -116,7 +129,20 @@ export function createHalImports(context: HalImportContext): WebAssembly.Imports
         return metrics.declare(id, name, unit) === null ? HalStatus.Ok : HalStatus.BadArgument;
       },
       metric_report(id: number, value: number): number {
+        // §4.6: only a tick's values go out; one reported in init or command is refused, and nothing is sent.
+        if (context.phase() !== 'tick') return HalStatus.BadArgument;
         return metrics.report(id, value) ? HalStatus.Ok : HalStatus.BadArgument;
+      },
+      metric_describe(id: number, kind: number, min: number, max: number): number {
+        if (context.phase() !== 'init') return HalStatus.BadArgument;
+        return metrics.describe(id, kind, min, max) === null ? HalStatus.Ok : HalStatus.BadArgument;
+      },
+      command_declare(opcode: number): number {
+        if (context.phase() !== 'init') return HalStatus.BadArgument;
+        return metrics.declareCommand(opcode) === null ? HalStatus.Ok : HalStatus.BadArgument;
+      },
+      output_state(output: number, value: number): number {
+        return outputs.set(output, value) ? HalStatus.Ok : HalStatus.BadArgument;
       },
     },
     env: {
@@ -131,8 +157,16 @@ export function createHalImports(context: HalImportContext): WebAssembly.Imports
         );
       },
       trace(messagePtr: number, count: number, ...values: number[]): void {
-        const message = context.memory().assemblyScriptString(messagePtr >>> 0);
-        port.log(TRACE_LOG_LEVEL, [message, ...values.slice(0, Math.max(0, count))].join(' '));
+        // As in the firmware: the message cut like any log text, then each value only if all of it still fits.
+        let text = cutUtf8(context.memory().assemblyScriptString(messagePtr >>> 0), LOG_TEXT_MAX_BYTES);
+        let length = utf8Length(text);
+        for (const value of values.slice(0, Math.max(0, Math.min(count, TRACE_VALUES)))) {
+          const item = ` ${value}`;
+          if (length + item.length > LOG_TEXT_MAX_BYTES) break;
+          text += item;
+          length += item.length;
+        }
+        port.log(TRACE_LOG_LEVEL, text);
       },
       seed(): number {
         return context.seed;

@@ -1,16 +1,23 @@
 import { TrapCode } from '../link/messages.ts';
+import { trapText } from './text-rules.ts';
 
-/** A trap inside the app (docs/hal-abi.md §7): the call ended, the instance must not be used again. */
+/**
+ * A trap inside the app (docs/hal-abi.md §7): the call ended, the instance must not be used again. The message
+ * and file are cut to 96 bytes at a character boundary, as every runner's EVENT carries them.
+ */
 export class AppTrap extends Error {
+  readonly file: string;
+
   constructor(
     readonly code: TrapCode,
     message: string,
-    readonly file = '',
+    file = '',
     readonly line = 0,
     readonly column = 0,
   ) {
-    super(message);
+    super(trapText(message));
     this.name = 'AppTrap';
+    this.file = trapText(file);
   }
 
   /** `message at file:line:column`, or just the message when there is no location. */

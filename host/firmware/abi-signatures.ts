@@ -1,5 +1,5 @@
 /**
- * The signatures of HAL ABI 1.0 (docs/hal-abi.md §2, §4, §5). host/abi/ checks an app's import and export names;
+ * The signatures of HAL ABI 1.1 (docs/hal-abi.md §2, §4, §5). host/abi/ checks an app's import and export names;
  * the firmware also needs their types right, since the translated app calls C functions with these signatures.
  */
 import type { Signature, ValueType } from './wasm-sections.ts';
@@ -22,6 +22,9 @@ export const IMPORT_SIGNATURES: Record<string, Record<string, Signature>> = {
     log: sig([i32, i32, i32], [i32]),
     metric_declare: sig([i32, i32, i32, i32, i32], [i32]),
     metric_report: sig([i32, 'f64'], [i32]),
+    metric_describe: sig([i32, i32, 'f64', 'f64'], [i32]),
+    command_declare: sig([i32], [i32]),
+    output_state: sig([i32, i32], [i32]),
   },
   env: {
     abort: sig([i32, i32, i32, i32]),

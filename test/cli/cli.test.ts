@@ -50,7 +50,7 @@ describe('wasmote sim', () => {
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
     const hello = lines.find((line) => line.type === 'hello');
-    expect(hello).toMatchObject({ device: 'sim-0000', bootReason: 0, abiVersion: 0x10000 });
+    expect(hello).toMatchObject({ device: 'sim-0000', bootReason: 0, abiVersion: 0x10001 });
     expect(hello.metrics).toHaveLength(13);
     const data = lines.filter((line) => line.type === 'data');
     expect(data).toHaveLength(60); // one a second, the first after init's chip start-up waits

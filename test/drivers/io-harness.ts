@@ -2,6 +2,7 @@ import { checkModuleInterface } from '../../host/abi/app-instance.ts';
 import { AppMemory } from '../../host/abi/app-memory.ts';
 import { createHalImports } from '../../host/abi/hal-imports.ts';
 import { MetricTable } from '../../host/abi/metric-table.ts';
+import { OutputStates } from '../../host/abi/output-states.ts';
 import { testAppBytes } from '../support/apps.ts';
 import { ScriptedI2c } from '../support/scripted-i2c.ts';
 
@@ -43,7 +44,8 @@ export async function loadIoHarness(): Promise<{ harness: IoHarness; bus: Script
     port: bus,
     memory: () => memory!,
     metrics: new MetricTable(),
-    isInitialising: () => false,
+    outputs: new OutputStates(),
+    phase: () => 'idle',
     seed: 1,
   });
   const instance = new WebAssembly.Instance(module, imports);

@@ -12,6 +12,11 @@ const BAD_ARGUMENT = 5;
 const UNSUPPORTED = 6;
 const WARNING = 1;
 const INFO = 2;
+// docs/hal-abi.md §4.6 metric kinds and §4.7 LED modes.
+const NUMBER = 0;
+const LED_OFF = 0;
+const LED_ON = 1;
+const LED_BLINKING = 3;
 
 const absent = {
   tmp102: { address: 0x48, write: [0x01], read: [0, 0], status: NACK_ADDRESS },
@@ -100,7 +105,7 @@ function advance(ms: number): void {
   bus.nowUsValue += ms * 1000;
 }
 
-function command(bytes: number[]): number {
+function command(bytes: number[]): number | null {
   return app.command(new Uint8Array(bytes));
 }
 
@@ -116,22 +121,30 @@ describe('sensor-node init', () => {
       ...mpu6050.probe(),
       ...mpu6050.init(),
     ]);
-    expect(app.abiVersion).toBe(0x00010000);
+    expect(app.abiVersion).toBe(0x00010001);
+    // Ranges: TMP102 and SHT31 specified, BME280 operating and MPU-6050 temperature sensor ranges from the
+    // datasheets; the MPU-6050's axes at the full scales init configures, ±4 g and ±500 °/s.
+    const accel = { min: -4 * 9.80665, max: 4 * 9.80665 };
+    const gyro = { min: -500 * (Math.PI / 180), max: 500 * (Math.PI / 180) };
     expect(app.metrics.descriptors).toEqual([
-      { id: 1, name: 'tmp102.temperature', unit: 'Cel' },
-      { id: 2, name: 'sht31.temperature', unit: 'Cel' },
-      { id: 3, name: 'sht31.humidity', unit: '%' },
-      { id: 4, name: 'bme280.temperature', unit: 'Cel' },
-      { id: 5, name: 'bme280.pressure', unit: 'Pa' },
-      { id: 6, name: 'bme280.humidity', unit: '%' },
-      { id: 7, name: 'mpu6050.accel_x', unit: 'm/s2' },
-      { id: 8, name: 'mpu6050.accel_y', unit: 'm/s2' },
-      { id: 9, name: 'mpu6050.accel_z', unit: 'm/s2' },
-      { id: 10, name: 'mpu6050.gyro_x', unit: 'rad/s' },
-      { id: 11, name: 'mpu6050.gyro_y', unit: 'rad/s' },
-      { id: 12, name: 'mpu6050.gyro_z', unit: 'rad/s' },
-      { id: 13, name: 'mpu6050.temperature', unit: 'Cel' },
+      { id: 1, name: 'tmp102.temperature', unit: 'Cel', kind: NUMBER, range: { min: -40, max: 125 } },
+      { id: 2, name: 'sht31.temperature', unit: 'Cel', kind: NUMBER, range: { min: -40, max: 125 } },
+      { id: 3, name: 'sht31.humidity', unit: '%RH', kind: NUMBER, range: { min: 0, max: 100 } },
+      { id: 4, name: 'bme280.temperature', unit: 'Cel', kind: NUMBER, range: { min: -40, max: 85 } },
+      { id: 5, name: 'bme280.pressure', unit: 'Pa', kind: NUMBER, range: { min: 30_000, max: 110_000 } },
+      { id: 6, name: 'bme280.humidity', unit: '%RH', kind: NUMBER, range: { min: 0, max: 100 } },
+      { id: 7, name: 'mpu6050.accel_x', unit: 'm/s2', kind: NUMBER, range: accel },
+      { id: 8, name: 'mpu6050.accel_y', unit: 'm/s2', kind: NUMBER, range: accel },
+      { id: 9, name: 'mpu6050.accel_z', unit: 'm/s2', kind: NUMBER, range: accel },
+      { id: 10, name: 'mpu6050.gyro_x', unit: 'rad/s', kind: NUMBER, range: gyro },
+      { id: 11, name: 'mpu6050.gyro_y', unit: 'rad/s', kind: NUMBER, range: gyro },
+      { id: 12, name: 'mpu6050.gyro_z', unit: 'rad/s', kind: NUMBER, range: gyro },
+      { id: 13, name: 'mpu6050.temperature', unit: 'Cel', kind: NUMBER, range: { min: -40, max: 85 } },
     ]);
+    expect(accel.max).toBeCloseTo(39.2266, 12);
+    expect(gyro.max).toBeCloseTo(8.726646259971648, 12);
+    expect(app.metrics.opcodes).toEqual([0x01, 0x02, 0x03]);
+    expect(app.outputs).toEqual({ reportIntervalMs: 1000, ledMode: LED_OFF, ledPeriodMs: 0 });
     expect(bus.logs).toEqual([{ level: INFO, text: 'sensor-node: found tmp102 sht31 bme280 mpu6050' }]);
     expect(bus.pinCalls).toEqual(['gpio-mode 0 1', 'gpio-write 0 0', 'pwm 0 0']);
 
@@ -151,9 +164,11 @@ describe('sensor-node init', () => {
     expect(values[13]).toBe(36.53);
   });
 
-  it('declares nothing and says so when no chip answers', async () => {
+  it('declares nothing and says so when no chip answers, but still its opcodes and outputs', async () => {
     await start([absent.tmp102, absent.sht31, absent.bme280, absent.mpu6050]);
     expect(app.metrics.descriptors).toEqual([]);
+    expect(app.metrics.opcodes).toEqual([0x01, 0x02, 0x03]);
+    expect(app.outputs).toEqual({ reportIntervalMs: 1000, ledMode: LED_OFF, ledPeriodMs: 0 });
     expect(bus.logs).toEqual([{ level: INFO, text: 'sensor-node: found no sensors' }]);
     expect(tick()).toBe(1000);
     bus.finish();
@@ -198,6 +213,7 @@ describe('sensor-node with a TMP102', () => {
     expect(app.metrics.takeReported()).toEqual([]);
     expect(bus.logs).toEqual([{ level: WARNING, text: 'tmp102: read failed: nack-address (1)' }]);
     expect(bus.pinCalls).toEqual(['gpio-write 0 1']);
+    expect(app.outputs).toMatchObject({ ledMode: LED_BLINKING, ledPeriodMs: 200 });
     advance(100);
     expect(tick()).toBe(100);
     expect(bus.pinCalls).toEqual(['gpio-write 0 1', 'gpio-write 0 0']);
@@ -217,12 +233,14 @@ describe('sensor-node with a TMP102', () => {
     expect(app.metrics.takeReported()).toEqual([{ id: 1, value: 25 }]);
     expect(bus.logs[1]).toEqual({ level: INFO, text: 'tmp102: recovered' });
     expect(bus.pinCalls.at(-1)).toBe('gpio-write 0 0');
+    expect(app.outputs).toMatchObject({ ledMode: LED_OFF, ledPeriodMs: 0 });
   });
 
   it('keeps the reading schedule when the interval changes', () => {
     bus.expect(...tmp102.read(0x19, 0x00));
     tick();
     expect(command([0x02, 0x88, 0x13, 0, 0])).toBe(OK); // 5000 ms
+    expect(app.outputs.reportIntervalMs).toBe(5000);
     expect(tick()).toBe(5000);
     advance(5000);
     bus.expect(...tmp102.read(0x19, 0x00));
@@ -261,21 +279,27 @@ describe('sensor-node commands', () => {
     tick();
   });
 
-  it('switches the LED on, off and toggles it', () => {
-    expect(command([0x01, 1])).toBe(OK);
-    expect(command([0x01, 0])).toBe(OK);
-    expect(command([0x01, 2])).toBe(OK);
-    expect(command([0x01, 2])).toBe(OK);
+  it('switches the LED on, off and toggles it, and tells the runner where each landed', () => {
+    const modes: number[] = [];
+    for (const mode of [1, 0, 2, 2]) {
+      expect(command([0x01, mode])).toBe(OK);
+      modes.push(app.outputs.ledMode);
+    }
     expect(bus.pinCalls).toEqual(['gpio-write 0 1', 'gpio-write 0 0', 'gpio-write 0 1', 'gpio-write 0 0']);
+    expect(modes).toEqual([LED_ON, LED_OFF, LED_ON, LED_OFF]);
   });
 
   it('blinks the LED with the given period and asks to be ticked at each edge', () => {
-    expect(command([0x01, 3, 0xe8, 0x03])).toBe(OK); // 1000 ms: 500 on, 500 off
+    expect(command([0x01, 3, 0xe9, 0x03])).toBe(OK); // 1001 ms: 500 on, 500 off
+    expect(app.outputs).toEqual({ reportIntervalMs: 1000, ledMode: LED_BLINKING, ledPeriodMs: 1001 });
     expect(bus.pinCalls).toEqual(['gpio-write 0 1']);
     expect(tick()).toBe(500);
     advance(500);
     expect(tick()).toBe(500);
     expect(bus.pinCalls).toEqual(['gpio-write 0 1', 'gpio-write 0 0']);
+    expect(app.outputs.ledMode).toBe(LED_BLINKING); // an edge is not a change of mode
+    expect(command([0x01, 1])).toBe(OK);
+    expect(app.outputs).toEqual({ reportIntervalMs: 1000, ledMode: LED_ON, ledPeriodMs: 0 });
   });
 
   it('sets PWM channel 0 on BRIGHTNESS', () => {
@@ -291,8 +315,9 @@ describe('sensor-node commands', () => {
     expect(command([0x09])).toBe(UNSUPPORTED);
     expect(command([0x80, 1])).toBe(UNSUPPORTED);
     expect(command([])).toBe(BAD_ARGUMENT);
-    expect(command(new Array(65).fill(0x03))).toBe(BAD_ARGUMENT); // longer than the 64-byte buffer
+    expect(command(new Array(65).fill(0x03))).toBeNull(); // longer than the 64-byte buffer: NO_COMMAND_BUFFER
     expect(bus.pinCalls).toEqual([]);
+    expect(app.outputs).toEqual({ reportIntervalMs: 1000, ledMode: LED_OFF, ledPeriodMs: 0 });
   });
 });
 
@@ -301,16 +326,24 @@ describe('sensor-node memory', () => {
     const { AppMemory } = await import('../../host/abi/app-memory.ts');
     const { createHalImports } = await import('../../host/abi/hal-imports.ts');
     const { MetricTable } = await import('../../host/abi/metric-table.ts');
+    const { OutputStates } = await import('../../host/abi/output-states.ts');
     const port = new ScriptedI2c([
       ...tmp102.probe(), ...tmp102.init(), ...sht31.probe(), ...sht31.init(),
       ...bme280.probe(), ...bme280.init(), ...mpu6050.probe(), ...mpu6050.init(),
     ]);
-    let initialising = false;
+    let phase: 'idle' | 'init' | 'tick' | 'command' = 'idle';
     let memory: InstanceType<typeof AppMemory> | undefined;
     const module = await compileAppModule(await appBytes('sensor-node', 'release'));
     const instance = new WebAssembly.Instance(
       module,
-      createHalImports({ port, memory: () => memory!, metrics: new MetricTable(), isInitialising: () => initialising, seed: 1 }),
+      createHalImports({
+        port,
+        memory: () => memory!,
+        metrics: new MetricTable(),
+        outputs: new OutputStates(),
+        phase: () => phase,
+        seed: 1,
+      }),
     );
     const exports = instance.exports as unknown as {
       memory: WebAssembly.Memory;
@@ -320,9 +353,9 @@ describe('sensor-node memory', () => {
       command(ptr: number, len: number): number;
     };
     memory = new AppMemory(exports.memory);
-    initialising = true;
+    phase = 'init';
     exports.init();
-    initialising = false;
+    phase = 'idle';
     port.finish();
     // The stub runtime bumps a pointer and writes a block header per allocation, so the last non-zero byte of
     // memory moves if anything is allocated. It is measured after one warm-up cycle has set every field of the
@@ -330,9 +363,12 @@ describe('sensor-node memory', () => {
     const heapEnd = () => new Uint8Array(exports.memory.buffer).findLastIndex((byte) => byte !== 0);
     let endAfterWarmUp = -1;
     const sendCommand = (bytes: number[]) => {
+      phase = 'command';
       const ptr = exports.command_buffer(bytes.length);
       new Uint8Array(exports.memory.buffer, ptr, bytes.length).set(bytes);
-      return exports.command(ptr, bytes.length);
+      const status = exports.command(ptr, bytes.length);
+      phase = 'idle';
+      return status;
     };
 
     for (let cycle = 0; cycle < 40; cycle++) {
@@ -343,7 +379,9 @@ describe('sensor-node memory', () => {
             ? [...tmp102.init(), ...tmp102.read(0x19, 0x00)]
             : tmp102.read(0x19, 0x00);
       port.expect(...tmpSteps, ...sht31.read(), ...bme280.read(), ...mpu6050.read());
+      phase = 'tick';
       exports.tick(BigInt(Math.floor(port.nowUsValue / 1000)));
+      phase = 'idle';
       port.finish();
       expect(sendCommand([0x01, 3, 0xc8, 0x00])).toBe(OK);
       expect(sendCommand([0x03, cycle, 0x10])).toBe(OK);

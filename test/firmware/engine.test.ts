@@ -161,3 +161,56 @@ describe('the HAL imports against host/abi on abi-probe', () => {
     expect(board).toEqual(port.calls);
   });
 });
+
+describe('the HAL ABI 1.1 imports against host/abi on abi11-probe', () => {
+  const bits = (value: number) => {
+    const view = new DataView(new ArrayBuffer(8));
+    view.setFloat64(0, value, true);
+    return view.getBigUint64(0, true).toString(16).padStart(16, '0');
+  };
+  const hex = (bytes: Iterable<number>) => `x${Buffer.from([...bytes]).toString('hex')}`;
+
+  /** The `state` answer the harness gives for what host/abi's AppInstance holds. */
+  function stateOf(app: AppInstance): string[] {
+    const metrics = app.metrics.descriptors.map(({ id, name, unit, kind, range }) => {
+      const [min, max] = range === undefined ? [0, 0] : [range.min, range.max];
+      return `metric ${id} ${kind} ${range === undefined ? 0 : 1} ${bits(min)} ${bits(max)} ${name} ${hex(Buffer.from(unit))}`;
+    });
+    const { opcodes } = app.metrics;
+    const { reportIntervalMs, ledMode, ledPeriodMs } = app.outputs;
+    return [...metrics, `opcodes ${opcodes.length} ${hex(opcodes)}`, `outputs ${reportIntervalMs} ${ledMode} ${ledPeriodMs}`, 'ok'];
+  }
+
+  it('answer every call in every phase as host/abi does, and leave the runner the same metrics, opcodes and outputs', async () => {
+    const wasmPath = sharedFixture('abi11-probe');
+    const simulated = new AppInstance(await compileAppModule(await readFile(wasmPath)), { port: new RecordingPort(), seed: 1 });
+    simulated.init();
+    const stateAfterInit = stateOf(simulated);
+    simulated.tick(0);
+    const reported = simulated.metrics.takeReported();
+    const stateAfterTick = stateOf(simulated);
+    const commands = ['90', '91', '92', '9388130000', '9300000000', '94'];
+    const statuses = commands.map((payload) => simulated.command(Buffer.from(payload, 'hex')));
+    expect(simulated.metrics.takeReported()).toEqual([]);
+
+    const run = await engineHarness(wasmPath);
+    const { answers, messages } = parse(
+      await run(['instantiate', 'init', 'state', 'tick 0', 'state', ...commands.map((payload) => `command ${payload}`), 'state']),
+    );
+    const ABI_1_1 = 0x0001_0001;
+    const stateLength = stateAfterInit.length;
+    expect(answers.slice(0, 2)).toEqual([`ok ${ABI_1_1}`, 'ok']);
+    expect(answers.slice(2, 2 + stateLength)).toEqual(stateAfterInit);
+    expect(answers[2 + stateLength]).toBe('ok 1000');
+    expect(answers.slice(3 + stateLength, 3 + 2 * stateLength)).toEqual(stateAfterTick);
+    const commandAnswers = answers.slice(3 + 2 * stateLength, 3 + 2 * stateLength + commands.length);
+    expect(commandAnswers).toEqual(statuses.map((status) => `ok ${status}`));
+    expect(answers.slice(3 + 2 * stateLength + commands.length)).toEqual(stateOf(simulated));
+    // docs/link-protocol.md §4.3: 24 values to a DATA message, the rest in the next.
+    expect(reported.length).toBeGreaterThan(24);
+    expect(messages.filter((message) => message.type === 'data')).toEqual([
+      { type: 'data', timeMs: 0, values: reported.slice(0, 24) },
+      { type: 'data', timeMs: 0, values: reported.slice(24) },
+    ]);
+  });
+});

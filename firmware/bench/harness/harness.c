@@ -1,6 +1,6 @@
 /*
- * Each side is started as the runner starts an app (runner.c start()): the telemetry table reset, declarations
- * open only while init runs. Then it is timed on real time (systick.h): under QEMU's -icount that time counts
+ * Each side is started as the runner starts an app (runner.c start()): the telemetry table reset, the HAL in its
+ * init phase (declarations open) only while init runs. Then it is timed on real time (systick.h): under QEMU's -icount that time counts
  * instructions, so the figures repeat exactly.
  */
 #include "harness.h"
@@ -10,6 +10,7 @@
 
 #include "../../boards/board.h"
 #include "../../engine/engine.h"
+#include "../../hal/imports.h"
 #include "../../hal/stm32f4/systick.h"
 #include "../../hal/telemetry.h"
 #include "../../link/device.h"
@@ -53,17 +54,18 @@ static void log_line(const char *text, size_t length) {
 static bool start_wasm(void) {
   trap_t trap;
   telemetry_reset();
-  telemetry_set_declaring(true);
-  bool started = engine_instantiate(&trap) && engine_call_init(&trap);
-  telemetry_set_declaring(false);
+  bool started = engine_instantiate(&trap);
+  hal_set_phase(HAL_PHASE_INIT);
+  started = started && engine_call_init(&trap);
+  hal_set_phase(HAL_PHASE_IDLE);
   return started;
 }
 
 static void start_side_c(void (*start_c)(void)) {
   telemetry_reset();
-  telemetry_set_declaring(true);
+  hal_set_phase(HAL_PHASE_INIT);
   start_c();
-  telemetry_set_declaring(false);
+  hal_set_phase(HAL_PHASE_IDLE);
 }
 
 static void report(const harness_run_t *run, uint64_t wasm_us, uint64_t c_us, int32_t wasm_checksum,

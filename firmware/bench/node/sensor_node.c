@@ -81,7 +81,7 @@ static int32_t initialise(sensor_t sensor) {
 /* Declares the sensor's metrics; returns the first failure. */
 static int32_t declare_metrics(sensor_t sensor) {
   const char *celsius = NODE_UNIT_CELSIUS;
-  const char *percent = NODE_UNIT_PERCENT;
+  const char *relative_humidity = NODE_UNIT_RELATIVE_HUMIDITY;
   int32_t status = HAL_OK;
   switch (sensor) {
     case SENSOR_TMP102:
@@ -89,12 +89,12 @@ static int32_t declare_metrics(sensor_t sensor) {
       break;
     case SENSOR_SHT31:
       status = first_failure(status, node_declare_metric(METRIC_SHT31_TEMPERATURE, "sht31.temperature", celsius));
-      status = first_failure(status, node_declare_metric(METRIC_SHT31_HUMIDITY, "sht31.humidity", percent));
+      status = first_failure(status, node_declare_metric(METRIC_SHT31_HUMIDITY, "sht31.humidity", relative_humidity));
       break;
     case SENSOR_BME280:
       status = first_failure(status, node_declare_metric(METRIC_BME280_TEMPERATURE, "bme280.temperature", celsius));
       status = first_failure(status, node_declare_metric(METRIC_BME280_PRESSURE, "bme280.pressure", NODE_UNIT_PASCAL));
-      status = first_failure(status, node_declare_metric(METRIC_BME280_HUMIDITY, "bme280.humidity", percent));
+      status = first_failure(status, node_declare_metric(METRIC_BME280_HUMIDITY, "bme280.humidity", relative_humidity));
       break;
     default: {
       const char *accel = NODE_UNIT_METRES_PER_SECOND_SQUARED;

@@ -13,9 +13,9 @@
 #define NODE_METRIC_NAME_BYTES 24
 #define NODE_METRIC_UNIT_BYTES 8
 
-/* UCUM codes for the units the drivers report in. */
+/* UCUM codes for the units the drivers report in (docs/link-protocol.md §4.2.1). */
 #define NODE_UNIT_CELSIUS "Cel"
-#define NODE_UNIT_PERCENT "%"
+#define NODE_UNIT_RELATIVE_HUMIDITY "%RH"
 #define NODE_UNIT_PASCAL "Pa"
 #define NODE_UNIT_METRES_PER_SECOND_SQUARED "m/s2"
 #define NODE_UNIT_RADIANS_PER_SECOND "rad/s"

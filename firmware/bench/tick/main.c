@@ -6,6 +6,7 @@
 #include <stdbool.h>
 
 #include "../../engine/engine.h"
+#include "../../hal/imports.h"
 #include "../../hal/telemetry.h"
 #include "../harness/harness.h"
 #include "../node/sensor_node.h"
@@ -33,18 +34,22 @@ static bool c_tick(uint64_t now_ms, uint32_t *delay_ms) {
 /*
  * Reading ticks framed as runner.c's tick() frames one, less what is not the tick's: its time budget, and the
  * DATA message telemetry_send() would put on the UART after it. telemetry_begin_tick() starts each tick's values
- * afresh, and a tick's 13 reports fit the pending buffer (telemetry.c), so no DATA goes out on either side.
+ * afresh, and a tick's 13 reports fit the pending buffer (telemetry.c), so no DATA goes out on either side. The
+ * HAL is in its tick phase throughout, where reports are accepted.
  */
 static int32_t ticks(int32_t iterations, tick_t tick) {
   tap_reset();
-  for (int32_t i = 0; i < iterations; i++) {
+  hal_set_phase(HAL_PHASE_TICK);
+  bool returned = true;
+  for (int32_t i = 0; i < iterations && returned; i++) {
     uint64_t now_ms = (uint64_t)i * INTERVAL_MS;
     uint32_t delay_ms;
     telemetry_begin_tick(now_ms);
-    if (!tick(now_ms, &delay_ms)) return -1;
-    tap_fold(delay_ms);
+    returned = tick(now_ms, &delay_ms);
+    if (returned) tap_fold(delay_ms);
   }
-  return (int32_t)(tap_state & CHECKSUM_MASK);
+  hal_set_phase(HAL_PHASE_IDLE);
+  return returned ? (int32_t)(tap_state & CHECKSUM_MASK) : -1;
 }
 
 static int32_t wasm_ticks(uint8_t id, int32_t iterations) {

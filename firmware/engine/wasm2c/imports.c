@@ -91,6 +91,21 @@ u32 Z_halZ_metric_report(struct Z_hal_instance_t *hal, u32 id, f64 value) {
   return hal_metric_report((int32_t)id, value);
 }
 
+u32 Z_halZ_metric_describe(struct Z_hal_instance_t *hal, u32 id, u32 kind, f64 min, f64 max) {
+  (void)hal;
+  return hal_metric_describe((int32_t)id, (int32_t)kind, min, max);
+}
+
+u32 Z_halZ_command_declare(struct Z_hal_instance_t *hal, u32 opcode) {
+  (void)hal;
+  return hal_command_declare((int32_t)opcode);
+}
+
+u32 Z_halZ_output_state(struct Z_hal_instance_t *hal, u32 output, u32 value) {
+  (void)hal;
+  return hal_output_state((int32_t)output, (int32_t)value);
+}
+
 void Z_envZ_abort(struct Z_env_instance_t *env, u32 message, u32 file, u32 line, u32 column) {
   (void)env;
   app_memory_t m = memory();

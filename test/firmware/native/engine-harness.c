@@ -5,6 +5,10 @@
  *
  *   instantiate | init | tick <now_ms> | command <hex payload>
  *     -> `ok [<value>]` or `trap <code> <message hex> <file hex> <line> <column>`
+ *   state
+ *     -> what the runner reads from the telemetry table (telemetry.h): one `metric <id> <kind> <has_range>
+ *        <min bits hex> <max bits hex> <name> x<unit hex>` per metric, `opcodes <count> x<opcodes hex>` and
+ *        `outputs <report interval> <LED mode> <LED period>`, then `ok`
  * Every frame the firmware sends prints as `frame <hex>` and every board call as `board ...`, when they happen.
  */
 #include <inttypes.h>
@@ -15,6 +19,7 @@
 #include "../../../firmware/boards/board.h"
 #include "../../../firmware/engine/engine.h"
 #include "../../../firmware/hal/clock.h"
+#include "../../../firmware/hal/imports.h"
 #include "../../../firmware/hal/telemetry.h"
 #include "../../../firmware/link/device.h"
 
@@ -116,21 +121,47 @@ static void command(const char *hex) {
   for (size_t i = 0; i < length; i++) sscanf(hex + 2 * i, "%2hhx", &payload[i]);
   trap_t trap;
   uint32_t ptr;
-  if (!engine_call_command_buffer((uint32_t)length, &ptr, &trap)) {
+  hal_set_phase(HAL_PHASE_COMMAND);
+  bool returned = engine_call_command_buffer((uint32_t)length, &ptr, &trap);
+  if (!returned) {
+    hal_set_phase(HAL_PHASE_IDLE);
     answer(false, &trap, "");
     return;
   }
   app_memory_t memory = engine_memory();
   if (ptr == 0 || !app_memory_holds(&memory, ptr, (uint32_t)length)) {
+    hal_set_phase(HAL_PHASE_IDLE);
     printf("ok %d\n", HAL_BAD_ARGUMENT);
     return;
   }
   memcpy(memory.data + ptr, payload, length);
   uint32_t status;
-  bool returned = engine_call_command(ptr, (uint32_t)length, &status, &trap);
+  returned = engine_call_command(ptr, (uint32_t)length, &status, &trap);
+  hal_set_phase(HAL_PHASE_IDLE);
   char value[16];
   snprintf(value, sizeof value, " %" PRIu32, status);
   answer(returned, &trap, value);
+}
+
+static void state(void) {
+  for (uint8_t i = 0; i < telemetry_metric_count(); i++) {
+    telemetry_metric_t metric;
+    telemetry_metric(i, &metric);
+    uint64_t min_bits;
+    uint64_t max_bits;
+    memcpy(&min_bits, &metric.min, sizeof min_bits);
+    memcpy(&max_bits, &metric.max, sizeof max_bits);
+    printf("metric %u %u %u %016" PRIx64 " %016" PRIx64 " %.*s", metric.id, metric.kind, metric.has_range, min_bits,
+           max_bits, metric.name_length, metric.name);
+    print_hex(metric.unit, metric.unit_length);
+    putchar('\n');
+  }
+  uint8_t opcodes[TELEMETRY_MAX_OPCODES];
+  uint8_t count = telemetry_opcodes(opcodes);
+  printf("opcodes %u", telemetry_opcode_count());
+  print_hex((const char *)opcodes, count);
+  printf("\noutputs %" PRIu32 " %u %u\nok\n", telemetry_report_interval_ms(), telemetry_led_mode(),
+         telemetry_led_period_ms());
 }
 
 int main(void) {
@@ -149,21 +180,25 @@ int main(void) {
       if (returned) snprintf(value, sizeof value, " %" PRIu32, engine_abi_version());
       answer(returned, &trap, value);
     } else if (strcmp(line, "init") == 0) {
-      telemetry_set_declaring(true);
+      hal_set_phase(HAL_PHASE_INIT);
       bool returned = engine_call_init(&trap);
-      telemetry_set_declaring(false);
+      hal_set_phase(HAL_PHASE_IDLE);
       answer(returned, &trap, "");
     } else if (strcmp(line, "tick") == 0) {
       uint64_t now_ms = strtoull(argument, NULL, 10);
       now_us = now_ms * US_PER_MS;
       telemetry_begin_tick(now_ms);
       uint32_t delay_ms;
+      hal_set_phase(HAL_PHASE_TICK);
       bool returned = engine_call_tick(now_ms, &delay_ms, &trap);
+      hal_set_phase(HAL_PHASE_IDLE);
       telemetry_send();
       snprintf(value, sizeof value, " %" PRIu32, delay_ms);
       answer(returned, &trap, value);
     } else if (strcmp(line, "command") == 0) {
       command(argument);
+    } else if (strcmp(line, "state") == 0) {
+      state();
     } else {
       fprintf(stderr, "engine-harness: unknown request %s\n", line);
       return 2;
