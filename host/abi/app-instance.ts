@@ -3,6 +3,7 @@ import { AppMemory } from './app-memory.ts';
 import { ALLOWED_IMPORTS, type AppPhase, createHalImports } from './hal-imports.ts';
 import type { HalPort } from './hal-port.ts';
 import { MetricTable } from './metric-table.ts';
+import type { MetricValue } from '../link/messages.ts';
 import { OutputStates, type OutputStateValues } from './output-states.ts';
 import { AppTrap, toAppTrap } from './trap.ts';
 
@@ -58,6 +59,8 @@ export interface AppInstanceOptions {
   port: HalPort;
   /** Returned by `env.seed` (AssemblyScript's Math.random seed), so runs repeat. */
   seed: number;
+  /** Receives each 24 values as a tick reports them (docs/link-protocol.md §7.2); the rest wait for takeReported(). */
+  onData?: (values: MetricValue[]) => void;
 }
 
 /**
@@ -69,7 +72,7 @@ export interface AppInstanceOptions {
  * and LED state) and `phase` (which export is running, e.g. to hold the logs `init` makes).
  */
 export class AppInstance {
-  readonly metrics = new MetricTable();
+  readonly metrics: MetricTable;
   private readonly outputStates = new OutputStates();
   private readonly exports: AppExports;
   private readonly memory: AppMemory;
@@ -77,6 +80,7 @@ export class AppInstance {
   private trapped = false;
 
   constructor(module: WebAssembly.Module, options: AppInstanceOptions) {
+    this.metrics = new MetricTable(options.onData);
     const imports = createHalImports({
       port: options.port,
       memory: () => this.memory,

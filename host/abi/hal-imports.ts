@@ -161,7 +161,7 @@ export function createHalImports(context: HalImportContext): WebAssembly.Imports
         let text = cutUtf8(context.memory().assemblyScriptString(messagePtr >>> 0), LOG_TEXT_MAX_BYTES);
         let length = utf8Length(text);
         for (const value of values.slice(0, Math.max(0, Math.min(count, TRACE_VALUES)))) {
-          const item = ` ${value}`;
+          const item = ` ${traceNumber(value)}`;
           if (length + item.length > LOG_TEXT_MAX_BYTES) break;
           text += item;
           length += item.length;
@@ -173,4 +173,10 @@ export function createHalImports(context: HalImportContext): WebAssembly.Imports
       },
     },
   };
+}
+
+/** docs/hal-abi.md §5 `trace`: whole numbers below 1e21 in full, anything else to 6 significant digits. */
+export function traceNumber(value: number): string {
+  if (!Number.isFinite(value) || (Number.isInteger(value) && Math.abs(value) < 1e21)) return String(value);
+  return String(Number(value.toPrecision(6)));
 }

@@ -16,6 +16,18 @@ export const RUNNER_OPCODE_MAX = 0x7f;
 /** One declared metric as METRIC carries it (docs/link-protocol.md §4.2); `range` is absent when there is none. */
 export type MetricDescriptor = Omit<MetricMessage, 'type'>;
 
+/** docs/hal-abi.md §4.7: opcodes one app may declare. */
+export const MAX_OPCODES = 16;
+/** docs/link-protocol.md §4.3: values in one DATA message. */
+export const VALUES_PER_DATA = 24;
+
+/** docs/link-protocol.md §4.2 kinds: an integer is whole with magnitude at most 2^53 - 1; a boolean is 0 or 1. */
+function fitsKind(kind: MetricKind, value: number): boolean {
+  if (kind === MetricKind.Integer) return Number.isSafeInteger(value);
+  if (kind === MetricKind.Boolean) return value === 0 || value === 1;
+  return true;
+}
+
 function isMetricKind(kind: number): kind is MetricKind {
   return kind === MetricKind.Number || kind === MetricKind.Integer || kind === MetricKind.Boolean;
 }
@@ -30,6 +42,9 @@ export class MetricTable {
   private readonly byId = new Map<number, MetricDescriptor>();
   private readonly declaredOpcodes = new Set<number>();
   private pending: MetricValue[] = [];
+
+  /** `onBatch` receives each full batch of 24 values while a tick reports them; the rest wait for takeReported(). */
+  constructor(private readonly onBatch?: (values: MetricValue[]) => void) {}
 
   /** Returns an error message, or null when the declaration is accepted. A new metric is a number with no range. */
   declare(id: number, name: string, unit: string): string | null {
@@ -69,6 +84,7 @@ export class MetricTable {
       return `opcode ${opcode} is outside 0x01..0xFF`;
     }
     if (opcode >= RUNNER_OPCODE_MIN && opcode <= RUNNER_OPCODE_MAX) return `opcode ${opcode} is the runner's`;
+    if (!this.declaredOpcodes.has(opcode) && this.declaredOpcodes.size >= MAX_OPCODES) return `more than ${MAX_OPCODES} opcodes`;
     this.declaredOpcodes.add(opcode);
     return null;
   }
@@ -78,10 +94,15 @@ export class MetricTable {
     return [...this.declaredOpcodes].sort((a, b) => a - b);
   }
 
-  /** Holds a value for the current tick's DATA; false for an undeclared id or a non-finite value. */
+  /**
+   * Holds a value for the current tick's DATA; false for an undeclared id, a non-finite value, or one its kind does
+   * not take (docs/hal-abi.md §4.6). Every 24 values go to `onBatch` as they build up (docs/link-protocol.md §7.2).
+   */
   report(id: number, value: number): boolean {
-    if (!this.byId.has(id) || !Number.isFinite(value)) return false;
+    const descriptor = this.byId.get(id);
+    if (descriptor === undefined || !Number.isFinite(value) || !fitsKind(descriptor.kind, value)) return false;
     this.pending.push({ id, value });
+    if (this.pending.length === VALUES_PER_DATA && this.onBatch !== undefined) this.onBatch(this.takeReported());
     return true;
   }
 

@@ -43,6 +43,7 @@ const RUNNER_OPCODE_FIRST = 0x70;
 const RUNNER_OPCODE_LAST = 0x7f;
 /** docs/link-protocol.md §4.8 `led_mode` / `led_level` when unknown. */
 const NOT_SET = 255;
+const LED_BLINKING = 3;
 
 export const SIM_FIRMWARE_VERSION = 'wasmote-sim/2';
 export const SIM_BOARD_NAME = 'sim';
@@ -101,6 +102,8 @@ export class SimDevice {
   private reportIntervalMs = 0;
   private ledMode = NOT_SET;
   private ledPeriodMs = 0;
+  /** When the current tick started, ms of uptime: the DATA time stamp (hal-abi.md §4.6). */
+  private tickStartMs = 0;
   /** The app's `wasmote_abi_version`, 0 until an instance exists. */
   private abiVersion = 0;
 
@@ -184,7 +187,11 @@ export class SimDevice {
     let trap: AppTrap | null = null;
     let instance: AppInstance | null = null;
     try {
-      instance = new AppInstance(this.options.app.module, { port: this.board, seed: this.options.seed });
+      instance = new AppInstance(this.options.app.module, {
+        port: this.board,
+        seed: this.options.seed,
+        onData: (values) => this.sendData(this.tickStartMs, values),
+      });
       instance.init();
     } catch (error) {
       trap = asTrap(error);
@@ -208,6 +215,7 @@ export class SimDevice {
 
   private tick(instance: AppInstance): void {
     const startMs = Math.floor(this.uptimeUs / US_PER_MS);
+    this.tickStartMs = startMs;
     try {
       const delayMs = Math.max(instance.tick(startMs), MIN_TICK_DELAY_MS);
       this.consecutiveFailures = 0;
@@ -308,7 +316,8 @@ export class SimDevice {
     const outputs = this.instance?.outputs;
     this.reportIntervalMs = outputs?.reportIntervalMs ?? 0;
     this.ledMode = outputs?.ledMode ?? NOT_SET;
-    this.ledPeriodMs = outputs?.ledPeriodMs ?? 0;
+    // hal-abi.md §4.7: the period counts only while blinking.
+    this.ledPeriodMs = this.ledMode === LED_BLINKING ? (outputs?.ledPeriodMs ?? 0) : 0;
   }
 
   private log(level: number, text: string): void {
