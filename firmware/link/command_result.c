@@ -10,12 +10,15 @@
 #define RESTART_AT_BYTES 8
 #define APP_STATUS_BYTES 4
 
-/* How many payload bytes a status carries; every status but two carries none. */
-static size_t payload_bytes(link_result_origin_t origin, uint8_t status) {
-  if (origin != LINK_ORIGIN_RUNNER) return 0;
-  if (status == LINK_RUNNER_APP_NOT_RUNNING) return RESTART_AT_BYTES;
-  if (status == LINK_RUNNER_STATUS_OUT_OF_RANGE) return APP_STATUS_BYTES;
-  return 0;
+/*
+ * Whether a payload of `length` bytes fits the status: a runner status carries exactly its table's payload
+ * (every one but two none); an app's status may carry 0..16 bytes, though no app can make one (hal-abi.md §2).
+ */
+static bool payload_fits(link_result_origin_t origin, uint8_t status, size_t length) {
+  if (origin == LINK_ORIGIN_APP) return length <= LINK_RESULT_PAYLOAD_MAX_BYTES;
+  if (status == LINK_RUNNER_APP_NOT_RUNNING) return length == RESTART_AT_BYTES;
+  if (status == LINK_RUNNER_STATUS_OUT_OF_RANGE) return length == APP_STATUS_BYTES;
+  return length == 0;
 }
 
 /* The result's status and payload within §4.6's rules; the field that breaks them, or NULL. */
@@ -23,13 +26,13 @@ static const char *broken_field(const link_command_result_t *message) {
   if ((unsigned)message->origin > LINK_ORIGIN_RUNNER) return "origin";
   if (message->origin == LINK_ORIGIN_RUNNER && message->status > LINK_RUNNER_NO_COMMAND_BUFFER) return "status";
   if ((message->flags & (uint8_t)~LINK_RESULT_CACHED) != 0) return "flags";
-  if (message->payload_length != payload_bytes(message->origin, message->status)) return "payload";
+  if (!payload_fits(message->origin, message->status, message->payload_length)) return "payload";
   if (message->origin == LINK_ORIGIN_RUNNER && message->status == LINK_RUNNER_APP_NOT_RUNNING) {
     /* §3.3: a u64 above 2^53 - 1 is malformed. */
     link_reader_t reader;
     link_reader_init(&reader, message->payload, RESTART_AT_BYTES);
-    link_get_u64(&reader, "payload");
-    if (reader.failed_field != NULL) return "payload";
+    link_get_u64(&reader, "restart_at_ms");
+    if (reader.failed_field != NULL) return reader.failed_field;
   }
   return NULL;
 }

@@ -66,7 +66,7 @@ typedef enum {
 /* §4.1: heartbeat_period_ms. */
 #define LINK_HEARTBEAT_PERIOD_MIN_MS 1000u
 #define LINK_HEARTBEAT_PERIOD_MAX_MS 3600000u
-/* §4.5.1: the runner's opcodes, never listed in HELLO. */
+/* §4.5.1: the runner's opcodes, which a runner does not list in HELLO (the codec does not check it). */
 #define LINK_RUNNER_OPCODE_FIRST 0x70
 #define LINK_RUNNER_OPCODE_LAST 0x7F
 
@@ -90,7 +90,7 @@ typedef struct {
   link_app_state_t app_state;
   /* How many METRIC messages follow (§7.1). */
   uint8_t metric_count;
-  /* Ascending, unique, none of the runner's. */
+  /* Ascending and unique; a runner lists none of its own. */
   uint8_t opcode_count;
   const uint8_t *opcodes;
 } link_hello_t;
@@ -208,7 +208,7 @@ typedef struct {
   uint8_t payload[LINK_RESULT_PAYLOAD_MAX_BYTES];
 } link_command_result_t;
 
-/* What the app's `command` export returned, 0..255. */
+/* What the app's `command` export returned, 0..255, with no payload. */
 link_command_result_t link_result_app(uint16_t command_id, uint8_t status);
 /* A runner status with an empty payload (every one but the two below). */
 link_command_result_t link_result_runner(uint16_t command_id, link_runner_status_t status);
