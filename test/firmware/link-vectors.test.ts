@@ -90,7 +90,8 @@ function messageLine({ seq, message: m }: Pick<ValidVector, 'seq' | 'message'>):
 }
 
 /** The expected answer to `decode` of an invalid segment. */
-const dropLine = (vector: InvalidVector) => `drop ${vector.reason}${vector.field === undefined ? '' : ` ${vector.field}`}`;
+const dropLine = (vector: InvalidVector) =>
+  `drop ${vector.reason}${vector.field === undefined ? '' : ` ${vector.field}`}`;
 
 /** Undoes COBS (§2) on one segment without its delimiter, for the type byte of a body. */
 function cobsDecode(segment: Buffer): Buffer | undefined {
@@ -246,6 +247,9 @@ const DATA: Json = { type: 'data', timeMs: 10, values: [{ id: 0, value: 1.5 }] }
 const RESULT: Json = { type: 'command-result', commandId: 1, origin: 1, status: 0, cached: false, payload: '' };
 const COMMAND: Json = { type: 'command', commandId: 1, payload: '01' };
 const line = (message: Json, seq = 0) => messageLine({ seq, message });
+/** A frame around any payload, built by the harness. */
+const framed = async (type: number, payloadHex: string) =>
+  (await runLines(harness, [`frame ${type} 0 x${payloadHex}`]))[0]!;
 
 describe('the C encoders refuse what a receiver drops as malformed', () => {
   const refused: [string, Json][] = [
@@ -304,7 +308,7 @@ describe('the C encoders refuse what a receiver drops as malformed', () => {
 
   it('a str that is not UTF-8', async () => {
     // A lone continuation byte, and a surrogate's encoding (RFC 3629 §3).
-    const lines = await runLines(harness, ['encode log 0 10 2 x80', 'encode log 0 10 2 xeda080', 'encode log 0 10 2 xc3a9']);
+    const lines = await runLines(harness, ['x80', 'xeda080', 'xc3a9'].map((text) => `encode log 0 10 2 ${text}`));
     expect(lines.slice(0, 2)).toEqual(['refused', 'refused']);
     expect(lines[2]).not.toBe('refused');
   });
@@ -332,8 +336,6 @@ describe('the C encoders refuse what a receiver drops as malformed', () => {
 });
 
 describe('the C decoders drop what breaks §4', () => {
-  /** A frame around any payload, built by the harness. */
-  const framed = async (type: number, payloadHex: string) => (await runLines(harness, [`frame ${type} 0 x${payloadHex}`]))[0]!;
   const encoded = async (message: Json) => (await runLines(harness, [`encode ${line(message)}`]))[0]!;
   const payloadOf = (wire: string) => cobsDecode(Buffer.from(wire, 'hex').subarray(0, -1))!.subarray(4, -4);
   const dropOf = async (wire: string) => (await runLines(harness, [`decode x${wire}`]))[0];
@@ -358,6 +360,12 @@ describe('the C decoders drop what breaks §4', () => {
     expect(await dropOf(await framed(0x02, '0a00000000000000' + '00'))).toBe('drop malformed count');
     expect(await dropOf(await framed(0x08, '00'.repeat(75)))).toBe('drop malformed report_interval_ms');
     expect(await dropOf(await framed(0x08, '00'.repeat(77)))).toBe('drop malformed payload');
+  });
+
+  it('takes the empty block an encoder leaves out after a maximal one (§2)', async () => {
+    const vector = vectors.valid.find(({ name }) => name.startsWith('cobs: 254-byte body without a zero'))!;
+    expect(vector.hex).toMatch(/^ff/);
+    expect(await dropOf(`${vector.hex.slice(0, -2)}0100`)).toBe(messageLine(vector));
   });
 
   it('a metric without a range whose bounds are not +0', async () => {
@@ -444,7 +452,11 @@ describe("the device's inbox", () => {
   });
 
   it('queues four commands with their whole payloads, and names each one it refused', async () => {
-    const commands = Array.from({ length: 7 }, (_, i) => ({ ...COMMAND, commandId: 100 + i, payload: `8${i}`.repeat(i * 9 + 1) }));
+    const commands = Array.from({ length: 7 }, (_, i) => ({
+      ...COMMAND,
+      commandId: 100 + i,
+      payload: `8${i}`.repeat(i * 9 + 1),
+    }));
     const frames = await encode(commands);
     const crcHex = (payload: string) => crc32(Buffer.from(payload, 'hex')).toString(16).padStart(8, '0');
     const lines = await runLines(harness, [
@@ -490,7 +502,6 @@ describe("the device's inbox", () => {
   });
 
   it('counts frames longer than its buffer by §6, not by its size', async () => {
-    const framed = async (type: number, payloadHex: string) => (await runLines(harness, [`frame ${type} 0 x${payloadHex}`]))[0]!;
     const corrupt = (wire: string) => `${wire.slice(0, 100)}${wire[100] === '1' ? '2' : '1'}${wire.slice(101)}`;
     const log = await encode([{ ...LOG, text: 'x'.repeat(255) }]);
     const cases: [string, string][] = [
