@@ -1,13 +1,12 @@
 #include "bytes.h"
 
+#include <math.h>
 #include <string.h>
 
 #include "utf8.h"
 
 /* §3.3: trailing bytes are reported under the payload as a whole. */
 static const char TRAILING_FIELD[] = "payload";
-/* §3.3: 2^53 - 1, the largest integer a JavaScript number holds exactly. */
-#define MAX_SAFE_INTEGER 0x1FFFFFFFFFFFFFull
 
 void link_writer_init(link_writer_t *writer, uint8_t *bytes, size_t capacity) {
   writer->bytes = bytes;
@@ -45,6 +44,7 @@ void link_put_u32(link_writer_t *writer, uint32_t value) {
 }
 
 void link_put_u64(link_writer_t *writer, uint64_t value) {
+  if (value > LINK_U64_MAX) writer->overflow = true;
   put_le(writer, value, 8);
 }
 
@@ -54,18 +54,52 @@ void link_put_f64(link_writer_t *writer, double value) {
   put_le(writer, bits, 8);
 }
 
+void link_put_bool(link_writer_t *writer, bool value) {
+  put_le(writer, value ? 1 : 0, 1);
+}
+
 void link_put_bytes(link_writer_t *writer, const uint8_t *bytes, size_t length) {
   uint8_t *at = take(writer, length);
   if (at != NULL && length > 0) memcpy(at, bytes, length);
 }
 
+void link_writer_refuse(link_writer_t *writer) {
+  writer->overflow = true;
+}
+
 void link_put_str(link_writer_t *writer, link_str_t text, size_t max_bytes) {
-  if (text.length > max_bytes) {
+  if (text.length > max_bytes || !utf8_valid((const uint8_t *)text.bytes, text.length)) {
     writer->overflow = true;
     return;
   }
   link_put_u8(writer, (uint8_t)text.length);
   link_put_bytes(writer, (const uint8_t *)text.bytes, text.length);
+}
+
+static bool id_byte(uint8_t byte) {
+  return (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') || (byte >= '0' && byte <= '9') ||
+         byte == '.' || byte == '_' || byte == '-';
+}
+
+static bool id_bytes_valid(const uint8_t *bytes, size_t length) {
+  if (length < LINK_ID_MIN_BYTES || length > LINK_ID_MAX_BYTES) return false;
+  for (size_t i = 0; i < length; i++) {
+    if (!id_byte(bytes[i])) return false;
+  }
+  return true;
+}
+
+bool link_id_valid(link_str_t id) {
+  return id.bytes != NULL && id_bytes_valid((const uint8_t *)id.bytes, id.length);
+}
+
+void link_put_id(link_writer_t *writer, link_str_t id) {
+  if (!link_id_valid(id)) {
+    writer->overflow = true;
+    return;
+  }
+  link_put_u8(writer, (uint8_t)id.length);
+  link_put_bytes(writer, (const uint8_t *)id.bytes, id.length);
 }
 
 void link_reader_init(link_reader_t *reader, const uint8_t *bytes, size_t length) {
@@ -125,7 +159,7 @@ uint32_t link_get_u32(link_reader_t *reader, const char *field) {
 
 uint64_t link_get_u64(link_reader_t *reader, const char *field) {
   uint64_t value = get_le(reader, field, 8);
-  if (value > MAX_SAFE_INTEGER) link_reader_fail(reader, field);
+  if (value > LINK_U64_MAX) link_reader_fail(reader, field);
   return value;
 }
 
@@ -136,10 +170,27 @@ double link_get_f64(link_reader_t *reader, const char *field) {
   return value;
 }
 
+double link_get_finite(link_reader_t *reader, const char *field) {
+  double value = link_get_f64(reader, field);
+  if (!isfinite(value)) link_reader_fail(reader, field);
+  return value;
+}
+
+bool link_get_bool(link_reader_t *reader, const char *field) {
+  return link_get_u8_within(reader, field, 0, 1) == 1;
+}
+
 link_str_t link_get_str(link_reader_t *reader, const char *field, size_t max_bytes) {
   uint8_t length = link_get_u8(reader, field);
   const uint8_t *at = read_exact(reader, field, length);
   if (at != NULL && (length > max_bytes || !utf8_valid(at, length))) link_reader_fail(reader, field);
+  return (link_str_t){(const char *)at, at == NULL ? 0 : length};
+}
+
+link_str_t link_get_id(link_reader_t *reader, const char *field) {
+  uint8_t length = link_get_u8(reader, field);
+  const uint8_t *at = read_exact(reader, field, length);
+  if (at != NULL && !id_bytes_valid(at, length)) link_reader_fail(reader, field);
   return (link_str_t){(const char *)at, at == NULL ? 0 : length};
 }
 

@@ -18,15 +18,23 @@ void cobs_encode(const uint8_t *source, size_t length, byte_sink_t sink, void *c
   }
 }
 
-int cobs_decode_in_place(uint8_t *segment, size_t length) {
-  size_t out = 0;
-  size_t in = 0;
-  while (in < length) {
-    uint8_t code = segment[in++];
-    if (code == 0 || in + code - 1 > length) return -1;
-    size_t block_end = in + code - 1;
-    while (in < block_end) segment[out++] = segment[in++];
-    if (code != MAX_BLOCK_CODE && in < length) segment[out++] = 0;
+void cobs_decode_start(cobs_decoder_t *decoder) {
+  decoder->left = 0;
+  decoder->zero_after = false;
+}
+
+int cobs_decode_byte(cobs_decoder_t *decoder, uint8_t byte) {
+  if (decoder->left > 0) {
+    decoder->left--;
+    return byte;
   }
-  return (int)out;
+  /* A code byte: the previous block's zero, unless it was maximal or there was none. */
+  bool zero = decoder->zero_after;
+  decoder->left = (uint8_t)(byte - 1);
+  decoder->zero_after = byte != MAX_BLOCK_CODE;
+  return zero ? 0 : -1;
+}
+
+bool cobs_decode_complete(const cobs_decoder_t *decoder) {
+  return decoder->left == 0;
 }

@@ -8,6 +8,8 @@ link_drop_t link_decode_any(uint8_t type, link_reader_t *reader, link_message_t 
   switch (type) {
     case LINK_TYPE_HELLO:
       return outcome(link_decode_hello(reader, &message->as.hello));
+    case LINK_TYPE_METRIC:
+      return outcome(link_decode_metric(reader, &message->as.metric));
     case LINK_TYPE_DATA:
       return outcome(link_decode_data(reader, &message->as.data));
     case LINK_TYPE_LOG:
@@ -18,28 +20,14 @@ link_drop_t link_decode_any(uint8_t type, link_reader_t *reader, link_message_t 
       return outcome(link_decode_command(reader, &message->as.command));
     case LINK_TYPE_COMMAND_RESULT:
       return outcome(link_decode_command_result(reader, &message->as.command_result));
+    case LINK_TYPE_HEARTBEAT:
+      return outcome(link_decode_heartbeat(reader, &message->as.heartbeat));
     case LINK_TYPE_PROXY_REQUEST:
       return outcome(link_decode_proxy_request(reader, &message->as.proxy_request));
     case LINK_TYPE_PROXY_RESPONSE:
       return outcome(link_decode_proxy_response(reader, &message->as.proxy_response));
     default:
-      /* §3.4: undefined and reserved (app upload, §4.9) types alike. */
+      /* §3.4: undefined and reserved (§4.11) types alike. */
       return LINK_DROP_UNKNOWN_TYPE;
-  }
-}
-
-void link_decode_body(const uint8_t *body, size_t length, link_payload_decoder_t decode, link_decoded_t *decoded) {
-  link_opened_t opened;
-  decoded->field = NULL;
-  decoded->drop = link_frame_open(body, length, &opened);
-  if (decoded->drop != LINK_ACCEPTED) return;
-  link_reader_t reader;
-  link_reader_init(&reader, opened.payload, opened.payload_length);
-  decoded->seq = opened.seq;
-  decoded->message.type = (link_type_t)opened.type;
-  decoded->drop = decode(opened.type, &reader, &decoded->message);
-  if (decoded->drop == LINK_DROP_MALFORMED) {
-    decoded->field = reader.failed_field;
-    decoded->field_index = reader.failed_index;
   }
 }

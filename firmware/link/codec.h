@@ -1,4 +1,4 @@
-/* Between frame bodies and messages (docs/link-protocol.md §3, §4, §6). */
+/* Between frame payloads and messages (docs/link-protocol.md §3, §4, §6). */
 #ifndef WASMOTE_LINK_CODEC_H
 #define WASMOTE_LINK_CODEC_H
 
@@ -13,12 +13,15 @@
  * the reader, or LINK_DROP_UNKNOWN_TYPE for a type it does not decode. link_decode_any() decodes every type
  * of §3.4; a role that receives only some (the device: COMMAND and PROXY_RESPONSE) passes its own, so its image
  * carries only the decoders it uses (§1: what a role does with a message it does not expect is its business).
+ *
+ * A decoder may be handed a reader that has already failed (field "payload": the payload is longer than the
+ * receiver holds, decoder.h); it still answers LINK_DROP_UNKNOWN_TYPE for a type it does not take.
  */
 typedef link_drop_t (*link_payload_decoder_t)(uint8_t type, link_reader_t *reader, link_message_t *message);
 
 link_drop_t link_decode_any(uint8_t type, link_reader_t *reader, link_message_t *message);
 
-/* How one body decoded: a message, or why it was dropped and, for a malformed one, which field broke. */
+/* How one segment decoded: a message, or why it was dropped and, for a malformed one, which field broke. */
 typedef struct {
   link_drop_t drop;
   uint16_t seq;
@@ -26,8 +29,5 @@ typedef struct {
   const char *field;
   unsigned field_index;
 } link_decoded_t;
-
-/* Checks a body (COBS already undone) and decodes its payload; byte fields point into `body`. */
-void link_decode_body(const uint8_t *body, size_t length, link_payload_decoder_t decode, link_decoded_t *decoded);
 
 #endif

@@ -2,7 +2,28 @@
 
 #include "frame.h"
 
-static uint8_t body[LINK_MAX_BODY_BYTES];
+/*
+ * The longest payload of each type the device sends (§4), all within LINK_DEVICE_MAX_PAYLOAD_BYTES. HELLO's
+ * opcodes are unique and none of the runner's 16, so at most 240.
+ */
+#define STR_BYTES(max) (1 + (max))
+#define HELLO_MAX_BYTES                                                                                        \
+  (3 * STR_BYTES(LINK_ID_MAX_BYTES) + 1 + 2 * STR_BYTES(LINK_VERSION_TEXT_MAX_BYTES) + 2 + LINK_APP_HASH_BYTES + \
+   4 + 1 + 1 + 4 + 4 + 8 + 4 + 4 + 1 + 1 + 1 + (256 - 16))
+#define EVENT_MAX_BYTES (8 + 1 + 2 + 2 * STR_BYTES(LINK_STR_MAX_BYTES) + 4 + 4)
+#define DATA_MAX_BYTES (8 + 1 + LINK_DATA_MAX_VALUES * LINK_DATA_VALUE_BYTES)
+#define LOG_MAX_BYTES (8 + 1 + STR_BYTES(LINK_STR_MAX_BYTES))
+#define PROXY_REQUEST_MAX_BYTES (2 + 8 + 1 + 1 + 1 + 255)
+#define COMMAND_RESULT_MAX_BYTES (2 + 1 + 1 + 1 + LINK_RESULT_PAYLOAD_MAX_BYTES)
+_Static_assert(HELLO_MAX_BYTES <= LINK_DEVICE_MAX_PAYLOAD_BYTES, "HELLO fits");
+_Static_assert(EVENT_MAX_BYTES <= LINK_DEVICE_MAX_PAYLOAD_BYTES, "EVENT fits");
+_Static_assert(DATA_MAX_BYTES <= LINK_DEVICE_MAX_PAYLOAD_BYTES, "DATA fits");
+_Static_assert(LOG_MAX_BYTES <= LINK_DEVICE_MAX_PAYLOAD_BYTES, "LOG fits");
+_Static_assert(PROXY_REQUEST_MAX_BYTES <= LINK_DEVICE_MAX_PAYLOAD_BYTES, "PROXY_REQUEST fits");
+_Static_assert(COMMAND_RESULT_MAX_BYTES <= LINK_DEVICE_MAX_PAYLOAD_BYTES, "COMMAND_RESULT fits");
+_Static_assert(LINK_HEARTBEAT_BYTES <= LINK_DEVICE_MAX_PAYLOAD_BYTES, "HEARTBEAT fits");
+
+static uint8_t body[LINK_HEADER_BYTES + LINK_DEVICE_MAX_PAYLOAD_BYTES + LINK_CRC_BYTES];
 static uint16_t next_seq;
 static byte_sink_t transmit;
 static void *transmit_context;
@@ -18,6 +39,8 @@ static bool encode(const link_message_t *message, link_writer_t *writer) {
   switch (message->type) {
     case LINK_TYPE_HELLO:
       return link_encode_hello(writer, &message->as.hello);
+    case LINK_TYPE_METRIC:
+      return link_encode_metric(writer, &message->as.metric);
     case LINK_TYPE_DATA:
       return link_encode_data(writer, &message->as.data);
     case LINK_TYPE_LOG:
@@ -26,6 +49,8 @@ static bool encode(const link_message_t *message, link_writer_t *writer) {
       return link_encode_event(writer, &message->as.event);
     case LINK_TYPE_COMMAND_RESULT:
       return link_encode_command_result(writer, &message->as.command_result);
+    case LINK_TYPE_HEARTBEAT:
+      return link_encode_heartbeat(writer, &message->as.heartbeat);
     case LINK_TYPE_PROXY_REQUEST:
       return link_encode_proxy_request(writer, &message->as.proxy_request);
     default:
@@ -36,7 +61,7 @@ static bool encode(const link_message_t *message, link_writer_t *writer) {
 
 bool link_device_send(const link_message_t *message) {
   link_writer_t writer;
-  link_writer_init(&writer, body + LINK_PAYLOAD_AT, LINK_MAX_PAYLOAD_BYTES);
+  link_writer_init(&writer, body + LINK_PAYLOAD_AT, LINK_DEVICE_MAX_PAYLOAD_BYTES);
   if (!encode(message, &writer)) return false;
   link_device_transmitting = true;
   link_frame_send(body, writer.length, (uint8_t)message->type, next_seq, transmit, transmit_context);

@@ -1,11 +1,20 @@
-/* EVENT, type 0x04, device → edge (docs/link-protocol.md §4.4): a trap, fault, reboot or runaway app. */
+/* EVENT, type 0x04, device → edge (docs/link-protocol.md §4.7): a trap, fault, reboot or runaway app. */
 #include "messages.h"
 
-/* §4.4 trap codes: 1 abort .. 7 other. */
-#define TRAP_CODE_MIN 1
-#define TRAP_CODE_MAX 7
+/* §4.7 trap codes: 1 abort .. 7 other. */
+#define TRAP_CODE_MIN LINK_TRAP_ABORT
+#define TRAP_CODE_MAX LINK_TRAP_OTHER
+
+static bool code_valid(link_event_kind_t kind, uint16_t code) {
+  return kind != LINK_EVENT_TRAP || (code >= TRAP_CODE_MIN && code <= TRAP_CODE_MAX);
+}
 
 bool link_encode_event(link_writer_t *writer, const link_event_t *message) {
+  if ((unsigned)message->kind < LINK_EVENT_TRAP || (unsigned)message->kind > LINK_EVENT_RUNAWAY ||
+      !code_valid(message->kind, message->code)) {
+    link_writer_refuse(writer);
+    return false;
+  }
   link_put_u64(writer, message->time_ms);
   link_put_u8(writer, (uint8_t)message->kind);
   link_put_u16(writer, message->code);
@@ -20,9 +29,7 @@ bool link_decode_event(link_reader_t *reader, link_event_t *message) {
   message->time_ms = link_get_u64(reader, "time_ms");
   message->kind = (link_event_kind_t)link_get_u8_within(reader, "kind", LINK_EVENT_TRAP, LINK_EVENT_RUNAWAY);
   message->code = link_get_u16(reader, "code");
-  if (message->kind == LINK_EVENT_TRAP && (message->code < TRAP_CODE_MIN || message->code > TRAP_CODE_MAX)) {
-    link_reader_fail(reader, "code");
-  }
+  if (!code_valid(message->kind, message->code)) link_reader_fail(reader, "code");
   message->message = link_get_str(reader, "message", LINK_STR_MAX_BYTES);
   message->file = link_get_str(reader, "file", LINK_STR_MAX_BYTES);
   message->line = link_get_u32(reader, "line");

@@ -11,8 +11,11 @@
 #include "cobs.h"
 
 /* §3.1: version u8, type u8, seq u16. */
-#define LINK_VERSION 1
+#define LINK_VERSION 2
 #define LINK_HEADER_BYTES 4
+#define LINK_VERSION_AT 0
+#define LINK_TYPE_AT 1
+#define LINK_SEQ_AT 2
 /* §3.2: CRC-32 over header and payload, little-endian. */
 #define LINK_CRC_BYTES 4
 #define LINK_MAX_PAYLOAD_BYTES 1024
@@ -37,21 +40,23 @@ typedef enum {
   LINK_DROP_MALFORMED,
 } link_drop_t;
 
+/* Accepted, and each drop reason. */
+#define LINK_OUTCOMES (LINK_DROP_MALFORMED + 1)
+
+/*
+ * A receiver's counts since it started (§6), indexed by outcome: count[LINK_ACCEPTED] is the frames it accepted
+ * (HEARTBEAT's rx_frames), count[LINK_DROP_OVERSIZE] .. count[LINK_DROP_MALFORMED] the segments it dropped, in
+ * HEARTBEAT's order (§4.8). Every count wraps at 2^32.
+ */
+typedef struct {
+  uint32_t count[LINK_OUTCOMES];
+} link_rx_counts_t;
+
 /*
  * Completes `body` (payload already at LINK_PAYLOAD_AT, `payload_length` bytes) with header and CRC, and sends
  * the encoded frame and its delimiter to `sink`.
  */
 void link_frame_send(uint8_t *body, size_t payload_length, uint8_t type, uint16_t seq, byte_sink_t sink,
                      void *context);
-
-typedef struct {
-  uint8_t type;
-  uint16_t seq;
-  const uint8_t *payload;
-  size_t payload_length;
-} link_opened_t;
-
-/* Checks a decoded body's length, CRC and version (§6 steps 3–5). */
-link_drop_t link_frame_open(const uint8_t *body, size_t length, link_opened_t *opened);
 
 #endif

@@ -2,16 +2,24 @@
 
 #include <string.h>
 
+#include "crc32.h"
 #include "decoder.h"
 
-/* Commands run between ticks; two cover one arriving while another waits for a tick to end. A power of two. */
-#define COMMAND_SLOTS 2u
+/* Ring indices are free-running uint8_t counts, so the slot counts must divide 256. */
+_Static_assert((INBOX_COMMAND_SLOTS & (INBOX_COMMAND_SLOTS - 1)) == 0, "a power of two");
+_Static_assert((INBOX_REFUSAL_SLOTS & (INBOX_REFUSAL_SLOTS - 1)) == 0, "a power of two");
 
+static uint8_t body[LINK_DEVICE_RX_BODY_BYTES];
 static link_decoder_t decoder;
-static inbox_command_t commands[COMMAND_SLOTS];
+
+static inbox_command_t commands[INBOX_COMMAND_SLOTS];
 /* Free-running counts of commands kept (by the interrupt) and taken (by the main loop). */
 static volatile uint8_t command_head;
 static volatile uint8_t command_tail;
+
+static uint16_t refused[INBOX_REFUSAL_SLOTS];
+static volatile uint8_t refused_head;
+static volatile uint8_t refused_tail;
 static volatile uint32_t commands_dropped;
 
 static inbox_response_t response;
@@ -32,19 +40,29 @@ static link_drop_t decode_received(uint8_t type, link_reader_t *reader, link_mes
 }
 
 void inbox_init(void) {
-  link_decoder_init(&decoder, decode_received);
+  link_decoder_init(&decoder, body, sizeof body, decode_received);
   command_head = 0;
   command_tail = 0;
+  refused_head = 0;
+  refused_tail = 0;
+  commands_dropped = 0;
   expecting_response = false;
   response_ready = false;
 }
 
+static void refuse_command(uint16_t command_id) {
+  commands_dropped++;
+  if ((uint8_t)(refused_head - refused_tail) == INBOX_REFUSAL_SLOTS) return;
+  refused[refused_head % INBOX_REFUSAL_SLOTS] = command_id;
+  refused_head++;
+}
+
 static void keep_command(const link_command_t *received) {
-  if ((uint8_t)(command_head - command_tail) == COMMAND_SLOTS) {
-    commands_dropped++;
+  if ((uint8_t)(command_head - command_tail) == INBOX_COMMAND_SLOTS) {
+    refuse_command(received->command_id);
     return;
   }
-  inbox_command_t *slot = &commands[command_head % COMMAND_SLOTS];
+  inbox_command_t *slot = &commands[command_head % INBOX_COMMAND_SLOTS];
   slot->command_id = received->command_id;
   slot->length = received->length;
   memcpy(slot->payload, received->payload, received->length);
@@ -66,19 +84,34 @@ void inbox_receive(uint8_t byte) {
   if (decoded.message.type == LINK_TYPE_PROXY_RESPONSE) keep_response(&decoded.message.as.proxy_response);
 }
 
+link_rx_counts_t inbox_rx_counts(void) {
+  return decoder.counts;
+}
+
 bool inbox_has_command(void) {
   return command_head != command_tail;
 }
 
 bool inbox_take_command(inbox_command_t *command) {
   if (!inbox_has_command()) return false;
-  *command = commands[command_tail % COMMAND_SLOTS];
+  *command = commands[command_tail % INBOX_COMMAND_SLOTS];
   command_tail++;
+  return true;
+}
+
+bool inbox_take_refused(uint16_t *command_id) {
+  if (refused_head == refused_tail) return false;
+  *command_id = refused[refused_tail % INBOX_REFUSAL_SLOTS];
+  refused_tail++;
   return true;
 }
 
 uint32_t inbox_commands_dropped(void) {
   return commands_dropped;
+}
+
+uint32_t inbox_command_crc(const inbox_command_t *command) {
+  return crc32_final(crc32_update(CRC32_INITIAL, command->payload, command->length));
 }
 
 /* The interrupt keeps nothing while no response is expected, so the slot is reset before one is. */

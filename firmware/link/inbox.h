@@ -1,8 +1,9 @@
 /*
  * The device's receiving half of the link: bytes from the UART's interrupt go through the decoder, and what the
- * device receives (docs/link-protocol.md §1) is kept for the main loop: COMMANDs in a short queue, the
- * PROXY_RESPONSE a tunnelled peripheral call waits for in a slot of its own. Frames of other types, and
- * dropped segments, go no further.
+ * device receives (docs/link-protocol.md §1) is kept for the main loop: COMMANDs in a queue of four (§7.4), the
+ * PROXY_RESPONSE a tunnelled peripheral call waits for in a slot of its own. Frames of other types go no
+ * further: the device's receiver drops them as unknownType, as it does a type it does not know. It keeps the
+ * first LINK_DEVICE_RX_BODY_BYTES of a body, and counts every segment by outcome for HEARTBEAT (§4.8).
  */
 #ifndef WASMOTE_LINK_INBOX_H
 #define WASMOTE_LINK_INBOX_H
@@ -10,19 +11,23 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "frame.h"
 #include "messages.h"
 
-/* §4.5: a command's payload is 1..64 bytes. */
-#define INBOX_COMMAND_MAX_BYTES 64
+/* §7.4: at most four commands wait to be handled. */
+#define INBOX_COMMAND_SLOTS 4u
+/* Commands that found the queue full and wait for their QUEUE_FULL answer. */
+#define INBOX_REFUSAL_SLOTS 8u
 
+/* A COMMAND as it came: its id and its whole payload, opcode first. */
 typedef struct {
   uint16_t command_id;
   uint8_t length;
-  uint8_t payload[INBOX_COMMAND_MAX_BYTES];
+  uint8_t payload[LINK_COMMAND_MAX_BYTES];
 } inbox_command_t;
 
-/* §4.8: at most 255 bytes of data. */
-#define INBOX_RESPONSE_MAX_BYTES 255
+/* §4.10: at most 255 bytes of data. */
+#define INBOX_RESPONSE_MAX_BYTES LINK_PROXY_DATA_MAX_BYTES
 
 typedef struct {
   uint8_t status;
@@ -30,16 +35,30 @@ typedef struct {
   uint8_t data[INBOX_RESPONSE_MAX_BYTES];
 } inbox_response_t;
 
+/* Empties the queues and the response slot, and zeroes the counts: at boot. */
 void inbox_init(void);
 
 /* For the UART's receive interrupt. */
 void inbox_receive(uint8_t byte);
 
+/* §6: frames accepted and segments dropped by reason since inbox_init(), for HEARTBEAT's rx_* fields. */
+link_rx_counts_t inbox_rx_counts(void);
+
 bool inbox_has_command(void);
-/* Takes the oldest command; false when there is none. */
+/* Takes the oldest waiting command, freeing its place in the queue; false when none waits. */
 bool inbox_take_command(inbox_command_t *command);
-/* Commands that arrived while the queue was full and were dropped. */
+/*
+ * Takes the id of the oldest command that arrived while INBOX_COMMAND_SLOTS waited: the runner answers it
+ * QUEUE_FULL (origin runner) and nothing else. False when there is none.
+ */
+bool inbox_take_refused(uint16_t *command_id);
+/*
+ * Commands refused for a full queue since inbox_init(), HEARTBEAT's commands_dropped. One that arrives while
+ * INBOX_REFUSAL_SLOTS refusals are still unanswered is counted but gets no answer.
+ */
 uint32_t inbox_commands_dropped(void);
+/* §7.4: the CRC-32 (§3.2) of a command's payload, which keys the store of results with command_id. */
+uint32_t inbox_command_crc(const inbox_command_t *command);
 
 /* Waits for the PROXY_RESPONSE to `request_id` from now on; a response to any other request is stale. */
 void inbox_expect_response(uint16_t request_id);

@@ -1,10 +1,14 @@
-/* LOG, type 0x03, device → edge (docs/link-protocol.md §4.3): one line the app logged (hal-abi.md §4.5). */
+/* LOG, type 0x03, device → edge (docs/link-protocol.md §4.4): one line the app logged (hal-abi.md §4.5). */
 #include "messages.h"
 
-/* §4.3: 0 error, 1 warning, 2 info, 3 debug. */
+/* §4.4: 0 error, 1 warning, 2 info, 3 debug. */
 #define LEVEL_MAX 3
 
 bool link_encode_log(link_writer_t *writer, const link_log_t *message) {
+  if (message->level > LEVEL_MAX) {
+    link_writer_refuse(writer);
+    return false;
+  }
   link_put_u64(writer, message->time_ms);
   link_put_u8(writer, message->level);
   link_put_str(writer, message->text, LINK_STR_MAX_BYTES);

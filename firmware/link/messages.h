@@ -1,7 +1,11 @@
 /*
  * The link's messages (docs/link-protocol.md §4), one module per type as host/link/ has: an encoder and a
  * decoder each. The device's image links the encoders of what it sends and the decoders it dispatches to;
- * the test harness exercises all of them against test/vectors/link-frames.json (§7).
+ * the test harness exercises all of them against test/vectors/link-frames.json (§8).
+ *
+ * Every encoder refuses (returns false, writing nothing the caller may send) a message the decoder would drop
+ * as malformed: a value outside its field's range, an `id` that breaks §3.3, a `str` too long or not UTF-8, a
+ * u64 above 2^53 - 1, a non-finite f64, a payload too long.
  */
 #ifndef WASMOTE_LINK_MESSAGES_H
 #define WASMOTE_LINK_MESSAGES_H
@@ -10,6 +14,7 @@
 #include <stdint.h>
 
 #include "bytes.h"
+#include "frame.h"
 
 /* §3.4 */
 typedef enum {
@@ -19,9 +24,14 @@ typedef enum {
   LINK_TYPE_EVENT = 0x04,
   LINK_TYPE_COMMAND = 0x05,
   LINK_TYPE_COMMAND_RESULT = 0x06,
+  LINK_TYPE_METRIC = 0x07,
+  LINK_TYPE_HEARTBEAT = 0x08,
   LINK_TYPE_PROXY_REQUEST = 0x10,
   LINK_TYPE_PROXY_RESPONSE = 0x11,
 } link_type_t;
+
+/* §4.1: HELLO's link_minor for this document. */
+#define LINK_MINOR 0
 
 /* ---- HELLO, device → edge (§4.1) ---- */
 
@@ -29,37 +39,93 @@ typedef enum {
   LINK_BOOT_POWER_ON = 0,
   LINK_BOOT_RESET = 1,
   LINK_BOOT_WATCHDOG = 2,
-  LINK_BOOT_APP_RESTART = 3,
+  LINK_BOOT_REBOOT = 3,
 } link_boot_reason_t;
+
+typedef enum {
+  LINK_HELLO_BOOT = 0,
+  LINK_HELLO_APP_RESTART = 1,
+  LINK_HELLO_REQUESTED = 2,
+} link_hello_reason_t;
+
+/* HELLO's and HEARTBEAT's app_state. */
+typedef enum {
+  LINK_APP_RUNNING = 0,
+  LINK_APP_BACKING_OFF = 1,
+} link_app_state_t;
+
+/* HELLO's capabilities. */
+#define LINK_CAPABILITY_BOOT_COUNT_PERSISTENT (1u << 0)
+#define LINK_CAPABILITY_REBOOT (1u << 1)
+#define LINK_CAPABILITY_PROXY (1u << 2)
 
 /* A SHA-256 digest (FIPS 180-4 §1). */
 #define LINK_APP_HASH_BYTES 32
-/* §4.1: device_id, firmware_version and app_version. */
-#define LINK_IDENTITY_MAX_BYTES 32
+/* §4.1: firmware_version and app_version. */
+#define LINK_VERSION_TEXT_MAX_BYTES 32
+/* §4.1: heartbeat_period_ms. */
+#define LINK_HEARTBEAT_PERIOD_MIN_MS 1000u
+#define LINK_HEARTBEAT_PERIOD_MAX_MS 3600000u
+/* §4.5.1: the runner's opcodes, which a runner does not list in HELLO (the codec does not check it). */
+#define LINK_RUNNER_OPCODE_FIRST 0x70
+#define LINK_RUNNER_OPCODE_LAST 0x7F
 
 typedef struct {
   link_str_t device_id;
+  uint8_t link_minor;
   link_str_t firmware_version;
+  uint16_t capabilities;
+  link_str_t board;
+  link_str_t app_name;
   link_str_t app_version;
   const uint8_t *app_hash;
   uint32_t abi_version;
   link_boot_reason_t boot_reason;
+  link_hello_reason_t hello_reason;
+  uint32_t session;
+  uint32_t boot_count;
+  uint64_t uptime_ms;
+  uint32_t heartbeat_period_ms;
+  uint32_t report_interval_ms;
+  link_app_state_t app_state;
+  /* How many METRIC messages follow (§7.1). */
   uint8_t metric_count;
-  /* `metric_count` entries as on the wire (id u8, name str, unit str), written with link_put_metric(). */
-  const uint8_t *metrics;
-  size_t metrics_length;
+  /* Ascending and unique; a runner lists none of its own. */
+  uint8_t opcode_count;
+  const uint8_t *opcodes;
 } link_hello_t;
 
-void link_put_metric(link_writer_t *writer, uint8_t id, link_str_t name, link_str_t unit);
-/* Reads the metric entry at the reader's position (reader->index names it). */
-void link_get_metric(link_reader_t *reader, uint8_t *id, link_str_t *name, link_str_t *unit);
 bool link_encode_hello(link_writer_t *writer, const link_hello_t *message);
 bool link_decode_hello(link_reader_t *reader, link_hello_t *message);
 
-/* ---- DATA, device → edge (§4.2) ---- */
+/* ---- METRIC, device → edge (§4.2) ---- */
+
+typedef enum {
+  LINK_METRIC_NUMBER = 0,
+  LINK_METRIC_INTEGER = 1,
+  LINK_METRIC_BOOLEAN = 2,
+} link_metric_kind_t;
+
+typedef struct {
+  uint8_t id;
+  link_str_t name;
+  link_str_t unit;
+  link_metric_kind_t kind;
+  /* Without a range, min and max go out as 0 whatever they hold, and decode as 0. */
+  bool has_range;
+  double min;
+  double max;
+} link_metric_t;
+
+bool link_encode_metric(link_writer_t *writer, const link_metric_t *message);
+bool link_decode_metric(link_reader_t *reader, link_metric_t *message);
+
+/* ---- DATA, device → edge (§4.3) ---- */
 
 /* One value on the wire: id u8, value f64. */
 #define LINK_DATA_VALUE_BYTES 9
+/* §4.3: 1..24 values a message. */
+#define LINK_DATA_MAX_VALUES 24
 
 typedef struct {
   uint64_t time_ms;
@@ -73,7 +139,7 @@ void link_get_data_value(const uint8_t entry[LINK_DATA_VALUE_BYTES], uint8_t *id
 bool link_encode_data(link_writer_t *writer, const link_data_t *message);
 bool link_decode_data(link_reader_t *reader, link_data_t *message);
 
-/* ---- LOG, device → edge (§4.3) ---- */
+/* ---- LOG, device → edge (§4.4) ---- */
 
 typedef struct {
   uint64_t time_ms;
@@ -84,7 +150,77 @@ typedef struct {
 bool link_encode_log(link_writer_t *writer, const link_log_t *message);
 bool link_decode_log(link_reader_t *reader, link_log_t *message);
 
-/* ---- EVENT, device → edge (§4.4) ---- */
+/* ---- COMMAND, edge → device (§4.5) ---- */
+
+/* §4.5: a command's payload, opcode first. */
+#define LINK_COMMAND_MIN_BYTES 1
+#define LINK_COMMAND_MAX_BYTES 64
+
+/* §4.5.1 */
+typedef enum {
+  LINK_RUNNER_PING = 0x70,
+  LINK_RUNNER_HELLO = 0x71,
+  LINK_RUNNER_REBOOT = 0x72,
+} link_runner_opcode_t;
+
+typedef struct {
+  uint16_t command_id;
+  const uint8_t *payload;
+  uint8_t length;
+} link_command_t;
+
+bool link_encode_command(link_writer_t *writer, const link_command_t *message);
+bool link_decode_command(link_reader_t *reader, link_command_t *message);
+
+/* ---- COMMAND_RESULT, device → edge (§4.6) ---- */
+
+typedef enum {
+  LINK_ORIGIN_APP = 0,
+  LINK_ORIGIN_RUNNER = 1,
+} link_result_origin_t;
+
+/* Statuses of origin LINK_ORIGIN_RUNNER. */
+typedef enum {
+  LINK_RUNNER_OK = 0,
+  LINK_RUNNER_QUEUE_FULL = 1,
+  LINK_RUNNER_APP_NOT_RUNNING = 2,
+  LINK_RUNNER_APP_TRAPPED = 3,
+  LINK_RUNNER_STATUS_OUT_OF_RANGE = 4,
+  LINK_RUNNER_UNSUPPORTED = 5,
+  LINK_RUNNER_BAD_ARGUMENT = 6,
+  LINK_RUNNER_NO_COMMAND_BUFFER = 7,
+} link_runner_status_t;
+
+/* flags bit 0: the stored answer to a repeated command (§7.4). */
+#define LINK_RESULT_CACHED 0x01u
+#define LINK_RESULT_PAYLOAD_MAX_BYTES 16
+
+/*
+ * The payload is held in the struct, so a result is a value the runner can store for repeats (§7.4) and send
+ * again with LINK_RESULT_CACHED set. The constructors below fill it by status.
+ */
+typedef struct {
+  uint16_t command_id;
+  link_result_origin_t origin;
+  uint8_t status;
+  uint8_t flags;
+  uint8_t payload_length;
+  uint8_t payload[LINK_RESULT_PAYLOAD_MAX_BYTES];
+} link_command_result_t;
+
+/* What the app's `command` export returned, 0..255, with no payload. */
+link_command_result_t link_result_app(uint16_t command_id, uint8_t status);
+/* A runner status with an empty payload (every one but the two below). */
+link_command_result_t link_result_runner(uint16_t command_id, link_runner_status_t status);
+/* APP_NOT_RUNNING with restart_at_ms. */
+link_command_result_t link_result_app_not_running(uint16_t command_id, uint64_t restart_at_ms);
+/* STATUS_OUT_OF_RANGE with the status the app returned. */
+link_command_result_t link_result_status_out_of_range(uint16_t command_id, int32_t app_status);
+
+bool link_encode_command_result(link_writer_t *writer, const link_command_result_t *message);
+bool link_decode_command_result(link_reader_t *reader, link_command_result_t *message);
+
+/* ---- EVENT, device → edge (§4.7) ---- */
 
 typedef enum {
   LINK_EVENT_TRAP = 1,
@@ -92,6 +228,17 @@ typedef enum {
   LINK_EVENT_REBOOT = 3,
   LINK_EVENT_RUNAWAY = 4,
 } link_event_kind_t;
+
+/* Codes of LINK_EVENT_TRAP. */
+typedef enum {
+  LINK_TRAP_ABORT = 1,
+  LINK_TRAP_UNREACHABLE = 2,
+  LINK_TRAP_MEMORY_OUT_OF_BOUNDS = 3,
+  LINK_TRAP_CALL_STACK_EXHAUSTED = 4,
+  LINK_TRAP_INTEGER_FAULT = 5,
+  LINK_TRAP_INDIRECT_CALL = 6,
+  LINK_TRAP_OTHER = 7,
+} link_trap_code_t;
 
 typedef struct {
   uint64_t time_ms;
@@ -106,28 +253,39 @@ typedef struct {
 bool link_encode_event(link_writer_t *writer, const link_event_t *message);
 bool link_decode_event(link_reader_t *reader, link_event_t *message);
 
-/* ---- COMMAND, edge → device (§4.5) ---- */
+/* ---- HEARTBEAT, device → edge (§4.8) ---- */
+
+/* §4.8: the payload is always 76 bytes. */
+#define LINK_HEARTBEAT_BYTES 76
+/* led_mode: 0 off, 1 on, 3 blinking, or not set. */
+#define LINK_LED_NOT_SET 255
+/* led_level when pin 0 is not an output. */
+#define LINK_LED_LEVEL_NONE 255
 
 typedef struct {
-  uint16_t command_id;
-  const uint8_t *payload;
-  uint8_t length;
-} link_command_t;
+  uint64_t uptime_ms;
+  uint32_t session;
+  uint32_t boot_count;
+  link_app_state_t app_state;
+  uint64_t restart_at_ms;
+  uint16_t consecutive_failures;
+  /* 0, LINK_EVENT_TRAP or LINK_EVENT_RUNAWAY. */
+  uint8_t last_failure_kind;
+  uint16_t last_failure_code;
+  /* rx_frames and rx_oversize .. rx_malformed: the device's receiver's counts (inbox_rx_counts()). */
+  link_rx_counts_t rx;
+  uint32_t commands_dropped;
+  uint8_t led_mode;
+  uint16_t led_period_ms;
+  uint8_t led_level;
+  uint16_t brightness_u16;
+  uint32_t report_interval_ms;
+} link_heartbeat_t;
 
-bool link_encode_command(link_writer_t *writer, const link_command_t *message);
-bool link_decode_command(link_reader_t *reader, link_command_t *message);
+bool link_encode_heartbeat(link_writer_t *writer, const link_heartbeat_t *message);
+bool link_decode_heartbeat(link_reader_t *reader, link_heartbeat_t *message);
 
-/* ---- COMMAND_RESULT, device → edge (§4.6) ---- */
-
-typedef struct {
-  uint16_t command_id;
-  uint8_t status;
-} link_command_result_t;
-
-bool link_encode_command_result(link_writer_t *writer, const link_command_result_t *message);
-bool link_decode_command_result(link_reader_t *reader, link_command_result_t *message);
-
-/* ---- PROXY_REQUEST, device → host (§4.7) ---- */
+/* ---- PROXY_REQUEST, device → host (§4.9) ---- */
 
 typedef enum {
   LINK_PROXY_I2C_WRITE = 1,
@@ -159,7 +317,10 @@ typedef struct {
 bool link_encode_proxy_request(link_writer_t *writer, const link_proxy_request_t *message);
 bool link_decode_proxy_request(link_reader_t *reader, link_proxy_request_t *message);
 
-/* ---- PROXY_RESPONSE, host → device (§4.8) ---- */
+/* ---- PROXY_RESPONSE, host → device (§4.10) ---- */
+
+/* §4.10: at most one I2C read's worth of data. */
+#define LINK_PROXY_DATA_MAX_BYTES 255
 
 typedef struct {
   uint16_t request_id;
@@ -177,14 +338,24 @@ typedef struct {
   link_type_t type;
   union {
     link_hello_t hello;
+    link_metric_t metric;
     link_data_t data;
     link_log_t log;
     link_event_t event;
     link_command_t command;
     link_command_result_t command_result;
+    link_heartbeat_t heartbeat;
     link_proxy_request_t proxy_request;
     link_proxy_response_t proxy_response;
   } as;
 } link_message_t;
+
+/*
+ * The longest payload of a message a device sends (HELLO, METRIC, DATA, LOG, EVENT, COMMAND_RESULT, HEARTBEAT,
+ * PROXY_REQUEST): METRIC and EVENT, whose two `str`s may hold 255 bytes each. Sizes the device's transmit body.
+ */
+#define LINK_DEVICE_MAX_PAYLOAD_BYTES (1 + 2 * (1 + LINK_STR_MAX_BYTES) + 1 + 1 + 8 + 8)
+/* The longest payload a device receives (COMMAND, PROXY_RESPONSE): a PROXY_RESPONSE with 255 bytes of data. */
+#define LINK_DEVICE_MAX_RECEIVED_PAYLOAD_BYTES (2 + 1 + LINK_PROXY_DATA_MAX_BYTES)
 
 #endif

@@ -1,5 +1,5 @@
 /*
- * PROXY_REQUEST, type 0x10, device → host (docs/link-protocol.md §4.7): a peripheral call of the
+ * PROXY_REQUEST, type 0x10, device → host (docs/link-protocol.md §4.9): a peripheral call of the
  * firmware-in-the-loop board, its arguments already checked by the HAL (hal-abi.md §4).
  */
 #include "messages.h"
@@ -13,7 +13,40 @@
 #define GPIO_MODE_MAX 3
 #define GPIO_LEVEL_MAX 1
 
+static bool address_valid(uint8_t address) {
+  return address <= I2C_ADDRESS_MAX;
+}
+
+static bool i2c_length_valid(size_t length) {
+  return length >= I2C_LENGTH_MIN && length <= I2C_LENGTH_MAX;
+}
+
+/* The op's arguments within §4.9's ranges, as the decoder checks them. */
+static bool arguments_valid(const link_proxy_request_t *message) {
+  switch (message->op) {
+    case LINK_PROXY_I2C_WRITE:
+      return address_valid(message->target) && i2c_length_valid(message->data_length);
+    case LINK_PROXY_I2C_READ:
+      return address_valid(message->target) && i2c_length_valid(message->read_length);
+    case LINK_PROXY_I2C_WRITE_READ:
+      return address_valid(message->target) && i2c_length_valid(message->read_length) &&
+             i2c_length_valid(message->data_length);
+    case LINK_PROXY_GPIO_MODE:
+      return message->value <= GPIO_MODE_MAX;
+    case LINK_PROXY_GPIO_WRITE:
+      return message->value <= GPIO_LEVEL_MAX;
+    case LINK_PROXY_GPIO_READ:
+    case LINK_PROXY_PWM_SET:
+      return true;
+  }
+  return false;
+}
+
 bool link_encode_proxy_request(link_writer_t *writer, const link_proxy_request_t *message) {
+  if (!arguments_valid(message)) {
+    link_writer_refuse(writer);
+    return false;
+  }
   link_put_u16(writer, message->request_id);
   link_put_u64(writer, message->time_us);
   link_put_u8(writer, (uint8_t)message->op);

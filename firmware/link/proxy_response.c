@@ -1,8 +1,5 @@
-/* PROXY_RESPONSE, type 0x11, host → device (docs/link-protocol.md §4.8): the outcome of a PROXY_REQUEST. */
+/* PROXY_RESPONSE, type 0x11, host → device (docs/link-protocol.md §4.10): the outcome of a PROXY_REQUEST. */
 #include "messages.h"
-
-/* §4.8: at most one I2C read's worth (hal-abi.md §4.1). */
-#define DATA_MAX_BYTES 255
 
 bool link_encode_proxy_response(link_writer_t *writer, const link_proxy_response_t *message) {
   link_put_u16(writer, message->request_id);
@@ -15,7 +12,7 @@ bool link_decode_proxy_response(link_reader_t *reader, link_proxy_response_t *me
   size_t length;
   message->request_id = link_get_u16(reader, "request_id");
   message->status = link_get_u8(reader, "status");
-  message->data = link_get_rest(reader, "data", 0, DATA_MAX_BYTES, &length);
+  message->data = link_get_rest(reader, "data", 0, LINK_PROXY_DATA_MAX_BYTES, &length);
   message->length = (uint8_t)length;
   return link_reader_end(reader);
 }

@@ -1,22 +1,27 @@
 /**
  * The firmware's C link codec (firmware/link/) against test/vectors/link-frames.json, the file the TypeScript
- * codec is tested with (docs/link-protocol.md §7): every valid message encodes to exactly its frame and every
- * frame decodes to exactly its message, in both directions; every invalid segment is dropped once, for the
- * vector's reason and naming the vector's field. The device's inbox (firmware/link/inbox.c) keeps only the
- * PROXY_RESPONSE it waits for.
+ * codec is tested with (docs/link-protocol.md §8): every valid message encodes to exactly its frame and every
+ * frame decodes to exactly its message; every invalid segment is dropped once, for the vector's reason and
+ * naming the vector's field. Then what the vectors cannot show: the encoders refuse what a receiver would drop,
+ * the device numbers only what it sends, and the device's inbox (firmware/link/inbox.c) counts every segment by
+ * outcome with its short buffer, queues four commands and names the ones it refused.
  */
 import { readFileSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LinkEncoder } from '../../host/link/encoder.ts';
-import type { LinkVectors, ValidVector } from '../link/vector-json.ts';
+import type { InvalidVector, LinkVectors, ValidVector } from '../link/vector-json.ts';
 import { buildNativeProgram, runLines } from './support/native.ts';
 
 const vectors = JSON.parse(
   readFileSync(new URL('../vectors/link-frames.json', import.meta.url), 'utf8'),
 ) as LinkVectors;
 
-/** §4.7 op numbers, restated. */
+/** §4.9 op numbers, restated. */
 const PROXY_OPS = ['i2c-write', 'i2c-read', 'i2c-write-read', 'gpio-mode', 'gpio-write', 'gpio-read', 'pwm-set'];
+/** §6, in the order of the checks and of HEARTBEAT's rx_* fields. */
+const DROP_REASONS = ['oversize', 'cobs', 'short', 'crc', 'version', 'unknownType', 'malformed'];
+/** §3.4 */
+const TYPE = { log: 0x03, command: 0x05, proxyResponse: 0x11 };
 
 type Json = Record<string, unknown>;
 
@@ -29,14 +34,21 @@ const f64Bits = (value: unknown) => {
 };
 
 /** A message in the harness's line form (test/firmware/native/link-harness.c). */
-function messageLine({ seq, message: m }: ValidVector): string {
+function messageLine({ seq, message: m }: Pick<ValidVector, 'seq' | 'message'>): string {
   const fields: unknown[] = [m.type, seq];
   switch (m.type) {
     case 'hello': {
-      const metrics = m.metrics as Json[];
-      fields.push(text(m.deviceId), text(m.firmwareVersion), text(m.appVersion), hex(m.appHash));
-      fields.push(m.abiVersion, m.bootReason, metrics.length);
-      for (const metric of metrics) fields.push(metric.id, text(metric.name), text(metric.unit));
+      const opcodes = m.opcodes as number[];
+      fields.push(text(m.deviceId), m.linkMinor, text(m.firmwareVersion), m.capabilities, text(m.board));
+      fields.push(text(m.appName), text(m.appVersion), hex(m.appHash), m.abiVersion, m.bootReason, m.helloReason);
+      fields.push(m.session, m.bootCount, m.uptimeMs, m.heartbeatPeriodMs, m.reportIntervalMs, m.appState);
+      fields.push(m.metricCount, opcodes.length, ...opcodes);
+      break;
+    }
+    case 'metric': {
+      const range = m.range as { min: number; max: number } | undefined;
+      fields.push(m.id, text(m.name), text(m.unit), m.kind, range === undefined ? 0 : 1);
+      fields.push(f64Bits(range?.min ?? 0), f64Bits(range?.max ?? 0));
       break;
     }
     case 'data': {
@@ -55,8 +67,15 @@ function messageLine({ seq, message: m }: ValidVector): string {
       fields.push(m.commandId, hex(m.payload));
       break;
     case 'command-result':
-      fields.push(m.commandId, m.status);
+      fields.push(m.commandId, m.origin, m.status, m.cached ? 1 : 0, hex(m.payload));
       break;
+    case 'heartbeat': {
+      const drops = m.rxDrops as Record<string, number>;
+      fields.push(m.uptimeMs, m.session, m.bootCount, m.appState, m.restartAtMs, m.consecutiveFailures);
+      fields.push(m.lastFailureKind, m.lastFailureCode, m.rxFrames, ...DROP_REASONS.map((reason) => drops[reason]));
+      fields.push(m.commandsDropped, m.ledMode, m.ledPeriodMs, m.ledLevel, m.brightnessU16, m.reportIntervalMs);
+      break;
+    }
     case 'proxy-request': {
       const op = m.operation as Json;
       fields.push(m.requestId, m.timeUs, PROXY_OPS.indexOf(op.op as string) + 1, op.address ?? op.pin ?? op.channel);
@@ -70,11 +89,41 @@ function messageLine({ seq, message: m }: ValidVector): string {
   return fields.join(' ');
 }
 
+/** The expected answer to `decode` of an invalid segment. */
+const dropLine = (vector: InvalidVector) =>
+  `drop ${vector.reason}${vector.field === undefined ? '' : ` ${vector.field}`}`;
+
+/** Undoes COBS (§2) on one segment without its delimiter, for the type byte of a body. */
+function cobsDecode(segment: Buffer): Buffer | undefined {
+  const out: number[] = [];
+  let at = 0;
+  while (at < segment.length) {
+    const code = segment[at++]!;
+    if (at + code - 1 > segment.length) return undefined;
+    out.push(...segment.subarray(at, at + code - 1));
+    at += code - 1;
+    if (code !== 0xff && at < segment.length) out.push(0);
+  }
+  return Buffer.from(out);
+}
+
+/**
+ * What the device's receiver counts a segment as: what the full decoder drops it for, except that it takes only
+ * COMMAND and PROXY_RESPONSE (§1) and drops every other type as unknownType, well formed or not.
+ */
+function deviceOutcome(wireHex: string, reason: string | undefined): string {
+  if (reason !== undefined && reason !== 'malformed') return reason;
+  const body = cobsDecode(Buffer.from(wireHex, 'hex').subarray(0, -1))!;
+  const type = body[1];
+  if (type !== TYPE.command && type !== TYPE.proxyResponse) return 'unknownType';
+  return reason ?? 'accepted';
+}
+
 let harness: string;
 
 beforeAll(async () => {
-  const modules = ['bytes', 'utf8', 'cobs', 'crc32', 'frame', 'codec', 'decoder', 'hello', 'data', 'log', 'event',
-    'command', 'command_result', 'proxy_request', 'proxy_response', 'inbox'];
+  const modules = ['bytes', 'utf8', 'cobs', 'crc32', 'frame', 'codec', 'decoder', 'device', 'hello', 'metric', 'data',
+    'log', 'event', 'command', 'command_result', 'heartbeat', 'proxy_request', 'proxy_response', 'inbox'];
   harness = await buildNativeProgram('link-harness', [
     'test/firmware/native/link-harness.c',
     ...modules.map((module) => `firmware/link/${module}.c`),
@@ -94,9 +143,7 @@ describe('the C link codec on the shared vectors', () => {
 
   it('drops every invalid segment once, for its reason, naming its field', async () => {
     const lines = await runLines(harness, vectors.invalid.map((vector) => `decode x${vector.hex}`));
-    expect(lines).toEqual(
-      vectors.invalid.map((vector) => `drop ${vector.reason}${vector.field === undefined ? '' : ` ${vector.field}`}`),
-    );
+    expect(lines).toEqual(vectors.invalid.map(dropLine));
   });
 
   it('decodes frames back to back and resynchronises after noise', async () => {
@@ -107,25 +154,397 @@ describe('the C link codec on the shared vectors', () => {
   });
 });
 
+/**
+ * Frames worked out from docs/link-protocol.md apart from the C codec (CRC by zlib). §8's worked example prints
+ * the CRC's bytes in the wrong order (`e5 07 d5 e4`): CRC-32 of its header and payload is 0xE507D5E4, whose
+ * little-endian bytes are `e4 d5 07 e5`, as here.
+ */
+const HAND_CHECKED: ValidVector[] = [
+  {
+    name: 'command: LED blink 500 ms (§8)',
+    hex: '040205120201090103f401e4d507e500',
+    seq: 18,
+    message: { type: 'command', commandId: 1, payload: '0103f401' },
+  },
+  {
+    name: 'hello: two capabilities, three opcodes',
+    hex:
+      '0302010109076e6f64652d3137110e7761736d6f74652d66772f322e3003210d6e65746475696e6f706c7573320b73656e736f72' +
+      '2d6e6f646505312e322e30210102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f01020102020' +
+      '6efbeadde03010103d20401010101010388130103e80301010a02030102038f88667a00',
+    seq: 0,
+    message: {
+      type: 'hello', deviceId: 'node-17', linkMinor: 0, firmwareVersion: 'wasmote-fw/2.0', capabilities: 3,
+      board: 'netduinoplus2', appName: 'sensor-node', appVersion: '1.2.0',
+      appHash: '000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f', abiVersion: 0x00010001,
+      bootReason: 2, helloReason: 0, session: 0xdeadbeef, bootCount: 3, uptimeMs: 1234, heartbeatPeriodMs: 5000,
+      reportIntervalMs: 1000, appState: 0, metricCount: 2, opcodes: [1, 2, 3],
+    },
+  },
+  {
+    name: 'metric: a range',
+    hex: '0402070101110b74656d70657261747572650343656c020101010101010344c00101010108405f40e895868700',
+    seq: 1,
+    message: { type: 'metric', id: 0, name: 'temperature', unit: 'Cel', kind: 0, range: { min: -40, max: 125 } },
+  },
+  {
+    name: 'metric: no range, no unit',
+    hex: '04020702080305636f756e74020101010101010101010101010101010101057431a6aa00',
+    seq: 2,
+    message: { type: 'metric', id: 3, name: 'count', unit: '', kind: 1 },
+  },
+  {
+    name: 'heartbeat: backing off, blinking',
+    hex:
+      '04020803038813010101010106efbeadde0301010401282301010101010202030103020a010102010101020201010203010102' +
+      '040101020501010206010102070101020801010503f401010480e8030105b6f2ad6900',
+    seq: 3,
+    message: {
+      type: 'heartbeat', uptimeMs: 5000, session: 0xdeadbeef, bootCount: 3, appState: 1, restartAtMs: 9000,
+      consecutiveFailures: 2, lastFailureKind: 1, lastFailureCode: 3, rxFrames: 10,
+      rxDrops: { oversize: 1, cobs: 2, short: 3, crc: 4, version: 5, unknownType: 6, malformed: 7 },
+      commandsDropped: 8, ledMode: 3, ledPeriodMs: 500, ledLevel: 1, brightnessU16: 32768, reportIntervalMs: 1000,
+    },
+  },
+  {
+    name: "command-result: the app's NACK",
+    hex: '04020604020701020505e939883500',
+    seq: 4,
+    message: { type: 'command-result', commandId: 7, origin: 0, status: 5, cached: false, payload: '' },
+  },
+  {
+    name: 'command-result: APP_NOT_RUNNING until 61 s',
+    hex: '0402060502080301020348ee010101010105976e5a4b00',
+    seq: 5,
+    message: { type: 'command-result', commandId: 8, origin: 1, status: 2, cached: false, payload: '48ee000000000000' },
+  },
+  {
+    name: 'command-result: STATUS_OUT_OF_RANGE -1, cached',
+    hex: '0402060602090c010401ffffffffc06a3e1a00',
+    seq: 6,
+    message: { type: 'command-result', commandId: 9, origin: 1, status: 4, cached: true, payload: 'ffffffff' },
+  },
+];
+
+describe('the C link codec on frames worked out by hand', () => {
+  it.each(HAND_CHECKED)('$name', async (vector) => {
+    const [encoded, decoded] = await runLines(harness, [`encode ${messageLine(vector)}`, `decode x${vector.hex}`]);
+    expect(encoded).toBe(vector.hex);
+    expect(decoded).toBe(messageLine(vector));
+  });
+
+  it('drops the worked example as §8 prints it, CRC bytes reversed', async () => {
+    expect(await runLines(harness, ['decode x040205120201090103f401e507d5e400'])).toEqual(['drop crc']);
+  });
+});
+
+const HELLO = HAND_CHECKED[1]!.message;
+const METRIC = HAND_CHECKED[2]!.message;
+const HEARTBEAT = HAND_CHECKED[4]!.message;
+const EVENT: Json = { type: 'event', timeMs: 10, kind: 1, code: 1, message: 'boom', file: 'a.ts', line: 1, column: 2 };
+const LOG: Json = { type: 'log', timeMs: 10, level: 2, text: 'hi' };
+const DATA: Json = { type: 'data', timeMs: 10, values: [{ id: 0, value: 1.5 }] };
+const RESULT: Json = { type: 'command-result', commandId: 1, origin: 1, status: 0, cached: false, payload: '' };
+const COMMAND: Json = { type: 'command', commandId: 1, payload: '01' };
+const line = (message: Json, seq = 0) => messageLine({ seq, message });
+/** A frame around any payload, built by the harness. */
+const framed = async (type: number, payloadHex: string) =>
+  (await runLines(harness, [`frame ${type} 0 x${payloadHex}`]))[0]!;
+
+describe('the C encoders refuse what a receiver drops as malformed', () => {
+  const refused: [string, Json][] = [
+    ['an empty device_id', { ...HELLO, deviceId: '' }],
+    ['a device_id of 33 bytes', { ...HELLO, deviceId: 'n'.repeat(33) }],
+    ['a device_id with a slash', { ...HELLO, deviceId: 'site/node' }],
+    ['a board with a space', { ...HELLO, board: 'my board' }],
+    ['a non-ASCII app_name', { ...HELLO, appName: 'capteur-é' }],
+    ['an app_name with a wildcard', { ...HELLO, appName: 'sensor+' }],
+    ['a firmware_version of 33 bytes', { ...HELLO, firmwareVersion: 'v'.repeat(33) }],
+    ['boot_reason 4', { ...HELLO, bootReason: 4 }],
+    ['hello_reason 3', { ...HELLO, helloReason: 3 }],
+    ['app_state 2 in HELLO', { ...HELLO, appState: 2 }],
+    ['a heartbeat period of 999 ms', { ...HELLO, heartbeatPeriodMs: 999 }],
+    ['a heartbeat period over an hour', { ...HELLO, heartbeatPeriodMs: 3_600_001 }],
+    ['opcodes out of order', { ...HELLO, opcodes: [2, 1] }],
+    ['an opcode twice', { ...HELLO, opcodes: [2, 2] }],
+    ['uptime_ms above 2^53 - 1', { ...HELLO, uptimeMs: 2 ** 53 }],
+    ['metric kind 3', { ...METRIC, kind: 3 }],
+    ['a range with min above max', { ...METRIC, range: { min: 2, max: 1 } }],
+    ['an infinite range', { ...METRIC, range: { min: 0, max: Infinity } }],
+    ['a NaN range', { ...METRIC, range: { min: NaN, max: NaN } }],
+    ['DATA with no values', { ...DATA, values: [] }],
+    ['DATA with 25 values', { ...DATA, values: Array.from({ length: 25 }, (_, id) => ({ id, value: id })) }],
+    ['a NaN value', { ...DATA, values: [{ id: 0, value: NaN }] }],
+    ['an infinite value', { ...DATA, values: [{ id: 0, value: -Infinity }] }],
+    ['log level 4', { ...LOG, level: 4 }],
+    ['event kind 0', { ...EVENT, kind: 0 }],
+    ['event kind 5', { ...EVENT, kind: 5 }],
+    ['trap code 0', { ...EVENT, code: 0 }],
+    ['trap code 8', { ...EVENT, code: 8 }],
+    ['a command with no payload', { ...COMMAND, payload: '' }],
+    ['a command of 65 bytes', { ...COMMAND, payload: '01'.repeat(65) }],
+    ['origin 2', { ...RESULT, origin: 2 }],
+    ['runner status 8', { ...RESULT, status: 8 }],
+    ['a payload with OK', { ...RESULT, payload: '00' }],
+    ["17 bytes with the app's status", { ...RESULT, origin: 0, status: 5, payload: '00'.repeat(17) }],
+    ['APP_NOT_RUNNING without its time', { ...RESULT, status: 2 }],
+    ['APP_NOT_RUNNING with a short time', { ...RESULT, status: 2, payload: '00000000000000' }],
+    ['APP_NOT_RUNNING after 2^53 - 1', { ...RESULT, status: 2, payload: '0000000000002000' }],
+    ['STATUS_OUT_OF_RANGE without the status', { ...RESULT, status: 4 }],
+    ['a payload of 17 bytes', { ...RESULT, status: 4, payload: '00'.repeat(17) }],
+    ['app_state 2 in HEARTBEAT', { ...HEARTBEAT, appState: 2 }],
+    ['last_failure_kind 2', { ...HEARTBEAT, lastFailureKind: 2 }],
+    ['led_mode 2', { ...HEARTBEAT, ledMode: 2 }],
+    ['led_level 2', { ...HEARTBEAT, ledLevel: 2 }],
+    ['restart_at_ms above 2^53 - 1', { ...HEARTBEAT, restartAtMs: 2 ** 53 }],
+    ['an I2C address of 8 bits', {
+      type: 'proxy-request', requestId: 1, timeUs: 0, operation: { op: 'i2c-read', address: 0x80, readLength: 1 },
+    }],
+  ];
+
+  it.each(refused)('%s', async (_, message) => {
+    expect(await runLines(harness, [`encode ${line(message)}`])).toEqual(['refused']);
+  });
+
+  it('a str that is not UTF-8', async () => {
+    // A lone continuation byte, and a surrogate's encoding (RFC 3629 §3).
+    const lines = await runLines(harness, ['x80', 'xeda080', 'xc3a9'].map((text) => `encode log 0 10 2 ${text}`));
+    expect(lines.slice(0, 2)).toEqual(['refused', 'refused']);
+    expect(lines[2]).not.toBe('refused');
+  });
+
+  it('takes the edges of each range', async () => {
+    const accepted: Json[] = [
+      { ...HELLO, deviceId: 'A-Z.a_z-0.9'.padEnd(32, 'x'), opcodes: [], heartbeatPeriodMs: 1000, bootReason: 3 },
+      { ...HELLO, helloReason: 2, appState: 1, heartbeatPeriodMs: 3_600_000, opcodes: [0x6f, 0x80, 0xff] },
+      { ...METRIC, range: { min: -0, max: 0 } },
+      { ...DATA, values: Array.from({ length: 24 }, (_, id) => ({ id, value: -Number.MAX_VALUE })) },
+      { ...EVENT, kind: 4, code: 65535 },
+      { ...EVENT, kind: 1, code: 7 },
+      { ...LOG, level: 3 },
+      { ...COMMAND, payload: 'ff'.repeat(64) },
+      { ...RESULT, origin: 0, status: 255, cached: true },
+      { ...RESULT, origin: 0, status: 0, payload: '10'.repeat(16) },
+      { ...HELLO, opcodes: [0x00, 0x70, 0x7f, 0xff] },
+      { ...RESULT, status: 7 },
+      { ...HEARTBEAT, lastFailureKind: 4, ledMode: 255, ledLevel: 255, restartAtMs: 2 ** 53 - 1 },
+    ];
+    const lines = await runLines(harness, accepted.map((message) => `encode ${line(message)}`));
+    const decoded = await runLines(harness, lines.map((wire) => `decode x${wire}`));
+    expect(decoded).toEqual(accepted.map((message) => line(message)));
+  });
+});
+
+describe('the C decoders drop what breaks §4', () => {
+  const encoded = async (message: Json) => (await runLines(harness, [`encode ${line(message)}`]))[0]!;
+  const payloadOf = (wire: string) => cobsDecode(Buffer.from(wire, 'hex').subarray(0, -1))!.subarray(4, -4);
+  const dropOf = async (wire: string) => (await runLines(harness, [`decode x${wire}`]))[0];
+
+  it('an id, a count, an opcode list and a flag out of line', async () => {
+    const hello = payloadOf(await encoded(HELLO));
+    const slash = Buffer.from(hello);
+    slash[1 + 4] = '/'.charCodeAt(0); // device_id `node-17`: its fifth byte
+    expect(await dropOf(await framed(0x01, slash.toString('hex')))).toBe('drop malformed device_id');
+    const unsorted = Buffer.from(hello);
+    unsorted[unsorted.length - 1] = 2; // opcodes 1 2 2
+    expect(await dropOf(await framed(0x01, unsorted.toString('hex')))).toBe('drop malformed opcodes[2]');
+    const miscounted = Buffer.from(hello);
+    miscounted[miscounted.length - 4] = 4;
+    expect(await dropOf(await framed(0x01, miscounted.toString('hex')))).toBe('drop malformed opcode_count');
+
+    const result = payloadOf(await encoded(RESULT));
+    result[4] = 0x02;
+    expect(await dropOf(await framed(0x06, result.toString('hex')))).toBe('drop malformed flags');
+    expect(await dropOf(await framed(0x06, '01000102' + '00'))).toBe('drop malformed payload');
+    expect(await dropOf(await framed(0x06, '0100010800'))).toBe('drop malformed status');
+    expect(await dropOf(await framed(0x02, '0a00000000000000' + '00'))).toBe('drop malformed count');
+    expect(await dropOf(await framed(0x08, '00'.repeat(75)))).toBe('drop malformed report_interval_ms');
+    expect(await dropOf(await framed(0x08, '00'.repeat(77)))).toBe('drop malformed payload');
+  });
+
+  it('takes the empty block an encoder leaves out after a maximal one (§2)', async () => {
+    const vector = vectors.valid.find(({ name }) => name.startsWith('cobs: 254-byte body without a zero'))!;
+    expect(vector.hex).toMatch(/^ff/);
+    expect(await dropOf(`${vector.hex.slice(0, -2)}0100`)).toBe(messageLine(vector));
+  });
+
+  it('a metric without a range whose bounds are not +0', async () => {
+    const metric = payloadOf(await encoded({ ...METRIC, range: undefined }));
+    metric[metric.length - 1] = 0x80; // max = -0
+    expect(await dropOf(await framed(0x07, metric.toString('hex')))).toBe('drop malformed max');
+  });
+
+  it('reserved and unassigned types as unknownType, other versions as version', async () => {
+    for (const type of [0x00, 0x09, 0x12, 0x20, 0x2f, 0x30, 0x3f, 0x40, 0x4f, 0xf0, 0xfe, 0xff]) {
+      expect(await dropOf(await framed(type, '00'))).toBe('drop unknownType');
+    }
+    const version1 = Buffer.from('010512000100' + '0103f401', 'hex');
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32LE(crc32(version1));
+    const body = Buffer.concat([version1, crc]);
+    expect(await dropOf(`${cobsEncode(body).toString('hex')}00`)).toBe('drop version');
+  });
+});
+
+/** COBS (§2), for frames of another version than the C codec writes. */
+function cobsEncode(body: Buffer): Buffer {
+  const out: number[] = [];
+  let start = 0;
+  for (;;) {
+    let end = start;
+    while (end < body.length && body[end] !== 0 && end - start < 254) end++;
+    const code = end - start + 1;
+    out.push(code, ...body.subarray(start, end));
+    if (end === body.length) return Buffer.from(out);
+    start = code === 0xff ? end : end + 1;
+  }
+}
+
+describe("the device's sending half", () => {
+  it('numbers only what it sends: a refused message uses no seq', async () => {
+    const lines = await runLines(harness, [
+      'reset',
+      `send ${line(RESULT)}`,
+      `send ${line({ ...EVENT, kind: 9 })}`,
+      `send ${line(COMMAND)}`,
+      `send ${line(HEARTBEAT)}`,
+      `send ${line(METRIC)}`,
+      `encode ${line(RESULT, 0)}`,
+      `encode ${line(HEARTBEAT, 1)}`,
+      `encode ${line(METRIC, 2)}`,
+    ]);
+    expect(lines.slice(0, 6)).toEqual(['ok', lines[6], 'refused', 'refused', lines[7], lines[8]]);
+  });
+
+  it('sends the longest EVENT and METRIC a device may', async () => {
+    const event = { ...EVENT, kind: 2, message: 'm'.repeat(255), file: 'f'.repeat(255), line: 2 ** 32 - 1 };
+    const metric = { ...METRIC, name: 'n'.repeat(255), unit: 'u'.repeat(255) };
+    const lines = await runLines(harness, ['reset', `send ${line(event)}`, `send ${line(metric)}`,
+      `encode ${line(event, 0)}`, `encode ${line(metric, 1)}`]);
+    expect(lines.slice(1, 3)).toEqual(lines.slice(3, 5));
+    expect(lines[1]).not.toBe('refused');
+  });
+});
+
 describe("the device's inbox", () => {
-  const encoder = new LinkEncoder();
-  const OK = 0;
-  const receive = (requestId: number, data: number) =>
-    `receive x${Buffer.from(encoder.encode({ type: 'proxy-response', requestId, status: OK, data: Uint8Array.of(data) })).toString('hex')}`;
+  const encode = async (messages: Json[]) =>
+    runLines(harness, messages.map((message) => `encode ${line(message)}`));
+  const proxyResponse = (requestId: number, data: number): Json => ({
+    type: 'proxy-response', requestId, status: 0, data: data.toString(16).padStart(2, '0'),
+  });
 
   it('keeps only the response to the request it waits for: a late one is stale, between calls too', async () => {
+    const [r6, r7, r8, r9] = await encode([6, 7, 8, 9].map((id) => proxyResponse(id, id)));
     const lines = await runLines(harness, [
+      'reset',
       'expect 7',
-      receive(6, 0x06),
-      receive(7, 0x07),
+      `receive x${r6}`,
+      `receive x${r7}`,
       // Request 8 goes unanswered and is given up on; its response comes between calls, then during request 9.
       'expect 8',
       'expect-none',
-      receive(8, 0x08),
+      `receive x${r8}`,
       'expect 9',
-      receive(8, 0x08),
-      receive(9, 0x09),
+      `receive x${r8}`,
+      `receive x${r9}`,
     ]);
-    expect(lines).toEqual(['ok', 'none', 'response 0 x07', 'ok', 'ok', 'none', 'ok', 'none', 'response 0 x09']);
+    expect(lines).toEqual(['ok', 'ok', 'none', 'response 0 x07', 'ok', 'ok', 'none', 'ok', 'none', 'response 0 x09']);
+  });
+
+  it('queues four commands with their whole payloads, and names each one it refused', async () => {
+    const commands = Array.from({ length: 7 }, (_, i) => ({
+      ...COMMAND,
+      commandId: 100 + i,
+      payload: `8${i}`.repeat(i * 9 + 1),
+    }));
+    const frames = await encode(commands);
+    const crcHex = (payload: string) => crc32(Buffer.from(payload, 'hex')).toString(16).padStart(8, '0');
+    const lines = await runLines(harness, [
+      'reset',
+      ...frames.slice(0, 6).map((frame) => `receive x${frame}`),
+      'dropped',
+      'take-refused',
+      'take-refused',
+      'take-refused',
+      'take',
+      `receive x${frames[6]}`,
+      'take',
+      'take',
+      'take',
+      'take',
+      'take',
+      'counts',
+    ]);
+    const taken = (i: number) => `command ${100 + i} x${commands[i]!.payload} ${crcHex(commands[i]!.payload)}`;
+    expect(lines).toEqual([
+      'ok',
+      ...Array(6).fill('none'),
+      '2',
+      'refused 104',
+      'refused 105',
+      'none',
+      taken(0),
+      'none',
+      taken(1),
+      taken(2),
+      taken(3),
+      taken(6),
+      'none',
+      'counts 7 0 0 0 0 0 0 0',
+    ]);
+  });
+
+  it('answers at most eight refusals, and counts every one', async () => {
+    const frames = await encode(Array.from({ length: 14 }, (_, i) => ({ ...COMMAND, commandId: i })));
+    const lines = await runLines(harness, ['reset', ...frames.map((frame) => `receive x${frame}`), 'dropped',
+      ...Array(9).fill('take-refused')]);
+    expect(lines.slice(15)).toEqual(['10', ...[4, 5, 6, 7, 8, 9, 10, 11].map((id) => `refused ${id}`), 'none']);
+  });
+
+  it('counts frames longer than its buffer by §6, not by its size', async () => {
+    const corrupt = (wire: string) => `${wire.slice(0, 100)}${wire[100] === '1' ? '2' : '1'}${wire.slice(101)}`;
+    const log = await encode([{ ...LOG, text: 'x'.repeat(255) }]);
+    const cases: [string, string][] = [
+      ['a COMMAND of 300 bytes', await framed(TYPE.command, '0100' + '01'.repeat(300))],
+      ['a PROXY_RESPONSE with 256 bytes of data', await framed(TYPE.proxyResponse, '010000' + '01'.repeat(256))],
+      ['a PROXY_RESPONSE with 255 bytes of data', await framed(TYPE.proxyResponse, '010000' + '01'.repeat(255))],
+      ['a well-formed LOG of 265 bytes', log[0]!],
+      ['a payload of 1024 bytes of a type the device takes', await framed(TYPE.command, 'ab'.repeat(1024))],
+      ['a payload of 1024 bytes of a type it does not', await framed(TYPE.log, 'ab'.repeat(1024))],
+      ['a payload of 1024 bytes with its CRC broken', corrupt(await framed(TYPE.command, 'ab'.repeat(1024)))],
+      ['a payload of 1024 bytes with zeros', await framed(TYPE.command, '00'.repeat(1024))],
+      ['a payload of 1025 bytes', (await framed(TYPE.command, '00'.repeat(1024))).replace(/00$/, '0100')],
+      ['1038 bytes before a delimiter', `${'01'.repeat(1038)}00`],
+    ];
+    const full = await runLines(harness, cases.map(([, wire]) => `decode x${wire}`));
+    const expected = full.map((answer, i) =>
+      deviceOutcome(cases[i]![1], answer.startsWith('drop ') ? answer.split(' ')[1] : undefined),
+    );
+    expect(expected).toEqual([
+      'malformed', 'malformed', 'accepted', 'unknownType', 'malformed', 'unknownType', 'crc', 'malformed',
+      'oversize', 'oversize',
+    ]);
+    const device: string[] = [];
+    for (const [, wire] of cases) {
+      const [, , counts] = await runLines(harness, ['reset', `receive x${wire}`, 'counts']);
+      const byOutcome = counts!.split(' ').slice(1).map(Number);
+      device.push(['accepted', ...DROP_REASONS][byOutcome.findIndex((count) => count === 1)]!);
+      expect(byOutcome.reduce((sum, count) => sum + count, 0)).toBe(1);
+    }
+    expect(device).toEqual(expected);
+  });
+
+  it('counts every shared vector once, by the reason the device has for it', async () => {
+    const segments = [
+      ...vectors.valid.map((vector) => ({ hex: vector.hex, reason: undefined as string | undefined })),
+      ...vectors.invalid.map((vector) => ({ hex: vector.hex, reason: vector.reason })),
+    ];
+    const expected = new Map<string, number>([['accepted', 0], ...DROP_REASONS.map((reason) => [reason, 0] as const)]);
+    for (const { hex: wire, reason } of segments) {
+      const outcome = deviceOutcome(wire, reason);
+      expected.set(outcome, expected.get(outcome)! + 1);
+    }
+    const lines = await runLines(harness, ['reset', ...segments.map(({ hex: wire }) => `receive x${wire}`), 'counts']);
+    expect(lines.at(-1)).toBe(`counts ${[...expected.values()].join(' ')}`);
   });
 });
