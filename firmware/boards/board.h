@@ -6,6 +6,7 @@
 #ifndef WASMOTE_BOARDS_BOARD_H
 #define WASMOTE_BOARDS_BOARD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -18,6 +19,12 @@ void board_init(void);
 
 /* HELLO's device_id: at most 32 bytes (docs/link-protocol.md §4.1). */
 link_str_t board_device_id(void);
+
+/*
+ * HELLO's capabilities (docs/link-protocol.md §4.1): LINK_CAPABILITY_REBOOT on every board (board_reboot() resets
+ * the chip), LINK_CAPABILITY_PROXY where the peripherals are tunnelled to the host (firmware in the loop).
+ */
+uint16_t board_capabilities(void);
 
 /* env.seed (docs/hal-abi.md §5): the seed of the app's Math.random on this device. */
 double board_seed(void);
@@ -45,5 +52,13 @@ hal_status_t board_gpio_read(uint32_t pin, uint8_t *level);
 
 /* docs/hal-abi.md §4.3: logical channels, channel 0 the dimmable LED; duty 0..65535 at 1 kHz. */
 hal_status_t board_pwm_set(uint32_t channel, uint16_t duty);
+
+/*
+ * What HEARTBEAT reports of the outputs (docs/link-protocol.md §4.8), as the board drives them: whether `pin` is an
+ * output (its last mode was 1) and then its level as the app sees it; and PWM `channel`'s duty, 0 on a channel the
+ * board lacks or has not set since reset.
+ */
+bool board_gpio_output_level(uint32_t pin, uint8_t *level);
+uint16_t board_pwm_duty(uint32_t channel);
 
 #endif

@@ -7,8 +7,8 @@
 #include "text.h"
 
 /*
- * Values held for one DATA message; a tick that reports more sends them in several, all stamped with the tick's
- * start (docs/link-protocol.md §4.3: 24 values to a message).
+ * Values held for one DATA message: each 24th value reported sends them, and the runner sends the rest when the
+ * tick ends, all stamped with the tick's start (docs/link-protocol.md §4.3, §7.2: 24 values to a message).
  */
 #define PENDING_VALUES TELEMETRY_MAX_METRICS
 #define BITS_PER_BYTE 8u
@@ -191,9 +191,10 @@ hal_status_t telemetry_set_output(int32_t output, int32_t value) {
 
 hal_status_t telemetry_report(int32_t id, double value) {
   if (!is_declared(id) || !isfinite(value)) return HAL_BAD_ARGUMENT;
-  if (pending_count == PENDING_VALUES) telemetry_send();
   link_put_data_value(pending + pending_count * LINK_DATA_VALUE_BYTES, (uint8_t)id, value);
   pending_count++;
+  /* docs/link-protocol.md §7.2: a DATA goes out as soon as 24 values have built up, the rest at the tick's end. */
+  if (pending_count == PENDING_VALUES) telemetry_send();
   return HAL_OK;
 }
 

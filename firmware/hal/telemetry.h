@@ -86,7 +86,10 @@ uint16_t telemetry_led_period_ms(void);
 /* Stamps the values reported from now on with `time_ms`, the start of the tick they belong to. */
 void telemetry_begin_tick(uint64_t time_ms);
 
-/* Sends the values reported since telemetry_begin_tick() as one DATA message, if there are any. */
+/*
+ * Sends the values reported and not yet sent as one DATA message, if there are any: at the end of a tick (each 24th
+ * value reported sends the 24 at once, docs/link-protocol.md §7.2).
+ */
 void telemetry_send(void);
 
 #endif

@@ -1,6 +1,5 @@
 /* The firmware's entry: the board, the link, then the runner for ever (docs/firmware.md). */
 #include "../boards/board.h"
-#include "../hal/watchdog.h"
 #include "../link/device.h"
 #include "../link/frame.h"
 #include "../link/inbox.h"
@@ -13,5 +12,5 @@ int main(void) {
   /* docs/link-protocol.md §2: a leading delimiter ends whatever a reset cut short on the line. */
   static const uint8_t delimiter = LINK_FRAME_DELIMITER;
   board_link_transmit(NULL, &delimiter, 1);
-  runner_run(watchdog_caused_reset());
+  runner_run();
 }

@@ -4,60 +4,160 @@
 
 #include "../boards/board.h"
 #include "../engine/engine.h"
+#include "../hal/boot.h"
 #include "../hal/budget.h"
 #include "../hal/clock.h"
+#include "../hal/imports.h"
 #include "../hal/telemetry.h"
 #include "../hal/watchdog.h"
 #include "../link/device.h"
 #include "../link/inbox.h"
+#include "heartbeat.h"
 #include "identity.h"
+#include "init_logs.h"
+#include "result_store.h"
 
 /* hal-abi.md §7: the n-th consecutive failure waits min(2^(n-1), 60) s before the restart. */
 #define BACKOFF_FIRST_MS 1000u
 #define BACKOFF_MAX_MS 60000u
+#define BACKOFF_DOUBLINGS 6u
 /* hal-abi.md §2: a tick asking for 0 ms is treated as 1 ms, so a device always lets time move (sim-device.ts). */
 #define MIN_TICK_DELAY_MS 1u
 /* docs/firmware.md, "Runaway apps": the longest one call into the app may take, and what a RUNAWAY says. */
 #define CALL_BUDGET_US (1000u * US_PER_MS)
 #define RUNAWAY_TEXT(call) "the app's " call " ran past its 1000 ms time budget"
-/* EVENT §4.4: a runaway's code is the firmware's own. */
+/* docs/link-protocol.md §4.7: a runaway's codes. */
 #define RUNAWAY_TIME_BUDGET 1u
 #define RUNAWAY_WATCHDOG 2u
-/* LOG §4.3 level for the firmware's own warnings. */
-#define LOG_WARNING 1u
+/* §4.8: consecutive_failures stays at 65535 once there. */
+#define FAILURES_MAX 0xFFFFu
+/* §4.1: boot_reason 4, the firmware reset itself after a processor fault. */
+#define BOOT_REASON_FAULT 4u
 
-static bool running;
-static uint64_t next_wake_us;
-static uint32_t consecutive_failures;
-static link_boot_reason_t boot_reason;
-static uint32_t commands_dropped_reported;
+static struct {
+  bool running;
+  link_boot_reason_t boot_reason;
+  uint32_t session;
+  /* The app's `wasmote_abi_version`, 0 until an instance exists (HELLO's abi_version). */
+  uint32_t abi_version;
+  /* µs of uptime: when the running app's next tick is due, or when the stopped app restarts. */
+  uint64_t next_tick_us;
+  uint64_t restart_at_us;
+  uint16_t consecutive_failures;
+  uint8_t last_failure_kind;
+  uint16_t last_failure_code;
+} runner;
 
 static uint64_t now_ms(void) {
   return clock_now_us() / US_PER_MS;
 }
 
-static void send_text_event(link_event_kind_t kind, uint16_t code, const char *text) {
+static void send_event(link_event_kind_t kind, uint16_t code, const char *text, size_t length) {
   link_message_t message = {.type = LINK_TYPE_EVENT};
-  message.as.event = (link_event_t){.time_ms = now_ms(), .kind = kind, .code = code, .message = {text, strlen(text)}};
+  message.as.event = (link_event_t){.time_ms = now_ms(), .kind = kind, .code = code, .message = {text, length}};
   link_device_send(&message);
 }
 
-static void send_log(const char *text) {
-  link_message_t message = {.type = LINK_TYPE_LOG};
-  message.as.log = (link_log_t){.time_ms = now_ms(), .level = LOG_WARNING, .text = {text, strlen(text)}};
+static void send_result(const link_command_result_t *result) {
+  link_message_t message = {.type = LINK_TYPE_COMMAND_RESULT, .as.command_result = *result};
   link_device_send(&message);
+}
+
+static void send_runner_result(uint16_t command_id, link_runner_status_t status) {
+  link_command_result_t result = link_result_runner(command_id, status);
+  send_result(&result);
+}
+
+/* §4.1, as the runner stands: while the app backs off, no metrics and no opcodes. */
+static void send_hello(link_hello_reason_t reason) {
+  uint8_t opcodes[TELEMETRY_MAX_OPCODES];
+  link_message_t message = {.type = LINK_TYPE_HELLO};
+  link_hello_t *hello = &message.as.hello;
+  hello->device_id = board_device_id();
+  hello->link_minor = LINK_MINOR;
+  hello->firmware_version = (link_str_t){firmware_version, strlen(firmware_version)};
+  hello->capabilities = board_capabilities();
+  hello->board = (link_str_t){board_name, strlen(board_name)};
+  hello->app_name = (link_str_t){app_name, strlen(app_name)};
+  hello->app_version = (link_str_t){app_version, strlen(app_version)};
+  hello->app_hash = app_hash;
+  hello->abi_version = runner.abi_version;
+  hello->boot_reason = runner.boot_reason;
+  hello->hello_reason = reason;
+  hello->session = runner.session;
+  hello->boot_count = boot_count();
+  hello->uptime_ms = now_ms();
+  hello->heartbeat_period_ms = HEARTBEAT_PERIOD_MS;
+  hello->report_interval_ms = telemetry_report_interval_ms();
+  hello->app_state = runner.running ? LINK_APP_RUNNING : LINK_APP_BACKING_OFF;
+  hello->metric_count = runner.running ? telemetry_metric_count() : 0;
+  hello->opcode_count = runner.running ? telemetry_opcodes(opcodes) : 0;
+  hello->opcodes = opcodes;
+  link_device_send(&message);
+}
+
+/* §4.2: one METRIC per declared metric, in declaration order. */
+static void send_metrics(void) {
+  if (!runner.running) return;
+  uint8_t count = telemetry_metric_count();
+  for (uint8_t index = 0; index < count; index++) {
+    telemetry_metric_t metric;
+    telemetry_metric(index, &metric);
+    link_message_t message = {.type = LINK_TYPE_METRIC};
+    message.as.metric = (link_metric_t){
+        .id = metric.id,
+        .name = {metric.name, metric.name_length},
+        .unit = {metric.unit, metric.unit_length},
+        .kind = (link_metric_kind_t)metric.kind,
+        .has_range = metric.has_range,
+        .min = metric.min,
+        .max = metric.max,
+    };
+    link_device_send(&message);
+  }
+}
+
+/* §4.7: "BusFault at pc 0x080012a4" into `out`; returns its length. */
+static size_t fault_text(const boot_fault_t *fault, char out[32]) {
+  static const char *const names[] = {"HardFault", "MemManage", "BusFault", "UsageFault"};
+  static const char at_pc[] = " at pc 0x";
+  static const char hex[] = "0123456789abcdef";
+  const char *name = names[fault->kind - BOOT_FAULT_HARD];
+  size_t length = strlen(name);
+  memcpy(out, name, length);
+  memcpy(out + length, at_pc, sizeof at_pc - 1);
+  length += sizeof at_pc - 1;
+  for (int shift = 28; shift >= 0; shift -= 4) out[length++] = hex[(fault->pc >> shift) & 0xFu];
+  return length;
+}
+
+/* §7.1 step 3, after a boot only: what ended the previous boot, if the firmware did not choose to. */
+static void send_boot_event(void) {
+  boot_fault_t fault = boot_fault();
+  if (fault.kind != BOOT_FAULT_NONE) {
+    char text[32];
+    send_event(LINK_EVENT_FAULT, (uint16_t)fault.kind, text, fault_text(&fault, text));
+  } else if (boot_cause() == BOOT_WATCHDOG) {
+    static const char text[] = "the watchdog reset the device";
+    send_event(LINK_EVENT_RUNAWAY, RUNAWAY_WATCHDOG, text, sizeof text - 1);
+  }
 }
 
 /*
- * hal-abi.md §7: report, drop the instance, restart after the back-off. A runaway (TRAP_TIME_BUDGET) is reported
- * as one with `runaway_text`, and counts as a failure for the back-off like a trap.
+ * hal-abi.md §7: report, drop the instance and its outputs, restart after the back-off. A runaway
+ * (TRAP_TIME_BUDGET) is reported as one with `runaway_text`, and counts as a failure for the back-off like a trap.
  */
-static void stopped(const trap_t *trap, const char *runaway_text) {
-  running = false;
-  consecutive_failures++;
+static void failed(const trap_t *trap, const char *runaway_text) {
+  runner.running = false;
+  telemetry_reset();
+  if (runner.consecutive_failures < FAILURES_MAX) runner.consecutive_failures++;
   if (trap->code == TRAP_TIME_BUDGET) {
-    send_text_event(LINK_EVENT_RUNAWAY, RUNAWAY_TIME_BUDGET, runaway_text);
+    runner.last_failure_kind = LINK_EVENT_RUNAWAY;
+    runner.last_failure_code = RUNAWAY_TIME_BUDGET;
+    send_event(LINK_EVENT_RUNAWAY, RUNAWAY_TIME_BUDGET, runaway_text, strlen(runaway_text));
   } else {
+    runner.last_failure_kind = LINK_EVENT_TRAP;
+    runner.last_failure_code = (uint16_t)trap->code;
     link_message_t message = {.type = LINK_TYPE_EVENT};
     message.as.event = (link_event_t){
         .time_ms = now_ms(),
@@ -71,52 +171,50 @@ static void stopped(const trap_t *trap, const char *runaway_text) {
     link_device_send(&message);
   }
   uint32_t backoff_ms = BACKOFF_MAX_MS;
-  if (consecutive_failures <= 6) backoff_ms = BACKOFF_FIRST_MS << (consecutive_failures - 1);
-  if (backoff_ms > BACKOFF_MAX_MS) backoff_ms = BACKOFF_MAX_MS;
-  boot_reason = LINK_BOOT_APP_RESTART;
-  next_wake_us = clock_now_us() + (uint64_t)backoff_ms * US_PER_MS;
+  if (runner.consecutive_failures <= BACKOFF_DOUBLINGS) {
+    backoff_ms = BACKOFF_FIRST_MS << (runner.consecutive_failures - 1);
+    if (backoff_ms > BACKOFF_MAX_MS) backoff_ms = BACKOFF_MAX_MS;
+  }
+  runner.restart_at_us = clock_now_us() + (uint64_t)backoff_ms * US_PER_MS;
 }
 
-static void arm_budget(void) {
+/* One call into the app: its phase for the HAL, and the time budget around it. */
+__attribute__((noinline)) static void enter(hal_phase_t phase) {
+  hal_set_phase(phase);
   budget_arm(CALL_BUDGET_US);
 }
 
-static void send_hello(void) {
-  link_message_t message = {.type = LINK_TYPE_HELLO};
-  link_hello_t *hello = &message.as.hello;
-  hello->device_id = board_device_id();
-  hello->firmware_version = (link_str_t){firmware_version, strlen(firmware_version)};
-  hello->app_version = (link_str_t){app_version, strlen(app_version)};
-  hello->app_hash = app_hash;
-  hello->abi_version = engine_abi_version();
-  hello->boot_reason = boot_reason;
-  hello->metric_count = telemetry_metric_count();
-  hello->metrics = telemetry_metric_entries(&hello->metrics_length);
-  link_device_send(&message);
+__attribute__((noinline)) static void leave(void) {
+  budget_disarm();
+  hal_set_phase(HAL_PHASE_IDLE);
 }
 
-static void start(void) {
+/* §7.1: instantiate, `init` with its logs held, then HELLO, METRICs, the boot's EVENT, the logs, a trap's EVENT. */
+static void start_app(link_hello_reason_t reason) {
   trap_t trap;
+  const char *runaway_text = RUNAWAY_TEXT("start function");
   telemetry_reset();
-  arm_budget();
-  bool instantiated = engine_instantiate(&trap);
-  budget_disarm();
-  if (!instantiated) {
-    stopped(&trap, RUNAWAY_TEXT("start function"));
+  init_logs_hold();
+  enter(HAL_PHASE_INIT);
+  bool started = engine_instantiate(&trap);
+  runner.abi_version = started ? engine_abi_version() : 0;
+  if (started) {
+    runaway_text = RUNAWAY_TEXT("init");
+    started = engine_call_init(&trap);
+  }
+  leave();
+  runner.running = started;
+  if (!started) telemetry_reset();
+  uint64_t hello_time_ms = now_ms();
+  send_hello(reason);
+  send_metrics();
+  if (reason == LINK_HELLO_BOOT) send_boot_event();
+  init_logs_send(hello_time_ms);
+  if (!started) {
+    failed(&trap, runaway_text);
     return;
   }
-  telemetry_set_declaring(true);
-  arm_budget();
-  bool initialised = engine_call_init(&trap);
-  budget_disarm();
-  telemetry_set_declaring(false);
-  if (!initialised) {
-    stopped(&trap, RUNAWAY_TEXT("init"));
-    return;
-  }
-  running = true;
-  send_hello();
-  next_wake_us = clock_now_us();
+  runner.next_tick_us = clock_now_us();
 }
 
 static void tick(void) {
@@ -124,81 +222,140 @@ static void tick(void) {
   uint32_t delay_ms;
   trap_t trap;
   telemetry_begin_tick(start_ms);
-  arm_budget();
+  enter(HAL_PHASE_TICK);
   bool returned = engine_call_tick(start_ms, &delay_ms, &trap);
-  budget_disarm();
+  leave();
+  /* §7.2: what the tick reported and has not gone out yet, also when it trapped. */
   telemetry_send();
   if (!returned) {
-    stopped(&trap, RUNAWAY_TEXT("tick"));
+    failed(&trap, RUNAWAY_TEXT("tick"));
     return;
   }
-  consecutive_failures = 0;
+  runner.consecutive_failures = 0;
   if (delay_ms < MIN_TICK_DELAY_MS) delay_ms = MIN_TICK_DELAY_MS;
   uint64_t due_us = (start_ms + delay_ms) * US_PER_MS;
   uint64_t now_us = clock_now_us();
-  next_wake_us = due_us > now_us ? due_us : now_us;
+  runner.next_tick_us = due_us > now_us ? due_us : now_us;
 }
 
-static void send_command_result(uint16_t command_id, uint8_t status) {
-  link_message_t message = {.type = LINK_TYPE_COMMAND_RESULT};
-  message.as.command_result = (link_command_result_t){command_id, status};
-  link_device_send(&message);
-}
-
-/* hal-abi.md §2: command_buffer(len), copy, command(ptr, len), then an immediate tick. */
-static void deliver(const inbox_command_t *command) {
-  if (!running) {
-    send_command_result(command->command_id, HAL_UNSUPPORTED);
+/* §4.5.1: answered, never stored. */
+static void runner_command(const inbox_command_t *command) {
+  uint8_t opcode = command->payload[0];
+  if (opcode != LINK_RUNNER_PING && opcode != LINK_RUNNER_HELLO && opcode != LINK_RUNNER_REBOOT) {
+    send_runner_result(command->command_id, LINK_RUNNER_UNSUPPORTED);
     return;
   }
+  if (command->length != 1) {
+    send_runner_result(command->command_id, LINK_RUNNER_BAD_ARGUMENT);
+    return;
+  }
+  send_runner_result(command->command_id, LINK_RUNNER_OK);
+  if (opcode == LINK_RUNNER_HELLO) {
+    send_hello(LINK_HELLO_REQUESTED);
+    send_metrics();
+  } else if (opcode == LINK_RUNNER_REBOOT) {
+    send_event(LINK_EVENT_REBOOT, 0, "", 0);
+    board_reboot();
+  }
+}
+
+/* hal-abi.md §2: command_buffer(len), copy, command(ptr, len); then a tick at once. Answered by §4.6 and §7.3. */
+static void app_command(const inbox_command_t *command, const result_key_t *key) {
   trap_t trap;
-  uint32_t ptr;
-  uint32_t status = HAL_BAD_ARGUMENT;
-  arm_budget();
+  uint32_t ptr = 0;
+  uint32_t status = 0;
+  bool buffered = false;
+  enter(HAL_PHASE_COMMAND);
   bool returned = engine_call_command_buffer(command->length, &ptr, &trap);
   if (returned) {
     app_memory_t memory = engine_memory();
-    if (ptr != 0 && app_memory_holds(&memory, ptr, command->length)) {
+    buffered = ptr != 0 && app_memory_holds(&memory, ptr, command->length);
+    if (buffered) {
       memcpy(memory.data + ptr, command->payload, command->length);
       returned = engine_call_command(ptr, command->length, &status, &trap);
     }
   }
-  budget_disarm();
+  leave();
+  link_command_result_t result;
   if (!returned) {
-    send_command_result(command->command_id, HAL_BAD_ARGUMENT);
-    stopped(&trap, RUNAWAY_TEXT("command"));
+    result = link_result_runner(command->command_id, LINK_RUNNER_APP_TRAPPED);
+  } else if (!buffered) {
+    result = link_result_runner(command->command_id, LINK_RUNNER_NO_COMMAND_BUFFER);
+  } else if ((int32_t)status < 0 || status > UINT8_MAX) {
+    result = link_result_status_out_of_range(command->command_id, (int32_t)status);
+  } else {
+    result = link_result_app(command->command_id, (uint8_t)status);
+  }
+  result_store_put(key, &result);
+  send_result(&result);
+  if (!returned) {
+    failed(&trap, RUNAWAY_TEXT("command"));
     return;
   }
-  send_command_result(command->command_id, (uint8_t)status);
-  next_wake_us = clock_now_us();
+  runner.next_tick_us = clock_now_us();
 }
 
-static void report_dropped_commands(void) {
-  uint32_t dropped = inbox_commands_dropped();
-  if (dropped == commands_dropped_reported) return;
-  commands_dropped_reported = dropped;
-  send_log("runner: a command arrived while two were waiting and was dropped");
+/* §7.4: a repeat from the store, the runner's opcodes, APP_NOT_RUNNING while the app backs off, else the app. */
+static void handle(const inbox_command_t *command) {
+  result_key_t key = {.session_tag = 0, .command_id = command->command_id, .payload_crc = inbox_command_crc(command)};
+  link_command_result_t result;
+  if (result_store_find(&key, &result)) {
+    send_result(&result);
+  } else if (command->payload[0] >= LINK_RUNNER_OPCODE_FIRST && command->payload[0] <= LINK_RUNNER_OPCODE_LAST) {
+    runner_command(command);
+  } else if (!runner.running) {
+    result = link_result_app_not_running(command->command_id, runner.restart_at_us / US_PER_MS);
+    send_result(&result);
+  } else {
+    app_command(command, &key);
+  }
 }
 
-_Noreturn void runner_run(bool watchdog_reset) {
-  boot_reason = watchdog_reset ? LINK_BOOT_WATCHDOG : LINK_BOOT_POWER_ON;
+static void send_heartbeat(void) {
+  link_heartbeat_t beat = {
+      .session = runner.session,
+      .boot_count = boot_count(),
+      .app_state = runner.running ? LINK_APP_RUNNING : LINK_APP_BACKING_OFF,
+      .restart_at_ms = runner.running ? 0 : runner.restart_at_us / US_PER_MS,
+      .consecutive_failures = runner.consecutive_failures,
+      .last_failure_kind = runner.last_failure_kind,
+      .last_failure_code = runner.last_failure_code,
+  };
+  heartbeat_send(clock_now_us(), &beat);
+}
+
+/* §7.2: between calls into the app, one thing at a time, in this order. */
+static void step(void) {
+  uint64_t now_us = clock_now_us();
+  uint64_t wake_us = runner.running ? runner.next_tick_us : runner.restart_at_us;
+  uint16_t refused_id;
+  inbox_command_t command;
+  if (inbox_take_refused(&refused_id)) {
+    send_runner_result(refused_id, LINK_RUNNER_QUEUE_FULL);
+  } else if (now_us >= heartbeat_due_us()) {
+    send_heartbeat();
+  } else if (!runner.running && now_us >= runner.restart_at_us) {
+    start_app(LINK_HELLO_APP_RESTART);
+  } else if (inbox_take_command(&command)) {
+    handle(&command);
+  } else if (runner.running && now_us >= runner.next_tick_us) {
+    tick();
+  } else {
+    /* A refusal comes only with four commands waiting, so inbox_has_command() wakes for it too. */
+    uint64_t heartbeat_us = heartbeat_due_us();
+    clock_sleep_until(wake_us < heartbeat_us ? wake_us : heartbeat_us, inbox_has_command);
+  }
+}
+
+_Noreturn void runner_run(void) {
+  runner.session = boot_nonce();
+  runner.boot_reason = (link_boot_reason_t)boot_cause();
+  if (boot_fault().kind != BOOT_FAULT_NONE) runner.boot_reason = (link_boot_reason_t)BOOT_REASON_FAULT;
   engine_load();
-  start();
-  if (watchdog_reset) send_text_event(LINK_EVENT_RUNAWAY, RUNAWAY_WATCHDOG, "the watchdog reset the device");
+  heartbeat_start();
+  start_app(LINK_HELLO_BOOT);
   for (;;) {
     watchdog_refresh();
-    report_dropped_commands();
-    inbox_command_t command;
-    if (inbox_take_command(&command)) {
-      deliver(&command);
-    } else if (clock_now_us() >= next_wake_us) {
-      if (running) {
-        tick();
-      } else {
-        start();
-      }
-    } else {
-      clock_sleep_until(next_wake_us, inbox_has_command);
-    }
+    step();
   }
 }

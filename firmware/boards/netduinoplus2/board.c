@@ -16,6 +16,7 @@
 #include "../../hal/stm32f4/systick.h"
 #include "../../hal/stm32f4/usart.h"
 #include "../../link/inbox.h"
+#include "../../link/messages.h"
 
 /* hw/arm/netduinoplus2.c: SYSCLK_FRQ. APB2 runs at half of it on the real board (RM0090 §7.2: at most 84 MHz). */
 #define CORE_HZ 168000000u
@@ -86,4 +87,16 @@ hal_status_t board_gpio_read(uint32_t pin, uint8_t *level) {
 
 hal_status_t board_pwm_set(uint32_t channel, uint16_t duty) {
   return proxy_pwm_set(channel, duty);
+}
+
+bool board_gpio_output_level(uint32_t pin, uint8_t *level) {
+  return proxy_gpio_output_level(pin, level);
+}
+
+uint16_t board_pwm_duty(uint32_t channel) {
+  return proxy_pwm_duty(channel);
+}
+
+uint16_t board_capabilities(void) {
+  return LINK_CAPABILITY_REBOOT | LINK_CAPABILITY_PROXY;
 }

@@ -15,6 +15,7 @@
 #include "../../hal/stm32f4/usart.h"
 #include "../../hal/watchdog.h"
 #include "../../link/inbox.h"
+#include "../../link/messages.h"
 
 /* 8 MHz / 8 * 400 / 4 = 100 MHz, the F411's maximum (RM0383 §6.3.2); 3 wait states (§3.4.1, Table 6). */
 static const rcc_pll_config_t PLL = {
@@ -78,4 +79,13 @@ hal_status_t board_pwm_set(uint32_t channel, uint16_t duty) {
   (void)channel;
   (void)duty;
   return HAL_UNSUPPORTED;
+}
+
+uint16_t board_pwm_duty(uint32_t channel) {
+  (void)channel;
+  return 0;
+}
+
+uint16_t board_capabilities(void) {
+  return LINK_CAPABILITY_REBOOT;
 }

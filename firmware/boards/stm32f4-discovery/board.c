@@ -15,6 +15,7 @@
 #include "../../hal/stm32f4/usart.h"
 #include "../../hal/watchdog.h"
 #include "../../link/inbox.h"
+#include "../../link/messages.h"
 
 /* 8 MHz / 8 * 336 / 2 = 168 MHz, 48 MHz for USB with Q = 7 (RM0090 §7.3.2); 5 wait states (§3.5.1, Table 10). */
 static const rcc_pll_config_t PLL = {
@@ -83,8 +84,20 @@ void USART2_IRQHandler(void) {
   if (byte >= 0) inbox_receive((uint8_t)byte);
 }
 
+/* The dimmer's duty as last set: HEARTBEAT's brightness_u16. */
+static uint16_t dimmer_duty;
+
 hal_status_t board_pwm_set(uint32_t channel, uint16_t duty) {
   if (channel != 0) return HAL_UNSUPPORTED;
   pwm_set(&dimmer, duty);
+  dimmer_duty = duty;
   return HAL_OK;
+}
+
+uint16_t board_pwm_duty(uint32_t channel) {
+  return channel == 0 ? dimmer_duty : 0;
+}
+
+uint16_t board_capabilities(void) {
+  return LINK_CAPABILITY_REBOOT;
 }

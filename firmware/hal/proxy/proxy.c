@@ -9,6 +9,11 @@
 
 /* §4.7: a PROXY_REQUEST names its pin or channel in one byte. */
 #define TARGET_MAX 0xFFu
+/* docs/hal-abi.md §4.2 modes that matter for the levels kept here. */
+#define GPIO_MODE_PUSH_PULL 1u
+#define GPIO_MODE_PULL_UP 2u
+/* Pins whose mode and level are kept: one bit each in a word. */
+#define KEPT_PINS 32u
 /* §4.8: GPIO_READ answers the level in one byte. */
 #define LEVEL_BYTES 1
 
@@ -72,16 +77,43 @@ hal_status_t proxy_i2c_transfer(uint8_t address, const uint8_t *write, size_t wr
   return exchange(&request, read, read_length);
 }
 
+/* One bit per pin 0..31: an output, and the level it drives; the host's board pins start as low inputs. */
+static uint32_t output_pins;
+static uint32_t output_levels;
+static uint16_t channel0_duty;
+
+static void keep_pin(uint32_t pin, bool output, bool output_unchanged, uint8_t level) {
+  if (pin >= KEPT_PINS) return;
+  uint32_t bit = 1u << pin;
+  output_pins = output ? output_pins | bit : output_pins & ~bit;
+  if (!output_unchanged) output_levels = level ? output_levels | bit : output_levels & ~bit;
+}
+
 hal_status_t proxy_gpio_mode(uint32_t pin, uint8_t mode) {
   if (pin > TARGET_MAX) return HAL_UNSUPPORTED;
   link_proxy_request_t request = {.op = LINK_PROXY_GPIO_MODE, .target = (uint8_t)pin, .value = mode};
-  return exchange(&request, NULL, 0);
+  hal_status_t status = exchange(&request, NULL, 0);
+  /* host/sim/virtual-pins.ts: an input's level follows its pull; an output keeps the level it had. */
+  if (status == HAL_OK) keep_pin(pin, mode == GPIO_MODE_PUSH_PULL, mode == GPIO_MODE_PUSH_PULL, mode == GPIO_MODE_PULL_UP);
+  return status;
 }
 
 hal_status_t proxy_gpio_write(uint32_t pin, uint8_t level) {
   if (pin > TARGET_MAX) return HAL_UNSUPPORTED;
   link_proxy_request_t request = {.op = LINK_PROXY_GPIO_WRITE, .target = (uint8_t)pin, .value = level};
-  return exchange(&request, NULL, 0);
+  hal_status_t status = exchange(&request, NULL, 0);
+  if (status == HAL_OK) keep_pin(pin, true, false, level);
+  return status;
+}
+
+bool proxy_gpio_output_level(uint32_t pin, uint8_t *level) {
+  if (pin >= KEPT_PINS || (output_pins & (1u << pin)) == 0) return false;
+  *level = (output_levels >> pin) & 1u;
+  return true;
+}
+
+uint16_t proxy_pwm_duty(uint32_t channel) {
+  return channel == 0 ? channel0_duty : 0;
 }
 
 hal_status_t proxy_gpio_read(uint32_t pin, uint8_t *level) {
@@ -93,5 +125,7 @@ hal_status_t proxy_gpio_read(uint32_t pin, uint8_t *level) {
 hal_status_t proxy_pwm_set(uint32_t channel, uint16_t duty) {
   if (channel > TARGET_MAX) return HAL_UNSUPPORTED;
   link_proxy_request_t request = {.op = LINK_PROXY_PWM_SET, .target = (uint8_t)channel, .duty = duty};
-  return exchange(&request, NULL, 0);
+  hal_status_t status = exchange(&request, NULL, 0);
+  if (status == HAL_OK && channel == 0) channel0_duty = duty;
+  return status;
 }

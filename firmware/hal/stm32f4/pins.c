@@ -29,3 +29,8 @@ hal_status_t pins_read(const pin_map_t *map, uint32_t pin, uint8_t *level) {
   *level = (uint8_t)(gpio_get(logical->pin) ^ logical->active_low);
   return HAL_OK;
 }
+
+bool pins_output_level(const pin_map_t *map, uint32_t pin, uint8_t *level) {
+  if (pin >= map->count || map->modes[pin] != MODE_OUTPUT) return false;
+  return pins_read(map, pin, level) == HAL_OK;
+}

@@ -5,6 +5,7 @@
 #ifndef WASMOTE_STM32F4_PINS_H
 #define WASMOTE_STM32F4_PINS_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -27,5 +28,7 @@ typedef struct {
 hal_status_t pins_mode(const pin_map_t *map, uint32_t pin, uint8_t mode);
 hal_status_t pins_write(const pin_map_t *map, uint32_t pin, uint8_t level);
 hal_status_t pins_read(const pin_map_t *map, uint32_t pin, uint8_t *level);
+/* Whether `pin` is an output, and then the level it drives as the app sees it. */
+bool pins_output_level(const pin_map_t *map, uint32_t pin, uint8_t *level);
 
 #endif

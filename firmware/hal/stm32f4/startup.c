@@ -58,8 +58,12 @@ void USART2_IRQHandler(void) __attribute__((weak, alias("Unused_Handler")));
 #define CORE_VECTORS 16
 #define USART1_VECTOR (CORE_VECTORS + 37)
 #define USART2_VECTOR (CORE_VECTORS + 38)
-/* RM0090 Table 61: 82 interrupts on the STM32F405/407; RM0383 Table 37: fewer on the F411, the rest unused. */
-#define VECTORS (CORE_VECTORS + 82)
+/*
+ * RM0090 Table 61 has 82 interrupts on the STM32F405/407 (RM0383 Table 37: fewer on the F411). The table ends at
+ * the last one the firmware enables, USART2's: an interrupt that is never enabled never reads its vector, and the
+ * 43 entries after it would take 172 bytes of flash.
+ */
+#define VECTORS (USART2_VECTOR + 1)
 #define SYSTICK_VECTOR 15
 
 typedef void (*vector_t)(void);
@@ -77,5 +81,4 @@ __attribute__((section(".vectors"), used)) const vector_t vector_table[VECTORS] 
     [SYSTICK_VECTOR + 1 ... USART1_VECTOR - 1] = Unused_Handler,
     [USART1_VECTOR] = USART1_IRQHandler,
     [USART2_VECTOR] = USART2_IRQHandler,
-    [USART2_VECTOR + 1 ... VECTORS - 1] = Unused_Handler,
 };

@@ -28,3 +28,7 @@ hal_status_t board_gpio_write(uint32_t pin, uint8_t level) {
 hal_status_t board_gpio_read(uint32_t pin, uint8_t *level) {
   return pins_read(&board_pin_map, pin, level);
 }
+
+bool board_gpio_output_level(uint32_t pin, uint8_t *level) {
+  return pins_output_level(&board_pin_map, pin, level);
+}
