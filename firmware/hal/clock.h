@@ -13,6 +13,9 @@
 
 uint64_t clock_now_us(void);
 
+/* Once at boot, before the first frame goes out: the firmware-in-the-loop board tells the host (proxy/gate.h). */
+void clock_boot(void);
+
 /* Waits `us` microseconds without sleeping (delay_us: the app's timing needs it to be exact). */
 void clock_delay_us(uint32_t us);
 

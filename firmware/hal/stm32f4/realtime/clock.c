@@ -7,6 +7,9 @@ uint64_t clock_now_us(void) {
   return systick_now_us();
 }
 
+void clock_boot(void) {
+}
+
 void clock_delay_us(uint32_t us) {
   uint64_t end = systick_now_us() + us;
   while (systick_now_us() < end) {
