@@ -24,6 +24,8 @@ export interface PeripheralHostOptions {
 export class PeripheralHost {
   readonly board: SimBoard;
   private heldBack: ProxyResponseMessage[] = [];
+  /** The host's time, µs, at which the device last booted: a request's time_us counts from there. */
+  private bootAtUs = 0;
 
   /**
    * The board of device `index` in a simulation with `seed`: its faults, and noise seeded as host/sim/simulation.ts
@@ -39,6 +41,17 @@ export class PeripheralHost {
     this.board = createSimBoard(scenario, hash32(seed, index), index, () => {});
   }
 
+  /**
+   * The device reset at `atUs` of the host's time (its clock starts again at 0): the board resets as a simulated
+   * device's does on a reboot (pins back to inputs, PWM off), and the chips run on.
+   */
+  reboot(atUs: number): void {
+    this.bootAtUs = atUs;
+    this.board.nowUsValue = Math.max(this.board.nowUsValue, atUs);
+    this.board.reset();
+    this.heldBack = [];
+  }
+
   /** What goes back over the link for `request`, in order: its answer, after any held back before it. */
   respond(request: ProxyRequestMessage): ProxyResponseMessage[] {
     const response = this.answer(request);
@@ -52,7 +65,7 @@ export class PeripheralHost {
   }
 
   answer({ requestId, timeUs, operation }: ProxyRequestMessage): ProxyResponseMessage {
-    this.board.nowUsValue = timeUs;
+    this.board.nowUsValue = this.bootAtUs + timeUs;
     const respond = (status: HalStatus, data: Uint8Array = EMPTY): ProxyResponseMessage => ({
       type: 'proxy-response',
       requestId,

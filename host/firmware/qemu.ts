@@ -15,15 +15,21 @@ export interface QemuOptions {
   machine: string;
   elf: string;
   icountShift?: number;
+  /**
+   * A Unix socket the host listens on for the board's clock gate (firmware/hal/proxy/gate.h): QEMU's second serial
+   * port (USART2) connects to it. Without one the port has no backend, and the firmware sleeps ungated.
+   */
+  gateSocket?: string;
 }
 
 export type QemuProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
-export function qemuArguments({ machine, elf, icountShift = DEFAULT_ICOUNT_SHIFT }: QemuOptions): string[] {
+export function qemuArguments({ machine, elf, icountShift = DEFAULT_ICOUNT_SHIFT, gateSocket }: QemuOptions): string[] {
   return [
     ...['-machine', machine, '-nodefaults', '-display', 'none', '-monitor', 'none'],
-    // USART1 is QEMU's first serial port (hw/arm/stm32f405_soc.c).
+    // USART1 is QEMU's first serial port (hw/arm/stm32f405_soc.c), USART2 its second.
     ...['-serial', 'stdio'],
+    ...(gateSocket === undefined ? [] : ['-serial', `unix:${gateSocket}`]),
     ...['-icount', `shift=${icountShift},sleep=off,align=off`],
     ...['-kernel', elf],
   ];

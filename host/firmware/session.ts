@@ -1,20 +1,31 @@
 /**
  * One firmware device on QEMU, seen from the host as a simulated device is (host/sim/simulation.ts): its link
- * decoded into DeviceMessages, its tunnelled peripheral calls answered by a PeripheralHost, and commands sent
- * the way the simulator sends them.
+ * decoded into DeviceMessages, its tunnelled peripheral calls answered by a PeripheralHost, its sleeps paced by the
+ * clock gate (firmware/hal/proxy/gate.h), and commands delivered at the device time the caller chooses, the way the
+ * simulator delivers them.
+ *
+ * The session keeps the host's time as the simulator keeps fleet time: µs since the device first booted, running on
+ * across reboots while the device's own clock starts again at 0 at each.
  */
 import { once } from 'node:events';
+import { rm } from 'node:fs/promises';
+import { createServer, type Server, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { LinkDecoder } from '../link/decoder.ts';
 import { LinkEncoder } from '../link/encoder.ts';
-import type { LinkMessage } from '../link/messages.ts';
+import { HelloReason, type LinkMessage } from '../link/messages.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import type { DeviceMessage } from '../sim/simulation.ts';
+import { bootAnswer, ClockGateReader, wakeAnswer } from './clock-gate.ts';
 import { PeripheralHost, type PeripheralHostOptions } from './peripheral-host.ts';
 import { startQemu, type QemuOptions, type QemuProcess } from './qemu.ts';
 
 const US_PER_MS = 1000;
 /** The command ids a session uses, as the simulator's: 1, 2, ... wrapping within u16 and skipping 0. */
 const COMMAND_ID_MASK = 0xffff;
+/** The gate announces at most this many frames in one answer (a u8). */
+const FRAMES_PER_WAKE_MAX = 255;
 
 export interface FirmwareSessionOptions extends QemuOptions {
   /** The device's id until its HELLO says otherwise (the id the image was built with). */
@@ -22,10 +33,7 @@ export interface FirmwareSessionOptions extends QemuOptions {
   scenario: Scenario;
   /** The simulation seed this device mirrors as device 0 (the image was built with the same seed). */
   seed: number;
-  /**
-   * Every message but the tunnelled peripheral calls, in the order the device sent them, up to the end runFor()
-   * sets: a message without a time (HELLO, COMMAND_RESULT) waits for the next one with a time to know its side.
-   */
+  /** Every message but the tunnelled peripheral calls, in the order the device sent them. */
   onMessage?(message: DeviceMessage): void;
   /** How the host answers the tunnelled calls; by default it answers each at once. */
   peripherals?: PeripheralHostOptions;
@@ -33,17 +41,27 @@ export interface FirmwareSessionOptions extends QemuOptions {
 
 /** A device that has been quiet this long (wall time) is taken to have nothing more to say before the end. */
 const SILENCE_LIMIT_MS = 30_000;
+/** Once the device is held at the end of a run, what it sent before is in when its link has been quiet this long. */
+const DRAIN_QUIET_MS = 200;
+
+interface ScheduledCommand {
+  /** Host time, µs: the command arrives then, or when the device next waits if it is busy then. */
+  atUs: number;
+  commandId: number;
+  payload: Uint8Array;
+}
 
 /** The device time a message carries, in ms, if it carries one. */
 function messageTimeMs(message: LinkMessage): number | undefined {
-  if (message.type === 'proxy-request') return Math.floor(message.timeUs / US_PER_MS);
-  return 'timeMs' in message ? message.timeMs : undefined;
+  return 'timeMs' in message ? message.timeMs : 'uptimeMs' in message ? message.uptimeMs : undefined;
 }
+
+let gateSockets = 0;
 
 export class FirmwareSession {
   readonly peripherals: PeripheralHost;
   readonly decoder = new LinkDecoder();
-  /** The latest device time seen in a message, ms. */
+  /** The latest host time seen, ms: from the gate, and from the messages that carry a time. */
   deviceTimeMs = 0;
   private readonly encoder = new LinkEncoder();
   private qemu: QemuProcess | undefined;
@@ -52,9 +70,25 @@ export class FirmwareSession {
   private stderr = '';
   private exited: Promise<unknown> | undefined;
   private readonly waiters = new Set<() => void>();
-  /** Device time after which messages are no longer delivered (runFor). */
-  private endMs = Number.POSITIVE_INFINITY;
-  private held: DeviceMessage[] = [];
+  private lastOutputAt = 0;
+
+  private gateServer: Server | undefined;
+  private gate: Socket | undefined;
+  private readonly gateSocket = path.join(tmpdir(), `wasmote-gate-${process.pid}-${gateSockets++}.sock`);
+  /** Boots the gate has announced, and the host time at which each began. */
+  private readonly bootsAtUs: number[] = [];
+  /** The device's clock as last known in the current boot, µs; where it stood when it said it resets. */
+  private lastDeviceUs = 0;
+  private rebootAtDeviceUs: number | undefined;
+  /** A sleep the device asked for and the host has not answered yet. */
+  private asleep: { nowUs: number; deadlineUs: number } | undefined;
+  private readonly scheduled: ScheduledCommand[] = [];
+  /** Host time, µs, past which the device is held (runFor). */
+  private endUs = Number.POSITIVE_INFINITY;
+  /** True once the device asked to sleep past endUs: it is held, and runFor's run is complete. */
+  private held = false;
+  /** Boots the link has shown (a HELLO with hello_reason boot each): which begin time a message's time counts from. */
+  private linkBoots = 0;
 
   constructor(private readonly options: FirmwareSessionOptions) {
     this.deviceId = options.deviceId;
@@ -62,7 +96,12 @@ export class FirmwareSession {
   }
 
   async start(): Promise<void> {
-    const qemu = await startQemu(this.options);
+    await rm(this.gateSocket, { force: true });
+    const server = createServer((socket) => this.openGate(socket));
+    this.gateServer = server;
+    server.listen(this.gateSocket);
+    await once(server, 'listening');
+    const qemu = await startQemu({ ...this.options, gateSocket: this.gateSocket });
     this.qemu = qemu;
     this.exited = once(qemu, 'exit');
     // QEMU does not end when its stdin does: make sure it ends with this process.
@@ -70,6 +109,7 @@ export class FirmwareSession {
     process.once('exit', killOnExit);
     qemu.once('exit', () => {
       process.removeListener('exit', killOnExit);
+      this.closeGate();
       this.notify();
     });
     qemu.stderr.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
@@ -77,11 +117,35 @@ export class FirmwareSession {
     qemu.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
   }
 
-  /** Sends a command (docs/hal-abi.md §6) over the link; returns the command id its result will carry. */
+  /** The host's time now, µs: where the device's clock stands, counted from its first boot. */
+  get nowUs(): number {
+    return (this.bootsAtUs.at(-1) ?? 0) + this.lastDeviceUs;
+  }
+
+  /**
+   * Sends a command (docs/hal-abi.md §6) over the link; returns the command id its result will carry. It arrives
+   * when the device next waits, at the device time it has then.
+   */
   sendCommand(payload: Uint8Array): number {
     const commandId = this.nextCommandId;
     this.nextCommandId = (this.nextCommandId + 1) & COMMAND_ID_MASK || 1;
-    this.write({ type: 'command', commandId, payload });
+    return this.sendCommandWithId(commandId, payload);
+  }
+
+  /** Sends a command with an id of the caller's choosing, as Simulation.sendCommandWithId() does. */
+  sendCommandWithId(commandId: number, payload: Uint8Array): number {
+    return this.scheduleCommand(Number.NEGATIVE_INFINITY, commandId, payload);
+  }
+
+  /**
+   * Delivers a command at `atMs` of host time, as a simulation that runs to `atMs` and then sends it does: after
+   * everything the device does until then, and at once if the device is busy then. Returns the command id.
+   */
+  scheduleCommand(atMs: number, commandId: number, payload: Uint8Array): number {
+    const command = { atUs: atMs * US_PER_MS, commandId, payload };
+    const after = this.scheduled.findIndex((waiting) => waiting.atUs > command.atUs);
+    this.scheduled.splice(after < 0 ? this.scheduled.length : after, 0, command);
+    this.serveSleep();
     return commandId;
   }
 
@@ -117,13 +181,16 @@ export class FirmwareSession {
   }
 
   /**
-   * Runs until the device's clock passes `durationMs` (its first message stamped later), as
-   * Simulation.runFor() does, then stops QEMU. A device silent for 30 s of wall time ends the run early.
+   * Runs until `durationMs` of host time, as Simulation.runFor() does from 0: the device does everything due until
+   * then, and is held at the first sleep that would take it past; then QEMU stops. A device silent for 30 s of wall
+   * time ends the run early.
    */
   async runFor(durationMs: number): Promise<void> {
-    this.endMs = durationMs;
+    this.endUs = durationMs * US_PER_MS;
+    this.serveSleep();
     try {
-      await this.until(() => this.deviceTimeMs > durationMs, SILENCE_LIMIT_MS, true);
+      await this.until(() => this.held, SILENCE_LIMIT_MS, true);
+      if (this.held) await this.drained();
     } finally {
       await this.stop();
     }
@@ -131,39 +198,124 @@ export class FirmwareSession {
 
   /** Stops QEMU and waits for it to exit. */
   async stop(): Promise<void> {
-    if (this.qemu === undefined || this.qemu.exitCode !== null || this.qemu.signalCode !== null) return;
-    this.qemu.kill('SIGTERM');
-    await this.exited;
+    if (this.qemu !== undefined && this.qemu.exitCode === null && this.qemu.signalCode === null) {
+      this.qemu.kill('SIGTERM');
+      await this.exited;
+    }
+    this.closeGate();
   }
 
   private describe(): string {
     return `device time ${this.deviceTimeMs} ms${this.stderr ? `, QEMU said: ${this.stderr.trim()}` : ''}`;
   }
 
-  private receive(chunk: Buffer): void {
-    for (const { seq, message } of this.decoder.push(chunk)) {
-      this.deviceTimeMs = Math.max(this.deviceTimeMs, messageTimeMs(message) ?? 0);
-      if (message.type === 'proxy-request') {
-        for (const response of this.peripherals.respond(message)) this.write(response);
-        continue;
-      }
-      if (message.type === 'hello') this.deviceId = message.deviceId;
-      this.deliver({ deviceId: this.deviceId, index: 0, seq, message });
+  /** Resolves once the link has been quiet for DRAIN_QUIET_MS: what the held device sent has all arrived. */
+  private async drained(): Promise<void> {
+    for (;;) {
+      const quietMs = Date.now() - this.lastOutputAt;
+      if (quietMs >= DRAIN_QUIET_MS || this.qemu?.exitCode !== null) return;
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_QUIET_MS - quietMs));
     }
+  }
+
+  private openGate(socket: Socket): void {
+    if (this.gate !== undefined) {
+      socket.destroy();
+      return;
+    }
+    this.gate = socket;
+    const reader = new ClockGateReader({
+      boot: () => this.booted(),
+      sleep: (nowUs, deadlineUs) => {
+        this.lastDeviceUs = Math.max(this.lastDeviceUs, nowUs);
+        this.asleep = { nowUs, deadlineUs };
+        this.serveSleep();
+      },
+      rebooting: (nowUs) => (this.rebootAtDeviceUs = nowUs),
+      garbled: (byte) => (this.stderr += `(clock gate: unexpected byte 0x${byte.toString(16)})`),
+    });
+    socket.on('data', (chunk: Buffer) => reader.push(chunk));
+    socket.on('error', () => {});
+  }
+
+  private closeGate(): void {
+    this.gate?.destroy();
+    this.gate = undefined;
+    if (this.gateServer !== undefined) {
+      this.gateServer.close();
+      this.gateServer = undefined;
+      void rm(this.gateSocket, { force: true });
+    }
+  }
+
+  /** The device booted: after a reset its clock counts from 0 again, from the host time where the last boot ended. */
+  private booted(): void {
+    if (this.bootsAtUs.length > 0) {
+      const bootAtUs = this.nowUs + ((this.rebootAtDeviceUs ?? this.lastDeviceUs) - this.lastDeviceUs);
+      this.bootsAtUs.push(bootAtUs);
+      this.peripherals.reboot(bootAtUs);
+    } else {
+      this.bootsAtUs.push(0);
+    }
+    this.lastDeviceUs = 0;
+    this.rebootAtDeviceUs = undefined;
+    this.asleep = undefined;
+    this.gate?.write(bootAnswer());
+  }
+
+  /**
+   * Answers the sleep the device waits on: wake it for the first scheduled command that comes before its deadline
+   * (with every command due by then), hold it if the deadline is past the end of the run, else let it sleep on.
+   */
+  private serveSleep(): void {
+    const asleep = this.asleep;
+    if (asleep === undefined || this.gate === undefined) return;
+    const bootAtUs = this.bootsAtUs.at(-1) ?? 0;
+    const deadlineUs = bootAtUs + asleep.deadlineUs;
+    const first = this.scheduled[0];
+    let wakeUs: number;
+    let frames = 0;
+    if (first !== undefined && first.atUs < deadlineUs) {
+      wakeUs = Math.max(bootAtUs + asleep.nowUs, first.atUs);
+      while (frames < FRAMES_PER_WAKE_MAX && this.scheduled[0] !== undefined && this.scheduled[0].atUs <= wakeUs) {
+        const { commandId, payload } = this.scheduled.shift()!;
+        this.write({ type: 'command', commandId, payload });
+        frames++;
+      }
+    } else if (deadlineUs > this.endUs) {
+      this.held = true;
+      this.notify();
+      return;
+    } else {
+      wakeUs = deadlineUs;
+    }
+    this.asleep = undefined;
+    this.lastDeviceUs = wakeUs - bootAtUs;
+    this.deviceTimeMs = Math.max(this.deviceTimeMs, Math.floor(wakeUs / US_PER_MS));
+    this.gate.write(wakeAnswer(wakeUs - bootAtUs, frames));
     this.notify();
   }
 
-  private deliver(message: DeviceMessage): void {
-    const timeMs = messageTimeMs(message.message);
-    if (timeMs === undefined) {
-      this.held.push(message);
-      return;
+  private receive(chunk: Buffer): void {
+    this.lastOutputAt = Date.now();
+    for (const { seq, message } of this.decoder.push(chunk)) {
+      if (message.type === 'proxy-request') {
+        this.lastDeviceUs = Math.max(this.lastDeviceUs, message.timeUs);
+        for (const response of this.peripherals.respond(message)) this.write(response);
+        continue;
+      }
+      if (message.type === 'hello') {
+        this.deviceId = message.deviceId;
+        if (message.helloReason === HelloReason.Boot) this.linkBoots++;
+      }
+      const timeMs = messageTimeMs(message);
+      if (timeMs !== undefined) {
+        const bootAtMs = (this.bootsAtUs[Math.max(this.linkBoots - 1, 0)] ?? 0) / US_PER_MS;
+        this.deviceTimeMs = Math.max(this.deviceTimeMs, Math.floor(bootAtMs + timeMs));
+      }
+      this.options.onMessage?.({ deviceId: this.deviceId, index: 0, seq, message });
     }
-    const held = this.held;
-    this.held = [];
-    if (timeMs > this.endMs) return;
-    for (const earlier of held) this.options.onMessage?.(earlier);
-    this.options.onMessage?.(message);
+    this.notify();
   }
 
   private notify(): void {

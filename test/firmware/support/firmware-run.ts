@@ -13,9 +13,31 @@ import { appImageFromBytes } from '../../../host/sim/app-image.ts';
 import type { Scenario } from '../../../host/sim/scenario.ts';
 import { Simulation } from '../../../host/sim/simulation.ts';
 
-/** What a device says about itself differs between QEMU and the simulator by design; everything else must not. */
-export function comparable(message: LinkMessage): LinkMessage {
-  return message.type === 'hello' ? { ...message, deviceId: '', firmwareVersion: '' } : message;
+/**
+ * What a device says about itself differs between QEMU and the simulator by design (device_id, firmware_version,
+ * board, capabilities), and so do the sessions they draw; everything else must not. Each session becomes its
+ * ordinal in the trace, so two traces compare equal only if their sessions change at the same messages.
+ */
+export function comparableTrace(messages: LinkMessage[]): LinkMessage[] {
+  const sessions = new Map<number, number>();
+  const ordinal = (session: number) => {
+    if (!sessions.has(session)) sessions.set(session, sessions.size);
+    return sessions.get(session)!;
+  };
+  return messages.map((message) => {
+    if (message.type === 'hello') {
+      return { ...message, deviceId: '', firmwareVersion: '', board: '', capabilities: 0, session: ordinal(message.session) };
+    }
+    if (message.type === 'heartbeat') return { ...message, session: ordinal(message.session) };
+    return message;
+  });
+}
+
+/** A command the test sends at `atMs` of host time, with an id of its choosing (a repeat reuses one). */
+export interface TimedCommand {
+  atMs: number;
+  commandId: number;
+  payload: Uint8Array;
 }
 
 /** Each test file builds into its own folder, so files running in parallel never share one. */
@@ -28,6 +50,8 @@ export interface RunOptions {
   scenario: Scenario;
   seed: number;
   durationMs: number;
+  /** Sent on the way, in order of time. */
+  commands?: TimedCommand[];
   /** On QEMU only: how the host answers the tunnelled calls. */
   peripherals?: PeripheralHostOptions;
 }
@@ -44,6 +68,7 @@ export async function runOnQemu(build: FirmwareBuild, options: RunOptions): Prom
     peripherals: options.peripherals,
     onMessage: ({ message }) => messages.push(message),
   });
+  for (const { atMs, commandId, payload } of options.commands ?? []) session.scheduleCommand(atMs, commandId, payload);
   await session.start();
   await session.runFor(options.durationMs);
   return messages;
@@ -60,7 +85,13 @@ export async function runInSimulator(appPath: string, options: RunOptions): Prom
     seed: options.seed,
     onMessage: ({ message }) => messages.push(message),
   });
-  await simulation.runFor(options.durationMs);
+  let nowMs = 0;
+  for (const { atMs, commandId, payload } of options.commands ?? []) {
+    await simulation.runFor(atMs - nowMs);
+    nowMs = atMs;
+    simulation.sendCommandWithId(0, commandId, payload);
+  }
+  await simulation.runFor(options.durationMs - nowMs);
   return messages;
 }
 
