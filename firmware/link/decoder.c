@@ -16,6 +16,7 @@ void link_decoder_init(link_decoder_t *decoder, uint8_t *body, uint16_t capacity
   decoder->decode = decode;
   decoder->body = body;
   decoder->capacity = capacity;
+  decoder->max_encoded = LINK_ENCODED_BYTES(capacity);
   memset(&decoder->counts, 0, sizeof decoder->counts);
   start_segment(decoder);
 }
@@ -27,7 +28,7 @@ static void take_body_byte(link_decoder_t *decoder, uint8_t byte) {
   uint8_t *slot = &decoder->tail[at % LINK_CRC_BYTES];
   if (at >= LINK_CRC_BYTES) decoder->crc = crc32_update(decoder->crc, slot, 1);
   *slot = byte;
-  /* At most LINK_MAX_ENCODED_BYTES - 1 body bytes come from a segment that short. */
+  /* At most max_encoded - 1 body bytes come from a segment that short. */
   decoder->body_length = (uint16_t)(at + 1);
 }
 
@@ -39,9 +40,14 @@ static uint32_t received_crc(const link_decoder_t *decoder) {
   return crc;
 }
 
+static uint16_t get_u16_le(const uint8_t *at) {
+  return (uint16_t)(at[0] | at[1] << 8);
+}
+
 /* §6 checks 2–8 on a finished segment. */
 static void finish(link_decoder_t *decoder, link_decoded_t *decoded) {
   decoded->field = NULL;
+  decoded->payload = NULL;
   if (!cobs_decode_complete(&decoder->cobs)) {
     decoded->drop = LINK_DROP_COBS;
     return;
@@ -60,20 +66,26 @@ static void finish(link_decoder_t *decoder, link_decoded_t *decoded) {
     return;
   }
   const uint8_t *body = decoder->body;
-  if (body[LINK_VERSION_AT] != LINK_VERSION) {
+  decoded->version = body[LINK_VERSION_AT];
+  decoded->message.type = (link_type_t)body[LINK_TYPE_AT];
+  decoded->session_tag = get_u16_le(body + LINK_SESSION_TAG_AT);
+  decoded->seq = get_u16_le(body + LINK_SEQ_AT);
+  if (length <= decoder->capacity) {
+    decoded->payload = body + LINK_HEADER_BYTES;
+    decoded->payload_length = (uint16_t)(length - LINK_HEADER_BYTES - LINK_CRC_BYTES);
+  }
+  if (decoded->version != LINK_VERSION) {
     decoded->drop = LINK_DROP_VERSION;
     return;
   }
   link_reader_t reader;
-  if (length <= decoder->capacity) {
-    link_reader_init(&reader, body + LINK_HEADER_BYTES, length - LINK_HEADER_BYTES - LINK_CRC_BYTES);
+  if (decoded->payload != NULL) {
+    link_reader_init(&reader, decoded->payload, decoded->payload_length);
   } else {
     /* Longer than this receiver holds: none of the types it takes is this long (decoder.h). */
     link_reader_init(&reader, body + LINK_HEADER_BYTES, 0);
     link_reader_fail(&reader, "payload");
   }
-  decoded->seq = (uint16_t)(body[LINK_SEQ_AT] | body[LINK_SEQ_AT + 1] << 8);
-  decoded->message.type = (link_type_t)body[LINK_TYPE_AT];
   decoded->drop = decoder->decode(body[LINK_TYPE_AT], &reader, &decoded->message);
   if (decoded->drop == LINK_DROP_MALFORMED) {
     decoded->field = reader.failed_field;
@@ -89,8 +101,8 @@ static bool count(link_decoder_t *decoder, const link_decoded_t *decoded) {
 bool link_decoder_push(link_decoder_t *decoder, uint8_t byte, link_decoded_t *decoded) {
   if (byte != LINK_FRAME_DELIMITER) {
     if (decoder->discarding) return false;
-    if (decoder->encoded_length == LINK_MAX_ENCODED_BYTES) {
-      /* §6 check 1: counted once, when the byte past the longest frame arrives. */
+    if (decoder->encoded_length == decoder->max_encoded) {
+      /* §6 check 1: counted once, when the byte past the longest run this receiver holds arrives. */
       decoder->discarding = true;
       decoded->drop = LINK_DROP_OVERSIZE;
       decoded->field = NULL;

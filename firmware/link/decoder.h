@@ -1,9 +1,12 @@
 /*
  * A receiving half of the link (docs/link-protocol.md §2, §6), one byte at a time, small enough for an
- * interrupt handler. It undoes COBS and runs the CRC as bytes arrive, so it classifies every segment exactly by
- * §6 whatever its length while keeping only the first `capacity` bytes of its body: a role sizes the buffer for
- * the longest message it takes (the device: LINK_DEVICE_RX_BODY_BYTES), and a longer frame of a type it takes
- * is malformed (field "payload"), one of a type it does not take is unknownType. It counts what it finishes.
+ * interrupt handler. It undoes COBS and runs the CRC as bytes arrive, keeping the body in a buffer of
+ * `capacity` bytes. A receiver holds at most the longest encoding of a body that fills its buffer
+ * (LINK_ENCODED_BYTES(capacity), §2 "A smaller receiver") and drops a longer run as oversize (§6 check 1); a
+ * body that decodes longer than its buffer from a run it holds is malformed (field "payload") for a type it
+ * takes, unknownType for one it does not. A role sizes the buffer for the longest message it takes: the device
+ * LINK_DEVICE_RX_BODY_BYTES (270 encoded bytes), a receiver of every type LINK_RX_BODY_BYTES (1039). It
+ * counts what it finishes.
  */
 #ifndef WASMOTE_LINK_DECODER_H
 #define WASMOTE_LINK_DECODER_H
@@ -17,13 +20,15 @@
 
 /* What a receiver of every type holds: a whole body (§3). */
 #define LINK_RX_BODY_BYTES LINK_MAX_BODY_BYTES
-/* What the device holds: the longest COMMAND or PROXY_RESPONSE body (266 bytes). */
+/* What the device holds: the longest COMMAND or PROXY_RESPONSE body (268 bytes, 270 encoded; §2). */
 #define LINK_DEVICE_RX_BODY_BYTES (LINK_HEADER_BYTES + LINK_DEVICE_MAX_RECEIVED_PAYLOAD_BYTES + LINK_CRC_BYTES)
 
 typedef struct {
   link_payload_decoder_t decode;
   uint8_t *body;
   uint16_t capacity;
+  /* §6 check 1: the longest run this receiver holds before a delimiter, LINK_ENCODED_BYTES(capacity). */
+  uint16_t max_encoded;
   /* The segment so far: encoded bytes received, body bytes decoded. */
   uint16_t encoded_length;
   uint16_t body_length;
@@ -31,7 +36,7 @@ typedef struct {
   /* CRC of the body but its last four bytes, which wait in `tail` (at body_length % 4 onwards). */
   uint32_t crc;
   uint8_t tail[LINK_CRC_BYTES];
-  /* §2: inside a run longer than LINK_MAX_ENCODED_BYTES, skipping to the next delimiter. */
+  /* §2: inside a run longer than max_encoded, skipping to the next delimiter. */
   bool discarding;
   link_rx_counts_t counts;
 } link_decoder_t;

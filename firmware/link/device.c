@@ -2,14 +2,11 @@
 
 #include "frame.h"
 
-/*
- * The longest payload of each type the device sends (§4), all within LINK_DEVICE_MAX_PAYLOAD_BYTES. HELLO's
- * opcodes are unique and none of the runner's 16, so at most 240.
- */
+/* The longest payload of each type the device sends (§4), all within LINK_DEVICE_MAX_PAYLOAD_BYTES. */
 #define STR_BYTES(max) (1 + (max))
 #define HELLO_MAX_BYTES                                                                                        \
   (3 * STR_BYTES(LINK_ID_MAX_BYTES) + 1 + 2 * STR_BYTES(LINK_VERSION_TEXT_MAX_BYTES) + 2 + LINK_APP_HASH_BYTES + \
-   4 + 1 + 1 + 4 + 4 + 8 + 4 + 4 + 1 + 1 + 1 + (256 - 16))
+   4 + 1 + 1 + 4 + 4 + 8 + 4 + 4 + 1 + 1 + 1 + LINK_HELLO_MAX_OPCODES)
 #define EVENT_MAX_BYTES (8 + 1 + 2 + 2 * STR_BYTES(LINK_STR_MAX_BYTES) + 4 + 4)
 #define DATA_MAX_BYTES (8 + 1 + LINK_DATA_MAX_VALUES * LINK_DATA_VALUE_BYTES)
 #define LOG_MAX_BYTES (8 + 1 + STR_BYTES(LINK_STR_MAX_BYTES))
@@ -25,14 +22,27 @@ _Static_assert(LINK_HEARTBEAT_BYTES <= LINK_DEVICE_MAX_PAYLOAD_BYTES, "HEARTBEAT
 
 static uint8_t body[LINK_HEADER_BYTES + LINK_DEVICE_MAX_PAYLOAD_BYTES + LINK_CRC_BYTES];
 static uint16_t next_seq;
+static uint32_t session;
 static byte_sink_t transmit;
 static void *transmit_context;
 volatile bool link_device_transmitting;
 
-void link_device_init(byte_sink_t sink, void *context) {
+void link_device_init(byte_sink_t sink, void *context, uint32_t boot_session) {
   transmit = sink;
   transmit_context = context;
+  session = boot_session;
   next_seq = 0;
+}
+
+uint32_t link_device_session(void) {
+  return session;
+}
+
+/* §5.1: HELLO and HEARTBEAT give the full session of the tag their frame carries: the device's. */
+static bool session_matches(const link_message_t *message) {
+  if (message->type == LINK_TYPE_HELLO) return message->as.hello.session == session;
+  if (message->type == LINK_TYPE_HEARTBEAT) return message->as.heartbeat.session == session;
+  return true;
 }
 
 static bool encode(const link_message_t *message, link_writer_t *writer) {
@@ -62,9 +72,10 @@ static bool encode(const link_message_t *message, link_writer_t *writer) {
 bool link_device_send(const link_message_t *message) {
   link_writer_t writer;
   link_writer_init(&writer, body + LINK_PAYLOAD_AT, LINK_DEVICE_MAX_PAYLOAD_BYTES);
-  if (!encode(message, &writer)) return false;
+  if (!session_matches(message) || !encode(message, &writer)) return false;
   link_device_transmitting = true;
-  link_frame_send(body, writer.length, (uint8_t)message->type, next_seq, transmit, transmit_context);
+  link_frame_send(body, writer.length, (uint8_t)message->type, LINK_SESSION_TAG(session), next_seq, transmit,
+                  transmit_context);
   link_device_transmitting = false;
   next_seq++;
   return true;

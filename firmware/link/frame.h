@@ -10,19 +10,22 @@
 
 #include "cobs.h"
 
-/* §3.1: version u8, type u8, seq u16. */
+/* §3.1: version u8, type u8, session_tag u16, seq u16. */
 #define LINK_VERSION 2
-#define LINK_HEADER_BYTES 4
+#define LINK_HEADER_BYTES 6
 #define LINK_VERSION_AT 0
 #define LINK_TYPE_AT 1
-#define LINK_SEQ_AT 2
+#define LINK_SESSION_TAG_AT 2
+#define LINK_SEQ_AT 4
 /* §3.2: CRC-32 over header and payload, little-endian. */
 #define LINK_CRC_BYTES 4
 #define LINK_MAX_PAYLOAD_BYTES 1024
 #define LINK_MIN_BODY_BYTES (LINK_HEADER_BYTES + LINK_CRC_BYTES)
 #define LINK_MAX_BODY_BYTES (LINK_HEADER_BYTES + LINK_MAX_PAYLOAD_BYTES + LINK_CRC_BYTES)
-/* §2: the longest run before a delimiter, one COBS code byte per started 254-byte block (1037). */
-#define LINK_MAX_ENCODED_BYTES (LINK_MAX_BODY_BYTES + (LINK_MAX_BODY_BYTES + 253) / 254)
+/* §2: the longest encoding of a body of `body_bytes` (> 0): one COBS code byte per started 254-byte block. */
+#define LINK_ENCODED_BYTES(body_bytes) ((body_bytes) + ((body_bytes) + 253) / 254)
+/* §2: the longest run before a delimiter a receiver of every type holds (1039). */
+#define LINK_MAX_ENCODED_BYTES LINK_ENCODED_BYTES(LINK_MAX_BODY_BYTES)
 #define LINK_FRAME_DELIMITER 0x00
 
 /* Where a message's payload goes inside its body buffer. */
@@ -52,11 +55,14 @@ typedef struct {
   uint32_t count[LINK_OUTCOMES];
 } link_rx_counts_t;
 
+/* §5.1: a frame's session_tag, the low 16 bits of its sender's session. */
+#define LINK_SESSION_TAG(session) ((uint16_t)((session) & 0xFFFFu))
+
 /*
  * Completes `body` (payload already at LINK_PAYLOAD_AT, `payload_length` bytes) with header and CRC, and sends
  * the encoded frame and its delimiter to `sink`.
  */
-void link_frame_send(uint8_t *body, size_t payload_length, uint8_t type, uint16_t seq, byte_sink_t sink,
-                     void *context);
+void link_frame_send(uint8_t *body, size_t payload_length, uint8_t type, uint16_t session_tag, uint16_t seq,
+                     byte_sink_t sink, void *context);
 
 #endif

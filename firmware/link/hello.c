@@ -1,13 +1,16 @@
 /* HELLO, type 0x01, device → edge (docs/link-protocol.md §4.1): who the device is and why it (re)started. */
 #include "messages.h"
 
-/*
- * §4.1: opcodes ascending and unique. That a runner lists none of its own (0x70..0x7F) is the runner's rule, not
- * the layout's: the codec carries them, as test/vectors/link-frames.json has it.
- */
+/* §4.1: an app's opcode, one HELLO may list: not 0x00 and not the runner's own (0x70..0x7F). */
+static bool app_opcode(uint8_t opcode) {
+  return opcode != 0 && (opcode < LINK_RUNNER_OPCODE_FIRST || opcode > LINK_RUNNER_OPCODE_LAST);
+}
+
+/* §4.1: at most 16 app opcodes, strictly ascending. */
 static bool opcodes_valid(const uint8_t *opcodes, uint8_t count) {
-  for (unsigned i = 1; i < count; i++) {
-    if (opcodes[i] <= opcodes[i - 1]) return false;
+  if (count > LINK_HELLO_MAX_OPCODES || (count > 0 && opcodes == NULL)) return false;
+  for (unsigned i = 0; i < count; i++) {
+    if (!app_opcode(opcodes[i]) || (i > 0 && opcodes[i] <= opcodes[i - 1])) return false;
   }
   return true;
 }
@@ -17,10 +20,9 @@ static bool period_valid(uint32_t period_ms) {
 }
 
 bool link_encode_hello(link_writer_t *writer, const link_hello_t *message) {
-  if (message->app_hash == NULL || (unsigned)message->boot_reason > LINK_BOOT_REBOOT ||
+  if (message->app_hash == NULL || (unsigned)message->boot_reason > LINK_BOOT_FAULT ||
       (unsigned)message->hello_reason > LINK_HELLO_REQUESTED || (unsigned)message->app_state > LINK_APP_BACKING_OFF ||
-      !period_valid(message->heartbeat_period_ms) ||
-      (message->opcode_count > 0 && message->opcodes == NULL) ||
+      !period_valid(message->heartbeat_period_ms) || message->report_interval_ms > LINK_REPORT_INTERVAL_MAX_MS ||
       !opcodes_valid(message->opcodes, message->opcode_count)) {
     link_writer_refuse(writer);
     return false;
@@ -59,7 +61,7 @@ bool link_decode_hello(link_reader_t *reader, link_hello_t *message) {
   message->app_hash = link_get_bytes(reader, "app_hash", LINK_APP_HASH_BYTES);
   message->abi_version = link_get_u32(reader, "abi_version");
   message->boot_reason =
-      (link_boot_reason_t)link_get_u8_within(reader, "boot_reason", LINK_BOOT_POWER_ON, LINK_BOOT_REBOOT);
+      (link_boot_reason_t)link_get_u8_within(reader, "boot_reason", LINK_BOOT_POWER_ON, LINK_BOOT_FAULT);
   message->hello_reason =
       (link_hello_reason_t)link_get_u8_within(reader, "hello_reason", LINK_HELLO_BOOT, LINK_HELLO_REQUESTED);
   message->session = link_get_u32(reader, "session");
@@ -68,18 +70,22 @@ bool link_decode_hello(link_reader_t *reader, link_hello_t *message) {
   message->heartbeat_period_ms = link_get_u32(reader, "heartbeat_period_ms");
   if (!period_valid(message->heartbeat_period_ms)) link_reader_fail(reader, "heartbeat_period_ms");
   message->report_interval_ms = link_get_u32(reader, "report_interval_ms");
+  if (message->report_interval_ms > LINK_REPORT_INTERVAL_MAX_MS) link_reader_fail(reader, "report_interval_ms");
   message->app_state =
       (link_app_state_t)link_get_u8_within(reader, "app_state", LINK_APP_RUNNING, LINK_APP_BACKING_OFF);
   message->metric_count = link_get_u8(reader, "metric_count");
-  message->opcode_count = link_get_u8(reader, "opcode_count");
-  /* §3.3: a count that does not match the length. */
-  if (reader->failed_field == NULL && link_reader_remaining(reader) != message->opcode_count) {
-    link_reader_fail(reader, "opcode_count");
-  }
-  message->opcodes = link_get_bytes(reader, "opcodes", message->opcode_count);
-  for (unsigned i = 0; message->opcodes != NULL && i < message->opcode_count; i++) {
+  message->opcode_count = link_get_u8_within(reader, "opcode_count", 0, LINK_HELLO_MAX_OPCODES);
+  /*
+   * §6: opcode_count has its range only; a list that ends early names the opcode being read, bytes after it
+   * name the payload (link_reader_end).
+   */
+  message->opcodes = reader->failed_field == NULL ? reader->bytes + reader->position : NULL;
+  for (unsigned i = 0; reader->failed_field == NULL && i < message->opcode_count; i++) {
     reader->index = i;
-    if (i > 0 && message->opcodes[i] <= message->opcodes[i - 1]) link_reader_fail(reader, "opcodes[#]");
+    uint8_t opcode = link_get_u8(reader, "opcodes[#]");
+    if (reader->failed_field == NULL && (!app_opcode(opcode) || (i > 0 && opcode <= message->opcodes[i - 1]))) {
+      link_reader_fail(reader, "opcodes[#]");
+    }
   }
   return link_reader_end(reader);
 }

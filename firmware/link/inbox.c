@@ -57,12 +57,13 @@ static void refuse_command(uint16_t command_id) {
   refused_head++;
 }
 
-static void keep_command(const link_command_t *received) {
+static void keep_command(uint16_t session_tag, const link_command_t *received) {
   if ((uint8_t)(command_head - command_tail) == INBOX_COMMAND_SLOTS) {
     refuse_command(received->command_id);
     return;
   }
   inbox_command_t *slot = &commands[command_head % INBOX_COMMAND_SLOTS];
+  slot->session_tag = session_tag;
   slot->command_id = received->command_id;
   slot->length = received->length;
   memcpy(slot->payload, received->payload, received->length);
@@ -80,7 +81,7 @@ static void keep_response(const link_proxy_response_t *received) {
 void inbox_receive(uint8_t byte) {
   link_decoded_t decoded;
   if (!link_decoder_push(&decoder, byte, &decoded) || decoded.drop != LINK_ACCEPTED) return;
-  if (decoded.message.type == LINK_TYPE_COMMAND) keep_command(&decoded.message.as.command);
+  if (decoded.message.type == LINK_TYPE_COMMAND) keep_command(decoded.session_tag, &decoded.message.as.command);
   if (decoded.message.type == LINK_TYPE_PROXY_RESPONSE) keep_response(&decoded.message.as.proxy_response);
 }
 

@@ -1,9 +1,10 @@
 /*
  * The device's receiving half of the link: bytes from the UART's interrupt go through the decoder, and what the
  * device receives (docs/link-protocol.md §1) is kept for the main loop: COMMANDs in a queue of four (§7.4), the
- * PROXY_RESPONSE a tunnelled peripheral call waits for in a slot of its own. Frames of other types go no
- * further: the device's receiver drops them as unknownType, as it does a type it does not know. It keeps the
- * first LINK_DEVICE_RX_BODY_BYTES of a body, and counts every segment by outcome for HEARTBEAT (§4.8).
+ * PROXY_RESPONSE a tunnelled peripheral call waits for in a slot of its own. It is the smaller receiver of §2:
+ * frames of other types go no further, dropped as unknownType as a type it does not know is; it holds
+ * LINK_DEVICE_RX_BODY_BYTES of body, 270 encoded bytes, and drops a longer run as oversize. It counts every
+ * segment by outcome for HEARTBEAT (§4.8).
  */
 #ifndef WASMOTE_LINK_INBOX_H
 #define WASMOTE_LINK_INBOX_H
@@ -16,11 +17,15 @@
 
 /* §7.4: at most four commands wait to be handled. */
 #define INBOX_COMMAND_SLOTS 4u
-/* Commands that found the queue full and wait for their QUEUE_FULL answer. */
+/* §7.4: commands that found the queue full and wait for their QUEUE_FULL answer (the shipped firmware's 8). */
 #define INBOX_REFUSAL_SLOTS 8u
 
-/* A COMMAND as it came: its id and its whole payload, opcode first. */
+/*
+ * A COMMAND as it came: its frame's session_tag (the edge's), its id and its whole payload, opcode first. The
+ * store of results keys on session_tag, command_id and inbox_command_crc() (§7.4).
+ */
 typedef struct {
+  uint16_t session_tag;
   uint16_t command_id;
   uint8_t length;
   uint8_t payload[LINK_COMMAND_MAX_BYTES];
@@ -54,10 +59,10 @@ bool inbox_take_command(inbox_command_t *command);
 bool inbox_take_refused(uint16_t *command_id);
 /*
  * Commands refused for a full queue since inbox_init(), HEARTBEAT's commands_dropped. One that arrives while
- * INBOX_REFUSAL_SLOTS refusals are still unanswered is counted but gets no answer.
+ * INBOX_REFUSAL_SLOTS refusals are still unanswered is counted but gets no answer (§7.4).
  */
 uint32_t inbox_commands_dropped(void);
-/* §7.4: the CRC-32 (§3.2) of a command's payload, which keys the store of results with command_id. */
+/* §7.4: the CRC-32 (§3.2) of a command's payload, which keys the store of results with session_tag and command_id. */
 uint32_t inbox_command_crc(const inbox_command_t *command);
 
 /* Waits for the PROXY_RESPONSE to `request_id` from now on; a response to any other request is stale. */

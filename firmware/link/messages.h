@@ -40,6 +40,8 @@ typedef enum {
   LINK_BOOT_RESET = 1,
   LINK_BOOT_WATCHDOG = 2,
   LINK_BOOT_REBOOT = 3,
+  /* The firmware reset itself after a processor fault (§4.7, EVENT fault). */
+  LINK_BOOT_FAULT = 4,
 } link_boot_reason_t;
 
 typedef enum {
@@ -66,7 +68,10 @@ typedef enum {
 /* §4.1: heartbeat_period_ms. */
 #define LINK_HEARTBEAT_PERIOD_MIN_MS 1000u
 #define LINK_HEARTBEAT_PERIOD_MAX_MS 3600000u
-/* §4.5.1: the runner's opcodes, which a runner does not list in HELLO (the codec does not check it). */
+/* §4.1: report_interval_ms is 1..3_600_000, or 0 while the app has not said. */
+#define LINK_REPORT_INTERVAL_MAX_MS 3600000u
+/* §4.1: at most 16 opcodes, strictly ascending, none 0x00 and none of the runner's own (§4.5.1). */
+#define LINK_HELLO_MAX_OPCODES 16
 #define LINK_RUNNER_OPCODE_FIRST 0x70
 #define LINK_RUNNER_OPCODE_LAST 0x7F
 
@@ -90,7 +95,7 @@ typedef struct {
   link_app_state_t app_state;
   /* How many METRIC messages follow (§7.1). */
   uint8_t metric_count;
-  /* Ascending and unique; a runner lists none of its own. */
+  /* 0..LINK_HELLO_MAX_OPCODES, strictly ascending, none 0x00 or LINK_RUNNER_OPCODE_FIRST..LAST. */
   uint8_t opcode_count;
   const uint8_t *opcodes;
 } link_hello_t;
@@ -111,7 +116,7 @@ typedef struct {
   link_str_t name;
   link_str_t unit;
   link_metric_kind_t kind;
-  /* Without a range, min and max go out as 0 whatever they hold, and decode as 0. */
+  /* Without a range, min and max go out as +0 whatever they hold, and decode as +0 (any other bits are malformed). */
   bool has_range;
   double min;
   double max;
@@ -191,13 +196,18 @@ typedef enum {
   LINK_RUNNER_NO_COMMAND_BUFFER = 7,
 } link_runner_status_t;
 
-/* flags bit 0: the stored answer to a repeated command (§7.4). */
+/*
+ * flags bit 0: the stored answer to a repeated command (§7.4). Never on QUEUE_FULL or APP_NOT_RUNNING, which are
+ * not stored; any other bit is malformed.
+ */
 #define LINK_RESULT_CACHED 0x01u
 #define LINK_RESULT_PAYLOAD_MAX_BYTES 16
 
 /*
  * The payload is held in the struct, so a result is a value the runner can store for repeats (§7.4) and send
- * again with LINK_RESULT_CACHED set. The constructors below fill it by status.
+ * again with LINK_RESULT_CACHED set. The constructors below fill it by status. With origin runner the payload is
+ * exactly the status's: 8 bytes of restart_at_ms for APP_NOT_RUNNING, 4 of the app's status for
+ * STATUS_OUT_OF_RANGE, none for the others; with origin app 0..16 bytes.
  */
 typedef struct {
   uint16_t command_id;
@@ -214,7 +224,7 @@ link_command_result_t link_result_app(uint16_t command_id, uint8_t status);
 link_command_result_t link_result_runner(uint16_t command_id, link_runner_status_t status);
 /* APP_NOT_RUNNING with restart_at_ms. */
 link_command_result_t link_result_app_not_running(uint16_t command_id, uint64_t restart_at_ms);
-/* STATUS_OUT_OF_RANGE with the status the app returned. */
+/* STATUS_OUT_OF_RANGE with the status the app returned; one inside 0..255 makes a result the encoder refuses. */
 link_command_result_t link_result_status_out_of_range(uint16_t command_id, int32_t app_status);
 
 bool link_encode_command_result(link_writer_t *writer, const link_command_result_t *message);
@@ -229,7 +239,7 @@ typedef enum {
   LINK_EVENT_RUNAWAY = 4,
 } link_event_kind_t;
 
-/* Codes of LINK_EVENT_TRAP. */
+/* §4.7: each kind's codes. Codes of LINK_EVENT_TRAP; LINK_EVENT_REBOOT's one code is 0. */
 typedef enum {
   LINK_TRAP_ABORT = 1,
   LINK_TRAP_UNREACHABLE = 2,
@@ -239,6 +249,23 @@ typedef enum {
   LINK_TRAP_INDIRECT_CALL = 6,
   LINK_TRAP_OTHER = 7,
 } link_trap_code_t;
+
+/* Codes of LINK_EVENT_FAULT (ARMv7-M ARM B1.5.2). */
+typedef enum {
+  LINK_FAULT_HARD = 1,
+  LINK_FAULT_MEM_MANAGE = 2,
+  LINK_FAULT_BUS = 3,
+  LINK_FAULT_USAGE = 4,
+} link_fault_code_t;
+
+/* Codes of LINK_EVENT_RUNAWAY. */
+typedef enum {
+  LINK_RUNAWAY_TIME_BUDGET = 1,
+  LINK_RUNAWAY_WATCHDOG = 2,
+} link_runaway_code_t;
+
+/* Whether `code` is in the list of `kind` (§4.7); HEARTBEAT's last_failure_code is checked with it too. */
+bool link_event_code_valid(uint8_t kind, uint16_t code);
 
 typedef struct {
   uint64_t time_ms;
@@ -255,9 +282,12 @@ bool link_decode_event(link_reader_t *reader, link_event_t *message);
 
 /* ---- HEARTBEAT, device → edge (§4.8) ---- */
 
-/* §4.8: the payload is always 76 bytes. */
-#define LINK_HEARTBEAT_BYTES 76
-/* led_mode: 0 off, 1 on, 3 blinking, or not set. */
+/* §4.8: the payload is always 80 bytes. */
+#define LINK_HEARTBEAT_BYTES 80
+/* led_mode: 0 off, 1 on, 3 blinking (with led_period_ms 1..65535; 0 in every other mode), or not set. */
+#define LINK_LED_OFF 0
+#define LINK_LED_ON 1
+#define LINK_LED_BLINKING 3
 #define LINK_LED_NOT_SET 255
 /* led_level when pin 0 is not an output. */
 #define LINK_LED_LEVEL_NONE 255
@@ -265,12 +295,16 @@ bool link_decode_event(link_reader_t *reader, link_event_t *message);
 typedef struct {
   uint64_t uptime_ms;
   uint32_t session;
+  /* As in HELLO. */
+  uint32_t heartbeat_period_ms;
   uint32_t boot_count;
   link_app_state_t app_state;
+  /* 0 while the app runs. */
   uint64_t restart_at_ms;
   uint16_t consecutive_failures;
   /* 0, LINK_EVENT_TRAP or LINK_EVENT_RUNAWAY. */
   uint8_t last_failure_kind;
+  /* 0 with kind 0, else in that kind's list (link_event_code_valid). */
   uint16_t last_failure_code;
   /* rx_frames and rx_oversize .. rx_malformed: the device's receiver's counts (inbox_rx_counts()). */
   link_rx_counts_t rx;
@@ -321,6 +355,9 @@ bool link_decode_proxy_request(link_reader_t *reader, link_proxy_request_t *mess
 
 /* §4.10: at most one I2C read's worth of data. */
 #define LINK_PROXY_DATA_MAX_BYTES 255
+
+/* §4.10: status is a HAL status (hal-abi.md §3), 0..6. */
+#define LINK_PROXY_STATUS_MAX 6
 
 typedef struct {
   uint16_t request_id;

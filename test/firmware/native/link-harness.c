@@ -1,39 +1,40 @@
 /*
  * Drives firmware/link/ from test/firmware/link-vectors.test.ts, one request per line on stdin, one answer per
- * line on stdout. A message travels as its type name, its seq and its fields in the order of
- * docs/link-protocol.md §4; numbers in decimal, byte and text fields as hex with an `x` prefix (`x` alone is
+ * line on stdout. A message travels as its type name, its frame's session_tag and seq, and its fields in the order
+ * of docs/link-protocol.md §4; numbers in decimal, byte and text fields as hex with an `x` prefix (`x` alone is
  * empty), f64 values as the hex of their IEEE 754 bits so nothing is lost.
  *
- *   hello <seq> <device_id> <link_minor> <firmware_version> <capabilities> <board> <app_name> <app_version>
+ *   hello <tag> <seq> <device_id> <link_minor> <firmware_version> <capabilities> <board> <app_name> <app_version>
  *         <app_hash> <abi> <boot_reason> <hello_reason> <session> <boot_count> <uptime_ms> <heartbeat_period_ms>
  *         <report_interval_ms> <app_state> <metric_count> <n> <opcode>*n
- *   metric <seq> <id> <name> <unit> <kind> <has_range> <min> <max>
- *   data <seq> <time_ms> <n> (<id> <bits>)*n
- *   log <seq> <time_ms> <level> <text>
- *   event <seq> <time_ms> <kind> <code> <message> <file> <line> <column>
- *   command <seq> <command_id> <payload>
- *   command-result <seq> <command_id> <origin> <status> <flags> <payload>
- *   heartbeat <seq> <uptime_ms> <session> <boot_count> <app_state> <restart_at_ms> <consecutive_failures>
- *             <last_failure_kind> <last_failure_code> <rx_frames> <rx_oversize> <rx_cobs> <rx_short> <rx_crc>
- *             <rx_version> <rx_unknown_type> <rx_malformed> <commands_dropped> <led_mode> <led_period_ms>
- *             <led_level> <brightness_u16> <report_interval_ms>
- *   proxy-request <seq> <request_id> <time_us> <op> <target> <read_len> <value> <duty> <data>
- *   proxy-response <seq> <request_id> <status> <data>
+ *   metric <tag> <seq> <id> <name> <unit> <kind> <has_range> <min> <max>
+ *   data <tag> <seq> <time_ms> <n> (<id> <bits>)*n
+ *   log <tag> <seq> <time_ms> <level> <text>
+ *   event <tag> <seq> <time_ms> <kind> <code> <message> <file> <line> <column>
+ *   command <tag> <seq> <command_id> <payload>
+ *   command-result <tag> <seq> <command_id> <origin> <status> <flags> <payload>
+ *   heartbeat <tag> <seq> <uptime_ms> <session> <heartbeat_period_ms> <boot_count> <app_state> <restart_at_ms>
+ *             <consecutive_failures> <last_failure_kind> <last_failure_code> <rx_frames> <rx_oversize> <rx_cobs>
+ *             <rx_short> <rx_crc> <rx_version> <rx_unknown_type> <rx_malformed> <commands_dropped> <led_mode>
+ *             <led_period_ms> <led_level> <brightness_u16> <report_interval_ms>
+ *   proxy-request <tag> <seq> <request_id> <time_us> <op> <target> <read_len> <value> <duty> <data>
+ *   proxy-response <tag> <seq> <request_id> <status> <data>
  *
  * Requests: `encode <message>` answers the wire frame in hex (delimiter included) or `refused`; `frame <type>
- * <seq> x<payload>` answers the frame of any payload, as it is;
- * `decode x<wire bytes>` answers one entry per finished segment, separated by `;`: the message, or
- * `drop <reason>` and for a malformed payload the field its detail names.
+ * <tag> <seq> x<payload>` answers the frame of any payload, as it is; `decode x<wire bytes>` answers, from a
+ * receiver of every type (LINK_RX_BODY_BYTES), one entry per finished segment, separated by `;`: the message, or
+ * `drop <reason>` and for a malformed payload the field its detail names, for a newer device's HELLO `peer
+ * <device_id> <link_minor> <firmware_version>` (§4.1.1).
  *
- * The device's sending half (link/device.h): `send <message>` sends it with the device's own seq (the line's is
- * ignored) and answers the wire frame, or `refused`.
+ * The device's sending half (link/device.h): `send <message>` sends it with the device's own session_tag and seq
+ * (the line's are ignored) and answers the wire frame, or `refused`.
  *
  * The device's inbox (link/inbox.h) keeps its state from line to line: `expect <request_id>` and `expect-none`
  * answer `ok`; `receive x<wire bytes>` feeds the bytes in and answers the response kept, `response <status>
  * <data>`, or `none`; `counts` answers the receiver's counts, accepted then each reason; `take` answers the
- * oldest waiting command, `command <command_id> <payload> <crc>`, or `none`; `take-refused` the id of the
- * oldest refused one, `refused <command_id>`, or `none`; `dropped` the commands refused so far; `reset` starts
- * the inbox and the device afresh, as a boot does, and answers `ok`.
+ * oldest waiting command, `command <session_tag> <command_id> <payload> <crc>`, or `none`; `take-refused` the id
+ * of the oldest refused one, `refused <command_id>`, or `none`; `dropped` the commands refused so far; `reset
+ * <session>` starts the inbox and the device afresh with that session, as a boot does, and answers `ok`.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -236,6 +237,7 @@ static void read_message(link_type_t type, link_message_t *message) {
       link_heartbeat_t *m = &message->as.heartbeat;
       m->uptime_ms = next_number();
       m->session = (uint32_t)next_number();
+      m->heartbeat_period_ms = (uint32_t)next_number();
       m->boot_count = (uint32_t)next_number();
       m->app_state = (link_app_state_t)next_number();
       m->restart_at_ms = next_number();
@@ -313,6 +315,7 @@ static link_type_t next_type(void) {
 static void encode(void) {
   static uint8_t body[LINK_MAX_BODY_BYTES];
   link_type_t type = next_type();
+  uint16_t session_tag = (uint16_t)next_number();
   uint16_t seq = (uint16_t)next_number();
   link_message_t message;
   memset(&message, 0, sizeof message);
@@ -323,24 +326,26 @@ static void encode(void) {
     puts("refused");
     return;
   }
-  link_frame_send(body, writer.length, (uint8_t)type, seq, print_sink, NULL);
+  link_frame_send(body, writer.length, (uint8_t)type, session_tag, seq, print_sink, NULL);
   putchar('\n');
 }
 
 static void frame(void) {
   static uint8_t body[LINK_MAX_BODY_BYTES];
   uint8_t type = (uint8_t)next_number();
+  uint16_t session_tag = (uint16_t)next_number();
   uint16_t seq = (uint16_t)next_number();
   size_t length;
   const uint8_t *payload = next_bytes(&length);
   if (length > LINK_MAX_PAYLOAD_BYTES) fail("payload");
   memcpy(body + LINK_PAYLOAD_AT, payload, length);
-  link_frame_send(body, length, type, seq, print_sink, NULL);
+  link_frame_send(body, length, type, session_tag, seq, print_sink, NULL);
   putchar('\n');
 }
 
 static void send(void) {
   link_type_t type = next_type();
+  next_number();
   next_number();
   link_message_t message;
   memset(&message, 0, sizeof message);
@@ -354,9 +359,9 @@ static void send(void) {
 
 /* ---- decode ---- */
 
-static void print_message(uint16_t seq, const link_message_t *message) {
+static void print_message(uint16_t session_tag, uint16_t seq, const link_message_t *message) {
   for (size_t i = 0; i < sizeof TYPES / sizeof TYPES[0]; i++) {
-    if (TYPES[i].type == message->type) printf("%s %u", TYPES[i].name, seq);
+    if (TYPES[i].type == message->type) printf("%s %u %u", TYPES[i].name, session_tag, seq);
   }
   switch (message->type) {
     case LINK_TYPE_HELLO: {
@@ -421,9 +426,9 @@ static void print_message(uint16_t seq, const link_message_t *message) {
     }
     case LINK_TYPE_HEARTBEAT: {
       const link_heartbeat_t *m = &message->as.heartbeat;
-      printf(" %" PRIu64 " %" PRIu32 " %" PRIu32 " %u %" PRIu64 " %u %u %u", m->uptime_ms, m->session,
-             m->boot_count, m->app_state, m->restart_at_ms, m->consecutive_failures, m->last_failure_kind,
-             m->last_failure_code);
+      printf(" %" PRIu64 " %" PRIu32 " %" PRIu32 " %" PRIu32 " %u %" PRIu64 " %u %u %u", m->uptime_ms, m->session,
+             m->heartbeat_period_ms, m->boot_count, m->app_state, m->restart_at_ms, m->consecutive_failures,
+             m->last_failure_kind, m->last_failure_code);
       for (int i = 0; i < LINK_OUTCOMES; i++) printf(" %" PRIu32, m->rx.count[i]);
       printf(" %" PRIu32 " %u %u %u %u %" PRIu32, m->commands_dropped, m->led_mode, m->led_period_ms, m->led_level,
              m->brightness_u16, m->report_interval_ms);
@@ -467,11 +472,18 @@ static void decode(void) {
     link_decoded_t decoded = {0};
     if (!link_decoder_push(&decoder, wire[i], &decoded)) continue;
     if (finished++ > 0) putchar(';');
+    link_newer_peer_t peer;
     if (decoded.drop == LINK_ACCEPTED) {
-      print_message(decoded.seq, &decoded.message);
+      print_message(decoded.session_tag, decoded.seq, &decoded.message);
     } else {
       printf("drop %s", DROP_NAMES[decoded.drop]);
       if (decoded.field != NULL) print_field(decoded.field, decoded.field_index);
+      if (link_read_newer_peer(&decoded, &peer)) {
+        printf(" peer");
+        print_str(peer.device_id);
+        printf(" %u", peer.link_minor);
+        print_str(peer.firmware_version);
+      }
     }
   }
   putchar('\n');
@@ -516,7 +528,7 @@ static void take(void) {
     puts("none");
     return;
   }
-  printf("command %u", command.command_id);
+  printf("command %u %u", command.session_tag, command.command_id);
   print_hex(command.payload, command.length);
   printf(" %08" PRIx32 "\n", inbox_command_crc(&command));
 }
@@ -535,8 +547,9 @@ static void dropped(void) {
 }
 
 static void reset(void) {
+  uint32_t session = (uint32_t)next_number();
   inbox_init();
-  link_device_init(print_sink, NULL);
+  link_device_init(print_sink, NULL, session);
   puts("ok");
 }
 
@@ -552,7 +565,7 @@ static const struct {
 int main(void) {
   static char line[LINE_BYTES];
   inbox_init();
-  link_device_init(print_sink, NULL);
+  link_device_init(print_sink, NULL, 1);
   while (fgets(line, sizeof line, stdin) != NULL) {
     if (strchr(line, '\n') == NULL) fail("line too long");
     arena_used = 0;
