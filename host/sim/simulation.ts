@@ -4,7 +4,7 @@ import { LinkEncoder } from '../link/encoder.ts';
 import type { LinkMessage } from '../link/messages.ts';
 import type { AppImage } from './app-image.ts';
 import { realWallClock, type WallClock } from './clock.ts';
-import { hash32 } from './deterministic-noise.ts';
+import { hash32, hashText } from './deterministic-noise.ts';
 import type { Scenario } from './scenario.ts';
 import { SimDevice } from './sim-device.ts';
 import { WakeQueue } from './wake-queue.ts';
@@ -29,7 +29,10 @@ export interface SimulationOptions {
   seed: number;
   /** Device ids are `<idPrefix>-<index, 4 digits>` (docs/link-protocol.md §3.3); by default `sim-<4 random hex digits>`. */
   idPrefix?: string;
-  /** Mixed into the devices' sessions (docs/link-protocol.md §5.1); random unless a test needs a repeatable run. */
+  /**
+   * Mixed into the devices' sessions (docs/link-protocol.md §5.1). By default a hash of the id prefix, so a run
+   * repeats byte for byte when its prefix and seed do, and runs with different prefixes draw different sessions.
+   */
   runNonce?: number;
   /** Every message the edge side decodes from a device's link, in virtual-time order. */
   onMessage?(message: DeviceMessage): void;
@@ -63,7 +66,7 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     const firstIndex = options.firstIndex ?? 0;
     const idPrefix = options.idPrefix ?? randomIdPrefix('sim');
-    const runNonce = options.runNonce ?? randomBytes(4).readUInt32LE(0);
+    const runNonce = options.runNonce ?? streamId(idPrefix);
     for (let local = 0; local < options.deviceCount; local++) {
       const index = firstIndex + local;
       const deviceId = deviceIdFor(idPrefix, index);
