@@ -10,6 +10,8 @@ import { SimDevice } from './sim-device.ts';
 import { WakeQueue } from './wake-queue.ts';
 
 const US_PER_MS = 1000;
+/** Separates the edge side's session from the devices' (docs/link-protocol.md §5.1). */
+const EDGE_SESSION_STREAM = 0xed6e;
 /** At full speed, hand the event loop back this often so output and incoming commands keep flowing. */
 const EVENTS_PER_YIELD = 2000;
 
@@ -67,12 +69,14 @@ export class Simulation {
     const firstIndex = options.firstIndex ?? 0;
     const idPrefix = options.idPrefix ?? randomIdPrefix('sim');
     const runNonce = options.runNonce ?? streamId(idPrefix);
+    // docs/link-protocol.md §4.5: the edge side's own session, in the tag of every command it sends.
+    const edgeSession = hash32(runNonce, EDGE_SESSION_STREAM) || 1;
     for (let local = 0; local < options.deviceCount; local++) {
       const index = firstIndex + local;
       const deviceId = deviceIdFor(idPrefix, index);
       const decoder = new LinkDecoder();
       this.edgeDecoders.push(decoder);
-      this.edgeEncoders.push(new LinkEncoder());
+      this.edgeEncoders.push(new LinkEncoder({ session: edgeSession }));
       const device = new SimDevice({
         deviceId,
         index,
