@@ -9,16 +9,19 @@ import { decodeData, encodeData } from './data.ts';
 import type { DropReason } from './drop-reasons.ts';
 import { decodeEvent, encodeEvent } from './event.ts';
 import { MAX_PAYLOAD_BYTES, openBody, wrapFrame } from './frame.ts';
-import { decodeHello, encodeHello } from './hello.ts';
+import { decodeHeartbeat, encodeHeartbeat } from './heartbeat.ts';
+import { decodeHello, encodeHello, type NewerPeer } from './hello.ts';
 import { decodeLog, encodeLog } from './log.ts';
-import { APP_UPLOAD_TYPE_FIRST, APP_UPLOAD_TYPE_LAST, MessageType } from './message-types.ts';
+import { hex8, MessageType, unknownTypeDetail } from './message-types.ts';
 import type { LinkMessage } from './messages.ts';
+import { decodeMetric, encodeMetric } from './metric.ts';
 import { decodeProxyRequest, encodeProxyRequest } from './proxy-request.ts';
 import { decodeProxyResponse, encodeProxyResponse } from './proxy-response.ts';
 
 export type BodyDecodeResult =
   | { ok: true; seq: number; message: LinkMessage }
-  | { ok: false; reason: DropReason; detail: string };
+  /** `newerPeer`: a `version` drop of a newer device's HELLO (§4.1.1). */
+  | { ok: false; reason: DropReason; detail: string; newerPeer?: NewerPeer };
 
 const payloadWriter = new ByteWriter(MAX_PAYLOAD_BYTES);
 const payloadReader = new ByteReader();
@@ -54,6 +57,12 @@ function encodePayload(message: LinkMessage, writer: ByteWriter): MessageType {
     case 'hello':
       encodeHello(message, writer);
       return MessageType.Hello;
+    case 'metric':
+      encodeMetric(message, writer);
+      return MessageType.Metric;
+    case 'heartbeat':
+      encodeHeartbeat(message, writer);
+      return MessageType.Heartbeat;
     case 'data':
       encodeData(message, writer);
       return MessageType.Data;
@@ -82,6 +91,10 @@ function decodePayload(type: number, reader: ByteReader): LinkMessage | undefine
   switch (type) {
     case MessageType.Hello:
       return decodeHello(reader);
+    case MessageType.Metric:
+      return decodeMetric(reader);
+    case MessageType.Heartbeat:
+      return decodeHeartbeat(reader);
     case MessageType.Data:
       return decodeData(reader);
     case MessageType.Log:
@@ -99,13 +112,4 @@ function decodePayload(type: number, reader: ByteReader): LinkMessage | undefine
     default:
       return undefined;
   }
-}
-
-function unknownTypeDetail(type: number): string {
-  const reserved = type >= APP_UPLOAD_TYPE_FIRST && type <= APP_UPLOAD_TYPE_LAST;
-  return `type ${hex8(type)} is ${reserved ? 'reserved for app upload' : 'not defined'}`;
-}
-
-function hex8(value: number): string {
-  return `0x${value.toString(16).padStart(2, '0')}`;
 }

@@ -1,4 +1,4 @@
-/** EVENT, type 0x04, device → edge (docs/link-protocol.md §4.4): a trap, fault, reboot or runaway app. */
+/** EVENT, type 0x04, device → edge (docs/link-protocol.md §4.7): a trap, fault, reboot or runaway app. */
 import { type ByteReader, type ByteWriter, LinkFieldError } from './bytes.ts';
 import { EventKind, type EventMessage, TrapCode } from './messages.ts';
 
@@ -28,7 +28,7 @@ export function decodeEvent(reader: ByteReader): EventMessage {
   return { type: 'event', timeMs, kind, code, message, file, line, column };
 }
 
-/** §4.4: a trap's code is a TrapCode; other kinds' codes are the firmware's own. */
+/** §4.7: a trap code outside the table is malformed; the other kinds' codes are carried as they are. */
 function checkCode(kind: number, code: number): number {
   if (kind === EventKind.Trap && (code < TRAP_CODE_MIN || code > TRAP_CODE_MAX)) {
     throw new LinkFieldError('code', `${code} is not a trap code (${TRAP_CODE_MIN}..${TRAP_CODE_MAX})`);

@@ -2,13 +2,13 @@
  * A frame on the wire (docs/link-protocol.md §2, §3): COBS(header + payload + CRC) followed by one 0x00.
  * Wrapping a payload and opening a body; what the payload means is codec.ts's business.
  */
-import { checkInteger } from './bytes.ts';
+import { ByteReader, checkInteger } from './bytes.ts';
 import { cobsEncode, cobsMaxEncodedBytes } from './cobs.ts';
 import { crc32 } from './crc32.ts';
 import type { DropReason } from './drop-reasons.ts';
-
-/** §3.1 */
-export const LINK_VERSION = 1;
+import { decodeNewerPeer, type NewerPeer } from './hello.ts';
+import { MessageType } from './message-types.ts';
+import { LINK_VERSION } from './messages.ts';
 const HEADER_BYTES = 4;
 /** §3.2: CRC-32/ISO-HDLC over header and payload, little-endian. */
 const CRC_BYTES = 4;
@@ -26,6 +26,7 @@ const SEQ_AT = 2;
 const SEQ_MAX = 0xffff;
 
 const bodyScratch = new Uint8Array(MAX_BODY_BYTES);
+const newerPeerReader = new ByteReader();
 const wireScratch = new Uint8Array(MAX_ENCODED_BYTES + 1);
 
 /** The complete wire frame for a payload of `payload[0, payloadLength)`, delimiter included. */
@@ -45,9 +46,12 @@ export function wrapFrame(type: number, seq: number, payload: Uint8Array, payloa
 
 export type OpenedBody =
   | { ok: true; type: number; seq: number; payload: Uint8Array }
-  | { ok: false; reason: DropReason; detail: string };
+  | { ok: false; reason: DropReason; detail: string; newerPeer?: NewerPeer };
 
-/** Checks a decoded body's length, CRC and version (§6 checks 3–6); the payload is a view into `body`. */
+/**
+ * Checks a decoded body's length, CRC and version (§6 checks 3–6); the payload is a view into `body`. A HELLO
+ * of a newer major version is still dropped, with what §4.1.1 lets a receiver read from it.
+ */
 export function openBody(body: Uint8Array): OpenedBody {
   if (body.length < MIN_BODY_BYTES) {
     return { ok: false, reason: 'short', detail: `body of ${body.length} bytes, at least ${MIN_BODY_BYTES}` };
@@ -62,12 +66,23 @@ export function openBody(body: Uint8Array): OpenedBody {
     return { ok: false, reason: 'crc', detail: `CRC ${hex32(received)} received, ${hex32(computed)} computed` };
   }
   const version = body[VERSION_AT]!;
+  const type = body[TYPE_AT]!;
   if (version !== LINK_VERSION) {
-    return { ok: false, reason: 'version', detail: `version ${version}, expected ${LINK_VERSION}` };
+    const detail = `version ${version}, expected ${LINK_VERSION}`;
+    if (version < LINK_VERSION || type !== MessageType.Hello) return { ok: false, reason: 'version', detail };
+    const newerPeer = decodeNewerPeer(version, newerPeerReader.reset(body.subarray(HEADER_BYTES, crcAt)));
+    if (newerPeer === undefined) return { ok: false, reason: 'version', detail };
+    const { deviceId, linkMinor, firmwareVersion } = newerPeer;
+    return {
+      ok: false,
+      reason: 'version',
+      detail: `${detail}: HELLO from ${deviceId}, link ${version}.${linkMinor}, firmware ${JSON.stringify(firmwareVersion)}`,
+      newerPeer,
+    };
   }
   return {
     ok: true,
-    type: body[TYPE_AT]!,
+    type,
     seq: body[SEQ_AT]! | (body[SEQ_AT + 1]! << 8),
     payload: body.subarray(HEADER_BYTES, crcAt),
   };

@@ -1,8 +1,8 @@
-/** PROXY_RESPONSE, type 0x11, host → device (docs/link-protocol.md §4.8): the outcome of a PROXY_REQUEST. */
+/** PROXY_RESPONSE, type 0x11, host → device (docs/link-protocol.md §4.10): the outcome of a PROXY_REQUEST. */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import type { ProxyResponseMessage } from './messages.ts';
 
-/** §4.8: at most one I2C read's worth (hal-abi.md §4.1: 1..255 bytes). */
+/** §4.10: at most one I2C read's worth (hal-abi.md §4.1: 1..255 bytes). */
 const DATA_MAX_BYTES = 255;
 
 export function encodeProxyResponse(message: ProxyResponseMessage, writer: ByteWriter): void {

@@ -2,6 +2,7 @@
  * The JSON form of link messages in test/vectors/link-frames.json: the TypeScript field names, with every byte
  * field (`appHash`, `payload`, `data`) as a lowercase hex string.
  */
+import type { NewerPeer } from '../../host/link/hello.ts';
 import type { LinkMessage } from '../../host/link/messages.ts';
 
 export interface ValidVector {
@@ -19,9 +20,12 @@ export interface InvalidVector {
   reason: string;
   /** For `malformed`: the spec field the drop's detail names. */
   field?: string;
+  /** For a newer device's HELLO (docs/link-protocol.md §4.1.1): what a receiver reads from it. */
+  newerPeer?: Omit<NewerPeer, 'linkVersion'>;
 }
 
 export interface LinkVectors {
+  version: number;
   valid: ValidVector[];
   invalid: InvalidVector[];
 }
