@@ -7,4 +7,11 @@ export { MAX_PAYLOAD_BYTES, MAX_ENCODED_BYTES } from './frame.ts';
 export type { NewerPeer } from './hello.ts';
 export { encodeMessage, decodeBody, type BodyDecodeResult } from './codec.ts';
 export { LinkEncoder } from './encoder.ts';
-export { LinkDecoder, type DecodedFrame, type LinkDecoderOptions, type LinkDecoderStats } from './decoder.ts';
+export {
+  LinkDecoder,
+  droppedSegments,
+  type DecodedFrame,
+  type LinkDecoderOptions,
+  type LinkDecoderStats,
+} from './decoder.ts';
+export { SessionTracker, type FrameClass, type FrameOrder } from './session-tracker.ts';
