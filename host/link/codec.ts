@@ -84,6 +84,8 @@ function encodePayload(message: LinkMessage, writer: ByteWriter): MessageType {
     case 'proxy-response':
       encodeProxyResponse(message, writer);
       return MessageType.ProxyResponse;
+    default:
+      throw new LinkFieldError('type', `${JSON.stringify((message as { type: unknown }).type)} is not a message type`);
   }
 }
 

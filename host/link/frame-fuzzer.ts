@@ -8,21 +8,30 @@ import { Prng } from '../sim/prng.ts';
 import { cobsDecode, cobsEncode, cobsMaxEncodedBytes } from './cobs.ts';
 import { decodeBody } from './codec.ts';
 import type { DecodedFrame } from './decoder.ts';
+import { DROP_REASONS, type DropReason } from './drop-reasons.ts';
 import { LinkEncoder } from './encoder.ts';
-import type { LinkMessage, ProxyOperation } from './messages.ts';
+import type {
+  CommandResultMessage,
+  HeartbeatMessage,
+  HelloMessage,
+  LinkMessage,
+  MetricMessage,
+  ProxyOperation,
+} from './messages.ts';
 
-// Limits restated from docs/link-protocol.md §4 to keep every payload within 1024 bytes.
+// Limits restated from docs/link-protocol.md §4 to keep every message valid.
 const STR_MAX_BYTES = 255;
-/** §4.1: device_id, firmware_version and app_version. */
-const HELLO_STR_MAX_BYTES = 32;
-/** §4.1, hal-abi.md §4.6: the largest metric table fits beside three 32-byte strings. */
-const HELLO_MAX_METRICS = 24;
-const METRIC_NAME_MAX_BYTES = 24;
-const METRIC_UNIT_MAX_BYTES = 8;
-const DATA_MAX_VALUES = 112;
+/** §4.1: firmware_version and app_version. */
+const VERSION_STR_MAX_BYTES = 32;
+/** §3.3 `id`. */
+const ID_MAX_BYTES = 32;
+const ID_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-';
+const DATA_MAX_VALUES = 24;
 const COMMAND_MAX_BYTES = 64;
+const RESULT_MAX_BYTES = 16;
 const I2C_MAX_BYTES = 255;
 const SAFE_TIME = Number.MAX_SAFE_INTEGER;
+const U32_MAX = 0xffff_ffff;
 
 /** Characters of 1 to 4 UTF-8 bytes, and U+FEFF, which a careless decoder drops at the start of a string. */
 const CHARACTERS = ['a', 'Z', '0', '_', '.', ' ', 'é', '°', '温', '😀', '\u{feff}'].map((text) => ({
@@ -42,11 +51,21 @@ export function randomString(prng: Prng, maxBytes: number): string {
   }
 }
 
+/** A §3.3 `id`: 1..32 of A-Z a-z 0-9 . _ - */
+export function randomId(prng: Prng): string {
+  const length = prng.chance(0.1) ? ID_MAX_BYTES : prng.int(1, 12);
+  return Array.from({ length }, () => ID_CHARACTERS[prng.int(0, ID_CHARACTERS.length - 1)]).join('');
+}
+
 function randomTime(prng: Prng): number {
   return prng.chance(0.05) ? SAFE_TIME : prng.int(0, 2 ** 40);
 }
 
-/** A finite f64 from random bits: every exponent but the all-ones one (NaN, ±Infinity, §4.2). */
+function randomU32(prng: Prng): number {
+  return prng.chance(0.05) ? U32_MAX : prng.int(0, U32_MAX);
+}
+
+/** A finite f64 from random bits: every exponent but the all-ones one (NaN, ±Infinity, §4.3). */
 const bits = new DataView(new ArrayBuffer(8));
 
 function randomFinite(prng: Prng): number {
@@ -54,6 +73,17 @@ function randomFinite(prng: Prng): number {
   bits.setUint32(4, prng.int(0, 0xffff_ffff));
   const value = bits.getFloat64(0);
   return Number.isFinite(value) ? value : prng.pick([0, -0, 21.5, -273.15]);
+}
+
+function randomValue(prng: Prng): number {
+  return prng.chance(0.5) ? prng.int(-40_000, 120_000) / 1000 : randomFinite(prng);
+}
+
+/** Opcodes a HELLO lists: ascending and unique, none to all but one of the 256. */
+function randomOpcodes(prng: Prng): number[] {
+  const share = prng.pick([0, 0.01, 0.05, 0.5, 1]);
+  const opcodes = Array.from({ length: 256 }, (_, opcode) => opcode).filter(() => prng.chance(share));
+  return opcodes.length > 255 ? opcodes.slice(1) : opcodes;
 }
 
 function randomOperation(prng: Prng): ProxyOperation {
@@ -77,42 +107,109 @@ function randomOperation(prng: Prng): ProxyOperation {
   }
 }
 
+function randomHello(prng: Prng): HelloMessage {
+  return {
+    type: 'hello',
+    deviceId: randomId(prng),
+    linkMinor: prng.chance(0.8) ? 0 : prng.int(0, 255),
+    firmwareVersion: randomString(prng, VERSION_STR_MAX_BYTES),
+    capabilities: prng.chance(0.8) ? prng.int(0, 7) : prng.int(0, 0xffff),
+    board: randomId(prng),
+    appName: randomId(prng),
+    appVersion: randomString(prng, VERSION_STR_MAX_BYTES),
+    appHash: prng.bytes(32),
+    abiVersion: prng.chance(0.8) ? 0x0001_0001 : randomU32(prng),
+    bootReason: prng.pick([0, 1, 2, 3] as const),
+    helloReason: prng.pick([0, 1, 2] as const),
+    session: randomU32(prng),
+    bootCount: randomU32(prng),
+    uptimeMs: randomTime(prng),
+    heartbeatPeriodMs: prng.chance(0.8) ? 5000 : prng.int(1000, 3_600_000),
+    reportIntervalMs: randomU32(prng),
+    appState: prng.pick([0, 1] as const),
+    metricCount: prng.int(0, 255),
+    opcodes: randomOpcodes(prng),
+  };
+}
+
+function randomMetric(prng: Prng): MetricMessage {
+  const message: MetricMessage = {
+    type: 'metric',
+    id: prng.int(0, 255),
+    name: randomString(prng, STR_MAX_BYTES),
+    unit: randomString(prng, STR_MAX_BYTES),
+    kind: prng.pick([0, 1, 2] as const),
+  };
+  if (prng.chance(0.3)) return message;
+  const [min, max] = [randomValue(prng), randomValue(prng)].sort((a, b) => a - b);
+  return { ...message, range: { min: min!, max: prng.chance(0.1) ? min! : max! } };
+}
+
+function randomHeartbeat(prng: Prng): HeartbeatMessage {
+  const counter = () => (prng.chance(0.5) ? prng.int(0, 10) : randomU32(prng));
+  return {
+    type: 'heartbeat',
+    uptimeMs: randomTime(prng),
+    session: randomU32(prng),
+    bootCount: randomU32(prng),
+    appState: prng.pick([0, 1] as const),
+    restartAtMs: randomTime(prng),
+    consecutiveFailures: prng.int(0, 0xffff),
+    lastFailureKind: prng.pick([0, 1, 4]),
+    lastFailureCode: prng.int(0, 0xffff),
+    rxFrames: counter(),
+    rxDrops: Object.fromEntries(DROP_REASONS.map((reason) => [reason, counter()])) as Record<DropReason, number>,
+    commandsDropped: counter(),
+    ledMode: prng.pick([0, 1, 3, 255]),
+    ledPeriodMs: prng.int(0, 0xffff),
+    ledLevel: prng.pick([0, 1, 255]),
+    brightnessU16: prng.int(0, 0xffff),
+    reportIntervalMs: randomU32(prng),
+  };
+}
+
+/** §4.6: an app status with 0..16 bytes, or a runner status with the payload its row gives it. */
+function randomCommandResult(prng: Prng): CommandResultMessage {
+  const commandId = prng.int(0, 0xffff);
+  const cached = prng.chance(0.2);
+  if (prng.chance(0.5)) {
+    const payload = prng.chance(0.8) ? new Uint8Array(0) : prng.bytes(prng.int(0, RESULT_MAX_BYTES));
+    return { type: 'command-result', commandId, origin: 0, status: prng.int(0, 255), cached, payload };
+  }
+  const status = prng.int(0, 7);
+  const payload = new Uint8Array(status === 2 ? 8 : status === 4 ? 4 : 0);
+  const view = new DataView(payload.buffer);
+  if (status === 2) {
+    const restartAtMs = randomTime(prng);
+    view.setUint32(0, restartAtMs % 0x1_0000_0000, true);
+    view.setUint32(4, Math.floor(restartAtMs / 0x1_0000_0000), true);
+  }
+  if (status === 4) view.setInt32(0, prng.chance(0.5) ? prng.int(256, 0x7fff_ffff) : prng.int(-0x8000_0000, -1), true);
+  return { type: 'command-result', commandId, origin: 1, status, cached, payload };
+}
+
 /** A valid message of any type; DATA, the bulk of real traffic, half the time. */
 export function randomMessage(prng: Prng): LinkMessage {
   if (prng.chance(0.5)) {
-    const count = prng.chance(0.05) ? DATA_MAX_VALUES : prng.int(0, 8);
-    const values = Array.from({ length: count }, () => ({
-      id: prng.int(0, 255),
-      value: prng.chance(0.5) ? prng.int(-40_000, 120_000) / 1000 : randomFinite(prng),
-    }));
+    const count = prng.chance(0.05) ? DATA_MAX_VALUES : prng.int(1, 8);
+    const values = Array.from({ length: count }, () => ({ id: prng.int(0, 255), value: randomValue(prng) }));
     return { type: 'data', timeMs: randomTime(prng), values };
   }
-  switch (prng.int(1, 7)) {
-    case 1: {
-      const metrics = Array.from({ length: prng.chance(0.05) ? HELLO_MAX_METRICS : prng.int(0, 6) }, () => ({
-        id: prng.int(0, 254),
-        name: randomString(prng, METRIC_NAME_MAX_BYTES),
-        unit: randomString(prng, METRIC_UNIT_MAX_BYTES),
-      }));
-      return {
-        type: 'hello',
-        deviceId: randomString(prng, HELLO_STR_MAX_BYTES),
-        firmwareVersion: randomString(prng, HELLO_STR_MAX_BYTES),
-        appVersion: randomString(prng, HELLO_STR_MAX_BYTES),
-        appHash: prng.bytes(32),
-        abiVersion: prng.int(0, 0xffff_ffff),
-        bootReason: prng.pick([0, 1, 2, 3] as const),
-        metrics,
-      };
-    }
+  switch (prng.int(1, 10)) {
+    case 1:
+      return randomHello(prng);
     case 2:
+      return randomMetric(prng);
+    case 3:
+      return randomHeartbeat(prng);
+    case 4:
       return {
         type: 'log',
         timeMs: randomTime(prng),
         level: prng.pick([0, 1, 2, 3] as const),
         text: randomString(prng, STR_MAX_BYTES),
       };
-    case 3: {
+    case 5: {
       const kind = prng.pick([1, 2, 3, 4] as const);
       return {
         type: 'event',
@@ -125,15 +222,15 @@ export function randomMessage(prng: Prng): LinkMessage {
         column: prng.int(0, 0xffff_ffff),
       };
     }
-    case 4:
+    case 6:
       return {
         type: 'command',
         commandId: prng.int(0, 0xffff),
         payload: prng.bytes(prng.int(1, COMMAND_MAX_BYTES)),
       };
-    case 5:
-      return { type: 'command-result', commandId: prng.int(0, 0xffff), status: prng.int(0, 255) };
-    case 6:
+    case 7:
+      return randomCommandResult(prng);
+    case 8:
       return {
         type: 'proxy-request',
         requestId: prng.int(0, 0xffff),
@@ -178,7 +275,9 @@ export function mutateBody(prng: Prng, body: Uint8Array): Uint8Array {
     }
     case 1: {
       const mutated = body.slice();
-      mutated[1] = prng.pick([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x10, 0x11, 0x20, 0x7f]);
+      mutated[1] = prng.pick([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x20, 0x3f, 0x40, 0xf0, 0x7f]);
+      // Another major version, for a HELLO the newer-peer read of §4.1.1.
+      if (prng.chance(0.1)) mutated[0] = prng.pick([1, 3, 0xff]);
       return mutated;
     }
     case 2: {
@@ -195,10 +294,13 @@ export function mutateBody(prng: Prng, body: Uint8Array): Uint8Array {
   }
 }
 
+/** A frame's content, without what the receiver's session tracking makes of it. */
+export type FrameContent = Pick<DecodedFrame, 'seq' | 'message'>;
+
 export interface FuzzStream {
   wire: Uint8Array;
-  /** What a correct decoder returns for the whole stream, in order. */
-  expected: DecodedFrame[];
+  /** The frames a correct decoder returns for the whole stream, in order. */
+  expected: FrameContent[];
 }
 
 const FRAME_DELIMITER = 0;
@@ -213,7 +315,7 @@ const MAX_ENCODED_BYTES = 1037;
 export function fuzzStream(prng: Prng, frameCount: number): FuzzStream {
   const encoder = new LinkEncoder(prng.int(0, 0xffff));
   const parts: Uint8Array[] = [];
-  const expected: DecodedFrame[] = [];
+  const expected: FrameContent[] = [];
   let afterDelimiter = true;
   const emit = (bytes: Uint8Array) => {
     if (bytes.length === 0) return;
@@ -221,7 +323,7 @@ export function fuzzStream(prng: Prng, frameCount: number): FuzzStream {
     afterDelimiter = bytes[bytes.length - 1] === FRAME_DELIMITER;
   };
   /** A complete frame preceded by a delimiter must decode to `decoded`. */
-  const emitFrame = (frame: Uint8Array, decoded: DecodedFrame | undefined) => {
+  const emitFrame = (frame: Uint8Array, decoded: FrameContent | undefined) => {
     if (afterDelimiter && decoded) expected.push(decoded);
     emit(frame);
   };

@@ -55,6 +55,8 @@ export function encodeProxyRequest(message: ProxyRequestMessage, writer: ByteWri
       writer.u8(operation.channel, 'channel');
       writer.u16(operation.dutyU16, 'duty');
       return;
+    default:
+      throw new LinkFieldError('op', `${JSON.stringify((operation as { op: unknown }).op)} is not a proxy operation`);
   }
 }
 
