@@ -263,6 +263,9 @@ export function sealBody(body: Uint8Array): Uint8Array {
   return frame.subarray(0, length + 1);
 }
 
+/** Every defined type, a few reserved ones and an undefined one (§3.4). */
+const MUTATED_TYPES = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x20, 0x3f, 0x40, 0xf0, 0x7f];
+
 /** A body with a valid CRC but a mutated header or payload: reaches the version, type and payload checks. */
 export function mutateBody(prng: Prng, body: Uint8Array): Uint8Array {
   const payloadEnd = body.length - 4;
@@ -275,7 +278,7 @@ export function mutateBody(prng: Prng, body: Uint8Array): Uint8Array {
     }
     case 1: {
       const mutated = body.slice();
-      mutated[1] = prng.pick([0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x20, 0x3f, 0x40, 0xf0, 0x7f]);
+      mutated[1] = prng.pick(MUTATED_TYPES);
       // Another major version, for a HELLO the newer-peer read of §4.1.1.
       if (prng.chance(0.1)) mutated[0] = prng.pick([1, 3, 0xff]);
       return mutated;

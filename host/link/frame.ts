@@ -73,12 +73,8 @@ export function openBody(body: Uint8Array): OpenedBody {
     const newerPeer = decodeNewerPeer(version, newerPeerReader.reset(body.subarray(HEADER_BYTES, crcAt)));
     if (newerPeer === undefined) return { ok: false, reason: 'version', detail };
     const { deviceId, linkMinor, firmwareVersion } = newerPeer;
-    return {
-      ok: false,
-      reason: 'version',
-      detail: `${detail}: HELLO from ${deviceId}, link ${version}.${linkMinor}, firmware ${JSON.stringify(firmwareVersion)}`,
-      newerPeer,
-    };
+    const peer = `HELLO from ${deviceId}, link ${version}.${linkMinor}, firmware ${JSON.stringify(firmwareVersion)}`;
+    return { ok: false, reason: 'version', detail: `${detail}: ${peer}`, newerPeer };
   }
   return {
     ok: true,

@@ -190,7 +190,10 @@ describe('LinkDecoder reading a newer device (§4.1.1)', () => {
   it('reports the first fields of a newer HELLO with its version drop, and goes on', () => {
     const peers: unknown[] = [];
     const drops: string[] = [];
-    const decoder = new LinkDecoder({ onNewerPeer: (peer) => peers.push(peer), onDrop: (_, detail) => drops.push(detail) });
+    const decoder = new LinkDecoder({
+      onNewerPeer: (peer) => peers.push(peer),
+      onDrop: (_, detail) => drops.push(detail),
+    });
     const newer = frameOfVersion(3, 0x01, [...text('node-17'), 1, ...text('2.4.1'), 0xff, 0xee]);
     expect(decoder.push(concat(newer, encodeMessage(data(1), 0)))).toHaveLength(1);
     expect(peers).toEqual([{ linkVersion: 3, deviceId: 'node-17', linkMinor: 1, firmwareVersion: '2.4.1' }]);

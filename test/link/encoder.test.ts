@@ -5,6 +5,7 @@ import { LinkDecoder } from '../../host/link/decoder.ts';
 import { LinkEncoder } from '../../host/link/encoder.ts';
 import type {
   CommandResultMessage,
+  DataMessage,
   HeartbeatMessage,
   HelloMessage,
   LinkMessage,
@@ -61,6 +62,12 @@ const heartbeat: HeartbeatMessage = {
   brightnessU16: 0,
   reportIntervalMs: 1000,
 };
+const event: LinkMessage = { type: 'event', timeMs: 0, kind: 1, code: 1, message: '', file: '', line: 0, column: 0 };
+const values = (list: number[]): DataMessage => ({
+  type: 'data',
+  timeMs: 0,
+  values: list.map((value, id) => ({ id, value })),
+});
 const runner = (status: number, payload: number[] = []): LinkMessage => ({
   ...ack,
   origin: 1,
@@ -143,7 +150,11 @@ describe('encodeMessage refuses what a receiver would drop, naming the field', (
     ['heartbeat: led_mode 2', { ...heartbeat, ledMode: 2 }, 'led_mode'],
     ['heartbeat: led_level 2', { ...heartbeat, ledLevel: 2 }, 'led_level'],
     ['heartbeat: restart_at_ms 2^53', { ...heartbeat, restartAtMs: 2 ** 53 }, 'restart_at_ms'],
-    ['heartbeat: rx_unknown_type 2^32', { ...heartbeat, rxDrops: { ...heartbeat.rxDrops, unknownType: 2 ** 32 } }, 'rx_unknown_type'],
+    [
+      'heartbeat: rx_unknown_type 2^32',
+      { ...heartbeat, rxDrops: { ...heartbeat.rxDrops, unknownType: 2 ** 32 } },
+      'rx_unknown_type',
+    ],
     ['command-result: origin 2', { ...ack, origin: 2 as never }, 'origin'],
     ['command-result: app status 256', { ...ack, status: 256 }, 'status'],
     ['command-result: runner status 8', runner(8), 'status'],
@@ -153,17 +164,17 @@ describe('encodeMessage refuses what a receiver would drop, naming the field', (
     ['command-result: APP_NOT_RUNNING without restart_at_ms', runner(2), 'payload'],
     ['command-result: APP_NOT_RUNNING at 2^53', runner(2, [0, 0, 0, 0, 0, 0, 0x20, 0]), 'restart_at_ms'],
     ['command-result: STATUS_OUT_OF_RANGE with 3 bytes', runner(4, [0, 1, 0]), 'payload'],
-    ['data: no values', { type: 'data', timeMs: 0, values: [] }, 'count'],
-    ['data: 25 values', { type: 'data', timeMs: 0, values: Array.from({ length: 25 }, (_, id) => ({ id, value: 1 })) }, 'count'],
-    ['data: time_ms -1', { type: 'data', timeMs: -1, values: [{ id: 0, value: 1 }] }, 'time_ms'],
-    ['data: time_ms above MAX_SAFE_INTEGER', { type: 'data', timeMs: 2 ** 53, values: [{ id: 0, value: 1 }] }, 'time_ms'],
-    ['data: a NaN value', { type: 'data', timeMs: 0, values: [{ id: 0, value: 1 }, { id: 1, value: NaN }] }, 'values[1].value'],
-    ['data: an infinite value', { type: 'data', timeMs: 0, values: [{ id: 0, value: -Infinity }] }, 'values[0].value'],
+    ['data: no values', values([]), 'count'],
+    ['data: 25 values', values(Array.from({ length: 25 }, () => 1)), 'count'],
+    ['data: time_ms -1', { ...values([1]), timeMs: -1 }, 'time_ms'],
+    ['data: time_ms above MAX_SAFE_INTEGER', { ...values([1]), timeMs: 2 ** 53 }, 'time_ms'],
+    ['data: a NaN value', values([1, NaN]), 'values[1].value'],
+    ['data: an infinite value', values([-Infinity]), 'values[0].value'],
     ['data: id 256', { type: 'data', timeMs: 0, values: [{ id: 256, value: 0 }] }, 'values[0].id'],
     ['log: time_ms 1.5', { type: 'log', timeMs: 1.5, level: 0, text: '' }, 'time_ms'],
     ['log: level 4', { type: 'log', timeMs: 0, level: 4 as never, text: '' }, 'level'],
-    ['event: trap code 8', { type: 'event', timeMs: 0, kind: 1, code: 8, message: '', file: '', line: 0, column: 0 }, 'code'],
-    ['event: line -1', { type: 'event', timeMs: 0, kind: 2, code: 0, message: '', file: '', line: -1, column: 0 }, 'line'],
+    ['event: trap code 8', { ...event, code: 8 }, 'code'],
+    ['event: line -1', { ...event, kind: 2, line: -1 }, 'line'],
     ['command: empty', { type: 'command', commandId: 1, payload: new Uint8Array(0) }, 'payload'],
     ['command: 65 bytes', { type: 'command', commandId: 1, payload: new Uint8Array(65) }, 'payload'],
     ['command: command_id 65536', { type: 'command', commandId: 65536, payload: Uint8Array.of(1) }, 'command_id'],
@@ -182,7 +193,11 @@ describe('encodeMessage refuses what a receiver would drop, naming the field', (
       { type: 'proxy-request', requestId: 1, timeUs: 0, operation: { op: 'spi-read' } as never },
       'op',
     ],
-    ['proxy-response: 256 bytes of data', { type: 'proxy-response', requestId: 1, status: 0, data: new Uint8Array(256) }, 'data'],
+    [
+      'proxy-response: 256 bytes of data',
+      { type: 'proxy-response', requestId: 1, status: 0, data: new Uint8Array(256) },
+      'data',
+    ],
     ['an unknown message type', { type: 'firmware-update' } as never, 'type'],
   ])('%s', (_, message, field) => {
     expect(refusedField(message)).toBe(field);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LinkFieldError } from '../../host/link/bytes.ts';
 import { decodeBody, encodeMessage } from '../../host/link/codec.ts';
-import { droppedSegments, LinkDecoder } from '../../host/link/decoder.ts';
+import { type DecodedFrame, droppedSegments, LinkDecoder } from '../../host/link/decoder.ts';
 import { DROP_REASONS } from '../../host/link/drop-reasons.ts';
 import { countSegments, frameBody, fuzzStream, mutateBody, randomMessage, sealBody } from '../../host/link/frame-fuzzer.ts';
 import type { LinkMessage } from '../../host/link/messages.ts';
@@ -18,7 +18,7 @@ describe('LinkDecoder under fuzzing', () => {
     const { wire, expected } = fuzzStream(prng, FUZZ_FRAMES);
     let newerPeers = 0;
     const decoder = new LinkDecoder({ onNewerPeer: () => newerPeers++ });
-    const frames = [];
+    const frames: DecodedFrame[] = [];
     let maxBufferedBytes = 0;
     for (let at = 0; at < wire.length; ) {
       const chunkBytes = prng.int(1, 1400);
@@ -61,7 +61,7 @@ describe('LinkDecoder under fuzzing', () => {
     expect(Object.keys(outcomes).sort()).toEqual(['malformed', 'ok', 'unknownType', 'version']);
   });
 
-  it('never encodes what it would drop: a message with one field at an edge value is refused or decodes to itself', () => {
+  it('never encodes what it drops: a message with a field at an edge value is refused or decodes to itself', () => {
     const prng = new Prng(0x5eed_0003);
     const numbers = [-1, 0, 0.5, 1, 2, 3, 4, 5, 7, 8, 24, 25, 32, 254, 255, 256, 999, 1000, 0xffff, 0x1_0000,
       3_600_000, 3_600_001, 0xffff_ffff, 2 ** 32, 2 ** 53 - 1, 2 ** 53, NaN, Infinity, -Infinity];
@@ -73,7 +73,9 @@ describe('LinkDecoder under fuzzing', () => {
       if (typeof value === 'string') return prng.pick(strings);
       if (typeof value === 'boolean') return !value;
       if (value instanceof Uint8Array) return prng.bytes(prng.pick(byteLengths));
-      if (Array.isArray(value)) return value.length === 0 ? [edge(1)] : value.map((item, index) => (index === 0 ? edge(item) : item));
+      if (Array.isArray(value)) {
+        return value.length === 0 ? [edge(1)] : value.map((item, index) => (index === 0 ? edge(item) : item));
+      }
       const entries = Object.entries(value as object);
       const at = prng.int(0, entries.length - 1);
       return Object.fromEntries(entries.map(([key, item], index) => [key, index === at ? edge(item) : item]));

@@ -5,7 +5,7 @@
  * The decoder's counts must equal counts worked out here from what the path did, on unwrapped frame indices.
  */
 import { describe, expect, it } from 'vitest';
-import { LinkDecoder } from '../../host/link/decoder.ts';
+import { type DecodedFrame, LinkDecoder } from '../../host/link/decoder.ts';
 import { LinkEncoder } from '../../host/link/encoder.ts';
 import type { HeartbeatMessage, HelloMessage, LinkMessage } from '../../host/link/messages.ts';
 import { Prng } from '../../host/sim/prng.ts';
@@ -161,7 +161,7 @@ describe('LinkDecoder on a stream that was lost, replayed and reordered', () => 
       onSessionChange: () => reported.sessionChanges++,
     });
     const wire = Buffer.concat(stream.map((recorded) => recorded.frame));
-    const frames = [];
+    const frames: DecodedFrame[] = [];
     for (let at = 0; at < wire.length; ) {
       const chunk = prng.int(1, 600);
       frames.push(...decoder.push(wire.subarray(at, at + chunk)));
@@ -177,6 +177,7 @@ describe('LinkDecoder on a stream that was lost, replayed and reordered', () => 
     // Each frame is placed in the boot that sent it; the late ones are exactly the HEARTBEATs held back.
     expect(frames.map((frame) => frame.session)).toEqual(stream.map((recorded) => recorded.session));
     const lateFrames = frames.flatMap((frame, at) => (frame.order === 'late' ? [stream[at]!] : []));
-    expect(new Set(lateFrames)).toEqual(new Set(deliveries.flatMap((delivery) => delivery.heldBack.map((held) => held.frame))));
+    const heldBack = deliveries.flatMap((delivery) => delivery.heldBack.map((held) => held.frame));
+    expect(new Set(lateFrames)).toEqual(new Set(heldBack));
   });
 });

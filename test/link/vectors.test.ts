@@ -85,7 +85,8 @@ describe('valid link vectors', () => {
       'command', 'command-result', 'data', 'event', 'heartbeat', 'hello', 'log', 'metric', 'proxy-request',
       'proxy-response',
     ]);
-    const ops = new Set(messages.flatMap((message) => (message.operation ? [(message.operation as { op: string }).op] : [])));
+    const operations = messages.flatMap((message) => (message.operation ? [message.operation as { op: string }] : []));
+    const ops = new Set(operations.map((operation) => operation.op));
     expect(ops.size).toBe(7);
     expect(values('hello', 'bootReason')).toEqual(new Set([0, 1, 2, 3]));
     expect(values('hello', 'helloReason')).toEqual(new Set([0, 1, 2]));
