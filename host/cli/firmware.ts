@@ -159,14 +159,21 @@ async function runRun(args: string[]): Promise<number> {
     return 0;
   }
   const { values } = line;
-  const [{ buildFirmware, DEFAULT_SEED }, { DEFAULT_ICOUNT_SHIFT }, { FirmwareSession }, { defaultScenario, loadScenario }, { TelemetryPrinter }] =
-    await Promise.all([
-      import('../firmware/build.ts'),
-      import('../firmware/qemu.ts'),
-      import('../firmware/session.ts'),
-      import('../sim/scenario.ts'),
-      import('./telemetry-printer.ts'),
-    ]);
+  const [
+    { buildFirmware, DEFAULT_SEED },
+    { DEFAULT_ICOUNT_SHIFT },
+    { FirmwareSession },
+    { defaultScenario, loadScenario },
+    { TelemetryPrinter },
+    { droppedSegments },
+  ] = await Promise.all([
+    import('../firmware/build.ts'),
+    import('../firmware/qemu.ts'),
+    import('../firmware/session.ts'),
+    import('../sim/scenario.ts'),
+    import('./telemetry-printer.ts'),
+    import('../link/decoder.ts'),
+  ]);
   const board = values.board;
   const seed = values.seed ?? DEFAULT_SEED;
   const scenario = values.scenario === undefined ? defaultScenario() : await loadScenario(values.scenario);
@@ -201,8 +208,7 @@ async function runRun(args: string[]): Promise<number> {
   }
   if (stdoutClosed()) return 0;
   const wallS = (performance.now() - startedMs) / 1000;
-  const { framesOk: _ok, seqGaps: _lost, ...drops } = session.decoder.stats;
-  const dropped = Object.values(drops).reduce((sum, count) => sum + count, 0);
+  const dropped = droppedSegments(session.decoder.stats);
   process.stderr.write(
     `1 device(s), ${values.duration / 1000} s of device time in ${wallS.toFixed(2)} s ` +
       `(${(values.duration / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,

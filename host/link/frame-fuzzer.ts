@@ -1,7 +1,8 @@
 /**
- * Seeded generators for fuzzing a link receiver (test/link/fuzz.test.ts, bench/link-decoder.ts, an edge's own tests): random valid
- * messages, and a wire stream mixing intact frames with corrupted ones, noise and over-long runs. Every item
- * records what a correct decoder must make of it, worked out without the decoder's streaming logic.
+ * Seeded generators for fuzzing a link receiver (test/link/fuzz.test.ts, bench/link-decoder.ts, an edge's own
+ * tests): random valid messages, and a wire stream of several sender sessions mixing intact frames with corrupted
+ * ones, noise and over-long runs. Every item records what a correct decoder must make of it, worked out without the
+ * decoder's streaming logic.
  */
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { Prng } from '../sim/prng.ts';
@@ -32,6 +33,19 @@ const RESULT_MAX_BYTES = 16;
 const I2C_MAX_BYTES = 255;
 const SAFE_TIME = Number.MAX_SAFE_INTEGER;
 const U32_MAX = 0xffff_ffff;
+/** §4.1, §4.8. */
+const PERIOD_MIN_MS = 1000;
+const PERIOD_MAX_MS = 3_600_000;
+const REPORT_INTERVAL_MAX_MS = 3_600_000;
+/** §4.1: at most 16 opcodes, none of them 0x00 or the runner's 0x70..0x7F. */
+const OPCODES_MAX = 16;
+const APP_OPCODES = Array.from({ length: 256 }, (_, opcode) => opcode).filter(
+  (opcode) => opcode !== 0 && (opcode < 0x70 || opcode > 0x7f),
+);
+/** §4.7: each EVENT kind's codes. */
+const EVENT_CODES: Record<number, readonly [number, number]> = { 1: [1, 7], 2: [1, 4], 3: [0, 0], 4: [1, 2] };
+/** §4.10: HAL statuses. */
+const HAL_STATUS_MAX = 6;
 
 /** Characters of 1 to 4 UTF-8 bytes, and U+FEFF, which a careless decoder drops at the start of a string. */
 const CHARACTERS = ['a', 'Z', '0', '_', '.', ' ', 'é', '°', '温', '😀', '\u{feff}'].map((text) => ({
@@ -65,6 +79,25 @@ function randomU32(prng: Prng): number {
   return prng.chance(0.05) ? U32_MAX : prng.int(0, U32_MAX);
 }
 
+/** §5.1: a session is never 0. */
+export function randomSession(prng: Prng): number {
+  return prng.chance(0.05) ? prng.pick([1, 0x1_0000, U32_MAX]) : prng.int(1, U32_MAX);
+}
+
+function randomPeriod(prng: Prng): number {
+  return prng.chance(0.8) ? 5000 : prng.pick([PERIOD_MIN_MS, PERIOD_MAX_MS, prng.int(PERIOD_MIN_MS, PERIOD_MAX_MS)]);
+}
+
+function randomReportInterval(prng: Prng): number {
+  return prng.pick([0, 1000, REPORT_INTERVAL_MAX_MS, prng.int(1, REPORT_INTERVAL_MAX_MS)]);
+}
+
+/** An EVENT code of `kind` (§4.7). */
+function randomEventCode(prng: Prng, kind: number): number {
+  const [min, max] = EVENT_CODES[kind]!;
+  return prng.int(min, max);
+}
+
 /** A finite f64 from random bits: every exponent but the all-ones one (NaN, ±Infinity, §4.3). */
 const bits = new DataView(new ArrayBuffer(8));
 
@@ -79,11 +112,13 @@ function randomValue(prng: Prng): number {
   return prng.chance(0.5) ? prng.int(-40_000, 120_000) / 1000 : randomFinite(prng);
 }
 
-/** Opcodes a HELLO lists: ascending and unique, none to all but one of the 256. */
+/** Opcodes a HELLO lists: strictly ascending app opcodes, none to 16 of them. */
 function randomOpcodes(prng: Prng): number[] {
-  const share = prng.pick([0, 0.01, 0.05, 0.5, 1]);
-  const opcodes = Array.from({ length: 256 }, (_, opcode) => opcode).filter(() => prng.chance(share));
-  return opcodes.length > 255 ? opcodes.slice(1) : opcodes;
+  const share = prng.pick([0, 0.01, 0.03, 0.1, 1]);
+  const opcodes = APP_OPCODES.filter(() => prng.chance(share));
+  if (opcodes.length <= OPCODES_MAX) return opcodes;
+  const from = prng.int(0, opcodes.length - OPCODES_MAX);
+  return opcodes.slice(from, from + OPCODES_MAX);
 }
 
 function randomOperation(prng: Prng): ProxyOperation {
@@ -107,7 +142,8 @@ function randomOperation(prng: Prng): ProxyOperation {
   }
 }
 
-function randomHello(prng: Prng): HelloMessage {
+function randomHello(prng: Prng, session: number): HelloMessage {
+  const appState = prng.pick([0, 1] as const);
   return {
     type: 'hello',
     deviceId: randomId(prng),
@@ -119,16 +155,17 @@ function randomHello(prng: Prng): HelloMessage {
     appVersion: randomString(prng, VERSION_STR_MAX_BYTES),
     appHash: prng.bytes(32),
     abiVersion: prng.chance(0.8) ? 0x0001_0001 : randomU32(prng),
-    bootReason: prng.pick([0, 1, 2, 3] as const),
+    bootReason: prng.pick([0, 1, 2, 3, 4] as const),
     helloReason: prng.pick([0, 1, 2] as const),
-    session: randomU32(prng),
+    session,
     bootCount: randomU32(prng),
     uptimeMs: randomTime(prng),
-    heartbeatPeriodMs: prng.chance(0.8) ? 5000 : prng.int(1000, 3_600_000),
-    reportIntervalMs: randomU32(prng),
-    appState: prng.pick([0, 1] as const),
-    metricCount: prng.int(0, 255),
-    opcodes: randomOpcodes(prng),
+    heartbeatPeriodMs: randomPeriod(prng),
+    reportIntervalMs: randomReportInterval(prng),
+    appState,
+    // While the app backs off no instance runs: no metrics, no opcodes (§4.1).
+    metricCount: appState === 1 ? 0 : prng.int(0, 255),
+    opcodes: appState === 1 ? [] : randomOpcodes(prng),
   };
 }
 
@@ -145,38 +182,49 @@ function randomMetric(prng: Prng): MetricMessage {
   return { ...message, range: { min: min!, max: prng.chance(0.1) ? min! : max! } };
 }
 
-function randomHeartbeat(prng: Prng): HeartbeatMessage {
+function randomHeartbeat(prng: Prng, session: number): HeartbeatMessage {
   const counter = () => (prng.chance(0.5) ? prng.int(0, 10) : randomU32(prng));
+  const heartbeatPeriodMs = randomPeriod(prng);
+  const appState = prng.pick([0, 1] as const);
+  const lastFailureKind = appState === 1 ? prng.pick([1, 4]) : prng.pick([0, 1, 4]);
+  // The LED is not set while the app backs off (§4.8); its period is given only while it blinks.
+  const ledMode = appState === 1 ? 255 : prng.pick([0, 1, 3, 255]);
   return {
     type: 'heartbeat',
-    uptimeMs: randomTime(prng),
-    session: randomU32(prng),
+    // §7.2: the time it fell due, a multiple of the period.
+    uptimeMs: prng.int(0, Math.floor(SAFE_TIME / heartbeatPeriodMs)) * heartbeatPeriodMs,
+    session,
+    heartbeatPeriodMs,
     bootCount: randomU32(prng),
-    appState: prng.pick([0, 1] as const),
-    restartAtMs: randomTime(prng),
+    appState,
+    restartAtMs: appState === 1 ? randomTime(prng) : 0,
     consecutiveFailures: prng.int(0, 0xffff),
-    lastFailureKind: prng.pick([0, 1, 4]),
-    lastFailureCode: prng.int(0, 0xffff),
+    lastFailureKind,
+    lastFailureCode: lastFailureKind === 0 ? 0 : randomEventCode(prng, lastFailureKind),
     rxFrames: counter(),
     rxDrops: Object.fromEntries(DROP_REASONS.map((reason) => [reason, counter()])) as Record<DropReason, number>,
     commandsDropped: counter(),
-    ledMode: prng.pick([0, 1, 3, 255]),
-    ledPeriodMs: prng.int(0, 0xffff),
+    ledMode,
+    ledPeriodMs: ledMode === 3 ? prng.int(1, 0xffff) : 0,
     ledLevel: prng.pick([0, 1, 255]),
     brightnessU16: prng.int(0, 0xffff),
-    reportIntervalMs: randomU32(prng),
+    reportIntervalMs: randomReportInterval(prng),
   };
 }
 
-/** §4.6: an app status with 0..16 bytes, or a runner status with the payload its row gives it. */
+/**
+ * §4.6: an app status with 0..16 bytes, or a runner status with the payload its row gives it; QUEUE_FULL and
+ * APP_NOT_RUNNING never cached.
+ */
 function randomCommandResult(prng: Prng): CommandResultMessage {
   const commandId = prng.int(0, 0xffff);
-  const cached = prng.chance(0.2);
   if (prng.chance(0.5)) {
     const payload = prng.chance(0.8) ? new Uint8Array(0) : prng.bytes(prng.int(0, RESULT_MAX_BYTES));
+    const cached = prng.chance(0.2);
     return { type: 'command-result', commandId, origin: 0, status: prng.int(0, 255), cached, payload };
   }
   const status = prng.int(0, 7);
+  const cached = status !== 1 && status !== 2 && prng.chance(0.2);
   const payload = new Uint8Array(status === 2 ? 8 : status === 4 ? 4 : 0);
   const view = new DataView(payload.buffer);
   if (status === 2) {
@@ -188,8 +236,11 @@ function randomCommandResult(prng: Prng): CommandResultMessage {
   return { type: 'command-result', commandId, origin: 1, status, cached, payload };
 }
 
-/** A valid message of any type; DATA, the bulk of real traffic, half the time. */
-export function randomMessage(prng: Prng): LinkMessage {
+/**
+ * A valid message of any type; DATA, the bulk of real traffic, half the time. A HELLO or HEARTBEAT carries
+ * `session`, the sender's (§5.1), random when not given.
+ */
+export function randomMessage(prng: Prng, session = randomSession(prng)): LinkMessage {
   if (prng.chance(0.5)) {
     const count = prng.chance(0.05) ? DATA_MAX_VALUES : prng.int(1, 8);
     const values = Array.from({ length: count }, () => ({ id: prng.int(0, 255), value: randomValue(prng) }));
@@ -197,11 +248,11 @@ export function randomMessage(prng: Prng): LinkMessage {
   }
   switch (prng.int(1, 10)) {
     case 1:
-      return randomHello(prng);
+      return randomHello(prng, session);
     case 2:
       return randomMetric(prng);
     case 3:
-      return randomHeartbeat(prng);
+      return randomHeartbeat(prng, session);
     case 4:
       return {
         type: 'log',
@@ -215,7 +266,7 @@ export function randomMessage(prng: Prng): LinkMessage {
         type: 'event',
         timeMs: randomTime(prng),
         kind,
-        code: kind === 1 ? prng.int(1, 7) : prng.int(0, 0xffff),
+        code: randomEventCode(prng, kind),
         message: randomString(prng, STR_MAX_BYTES),
         file: randomString(prng, STR_MAX_BYTES),
         line: prng.int(0, 0xffff_ffff),
@@ -241,7 +292,7 @@ export function randomMessage(prng: Prng): LinkMessage {
       return {
         type: 'proxy-response',
         requestId: prng.int(0, 0xffff),
-        status: prng.int(0, 6),
+        status: prng.int(0, HAL_STATUS_MAX),
         data: prng.bytes(prng.chance(0.05) ? I2C_MAX_BYTES : prng.int(0, 6)),
       };
   }
@@ -262,6 +313,9 @@ export function sealBody(body: Uint8Array): Uint8Array {
   const length = cobsEncode(body, 0, body.length, frame, 0);
   return frame.subarray(0, length + 1);
 }
+
+/** §3.1: version, type, session_tag, seq. */
+const HEADER_BYTES = 6;
 
 /** Every defined type, a few reserved ones and an undefined one (§3.4). */
 const MUTATED_TYPES = [0x01, 0x02, 0x03, 0x04, 0x05, 0x06, 0x07, 0x08, 0x10, 0x11, 0x20, 0x3f, 0x40, 0xf0, 0x7f];
@@ -284,21 +338,21 @@ export function mutateBody(prng: Prng, body: Uint8Array): Uint8Array {
       return mutated;
     }
     case 2: {
-      const cut = prng.int(4, payloadEnd);
+      const cut = prng.int(HEADER_BYTES, payloadEnd);
       return Uint8Array.from([...body.subarray(0, cut), 0, 0, 0, 0]);
     }
     case 3:
       return Uint8Array.from([...body.subarray(0, payloadEnd), ...prng.bytes(prng.int(1, 4)), 0, 0, 0, 0]);
     default: {
       const mutated = body.slice();
-      for (let i = 4; i < payloadEnd; i++) if (prng.chance(0.1)) mutated[i] = prng.int(0, 255);
+      for (let i = HEADER_BYTES; i < payloadEnd; i++) if (prng.chance(0.1)) mutated[i] = prng.int(0, 255);
       return mutated;
     }
   }
 }
 
 /** A frame's content, without what the receiver's session tracking makes of it. */
-export type FrameContent = Pick<DecodedFrame, 'seq' | 'message'>;
+export type FrameContent = Pick<DecodedFrame, 'sessionTag' | 'seq' | 'message'>;
 
 export interface FuzzStream {
   wire: Uint8Array;
@@ -307,16 +361,19 @@ export interface FuzzStream {
 }
 
 const FRAME_DELIMITER = 0;
-/** §2: 1037 bytes is the longest encoded frame. */
-const MAX_ENCODED_BYTES = 1037;
+/** §2: 1039 bytes is the longest encoded frame. */
+const MAX_ENCODED_BYTES = 1039;
+/** A sender restarts, with a new session and seq 0, about this often. */
+const REBOOT_CHANCE = 0.001;
 
 /**
  * `frameCount` frames: about 60 % intact, the rest corrupted on the wire (bit flips, replaced, inserted and
  * deleted bytes, truncation), re-sealed with a valid CRC after mutation, or mixed with noise and over-long
- * runs. Ends with a delimiter so every segment is complete.
+ * runs. The sender reboots now and then: a new session, numbered from 0. Ends with a delimiter so every segment
+ * is complete.
  */
 export function fuzzStream(prng: Prng, frameCount: number): FuzzStream {
-  const encoder = new LinkEncoder(prng.int(0, 0xffff));
+  let encoder = new LinkEncoder({ session: randomSession(prng), firstSeq: prng.int(0, 0xffff) });
   const parts: Uint8Array[] = [];
   const expected: FrameContent[] = [];
   let afterDelimiter = true;
@@ -332,24 +389,26 @@ export function fuzzStream(prng: Prng, frameCount: number): FuzzStream {
   };
 
   for (let sent = 0; sent < frameCount; sent++) {
-    const seq = encoder.nextSeq;
-    const message = randomMessage(prng);
+    if (prng.chance(REBOOT_CHANCE)) encoder = new LinkEncoder({ session: randomSession(prng) });
+    const { sessionTag, nextSeq: seq } = encoder;
+    const message = randomMessage(prng, encoder.session);
     const frame = encoder.encode(message);
     const roll = prng.next();
     if (roll < 0.6) {
-      emitFrame(frame, { seq, message });
+      emitFrame(frame, { sessionTag, seq, message });
     } else if (roll < 0.7) {
       // Whether a re-sealed body is still valid is the payload decoders' call (fuzz.test.ts checks them).
       const body = mutateBody(prng, frameBody(frame));
       const sealed = sealBody(body);
       const result = decodeBody(body);
-      emitFrame(sealed, result.ok ? { seq: result.seq, message: result.message } : undefined);
+      if (result.ok) emitFrame(sealed, { sessionTag: result.sessionTag, seq: result.seq, message: result.message });
+      else emitFrame(sealed, undefined);
     } else if (roll < 0.9) {
       emit(corrupt(prng, frame));
     } else {
       emit(noise(prng));
       if (prng.chance(0.5)) emit(Uint8Array.of(FRAME_DELIMITER));
-      emitFrame(frame, { seq, message });
+      emitFrame(frame, { sessionTag, seq, message });
     }
   }
   emit(Uint8Array.of(FRAME_DELIMITER));

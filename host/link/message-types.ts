@@ -21,8 +21,29 @@ export const RESERVED_TYPE_RANGES = [
   { first: 0xf0, last: 0xfe, use: 'experiments' },
 ] as const;
 
-/** The detail of an `unknownType` drop (§6 check 7): which reserved range `type` falls in, if any. */
-export function unknownTypeDetail(type: number): string {
+/** The message type names of §3.4, by type byte. */
+const TYPE_NAMES: ReadonlyMap<number, string> = new Map([
+  [MessageType.Hello, 'HELLO'],
+  [MessageType.Data, 'DATA'],
+  [MessageType.Log, 'LOG'],
+  [MessageType.Event, 'EVENT'],
+  [MessageType.Command, 'COMMAND'],
+  [MessageType.CommandResult, 'COMMAND_RESULT'],
+  [MessageType.Metric, 'METRIC'],
+  [MessageType.Heartbeat, 'HEARTBEAT'],
+  [MessageType.ProxyRequest, 'PROXY_REQUEST'],
+  [MessageType.ProxyResponse, 'PROXY_RESPONSE'],
+]);
+
+/**
+ * The detail of an `unknownType` drop (§6 check 7): a defined type a smaller receiver does not accept (§2), or
+ * which reserved range `type` falls in, if any.
+ */
+export function unknownTypeDetail(type: number, accepts?: ReadonlySet<number>): string {
+  const name = TYPE_NAMES.get(type);
+  if (name !== undefined && accepts !== undefined && !accepts.has(type)) {
+    return `type ${hex8(type)} (${name}) is not one this receiver accepts`;
+  }
   const range = RESERVED_TYPE_RANGES.find(({ first, last }) => type >= first && type <= last);
   if (range === undefined) return `type ${hex8(type)} is not defined`;
   return `type ${hex8(type)} is reserved for ${range.use} (${hex8(range.first)}..${hex8(range.last)})`;
