@@ -9,6 +9,8 @@ export interface ValidVector {
   name: string;
   /** The whole wire frame, 0x00 delimiter included. */
   hex: string;
+  /** docs/link-protocol.md §3.1: the frame's `session_tag`. */
+  sessionTag: number;
   seq: number;
   message: Record<string, unknown>;
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeMessage } from '../../host/link/codec.ts';
-import { LinkDecoder } from '../../host/link/decoder.ts';
+import { LinkDecoder, type LinkDecoderOptions } from '../../host/link/decoder.ts';
 import type { DropReason } from '../../host/link/drop-reasons.ts';
 import type { NewerPeer } from '../../host/link/hello.ts';
 import { fromHex, messageFromJson, type LinkVectors, toHex } from './vector-json.ts';
@@ -31,10 +31,11 @@ function unstuff(encoded: Uint8Array): number[] {
   return body;
 }
 
-function decodeAll(hex: string) {
+function decodeAll(hex: string, limits: LinkDecoderOptions = {}) {
   const drops: Array<{ reason: DropReason; detail: string }> = [];
   const newerPeers: NewerPeer[] = [];
   const decoder = new LinkDecoder({
+    ...limits,
     onDrop: (reason, detail) => drops.push({ reason, detail }),
     onNewerPeer: (peer) => newerPeers.push(peer),
   });
@@ -46,35 +47,43 @@ const named = <T extends { name: string }>(list: T[]) => list.map((vector) => [v
 
 describe('valid link vectors', () => {
   it.each(named(vectors.valid))('encodes %s', (_, vector) => {
-    expect(toHex(encodeMessage(messageFromJson(vector.message), vector.seq))).toBe(vector.hex);
+    const message = messageFromJson(vector.message);
+    expect(toHex(encodeMessage(message, vector.sessionTag, vector.seq))).toBe(vector.hex);
   });
 
   it.each(named(vectors.valid))('decodes %s', (_, vector) => {
     const { frames, drops } = decodeAll(vector.hex);
     expect(drops).toEqual([]);
     const message = messageFromJson(vector.message);
+    // §5.2: a HELLO or HEARTBEAT gives its tag's full session; any other first frame leaves it unknown.
     const session = message.type === 'hello' || message.type === 'heartbeat' ? message.session : null;
-    expect(frames).toEqual([{ seq: vector.seq, message, session, order: 'new', gap: 0 }]);
+    const { sessionTag, seq } = vector;
+    expect(frames).toEqual([{ sessionTag, seq, message, session, order: 'new', late: false, gap: 0 }]);
   });
 
-  it.each(named(vectors.valid))('has a version-2 header, its seq and a zlib-correct CRC: %s', (_, vector) => {
+  it.each(named(vectors.valid))('has a version-2 header, its tag and seq and a zlib-correct CRC: %s', (_, vector) => {
     const wire = fromHex(vector.hex);
     expect(wire.indexOf(0)).toBe(wire.length - 1);
-    const body = Uint8Array.from(unstuff(wire.subarray(0, -1)));
+    const body = Buffer.from(unstuff(wire.subarray(0, -1)));
     const crcAt = body.length - 4;
     expect(body[0]).toBe(VERSION);
-    expect(body[2]! | (body[3]! << 8)).toBe(vector.seq);
-    expect(Buffer.from(body).readUInt32LE(crcAt)).toBe(zlibCrc32(body.subarray(0, crcAt)));
+    expect(body.readUInt16LE(2)).toBe(vector.sessionTag);
+    expect(body.readUInt16LE(4)).toBe(vector.seq);
+    expect(body.readUInt32LE(crcAt)).toBe(zlibCrc32(body.subarray(0, crcAt)));
+    // §5.1: a HELLO's or HEARTBEAT's tag is the low 16 bits of the session it carries.
+    const { session } = vector.message as { session?: number };
+    if (session !== undefined) expect(vector.sessionTag).toBe(session & 0xffff);
   });
 
-  it('matches the worked example of docs/link-protocol.md §8: COMMAND LED blink, seq 18', () => {
-    // header 02 05 12 00 | command_id 01 00 | LED 01, blink 03, period 500 ms f4 01 | CRC LE
-    const body = Uint8Array.from([0x02, 0x05, 0x12, 0x00, 0x01, 0x00, 0x01, 0x03, 0xf4, 0x01]);
+  it('matches the worked example of docs/link-protocol.md §8: COMMAND LED blink, session tag 0x1234, seq 18', () => {
+    // header 02 05 34 12 12 00 | command_id 01 00 | LED 01, blink 03, period 500 ms f4 01 | CRC LE
+    const body = Uint8Array.from([0x02, 0x05, 0x34, 0x12, 0x12, 0x00, 0x01, 0x00, 0x01, 0x03, 0xf4, 0x01]);
     const crc = Buffer.alloc(4);
     crc.writeUInt32LE(zlibCrc32(body));
-    expect(crc.toString('hex')).toBe('e4d507e5');
-    const expected = `04020512` + `0201` + `09` + `0103f401` + crc.toString('hex') + `00`;
-    expect(vectors.valid.find((vector) => vector.name === 'command: LED blink 500 ms')?.hex).toBe(expected);
+    expect(crc.toString('hex')).toBe('e794784d');
+    const expected = `060205341212` + `0201` + `09` + `0103f401` + crc.toString('hex') + `00`;
+    const vector = vectors.valid.find((candidate) => candidate.name === 'command: LED blink 500 ms');
+    expect(vector).toMatchObject({ hex: expected, sessionTag: 0x1234, seq: 18 });
   });
 
   it('cover every message type, proxy op, runner status, reason and kind', () => {
@@ -88,11 +97,22 @@ describe('valid link vectors', () => {
     const operations = messages.flatMap((message) => (message.operation ? [message.operation as { op: string }] : []));
     const ops = new Set(operations.map((operation) => operation.op));
     expect(ops.size).toBe(7);
-    expect(values('hello', 'bootReason')).toEqual(new Set([0, 1, 2, 3]));
+    expect(values('hello', 'bootReason')).toEqual(new Set([0, 1, 2, 3, 4]));
     expect(values('hello', 'helloReason')).toEqual(new Set([0, 1, 2]));
     expect(values('hello', 'appState')).toEqual(new Set([0, 1]));
     expect(values('metric', 'kind')).toEqual(new Set([0, 1, 2]));
     expect(values('event', 'kind')).toEqual(new Set([1, 2, 3, 4]));
+    expect(values('proxy-response', 'status')).toEqual(new Set([0, 1, 2, 3, 4, 5, 6]));
+    // §4.7: every code of every event kind.
+    const codes = new Set(
+      messages.filter((message) => message.type === 'event').map((message) => `${message.kind}:${message.code}`),
+    );
+    for (const [kind, min, max] of [[1, 1, 7], [2, 1, 4], [3, 0, 0], [4, 1, 2]] as const) {
+      for (let code = min; code <= max; code++) expect(codes, `kind ${kind} code ${code}`).toContain(`${kind}:${code}`);
+    }
+    // §3.1: session tags at both ends of their range.
+    const tags = new Set(vectors.valid.map((vector) => vector.sessionTag));
+    for (const tag of [0x0000, 0x0001, 0xffff]) expect(tags).toContain(tag);
     expect(values('log', 'level')).toEqual(new Set([0, 1, 2, 3]));
     const runnerStatuses = messages.filter((message) => message.type === 'command-result' && message.origin === 1);
     expect(new Set(runnerStatuses.map((message) => message.status))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
@@ -107,7 +127,7 @@ describe('invalid link vectors', () => {
     expect(frames).toEqual([]);
     expect(drops).toHaveLength(1);
     expect(drops[0]!.reason).toBe(vector.reason);
-    // §6: "type 0x01: boot_reason: 4 is outside 0..3" — the wording is free, the field name is not.
+    // §6: "type 0x01: boot_reason: 5 is outside 0..4" — the wording is free, the field name is not.
     if (vector.field !== undefined) {
       expect(drops[0]!.detail).toMatch(new RegExp(`^type 0x[0-9a-f]{2}: ${escape(vector.field)}: `));
     }
@@ -133,8 +153,10 @@ describe('invalid link vectors', () => {
     const versions = new Set(headers('version').map((body) => body[0]));
     for (const version of [0, 1, 3]) expect(versions).toContain(version);
     expect(vectors.invalid.some((vector) => vector.newerPeer !== undefined)).toBe(true);
-    // §2: the longest segment a receiver holds (1037 bytes and the delimiter) is not dropped as oversize.
-    expect(vectors.invalid.some((vector) => vector.hex.length === 2 * 1038 && vector.reason !== 'oversize')).toBe(true);
+    // §2: the longest segment a receiver holds (1039 bytes and the delimiter) is not dropped as oversize, one more is.
+    const segmentBytes = (vector: { hex: string }) => vector.hex.length / 2 - 1;
+    expect(vectors.invalid.some((vector) => segmentBytes(vector) === 1039 && vector.reason !== 'oversize')).toBe(true);
+    expect(vectors.invalid.some((vector) => segmentBytes(vector) === 1040 && vector.reason === 'oversize')).toBe(true);
     expect(vectors.invalid.length).toBeGreaterThanOrEqual(140);
   });
 });
