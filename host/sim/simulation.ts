@@ -4,7 +4,7 @@ import { LinkEncoder } from '../link/encoder.ts';
 import type { LinkMessage } from '../link/messages.ts';
 import type { AppImage } from './app-image.ts';
 import { realWallClock, type WallClock } from './clock.ts';
-import { hash32, hashText } from './deterministic-noise.ts';
+import { hash32, streamId } from './deterministic-noise.ts';
 import type { Scenario } from './scenario.ts';
 import { SimDevice } from './sim-device.ts';
 import { WakeQueue } from './wake-queue.ts';
