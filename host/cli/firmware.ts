@@ -168,7 +168,7 @@ async function runRun(args: string[]): Promise<number> {
     { TelemetryPrinter },
     { idPrefixProblem },
     { deviceIdFor, randomIdPrefix },
-    { DROP_REASONS },
+    { droppedSegments },
   ] = await Promise.all([
     import('../firmware/build.ts'),
     import('../firmware/qemu.ts'),
@@ -177,7 +177,7 @@ async function runRun(args: string[]): Promise<number> {
     import('./telemetry-printer.ts'),
     import('../link/link-id.ts'),
     import('../sim/simulation.ts'),
-    import('../link/drop-reasons.ts'),
+    import('../link/decoder.ts'),
   ]);
   const idPrefix = values['id-prefix'] ?? randomIdPrefix('qemu');
   const prefixProblem = idPrefixProblem(idPrefix);
@@ -216,8 +216,7 @@ async function runRun(args: string[]): Promise<number> {
   }
   if (stdoutClosed()) return 0;
   const wallS = (performance.now() - startedMs) / 1000;
-  const stats: Record<string, number> = session.decoder.stats;
-  const dropped = DROP_REASONS.reduce((sum, reason) => sum + (stats[reason] ?? 0), 0);
+  const dropped = droppedSegments(session.decoder.stats);
   process.stderr.write(
     `1 device(s), ${values.duration / 1000} s of device time in ${wallS.toFixed(2)} s ` +
       `(${(values.duration / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,

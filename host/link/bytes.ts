@@ -3,6 +3,8 @@
  * and range-checked; a violation throws LinkFieldError naming the field, so message modules stay declarative.
  */
 
+import { LINK_ID_MAX_BYTES } from './link-id.ts';
+
 /**
  * A field that breaks its layout (docs/link-protocol.md §4). Decoding turns it into a `malformed` drop;
  * encoding lets it reach the caller, since the message it was given cannot be sent.
@@ -26,6 +28,10 @@ const U32_MAX = 0xffff_ffff;
 const U32_SPAN = 0x1_0000_0000;
 /** A u64 whose high word reaches 2^53 / 2^32 exceeds Number.MAX_SAFE_INTEGER (§3.3). */
 const SAFE_U64_HIGH_WORD_LIMIT = 0x20_0000;
+
+/** §3.3 `bool`. */
+const FALSE = 0;
+const TRUE = 1;
 
 /** fatal: invalid UTF-8 is malformed (§3.3); ignoreBOM: a leading U+FEFF is text, kept like any other. */
 const utf8Decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -59,6 +65,16 @@ export class ByteReader {
     return value;
   }
 
+  /** A u8 that must be one of `allowed`, e.g. an enumeration with gaps. */
+  u8OneOf(field: string, allowed: readonly number[]): number {
+    return checkOneOf(this.u8(field), field, allowed);
+  }
+
+  /** §3.3 `bool`: 0 or 1. */
+  bool(field: string): boolean {
+    return this.u8Within(field, FALSE, TRUE) === TRUE;
+  }
+
   u16(field: string): number {
     const at = this.take(2, field);
     return this.bytes[at]! | (this.bytes[at + 1]! << 8);
@@ -66,6 +82,11 @@ export class ByteReader {
 
   u32(field: string): number {
     return this.view.getUint32(this.take(4, field), true);
+  }
+
+  /** A u32 that must lie in `min..max`. */
+  u32Within(field: string, min: number, max: number): number {
+    return checkWithin(this.u32(field), field, min, max);
   }
 
   /** A u64 that must be at most Number.MAX_SAFE_INTEGER. */
@@ -80,6 +101,11 @@ export class ByteReader {
     return this.view.getFloat64(this.take(8, field), true);
   }
 
+  /** An f64 that must be finite: NaN and ±Infinity are malformed wherever the protocol carries a value. */
+  f64Finite(field: string): number {
+    return checkFinite(this.f64(field), field);
+  }
+
   /** A `str`: u8 length, then that many bytes of valid UTF-8; a field may allow fewer than 255 bytes. */
   str(field: string, maxBytes = STR_MAX_BYTES): string {
     const length = this.u8(field);
@@ -90,6 +116,16 @@ export class ByteReader {
     } catch {
       throw new LinkFieldError(field, 'not valid UTF-8');
     }
+  }
+
+  /** §3.3 `id`: a `str` of 1..32 bytes, each one of A-Z a-z 0-9 . _ - */
+  id(field: string): string {
+    const length = this.u8(field);
+    const at = this.take(length, field);
+    const bytes = this.bytes.subarray(at, at + length);
+    const problem = idProblem(bytes);
+    if (problem !== null) throw new LinkFieldError(field, problem);
+    return String.fromCharCode(...bytes);
   }
 
   /** A copy of the next `count` bytes. */
@@ -151,6 +187,16 @@ export class ByteWriter {
     this.u8(value, field);
   }
 
+  /** A u8 that must be one of `allowed`. */
+  u8OneOf(value: number, field: string, allowed: readonly number[]): void {
+    this.u8(checkOneOf(value, field, allowed), field);
+  }
+
+  bool(value: boolean, field: string): void {
+    if (typeof value !== 'boolean') throw new LinkFieldError(field, `${String(value)} is not a boolean`);
+    this.u8(value ? TRUE : FALSE, field);
+  }
+
   u16(value: number, field: string): void {
     checkInteger(value, U16_MAX, field);
     const at = this.take(2, field);
@@ -163,6 +209,12 @@ export class ByteWriter {
     this.view.setUint32(this.take(4, field), value, true);
   }
 
+  /** A u32 that must lie in `min..max`. */
+  u32Within(value: number, field: string, min: number, max: number): void {
+    checkInteger(value, U32_MAX, field);
+    this.u32(checkWithin(value, field, min, max), field);
+  }
+
   u64(value: number, field: string): void {
     checkInteger(value, Number.MAX_SAFE_INTEGER, field);
     const at = this.take(8, field);
@@ -172,6 +224,10 @@ export class ByteWriter {
 
   f64(value: number, field: string): void {
     this.view.setFloat64(this.take(8, field), value, true);
+  }
+
+  f64Finite(value: number, field: string): void {
+    this.f64(checkFinite(value, field), field);
   }
 
   /** A `str`: u8 length, then the UTF-8 bytes; a field may allow fewer than 255 bytes. */
@@ -188,6 +244,15 @@ export class ByteWriter {
     }
     this.bytes[lengthAt] = written;
     this.length += written;
+  }
+
+  /** §3.3 `id`: refuses anything a receiver would find malformed. */
+  id(value: string, field: string): void {
+    const bytes = utf8Encoder.encode(value);
+    const problem = idProblem(bytes);
+    if (problem !== null) throw new LinkFieldError(field, problem);
+    this.u8(bytes.length, field);
+    this.bytesExact(bytes, field);
   }
 
   bytesExact(value: Uint8Array, field: string): void {
@@ -219,4 +284,40 @@ export function checkInteger(value: number, max: number, field: string): void {
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new LinkFieldError(field, `${value} is not an integer in 0..${max}`);
   }
+}
+
+function checkWithin(value: number, field: string, min: number, max: number): number {
+  if (value < min || value > max) throw new LinkFieldError(field, `${value} is outside ${min}..${max}`);
+  return value;
+}
+
+function checkOneOf(value: number, field: string, allowed: readonly number[]): number {
+  if (!allowed.includes(value)) throw new LinkFieldError(field, `${value} is not one of ${allowed.join(', ')}`);
+  return value;
+}
+
+function checkFinite(value: number, field: string): number {
+  if (!Number.isFinite(value)) throw new LinkFieldError(field, `${value} is not finite`);
+  return value;
+}
+
+/** §3.3 `id`: A-Z, a-z, 0-9, `.`, `_`, `-`. */
+function isIdByte(byte: number): boolean {
+  return (
+    (byte >= 0x41 && byte <= 0x5a) ||
+    (byte >= 0x61 && byte <= 0x7a) ||
+    (byte >= 0x30 && byte <= 0x39) ||
+    byte === 0x2e ||
+    byte === 0x5f ||
+    byte === 0x2d
+  );
+}
+
+/** Why `bytes` is not an `id`, or null when it is one. */
+function idProblem(bytes: Uint8Array): string | null {
+  if (bytes.length === 0) return `empty, must be 1..${LINK_ID_MAX_BYTES} bytes`;
+  if (bytes.length > LINK_ID_MAX_BYTES) return `${bytes.length} bytes, at most ${LINK_ID_MAX_BYTES}`;
+  const at = bytes.findIndex((byte) => !isIdByte(byte));
+  if (at < 0) return null;
+  return `byte ${at} is 0x${bytes[at]!.toString(16).padStart(2, '0')}; only A-Z a-z 0-9 . _ - are allowed`;
 }

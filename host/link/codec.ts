@@ -9,40 +9,50 @@ import { decodeData, encodeData } from './data.ts';
 import type { DropReason } from './drop-reasons.ts';
 import { decodeEvent, encodeEvent } from './event.ts';
 import { MAX_PAYLOAD_BYTES, openBody, wrapFrame } from './frame.ts';
-import { decodeHello, encodeHello } from './hello.ts';
+import { decodeHeartbeat, encodeHeartbeat } from './heartbeat.ts';
+import { decodeHello, encodeHello, type NewerPeer } from './hello.ts';
 import { decodeLog, encodeLog } from './log.ts';
-import { APP_UPLOAD_TYPE_FIRST, APP_UPLOAD_TYPE_LAST, MessageType } from './message-types.ts';
+import { hex8, MessageType, unknownTypeDetail } from './message-types.ts';
 import type { LinkMessage } from './messages.ts';
+import { decodeMetric, encodeMetric } from './metric.ts';
 import { decodeProxyRequest, encodeProxyRequest } from './proxy-request.ts';
 import { decodeProxyResponse, encodeProxyResponse } from './proxy-response.ts';
 
 export type BodyDecodeResult =
-  | { ok: true; seq: number; message: LinkMessage }
-  | { ok: false; reason: DropReason; detail: string };
+  | { ok: true; sessionTag: number; seq: number; message: LinkMessage }
+  /** `newerPeer`: a `version` drop of a newer device's HELLO (§4.1.1). */
+  | { ok: false; reason: DropReason; detail: string; newerPeer?: NewerPeer };
 
 const payloadWriter = new ByteWriter(MAX_PAYLOAD_BYTES);
 const payloadReader = new ByteReader();
 
 /**
- * The complete wire frame for `message` with sequence number `seq`, the 0x00 delimiter included.
- * Throws LinkFieldError, naming the field, for a message the protocol cannot carry.
+ * The complete wire frame for `message`, the 0x00 delimiter included, with the header's `session_tag` (the low
+ * 16 bits of the sender's session, §5.1) and `seq`. Throws LinkFieldError, naming the field, for a message the
+ * protocol cannot carry. Whether a HELLO's or HEARTBEAT's `session` matches `sessionTag` is the sender's
+ * business (LinkEncoder checks it): a receiver never rejects a frame for its tag (§5.2), so neither does this.
  */
-export function encodeMessage(message: LinkMessage, seq: number): Uint8Array {
+export function encodeMessage(message: LinkMessage, sessionTag: number, seq: number): Uint8Array {
   payloadWriter.reset();
   const type = encodePayload(message, payloadWriter);
-  return wrapFrame(type, seq, payloadWriter.bytes, payloadWriter.length);
+  return wrapFrame(type, sessionTag, seq, payloadWriter.bytes, payloadWriter.length);
 }
 
-/** Decodes one frame body (COBS already undone); never throws for any input. */
-export function decodeBody(body: Uint8Array): BodyDecodeResult {
+/**
+ * Decodes one frame body (COBS already undone); never throws for any input. `accepts`, when given, is the set
+ * of types this receiver takes (§2, a smaller receiver): any other is dropped as `unknownType`.
+ */
+export function decodeBody(body: Uint8Array, accepts?: ReadonlySet<number>): BodyDecodeResult {
   const opened = openBody(body);
   if (!opened.ok) return opened;
   const reader = payloadReader.reset(opened.payload);
   try {
-    const message = decodePayload(opened.type, reader);
-    if (message === undefined) return { ok: false, reason: 'unknownType', detail: unknownTypeDetail(opened.type) };
+    const message = decodePayload(opened.type, reader, accepts);
+    if (message === undefined) {
+      return { ok: false, reason: 'unknownType', detail: unknownTypeDetail(opened.type, accepts) };
+    }
     reader.end();
-    return { ok: true, seq: opened.seq, message };
+    return { ok: true, sessionTag: opened.sessionTag, seq: opened.seq, message };
   } catch (error) {
     if (!(error instanceof LinkFieldError)) throw error;
     return { ok: false, reason: 'malformed', detail: `type ${hex8(opened.type)}: ${error.message}` };
@@ -54,6 +64,12 @@ function encodePayload(message: LinkMessage, writer: ByteWriter): MessageType {
     case 'hello':
       encodeHello(message, writer);
       return MessageType.Hello;
+    case 'metric':
+      encodeMetric(message, writer);
+      return MessageType.Metric;
+    case 'heartbeat':
+      encodeHeartbeat(message, writer);
+      return MessageType.Heartbeat;
     case 'data':
       encodeData(message, writer);
       return MessageType.Data;
@@ -75,13 +91,24 @@ function encodePayload(message: LinkMessage, writer: ByteWriter): MessageType {
     case 'proxy-response':
       encodeProxyResponse(message, writer);
       return MessageType.ProxyResponse;
+    default:
+      throw new LinkFieldError('type', `${JSON.stringify((message as { type: unknown }).type)} is not a message type`);
   }
 }
 
-function decodePayload(type: number, reader: ByteReader): LinkMessage | undefined {
+function decodePayload(
+  type: number,
+  reader: ByteReader,
+  accepts: ReadonlySet<number> | undefined,
+): LinkMessage | undefined {
+  if (accepts !== undefined && !accepts.has(type)) return undefined;
   switch (type) {
     case MessageType.Hello:
       return decodeHello(reader);
+    case MessageType.Metric:
+      return decodeMetric(reader);
+    case MessageType.Heartbeat:
+      return decodeHeartbeat(reader);
     case MessageType.Data:
       return decodeData(reader);
     case MessageType.Log:
@@ -99,13 +126,4 @@ function decodePayload(type: number, reader: ByteReader): LinkMessage | undefine
     default:
       return undefined;
   }
-}
-
-function unknownTypeDetail(type: number): string {
-  const reserved = type >= APP_UPLOAD_TYPE_FIRST && type <= APP_UPLOAD_TYPE_LAST;
-  return `type ${hex8(type)} is ${reserved ? 'reserved for app upload' : 'not defined'}`;
-}
-
-function hex8(value: number): string {
-  return `0x${value.toString(16).padStart(2, '0')}`;
 }

@@ -5,6 +5,8 @@ import type { CommandMessage } from './messages.ts';
 /** §4.5: at least the opcode (hal-abi.md §6), at most 64 bytes. */
 const PAYLOAD_MIN_BYTES = 1;
 const PAYLOAD_MAX_BYTES = 64;
+/** command_id and the longest payload. */
+export const COMMAND_MAX_PAYLOAD_BYTES = 2 + PAYLOAD_MAX_BYTES;
 
 export function encodeCommand(message: CommandMessage, writer: ByteWriter): void {
   writer.u16(message.commandId, 'command_id');

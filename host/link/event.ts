@@ -1,16 +1,22 @@
-/** EVENT, type 0x04, device → edge (docs/link-protocol.md §4.4): a trap, fault, reboot or runaway app. */
+/** EVENT, type 0x04, device → edge (docs/link-protocol.md §4.7): a trap, fault, reboot or runaway app. */
 import { type ByteReader, type ByteWriter, LinkFieldError } from './bytes.ts';
-import { EventKind, type EventMessage, TrapCode } from './messages.ts';
+import { EventKind, type EventMessage, FaultCode, RunawayCode, TrapCode } from './messages.ts';
 
 const KIND_MIN = EventKind.Trap;
 const KIND_MAX = EventKind.Runaway;
-const TRAP_CODE_MIN = TrapCode.Abort;
-const TRAP_CODE_MAX = TrapCode.Other;
+/** §4.7: each kind's codes, as an inclusive range. */
+const EVENT_CODES: Record<EventKind, { min: number; max: number }> = {
+  [EventKind.Trap]: { min: TrapCode.Abort, max: TrapCode.Other },
+  [EventKind.Fault]: { min: FaultCode.HardFault, max: FaultCode.UsageFault },
+  [EventKind.Reboot]: { min: 0, max: 0 },
+  [EventKind.Runaway]: { min: RunawayCode.Overrun, max: RunawayCode.Watchdog },
+};
 
 export function encodeEvent(message: EventMessage, writer: ByteWriter): void {
   writer.u64(message.timeMs, 'time_ms');
   writer.u8Within(message.kind, 'kind', KIND_MIN, KIND_MAX);
-  writer.u16(checkCode(message.kind, message.code), 'code');
+  writer.u16(message.code, 'code');
+  checkEventCode(message.kind, message.code, 'code');
   writer.str(message.message, 'message');
   writer.str(message.file, 'file');
   writer.u32(message.line, 'line');
@@ -20,7 +26,7 @@ export function encodeEvent(message: EventMessage, writer: ByteWriter): void {
 export function decodeEvent(reader: ByteReader): EventMessage {
   const timeMs = reader.u64('time_ms');
   const kind = reader.u8Within('kind', KIND_MIN, KIND_MAX) as EventKind;
-  const code = checkCode(kind, reader.u16('code'));
+  const code = checkEventCode(kind, reader.u16('code'), 'code');
   const message = reader.str('message');
   const file = reader.str('file');
   const line = reader.u32('line');
@@ -28,10 +34,14 @@ export function decodeEvent(reader: ByteReader): EventMessage {
   return { type: 'event', timeMs, kind, code, message, file, line, column };
 }
 
-/** §4.4: a trap's code is a TrapCode; other kinds' codes are the firmware's own. */
-function checkCode(kind: number, code: number): number {
-  if (kind === EventKind.Trap && (code < TRAP_CODE_MIN || code > TRAP_CODE_MAX)) {
-    throw new LinkFieldError('code', `${code} is not a trap code (${TRAP_CODE_MIN}..${TRAP_CODE_MAX})`);
+/**
+ * §4.7: a code outside its kind's list (trap 1..7, fault 1..4, reboot 0, runaway 1..2) is malformed; `field` is
+ * where the code sits (EVENT `code`, HEARTBEAT `last_failure_code`). `kind` must be a valid EventKind.
+ */
+export function checkEventCode(kind: EventKind, code: number, field: string): number {
+  const { min, max } = EVENT_CODES[kind];
+  if (code < min || code > max) {
+    throw new LinkFieldError(field, `${code} is not a code of event kind ${kind} (${min}..${max})`);
   }
   return code;
 }

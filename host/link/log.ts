@@ -1,4 +1,4 @@
-/** LOG, type 0x03, device → edge (docs/link-protocol.md §4.3): one line the app logged (hal-abi.md §4.5). */
+/** LOG, type 0x03, device → edge (docs/link-protocol.md §4.4): one line the app logged (hal-abi.md §4.5). */
 import type { ByteReader, ByteWriter } from './bytes.ts';
 import { LogLevel, type LogMessage } from './messages.ts';
 

@@ -13,6 +13,8 @@ export const BootReason = {
   Reset: 1,
   Watchdog: 2,
   Reboot: 3,
+  /** The firmware reset itself after a processor fault (§4.7 EVENT `fault`). */
+  Fault: 4,
 } as const;
 export type BootReason = (typeof BootReason)[keyof typeof BootReason];
 
@@ -52,17 +54,19 @@ export interface HelloMessage {
   abiVersion: number;
   bootReason: BootReason;
   helloReason: HelloReason;
+  /** §5.1: drawn at boot, never 0; its low 16 bits are every frame's `session_tag`. */
   session: number;
   /** 0 when the device keeps no boot counter. */
   bootCount: number;
   uptimeMs: number;
+  /** 1000..3_600_000. */
   heartbeatPeriodMs: number;
-  /** 0 when the app has not said. */
+  /** 1..3_600_000, or 0 when the app has not said. */
   reportIntervalMs: number;
   appState: AppState;
   /** How many METRIC messages follow. */
   metricCount: number;
-  /** Opcodes the app handles, ascending and unique. */
+  /** The opcodes the app declared: at most 16, strictly ascending, never 0x00 nor the runner's 0x70..0x7F. */
   opcodes: number[];
 }
 
@@ -73,7 +77,7 @@ export const MetricKind = {
 } as const;
 export type MetricKind = (typeof MetricKind)[keyof typeof MetricKind];
 
-/** §4.2 METRIC: one declared metric. `range` is absent when the app gave none. */
+/** §4.2 METRIC: one declared metric. `range` is absent when the app gave none (min and max are +0 on the wire). */
 export interface MetricMessage {
   type: 'metric';
   id: number;
@@ -87,15 +91,20 @@ export interface MetricMessage {
 /** §4.8 HEARTBEAT: the runner's own state. */
 export interface HeartbeatMessage {
   type: 'heartbeat';
+  /** When it fell due: a multiple of `heartbeatPeriodMs` (§7.2). */
   uptimeMs: number;
+  /** As in HELLO, never 0. */
   session: number;
+  /** As in HELLO, 1000..3_600_000. */
+  heartbeatPeriodMs: number;
   bootCount: number;
   appState: AppState;
-  /** 0 while running. */
+  /** Backing off: when the app restarts; 0 while running. */
   restartAtMs: number;
   consecutiveFailures: number;
   /** EventKind.Trap or EventKind.Runaway, 0 if none this boot. */
   lastFailureKind: number;
+  /** Its EVENT code, in that kind's list (§4.7); 0 with no failure. */
   lastFailureCode: number;
   rxFrames: number;
   /** Segments the device's receiver dropped, by reason (§6). */
@@ -103,10 +112,12 @@ export interface HeartbeatMessage {
   commandsDropped: number;
   /** 0 off, 1 on, 3 blinking, 255 not set. */
   ledMode: number;
+  /** Blinking: the period, 1..65535; 0 in any other mode. */
   ledPeriodMs: number;
   /** 0, 1, or 255 when pin 0 is not an output. */
   ledLevel: number;
   brightnessU16: number;
+  /** As in HELLO. */
   reportIntervalMs: number;
 }
 
@@ -139,7 +150,7 @@ export const EventKind = {
 } as const;
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 
-/** Codes of EventKind.Trap events. */
+/** Codes of EventKind.Trap events (§4.7). */
 export const TrapCode = {
   Abort: 1,
   Unreachable: 2,
@@ -150,6 +161,24 @@ export const TrapCode = {
   Other: 7,
 } as const;
 export type TrapCode = (typeof TrapCode)[keyof typeof TrapCode];
+
+/** Codes of EventKind.Fault events: the ARMv7-M exception that reset the board (§4.7). */
+export const FaultCode = {
+  HardFault: 1,
+  MemManage: 2,
+  BusFault: 3,
+  UsageFault: 4,
+} as const;
+export type FaultCode = (typeof FaultCode)[keyof typeof FaultCode];
+
+/** Codes of EventKind.Runaway events (§4.7); EventKind.Reboot's only code is 0. */
+export const RunawayCode = {
+  /** A call overran its time budget; the firmware stayed up. */
+  Overrun: 1,
+  /** The independent watchdog reset the device. */
+  Watchdog: 2,
+} as const;
+export type RunawayCode = (typeof RunawayCode)[keyof typeof RunawayCode];
 
 export interface EventMessage {
   type: 'event';
@@ -201,9 +230,12 @@ export interface CommandResultMessage {
   origin: ResultOrigin;
   /** origin app: the app's HAL status (docs/hal-abi.md §3); origin runner: a RunnerStatus. */
   status: number;
-  /** Answered from the store of recent results (§7.4) without running again. */
+  /** Answered from the store of recent results (§7.4) without running again; never on QUEUE_FULL or APP_NOT_RUNNING. */
   cached: boolean;
-  /** 0..16 bytes, by status (§4.6). */
+  /**
+   * origin app: 0..16 bytes. origin runner: exactly what the status carries, `restart_at_ms` u64 (8 bytes) for
+   * APP_NOT_RUNNING, the app's status as an i32 outside 0..255 (4 bytes) for STATUS_OUT_OF_RANGE, else nothing.
+   */
   payload: Uint8Array;
 }
 
@@ -238,6 +270,7 @@ export interface ProxyRequestMessage {
 export interface ProxyResponseMessage {
   type: 'proxy-response';
   requestId: number;
+  /** The operation's HAL status (docs/hal-abi.md §3), 0..6. */
   status: number;
   /** Bytes read (I2C reads), the level (GPIO read, one byte), or empty. */
   data: Uint8Array;

@@ -1,5 +1,5 @@
 /**
- * PROXY_REQUEST, type 0x10, device → host (docs/link-protocol.md §4.7): in firmware-in-the-loop runs the
+ * PROXY_REQUEST, type 0x10, device → host (docs/link-protocol.md §4.9): in firmware-in-the-loop runs the
  * board's HAL tunnels each peripheral call to the host's virtual chips. The device's HAL has already checked
  * the arguments (hal-abi.md §4), so a value outside the ranges below is malformed.
  */
@@ -55,6 +55,8 @@ export function encodeProxyRequest(message: ProxyRequestMessage, writer: ByteWri
       writer.u8(operation.channel, 'channel');
       writer.u16(operation.dutyU16, 'duty');
       return;
+    default:
+      throw new LinkFieldError('op', `${JSON.stringify((operation as { op: unknown }).op)} is not a proxy operation`);
   }
 }
 

@@ -1,7 +1,7 @@
 import { AppInstance } from '../abi/app-instance.ts';
 import { AppTrap } from '../abi/trap.ts';
 import { crc32 } from '../link/crc32.ts';
-import { LinkDecoder } from '../link/decoder.ts';
+import { DEVICE_RECEIVER, LinkDecoder } from '../link/decoder.ts';
 import { LinkEncoder } from '../link/encoder.ts';
 import {
   AppState,
@@ -62,6 +62,8 @@ export interface SimDeviceOptions {
 }
 
 interface WaitingCommand {
+  /** The COMMAND frame's `session_tag`: the edge's, part of the store's key (§7.4). */
+  sessionTag: number;
   commandId: number;
   payload: Uint8Array;
 }
@@ -82,8 +84,9 @@ export class SimDevice {
   private bootCount = 0;
   private session = 0;
   private bootReason: BootReason = BootReason.PowerOn;
-  private encoder = new LinkEncoder();
-  private receiver = new LinkDecoder();
+  private encoder: LinkEncoder | null = null;
+  /** The device's receiver accepts what a board's does (docs/link-protocol.md §2). */
+  private receiver = new LinkDecoder(DEVICE_RECEIVER);
 
   private instance: AppInstance | null = null;
   private nextTickUs = 0;
@@ -147,14 +150,14 @@ export class SimDevice {
   /** Bytes arriving on the device's UART receive line at fleet time `atUs`. */
   receive(bytes: Uint8Array, atUs: number): void {
     this.board.nowUsValue = Math.max(this.board.nowUsValue, atUs);
-    for (const { message } of this.receiver.push(bytes)) {
+    for (const { message, sessionTag } of this.receiver.push(bytes)) {
       if (message.type !== 'command') continue;
       if (this.waiting.length >= COMMAND_QUEUE_LENGTH) {
         this.commandsDropped = (this.commandsDropped + 1) >>> 0;
         this.sendResult(message.commandId, { origin: ResultOrigin.Runner, status: RunnerStatus.QueueFull });
         continue;
       }
-      this.waiting.push({ commandId: message.commandId, payload: message.payload });
+      this.waiting.push({ sessionTag, commandId: message.commandId, payload: message.payload });
     }
     this.schedule();
   }
@@ -165,8 +168,8 @@ export class SimDevice {
     this.board.reset();
     this.bootCount += 1;
     this.session = hash32(hash32(this.options.runNonce, this.options.seed), this.bootCount) >>> 0 || 1;
-    this.encoder = new LinkEncoder();
-    this.receiver = new LinkDecoder();
+    this.encoder = new LinkEncoder({ session: this.session });
+    this.receiver = new LinkDecoder(DEVICE_RECEIVER);
     this.instance = null;
     this.consecutiveFailures = 0;
     this.lastFailure = { kind: 0, code: 0 };
@@ -229,8 +232,8 @@ export class SimDevice {
   }
 
   /** §7.4: a repeat is answered from the store; the runner's opcodes are the runner's; the rest go to the app. */
-  private runCommand({ commandId, payload }: WaitingCommand): void {
-    const key = `${commandId}:${crc32(payload)}`;
+  private runCommand({ sessionTag, commandId, payload }: WaitingCommand): void {
+    const key = `${sessionTag}:${commandId}:${crc32(payload)}`;
     const stored = this.storedResults.get(key);
     if (stored !== undefined) {
       this.send({ type: 'command-result', ...stored, cached: true });
@@ -441,6 +444,7 @@ export class SimDevice {
   }
 
   private send(message: LinkMessage): void {
+    if (this.encoder === null) throw new Error('the device has not booted');
     this.options.transmit(this.encoder.encode(message));
   }
 }

@@ -4,12 +4,14 @@ import { LinkEncoder } from '../link/encoder.ts';
 import type { LinkMessage } from '../link/messages.ts';
 import type { AppImage } from './app-image.ts';
 import { realWallClock, type WallClock } from './clock.ts';
-import { hash32 } from './deterministic-noise.ts';
+import { hash32, streamId } from './deterministic-noise.ts';
 import type { Scenario } from './scenario.ts';
 import { SimDevice } from './sim-device.ts';
 import { WakeQueue } from './wake-queue.ts';
 
 const US_PER_MS = 1000;
+/** Separates the edge side's session from the devices' (docs/link-protocol.md §5.1). */
+const EDGE_SESSION_STREAM = 0xed6e;
 /** At full speed, hand the event loop back this often so output and incoming commands keep flowing. */
 const EVENTS_PER_YIELD = 2000;
 
@@ -29,7 +31,10 @@ export interface SimulationOptions {
   seed: number;
   /** Device ids are `<idPrefix>-<index, 4 digits>` (docs/link-protocol.md §3.3); by default `sim-<4 random hex digits>`. */
   idPrefix?: string;
-  /** Mixed into the devices' sessions (docs/link-protocol.md §5.1); random unless a test needs a repeatable run. */
+  /**
+   * Mixed into the devices' sessions (docs/link-protocol.md §5.1). By default a hash of the id prefix, so a run
+   * repeats byte for byte when its prefix and seed do, and runs with different prefixes draw different sessions.
+   */
   runNonce?: number;
   /** Every message the edge side decodes from a device's link, in virtual-time order. */
   onMessage?(message: DeviceMessage): void;
@@ -63,13 +68,15 @@ export class Simulation {
   constructor(private readonly options: SimulationOptions) {
     const firstIndex = options.firstIndex ?? 0;
     const idPrefix = options.idPrefix ?? randomIdPrefix('sim');
-    const runNonce = options.runNonce ?? randomBytes(4).readUInt32LE(0);
+    const runNonce = options.runNonce ?? streamId(idPrefix);
+    // docs/link-protocol.md §4.5: the edge side's own session, in the tag of every command it sends.
+    const edgeSession = hash32(runNonce, EDGE_SESSION_STREAM) || 1;
     for (let local = 0; local < options.deviceCount; local++) {
       const index = firstIndex + local;
       const deviceId = deviceIdFor(idPrefix, index);
       const decoder = new LinkDecoder();
       this.edgeDecoders.push(decoder);
-      this.edgeEncoders.push(new LinkEncoder());
+      this.edgeEncoders.push(new LinkEncoder({ session: edgeSession }));
       const device = new SimDevice({
         deviceId,
         index,

@@ -49,9 +49,15 @@ describe('wasmote sim', () => {
     const { code, stdout, stderr } = await wasmote(['sim', '--app', appPath('sensor-node'), '--duration', '60s', '--json']);
     expect(code).toBe(0);
     const lines = stdout.trim().split('\n').map((line) => JSON.parse(line));
-    const hello = lines.find((line) => line.type === 'hello');
-    expect(hello).toMatchObject({ device: 'sim-0000', bootReason: 0, abiVersion: 0x10001 });
-    expect(hello.metrics).toHaveLength(13);
+    // docs/link-protocol.md §7.1: HELLO first, then one METRIC per declared metric.
+    expect(lines[0]).toMatchObject({ type: 'hello', bootReason: 0, helloReason: 0, abiVersion: 0x10001, metricCount: 13, board: 'sim' });
+    expect(lines[0].device).toMatch(/^sim-[0-9a-f]{4}-0000$/);
+    expect(lines.slice(1, 14).map((line) => line.type)).toEqual(Array(13).fill('metric'));
+    expect(lines[2]).toMatchObject({ name: 'tmp102.temperature', unit: 'Cel' });
+    // §7.2: a heartbeat every 5 s of uptime.
+    expect(lines.filter((line) => line.type === 'heartbeat').map((line) => line.uptimeMs)).toEqual(
+      Array.from({ length: 12 }, (_, k) => (k + 1) * 5000),
+    );
     const data = lines.filter((line) => line.type === 'data');
     expect(data).toHaveLength(60); // one a second, the first after init's chip start-up waits
     for (const { values } of data) {
@@ -67,11 +73,27 @@ describe('wasmote sim', () => {
     expect(stderr).toMatch(/1 device\(s\), 60 s of virtual time/);
   });
 
-  it('gives the same output for the same seed', async () => {
+  it('gives the same output for the same seed and id prefix, and other device ids and sessions without one', async () => {
     const args = ['sim', '--app', appPath('sensor-node'), '--duration', '10s', '--json', '--devices', '3', '--seed', '42'];
-    const [first, second] = [await wasmote(args), await wasmote(args)];
+    const [first, second] = [await wasmote([...args, '--id-prefix', 'lab']), await wasmote([...args, '--id-prefix', 'lab'])];
     expect(first.stdout.length).toBeGreaterThan(1000);
     expect(first.stdout).toBe(second.stdout);
+    const hellos = async (extra: string[]) =>
+      (await wasmote([...args, ...extra])).stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line))
+        .filter((line) => line.type === 'hello');
+    const [mine, theirs] = [await hellos([]), await hellos([])];
+    expect(mine.map((hello) => hello.device)).not.toEqual(theirs.map((hello) => hello.device));
+    expect(mine.map((hello) => hello.session)).not.toEqual(theirs.map((hello) => hello.session));
+    expect((await hellos(['--id-prefix', 'lab'])).map((hello) => hello.device)).toEqual(['lab-0000', 'lab-0001', 'lab-0002']);
+  });
+
+  it('refuses an id prefix that would not make link ids, naming the character', async () => {
+    const { code, stderr } = await wasmote(['sim', '--app', appPath('sensor-node'), '--id-prefix', 'bay/7']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`--id-prefix 'bay/7' contains "/"`);
   });
 
   it('refuses a bad scenario with a message naming the field, and no stack trace', async () => {

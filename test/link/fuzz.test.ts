@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { LinkFieldError } from '../../host/link/bytes.ts';
 import { decodeBody, encodeMessage } from '../../host/link/codec.ts';
-import { LinkDecoder } from '../../host/link/decoder.ts';
+import { type DecodedFrame, droppedSegments, LinkDecoder } from '../../host/link/decoder.ts';
+import { DROP_REASONS } from '../../host/link/drop-reasons.ts';
 import { countSegments, frameBody, fuzzStream, mutateBody, randomMessage, sealBody } from '../../host/link/frame-fuzzer.ts';
+import type { LinkMessage } from '../../host/link/messages.ts';
 import { Prng } from '../../host/sim/prng.ts';
 import { toHex } from './vector-json.ts';
 
@@ -13,8 +16,9 @@ describe('LinkDecoder under fuzzing', () => {
   it(`recovers every intact frame among ${FUZZ_FRAMES.toLocaleString('en')} random and mutated ones`, () => {
     const prng = new Prng(0x5eed_0001);
     const { wire, expected } = fuzzStream(prng, FUZZ_FRAMES);
-    const decoder = new LinkDecoder();
-    const frames = [];
+    let newerPeers = 0;
+    const decoder = new LinkDecoder({ onNewerPeer: () => newerPeers++ });
+    const frames: DecodedFrame[] = [];
     let maxBufferedBytes = 0;
     for (let at = 0; at < wire.length; ) {
       const chunkBytes = prng.int(1, 1400);
@@ -25,13 +29,20 @@ describe('LinkDecoder under fuzzing', () => {
 
     expect(maxBufferedBytes).toBeLessThanOrEqual(MAX_ENCODED_BYTES);
     expect(frames.length).toBe(expected.length);
-    expect(frames).toEqual(expected);
-    const { framesOk, seqGaps, ...drops } = decoder.stats;
-    expect(framesOk).toBe(expected.length);
-    const dropped = Object.values(drops).reduce((sum, count) => sum + count, 0);
-    expect(framesOk + dropped).toBe(countSegments(wire));
-    for (const [reason, count] of Object.entries(drops)) expect(count, reason).toBeGreaterThan(0);
-    expect(seqGaps).toBeGreaterThan(0);
+    expect(frames.map(({ seq, message }) => ({ seq, message }))).toEqual(expected);
+    const { stats } = decoder;
+    expect(stats.framesOk).toBe(expected.length);
+    expect(stats.framesOk + droppedSegments(stats)).toBe(countSegments(wire));
+    for (const reason of DROP_REASONS) expect(stats[reason], reason).toBeGreaterThan(0);
+    expect(stats.gaps).toBeGreaterThan(0);
+    expect(stats.sessionChanges).toBeGreaterThan(0);
+    expect(newerPeers).toBeGreaterThan(0);
+    const ordered = (order: string) => frames.filter((frame) => frame.order === order).length;
+    expect(ordered('duplicate')).toBe(stats.duplicates);
+    expect(ordered('reorder')).toBe(stats.reorders);
+    expect(ordered('late')).toBe(stats.late);
+    expect(ordered('reset')).toBe(stats.resets);
+    expect(frames.filter((frame) => frame.order === 'new').reduce((sum, frame) => sum + frame.gap, 0)).toBe(stats.gaps);
   });
 
   it('re-encodes every body it accepts byte for byte, and drops the rest by a header or payload check', () => {
@@ -48,5 +59,44 @@ describe('LinkDecoder under fuzzing', () => {
       }
     }
     expect(Object.keys(outcomes).sort()).toEqual(['malformed', 'ok', 'unknownType', 'version']);
+  });
+
+  it('never encodes what it drops: a message with a field at an edge value is refused or decodes to itself', () => {
+    const prng = new Prng(0x5eed_0003);
+    const numbers = [-1, 0, 0.5, 1, 2, 3, 4, 5, 7, 8, 24, 25, 32, 254, 255, 256, 999, 1000, 0xffff, 0x1_0000,
+      3_600_000, 3_600_001, 0xffff_ffff, 2 ** 32, 2 ** 53 - 1, 2 ** 53, NaN, Infinity, -Infinity];
+    const strings = ['', 'a', 'a/b', 'a+b', 'a#b', 'a b', 'a\0b', 'é', 'x'.repeat(32), 'x'.repeat(33), 'é'.repeat(128)];
+    const byteLengths = [0, 1, 4, 7, 8, 16, 17, 31, 32, 33, 64, 65, 255, 256];
+    /** A value of the same type as `value`, at an edge of some field's range. */
+    const edge = (value: unknown): unknown => {
+      if (typeof value === 'number') return prng.pick(numbers);
+      if (typeof value === 'string') return prng.pick(strings);
+      if (typeof value === 'boolean') return !value;
+      if (value instanceof Uint8Array) return prng.bytes(prng.pick(byteLengths));
+      if (Array.isArray(value)) {
+        return value.length === 0 ? [edge(1)] : value.map((item, index) => (index === 0 ? edge(item) : item));
+      }
+      const entries = Object.entries(value as object);
+      const at = prng.int(0, entries.length - 1);
+      return Object.fromEntries(entries.map(([key, item], index) => [key, index === at ? edge(item) : item]));
+    };
+    let refused = 0;
+    for (let round = 0; round < 20_000; round++) {
+      const message = randomMessage(prng) as unknown as Record<string, unknown>;
+      const field = prng.pick(Object.keys(message).filter((key) => key !== 'type'));
+      const mutated = { ...message, [field]: edge(message[field]) } as unknown as LinkMessage;
+      let frame: Uint8Array;
+      try {
+        frame = encodeMessage(mutated, 1);
+      } catch (error) {
+        if (!(error instanceof LinkFieldError)) throw error;
+        refused++;
+        continue;
+      }
+      const result = decodeBody(frameBody(frame));
+      if (!result.ok) expect.fail(`${mutated.type}.${field}: encoded, then dropped: ${result.detail}`);
+      expect(result.message, `${mutated.type}.${field}`).toEqual(mutated);
+    }
+    expect(refused).toBeGreaterThan(1000);
   });
 });

@@ -2,12 +2,15 @@
  * The JSON form of link messages in test/vectors/link-frames.json: the TypeScript field names, with every byte
  * field (`appHash`, `payload`, `data`) as a lowercase hex string.
  */
+import type { NewerPeer } from '../../host/link/hello.ts';
 import type { LinkMessage } from '../../host/link/messages.ts';
 
 export interface ValidVector {
   name: string;
   /** The whole wire frame, 0x00 delimiter included. */
   hex: string;
+  /** docs/link-protocol.md §3.1: the frame's `session_tag`. */
+  sessionTag: number;
   seq: number;
   message: Record<string, unknown>;
 }
@@ -19,9 +22,12 @@ export interface InvalidVector {
   reason: string;
   /** For `malformed`: the spec field the drop's detail names. */
   field?: string;
+  /** For a newer device's HELLO (docs/link-protocol.md §4.1.1): what a receiver reads from it. */
+  newerPeer?: Omit<NewerPeer, 'linkVersion'>;
 }
 
 export interface LinkVectors {
+  version: number;
   valid: ValidVector[];
   invalid: InvalidVector[];
 }

@@ -5,8 +5,9 @@ import { simulate, testApp } from '../support/sim-run.ts';
 const TRAP_EVENT = 1;
 const TRAP_UNREACHABLE = 2;
 const TRAP_ABORT = 1;
-const BOOT_POWER_ON = 0;
-const BOOT_APP_RESTART = 3;
+const HELLO_BOOT = 0;
+const HELLO_APP_RESTART = 1;
+const APP_BACKING_OFF = 1;
 
 describe('a trap inside the app', () => {
   it('is reported as an event, and the app is re-instantiated with fresh memory after 1 s', async () => {
@@ -15,10 +16,15 @@ describe('a trap inside the app', () => {
     const commandId = run.simulation.sendCommand(0, Uint8Array.of(0x82));
     await run.simulation.runFor(3000);
 
-    expect(run.of('command-result')).toEqual([{ type: 'command-result', commandId, status: 0 }]);
+    expect(run.of('command-result')).toEqual([
+      { type: 'command-result', commandId, origin: 0, status: 0, cached: false, payload: new Uint8Array() },
+    ]);
     const [trap] = run.of('event');
     expect(trap).toMatchObject({ kind: TRAP_EVENT, code: TRAP_UNREACHABLE, timeMs: 2500 });
-    expect(run.of('hello').map((hello) => hello.bootReason)).toEqual([BOOT_POWER_ON, BOOT_APP_RESTART]);
+    expect(run.of('hello').map((hello) => [hello.bootReason, hello.helloReason])).toEqual([
+      [0, HELLO_BOOT],
+      [0, HELLO_APP_RESTART],
+    ]);
     // Ticks at 0, 1000, 2000, the command's tick at 2500 (which trapped), then from the restart at 3500 the count
     // starts again at 1: the memory is fresh.
     expect(run.data().map((row) => [row.timeMs, row.values.ticks])).toEqual([
@@ -52,7 +58,11 @@ describe('a trap inside the app', () => {
     await run.simulation.runFor(300_000);
     const times = run.of('event').map((event) => event.timeMs);
     expect(times.slice(0, 9)).toEqual([0, 1000, 3000, 7000, 15_000, 31_000, 63_000, 123_000, 183_000]);
-    expect(run.of('hello')).toEqual([]);
+    // docs/link-protocol.md §7.1: every attempt still sends HELLO first, saying the app backs off.
+    const hellos = run.of('hello');
+    expect(hellos.slice(0, 9).map((hello) => [hello.uptimeMs, hello.appState, hello.metricCount])).toEqual(
+      times.slice(0, 9).map((timeMs) => [timeMs, APP_BACKING_OFF, 0]),
+    );
   });
 
   it('keeps the other devices of a fleet running', async () => {
