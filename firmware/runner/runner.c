@@ -26,18 +26,12 @@
 /* docs/firmware.md, "Runaway apps": the longest one call into the app may take, and what a RUNAWAY says. */
 #define CALL_BUDGET_US (1000u * US_PER_MS)
 #define RUNAWAY_TEXT(call) "the app's " call " ran past its 1000 ms time budget"
-/* docs/link-protocol.md §4.7: a runaway's codes. */
-#define RUNAWAY_TIME_BUDGET 1u
-#define RUNAWAY_WATCHDOG 2u
 /* §4.8: consecutive_failures stays at 65535 once there. */
 #define FAILURES_MAX 0xFFFFu
-/* §4.1: boot_reason 4, the firmware reset itself after a processor fault. */
-#define BOOT_REASON_FAULT 4u
 
 static struct {
   bool running;
   link_boot_reason_t boot_reason;
-  uint32_t session;
   /* The app's `wasmote_abi_version`, 0 until an instance exists (HELLO's abi_version). */
   uint32_t abi_version;
   /* µs of uptime: when the running app's next tick is due, or when the stopped app restarts. */
@@ -84,7 +78,7 @@ static void send_hello(link_hello_reason_t reason) {
   hello->abi_version = runner.abi_version;
   hello->boot_reason = runner.boot_reason;
   hello->hello_reason = reason;
-  hello->session = runner.session;
+  hello->session = link_device_session();
   hello->boot_count = boot_count();
   hello->uptime_ms = now_ms();
   hello->heartbeat_period_ms = HEARTBEAT_PERIOD_MS;
@@ -139,7 +133,7 @@ static void send_boot_event(void) {
     send_event(LINK_EVENT_FAULT, (uint16_t)fault.kind, text, fault_text(&fault, text));
   } else if (boot_cause() == BOOT_WATCHDOG) {
     static const char text[] = "the watchdog reset the device";
-    send_event(LINK_EVENT_RUNAWAY, RUNAWAY_WATCHDOG, text, sizeof text - 1);
+    send_event(LINK_EVENT_RUNAWAY, LINK_RUNAWAY_WATCHDOG, text, sizeof text - 1);
   }
 }
 
@@ -153,8 +147,8 @@ static void failed(const trap_t *trap, const char *runaway_text) {
   if (runner.consecutive_failures < FAILURES_MAX) runner.consecutive_failures++;
   if (trap->code == TRAP_TIME_BUDGET) {
     runner.last_failure_kind = LINK_EVENT_RUNAWAY;
-    runner.last_failure_code = RUNAWAY_TIME_BUDGET;
-    send_event(LINK_EVENT_RUNAWAY, RUNAWAY_TIME_BUDGET, runaway_text, strlen(runaway_text));
+    runner.last_failure_code = LINK_RUNAWAY_TIME_BUDGET;
+    send_event(LINK_EVENT_RUNAWAY, LINK_RUNAWAY_TIME_BUDGET, runaway_text, strlen(runaway_text));
   } else {
     runner.last_failure_kind = LINK_EVENT_TRAP;
     runner.last_failure_code = (uint16_t)trap->code;
@@ -297,7 +291,7 @@ static void app_command(const inbox_command_t *command, const result_key_t *key)
 
 /* §7.4: a repeat from the store, the runner's opcodes, APP_NOT_RUNNING while the app backs off, else the app. */
 static void handle(const inbox_command_t *command) {
-  result_key_t key = {.session_tag = 0, .command_id = command->command_id, .payload_crc = inbox_command_crc(command)};
+  result_key_t key = {.session_tag = command->session_tag, .command_id = command->command_id, .payload_crc = inbox_command_crc(command)};
   link_command_result_t result;
   if (result_store_find(&key, &result)) {
     send_result(&result);
@@ -313,7 +307,7 @@ static void handle(const inbox_command_t *command) {
 
 static void send_heartbeat(void) {
   link_heartbeat_t beat = {
-      .session = runner.session,
+      .session = link_device_session(),
       .boot_count = boot_count(),
       .app_state = runner.running ? LINK_APP_RUNNING : LINK_APP_BACKING_OFF,
       .restart_at_ms = runner.running ? 0 : runner.restart_at_us / US_PER_MS,
@@ -348,9 +342,8 @@ static void step(void) {
 }
 
 _Noreturn void runner_run(void) {
-  runner.session = boot_nonce();
   runner.boot_reason = (link_boot_reason_t)boot_cause();
-  if (boot_fault().kind != BOOT_FAULT_NONE) runner.boot_reason = (link_boot_reason_t)BOOT_REASON_FAULT;
+  if (boot_fault().kind != BOOT_FAULT_NONE) runner.boot_reason = LINK_BOOT_FAULT;
   engine_load();
   heartbeat_start();
   start_app(LINK_HELLO_BOOT);

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { LinkDecoder } from '../link/decoder.ts';
 import { LinkEncoder } from '../link/encoder.ts';
-import { HelloReason, type LinkMessage } from '../link/messages.ts';
+import type { LinkMessage } from '../link/messages.ts';
 import type { Scenario } from '../sim/scenario.ts';
 import type { DeviceMessage } from '../sim/simulation.ts';
 import { bootAnswer, ClockGateReader, wakeAnswer } from './clock-gate.ts';
@@ -87,8 +87,10 @@ export class FirmwareSession {
   private endUs = Number.POSITIVE_INFINITY;
   /** True once the device asked to sleep past endUs: it is held, and runFor's run is complete. */
   private held = false;
-  /** Boots the link has shown (a HELLO with hello_reason boot each): which begin time a message's time counts from. */
-  private linkBoots = 0;
+  /** Each boot's session tag as the link has shown them, in order: which begin time a message's time counts from. */
+  private readonly linkBoots = new Map<number, number>();
+  /** PROXY_RESPONSEs written to each session tag's boot. */
+  private readonly proxyResponses = new Map<number, number>();
 
   constructor(private readonly options: FirmwareSessionOptions) {
     this.deviceId = options.deviceId;
@@ -205,6 +207,14 @@ export class FirmwareSession {
     this.closeGate();
   }
 
+  /**
+   * PROXY_RESPONSEs the host has written to the boot whose session tag is `sessionTag` (the low 16 bits of its
+   * session): frames its receiver accepted that a simulated device never gets.
+   */
+  proxyResponsesTo(sessionTag: number): number {
+    return this.proxyResponses.get(sessionTag) ?? 0;
+  }
+
   private describe(): string {
     return `device time ${this.deviceTimeMs} ms${this.stderr ? `, QEMU said: ${this.stderr.trim()}` : ''}`;
   }
@@ -298,19 +308,21 @@ export class FirmwareSession {
 
   private receive(chunk: Buffer): void {
     this.lastOutputAt = Date.now();
-    for (const { seq, message } of this.decoder.push(chunk)) {
+    for (const { seq, sessionTag, message } of this.decoder.push(chunk)) {
+      // docs/link-protocol.md §5.1: a new tag is a new boot, whose begin time the gate gave before its first frame.
+      if (!this.linkBoots.has(sessionTag)) this.linkBoots.set(sessionTag, this.linkBoots.size);
       if (message.type === 'proxy-request') {
         this.lastDeviceUs = Math.max(this.lastDeviceUs, message.timeUs);
-        for (const response of this.peripherals.respond(message)) this.write(response);
+        for (const response of this.peripherals.respond(message)) {
+          this.write(response);
+          this.proxyResponses.set(sessionTag, this.proxyResponsesTo(sessionTag) + 1);
+        }
         continue;
       }
-      if (message.type === 'hello') {
-        this.deviceId = message.deviceId;
-        if (message.helloReason === HelloReason.Boot) this.linkBoots++;
-      }
+      if (message.type === 'hello') this.deviceId = message.deviceId;
       const timeMs = messageTimeMs(message);
       if (timeMs !== undefined) {
-        const bootAtMs = (this.bootsAtUs[Math.max(this.linkBoots - 1, 0)] ?? 0) / US_PER_MS;
+        const bootAtMs = (this.bootsAtUs[this.linkBoots.get(sessionTag)!] ?? 0) / US_PER_MS;
         this.deviceTimeMs = Math.max(this.deviceTimeMs, Math.floor(bootAtMs + timeMs));
       }
       this.options.onMessage?.({ deviceId: this.deviceId, index: 0, seq, message });
