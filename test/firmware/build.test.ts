@@ -61,7 +61,7 @@ describe('firmware build', { timeout: 180_000 }, () => {
   it('refuses an app that imports what the HAL ABI lacks, naming the import, before translating it', async () => {
     const build = buildForTest('build', sharedFixture('unknown-import'));
     await expect(build).rejects.toThrow(AppLoadError);
-    await expect(build).rejects.toThrow(/hal\.spi_transfer, which HAL ABI 1\.0 lacks/);
+    await expect(build).rejects.toThrow(/hal\.spi_transfer, which HAL ABI 1\.1 lacks/);
   });
 
   it('says which package to install when a tool is missing', async () => {
