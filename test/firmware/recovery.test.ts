@@ -10,16 +10,17 @@ import { defaultScenario } from '../../host/sim/scenario.ts';
 import { firmwareFixture, sharedFixture } from './support/fixtures.ts';
 import { buildForTest, runOnQemu, startOnQemu } from './support/firmware-run.ts';
 
-// docs/link-protocol.md §4.1, §4.4 and hal-abi.md §3, restated.
-const BOOT_POWER_ON = 0;
-const BOOT_APP_RESTART = 3;
+// docs/link-protocol.md §4.1, §4.6, §4.7 and hal-abi.md §3, restated.
+const HELLO_BOOT = 0;
+const HELLO_APP_RESTART = 1;
+const ORIGIN_APP = 0;
 const EVENT_TRAP = 1;
 const EVENT_RUNAWAY = 4;
 const TRAP_ABORT = 1;
 const TRAP_UNREACHABLE = 2;
 const TRAP_CALL_STACK_EXHAUSTED = 4;
 const OK = 0;
-/** firmware/runner/runner.c: RUNAWAY code 1, the time budget ended the call. */
+/** docs/link-protocol.md §4.7: RUNAWAY code 1, the time budget ended the call. */
 const RUNAWAY_TIME_BUDGET = 1;
 
 type Of<T extends LinkMessage['type']> = Extract<LinkMessage, { type: T }>;
@@ -57,11 +58,13 @@ describe('recovery on QEMU', { timeout: 120_000 }, () => {
 
   it('reports a trap, restarts the app 1 s later from fresh memory, and keeps running', async () => {
     const { messages, commandId } = await commandAndWatch(trapApp, 0x82);
-    expect(ofType(messages, 'command-result')).toEqual([{ type: 'command-result', commandId, status: OK }]);
+    expect(ofType(messages, 'command-result')).toEqual([
+      { type: 'command-result', commandId, origin: ORIGIN_APP, status: OK, cached: false, payload: new Uint8Array() },
+    ]);
     const [trap, ...more] = ofType(messages, 'event');
     expect(more).toEqual([]);
     expect(trap).toMatchObject({ kind: EVENT_TRAP, code: TRAP_UNREACHABLE, message: 'unreachable' });
-    expect(ofType(messages, 'hello').map((hello) => hello.bootReason)).toEqual([BOOT_POWER_ON, BOOT_APP_RESTART]);
+    expect(ofType(messages, 'hello').map((hello) => hello.helloReason)).toEqual([HELLO_BOOT, HELLO_APP_RESTART]);
     const data = ofType(messages, 'data');
     const restartAt = data.findIndex((row) => row.timeMs > trap!.timeMs);
     // The trapping tick reported before it trapped, stamped with its start; the new instance counts from 1.
@@ -98,7 +101,12 @@ describe('recovery on QEMU', { timeout: 120_000 }, () => {
   it('backs off the restarts of an app that traps in init: 1, 2, 4, 8, 16 s', async () => {
     const messages = await runOnQemu(initTrapApp, { scenario: defaultScenario(), seed: 1, durationMs: 40_000 });
     expect(ofType(messages, 'event').map((event) => event.timeMs)).toEqual([0, 1000, 3000, 7000, 15_000, 31_000]);
-    expect(ofType(messages, 'hello')).toEqual([]);
+    // docs/link-protocol.md §7.1: a HELLO at every start, backing off with no metrics when init trapped.
+    const hellos = ofType(messages, 'hello');
+    expect(hellos.map((hello) => [hello.helloReason, hello.uptimeMs, hello.appState, hello.metricCount])).toEqual([
+      [HELLO_BOOT, 0, 1, 0],
+      ...[1000, 3000, 7000, 15_000, 31_000].map((uptimeMs) => [HELLO_APP_RESTART, uptimeMs, 1, 0]),
+    ]);
   });
 
   it.each([
@@ -113,7 +121,7 @@ describe('recovery on QEMU', { timeout: 120_000 }, () => {
       code: RUNAWAY_TIME_BUDGET,
       message: "the app's tick ran past its 1000 ms time budget",
     });
-    expect(ofType(messages, 'hello').map((hello) => hello.bootReason)).toEqual([BOOT_POWER_ON, BOOT_APP_RESTART]);
+    expect(ofType(messages, 'hello').map((hello) => hello.helloReason)).toEqual([HELLO_BOOT, HELLO_APP_RESTART]);
     const after = ofType(messages, 'data').filter((row) => row.timeMs > runaway!.timeMs);
     expect(after[0]).toMatchObject({ timeMs: runaway!.timeMs + 1000, values: [{ id: 1, value: 1 }] });
     expect(after.length).toBeGreaterThanOrEqual(2);
