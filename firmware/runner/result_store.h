@@ -15,6 +15,7 @@
 
 #define RESULT_STORE_ENTRIES 8u
 
+/* Compared as bytes: no padding. */
 typedef struct {
   uint16_t session_tag;
   uint16_t command_id;

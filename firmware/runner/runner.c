@@ -25,7 +25,8 @@
 #define MIN_TICK_DELAY_MS 1u
 /* docs/firmware.md, "Runaway apps": the longest one call into the app may take, and what a RUNAWAY says. */
 #define CALL_BUDGET_US (1000u * US_PER_MS)
-#define RUNAWAY_TEXT(call) "the app's " call " ran past its 1000 ms time budget"
+static const char RUNAWAY_BEFORE[] = "the app's ";
+static const char RUNAWAY_AFTER[] = " ran past its 1000 ms time budget";
 /* §4.8: consecutive_failures stays at 65535 once there. */
 #define FAILURES_MAX 0xFFFFu
 
@@ -139,16 +140,24 @@ static void send_boot_event(void) {
 
 /*
  * hal-abi.md §7: report, drop the instance and its outputs, restart after the back-off. A runaway
- * (TRAP_TIME_BUDGET) is reported as one with `runaway_text`, and counts as a failure for the back-off like a trap.
+ * (TRAP_TIME_BUDGET) is reported as one, naming the export that ran (`call`: "the app's tick ran past its 1000 ms
+ * time budget"), and counts as a failure for the back-off like a trap.
  */
-static void failed(const trap_t *trap, const char *runaway_text) {
+static void failed(const trap_t *trap, const char *call) {
   runner.running = false;
   telemetry_reset();
   if (runner.consecutive_failures < FAILURES_MAX) runner.consecutive_failures++;
   if (trap->code == TRAP_TIME_BUDGET) {
     runner.last_failure_kind = LINK_EVENT_RUNAWAY;
     runner.last_failure_code = LINK_RUNAWAY_TIME_BUDGET;
-    send_event(LINK_EVENT_RUNAWAY, LINK_RUNAWAY_TIME_BUDGET, runaway_text, strlen(runaway_text));
+    char text[sizeof RUNAWAY_BEFORE + sizeof RUNAWAY_AFTER + 16];
+    size_t length = sizeof RUNAWAY_BEFORE - 1;
+    memcpy(text, RUNAWAY_BEFORE, length);
+    size_t call_length = strlen(call);
+    memcpy(text + length, call, call_length);
+    length += call_length;
+    memcpy(text + length, RUNAWAY_AFTER, sizeof RUNAWAY_AFTER - 1);
+    send_event(LINK_EVENT_RUNAWAY, LINK_RUNAWAY_TIME_BUDGET, text, length + sizeof RUNAWAY_AFTER - 1);
   } else {
     runner.last_failure_kind = LINK_EVENT_TRAP;
     runner.last_failure_code = (uint16_t)trap->code;
@@ -186,14 +195,14 @@ __attribute__((noinline)) static void leave(void) {
 /* §7.1: instantiate, `init` with its logs held, then HELLO, METRICs, the boot's EVENT, the logs, a trap's EVENT. */
 static void start_app(link_hello_reason_t reason) {
   trap_t trap;
-  const char *runaway_text = RUNAWAY_TEXT("start function");
+  const char *call = "start function";
   telemetry_reset();
   init_logs_hold();
   enter(HAL_PHASE_INIT);
   bool started = engine_instantiate(&trap);
   runner.abi_version = started ? engine_abi_version() : 0;
   if (started) {
-    runaway_text = RUNAWAY_TEXT("init");
+    call = "init";
     started = engine_call_init(&trap);
   }
   leave();
@@ -205,7 +214,7 @@ static void start_app(link_hello_reason_t reason) {
   if (reason == LINK_HELLO_BOOT) send_boot_event();
   init_logs_send(hello_time_ms);
   if (!started) {
-    failed(&trap, runaway_text);
+    failed(&trap, call);
     return;
   }
   runner.next_tick_us = clock_now_us();
@@ -222,7 +231,7 @@ static void tick(void) {
   /* §7.2: what the tick reported and has not gone out yet, also when it trapped. */
   telemetry_send();
   if (!returned) {
-    failed(&trap, RUNAWAY_TEXT("tick"));
+    failed(&trap, "tick");
     return;
   }
   runner.consecutive_failures = 0;
@@ -283,7 +292,7 @@ static void app_command(const inbox_command_t *command, const result_key_t *key)
   result_store_put(key, &result);
   send_result(&result);
   if (!returned) {
-    failed(&trap, RUNAWAY_TEXT("command"));
+    failed(&trap, "command");
     return;
   }
   runner.next_tick_us = clock_now_us();

@@ -1,7 +1,7 @@
 /**
  * The host's end of the firmware-in-the-loop board's clock gate (firmware/hal/proxy/gate.h): the device says when a
- * boot begins, asks how far each sleep may go, and says when it resets on a REBOOT; the host answers a boot at
- * once and a sleep when it chooses, with the device time to wake at and the number of link frames it wrote first.
+ * boot begins and asks how far each sleep may go; the host answers a boot at once and a sleep when it chooses,
+ * with the device time to wake at and the number of link frames it wrote first.
  * Times are µs of the device's clock, which starts at 0 at each boot.
  */
 
@@ -9,17 +9,14 @@ const BOOT = 0x42; // 'B'
 const BOOT_ANSWER = 0x62; // 'b'
 const SLEEP = 0x53; // 'S'
 const WAKE = 0x57; // 'W'
-const REBOOTING = 0x52; // 'R'
 const TIME_BYTES = 8;
-const REQUEST_BYTES: Record<number, number> = { [BOOT]: 1, [SLEEP]: 1 + 2 * TIME_BYTES, [REBOOTING]: 1 + TIME_BYTES };
+const REQUEST_BYTES: Record<number, number> = { [BOOT]: 1, [SLEEP]: 1 + 2 * TIME_BYTES };
 
 export interface ClockGateHandlers {
   /** A boot has begun; the device waits for bootAnswer() before it sends a link frame. */
   boot(): void;
   /** The device would sleep from `nowUs` until `deadlineUs`; it waits for wakeAnswer(). */
   sleep(nowUs: number, deadlineUs: number): void;
-  /** The device resets at `nowUs` on a REBOOT command. */
-  rebooting(nowUs: number): void;
   /** Bytes the gate does not know: the line is out of step. */
   garbled(byte: number): void;
 }
@@ -46,8 +43,7 @@ export class ClockGateReader {
       if (bytes.length - at < length) break;
       const view = new DataView(bytes.buffer, bytes.byteOffset + at, length);
       if (kind === BOOT) this.handlers.boot();
-      else if (kind === SLEEP) this.handlers.sleep(readTime(view, 1), readTime(view, 1 + TIME_BYTES));
-      else this.handlers.rebooting(readTime(view, 1));
+      else this.handlers.sleep(readTime(view, 1), readTime(view, 1 + TIME_BYTES));
       at += length;
     }
     this.pending = bytes.slice(at);

@@ -77,9 +77,11 @@ export class FirmwareSession {
   private readonly gateSocket = path.join(tmpdir(), `wasmote-gate-${process.pid}-${gateSockets++}.sock`);
   /** Boots the gate has announced, and the host time at which each began. */
   private readonly bootsAtUs: number[] = [];
-  /** The device's clock as last known in the current boot, µs; where it stood when it said it resets. */
+  /**
+   * The device's clock as last known in the current boot, µs: from the gate's answers and the PROXY_REQUESTs. A
+   * reboot's new boot begins there (a REBOOT command is handled as the device wakes, before time passes).
+   */
   private lastDeviceUs = 0;
-  private rebootAtDeviceUs: number | undefined;
   /** A sleep the device asked for and the host has not answered yet. */
   private asleep: { nowUs: number; deadlineUs: number } | undefined;
   private readonly scheduled: ScheduledCommand[] = [];
@@ -241,7 +243,6 @@ export class FirmwareSession {
         this.asleep = { nowUs, deadlineUs };
         this.serveSleep();
       },
-      rebooting: (nowUs) => (this.rebootAtDeviceUs = nowUs),
       garbled: (byte) => (this.stderr += `(clock gate: unexpected byte 0x${byte.toString(16)})`),
     });
     socket.on('data', (chunk: Buffer) => reader.push(chunk));
@@ -261,14 +262,13 @@ export class FirmwareSession {
   /** The device booted: after a reset its clock counts from 0 again, from the host time where the last boot ended. */
   private booted(): void {
     if (this.bootsAtUs.length > 0) {
-      const bootAtUs = this.nowUs + ((this.rebootAtDeviceUs ?? this.lastDeviceUs) - this.lastDeviceUs);
+      const bootAtUs = this.nowUs;
       this.bootsAtUs.push(bootAtUs);
       this.peripherals.reboot(bootAtUs);
     } else {
       this.bootsAtUs.push(0);
     }
     this.lastDeviceUs = 0;
-    this.rebootAtDeviceUs = undefined;
     this.asleep = undefined;
     this.gate?.write(bootAnswer());
   }

@@ -25,6 +25,9 @@ const APP_FUNCTION = /^static [^\n]* w2c_\w+\(Z_app_instance_t\* instance[^\n]*\
 /** A call out of a function: to another of the app's, to an import, or through the table. */
 const CALL = /\bw2c_\w+\(|\(\*Z_\w+\)\(|\bCALL_INDIRECT\(/;
 const STACK_CHECK = '  FUNC_PROLOGUE;\n';
+/** A data segment's bytes as wabt 1.0.32 defines them, and an active segment's load at instantiation. */
+const DATA_SEGMENT = /^static const u8 (data_segment_data_w2c_\w+)\[\] = \{\n([\s\S]*?)\};$/gm;
+const DATA_SEGMENT_LOAD = (name: string) => new RegExp(`\\bLOAD_DATA\\(instance->w2c_memory, (\\d+)u, ${name}, (\\d+)\\);`, 'g');
 /** overrides.h's 32-bit bounds check holds for memory limits below 2^31. */
 const MEMORY_LIMIT_MAX_BYTES = 2 ** 31 - 1;
 
@@ -67,7 +70,7 @@ export async function translateApp(
     throw new TranslationError(`a memory limit of ${options.memoryLimitBytes} bytes is above the engine's ${MEMORY_LIMIT_MAX_BYTES}`);
   }
   const withOverrides = generated.replace(OVERRIDES_ANCHOR, `${OVERRIDES_INCLUDE}\n${OVERRIDES_ANCHOR}`);
-  await writeFile(source, elideLeafStackChecks(splitAccessorAddresses(withOverrides)));
+  await writeFile(source, packDataSegments(elideLeafStackChecks(splitAccessorAddresses(withOverrides))));
   // firmware/engine/wasm2c/runtime.c keeps each signature as its two counts and one byte per value type.
   const signatureBytes = sections.types.reduce((sum, { params, results }) => sum + 2 + params.length + results.length, 0);
   return {
@@ -109,4 +112,34 @@ export function splitAccessorAddresses(source: string): string {
  */
 export function elideLeafStackChecks(source: string): string {
   return source.replace(APP_FUNCTION, (definition) => (CALL.test(definition.slice(definition.indexOf('{'))) ? definition : definition.replace(STACK_CHECK, '')));
+}
+
+/**
+ * Stores each active data segment packed, as overrides.h's LOAD_PACKED_DATA reads it: a bitmap with one bit per
+ * byte, set for the non-zero ones, then those bytes in order. A segment is packed only where its one use is the
+ * load that instantiation makes (a passive one, which memory.init copies, keeps its bytes as they are).
+ */
+export function packDataSegments(source: string): string {
+  const packed = new Set<string>();
+  let result = source.replace(DATA_SEGMENT, (definition, name: string, body: string) => {
+    const loads = source.match(DATA_SEGMENT_LOAD(name))?.length ?? 0;
+    const uses = source.match(new RegExp(`\\b${name}\\b`, 'g'))?.length ?? 0;
+    if (loads !== 1 || uses !== 2) return definition;
+    const bytes = (body.match(/0x[0-9a-f]{2}/gi) ?? []).map((hex) => Number.parseInt(hex, 16));
+    const map = new Uint8Array(Math.ceil(bytes.length / 8));
+    bytes.forEach((byte, index) => {
+      if (byte !== 0) map[index >> 3]! |= 1 << (index & 7);
+    });
+    const stored = [...map, ...bytes.filter((byte) => byte !== 0)];
+    packed.add(name);
+    const lines = [];
+    for (let at = 0; at < stored.length; at += 12) {
+      lines.push(`  ${stored.slice(at, at + 12).map((byte) => `0x${byte.toString(16).padStart(2, '0')}`).join(', ')},`);
+    }
+    return `static const u8 ${name}[] = {\n${lines.join('\n')}\n};`;
+  });
+  for (const name of packed) {
+    result = result.replace(DATA_SEGMENT_LOAD(name), (_load, offset: string, length: string) => `LOAD_PACKED_DATA(instance->w2c_memory, ${offset}u, ${name}, ${length});`);
+  }
+  return result;
 }

@@ -10,6 +10,7 @@ import { AppLoadError } from '../../host/abi/app-instance.ts';
 import { listBoards } from '../../host/firmware/boards.ts';
 import type { FirmwareBuild } from '../../host/firmware/build.ts';
 import { MissingToolError } from '../../host/firmware/toolchain.ts';
+import { packDataSegments } from '../../host/firmware/translate.ts';
 import { appPath } from '../support/apps.ts';
 import { sharedFixture } from './support/fixtures.ts';
 import { buildForTest } from './support/firmware-run.ts';
@@ -74,5 +75,29 @@ describe('firmware build', { timeout: 180_000 }, () => {
     } finally {
       process.env.PATH = savedPath;
     }
+  });
+
+  it('stores an active data segment as a bitmap of its non-zero bytes and those bytes; a passive one as it is', () => {
+    const source = [
+      'static const u8 data_segment_data_w2c_d0[] = {',
+      '  0x41, 0x00, 0x42, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x43,',
+      '};',
+      'static const u8 data_segment_data_w2c_d1[] = {',
+      '  0x00, 0x07,',
+      '};',
+      '  LOAD_DATA(instance->w2c_memory, 28u, data_segment_data_w2c_d0, 10);',
+      '  LOAD_DATA((*dest), dest_addr, data_segment_data_w2c_d1 + src_addr, n);',
+    ].join('\n');
+    expect(packDataSegments(source).split('\n')).toEqual([
+      'static const u8 data_segment_data_w2c_d0[] = {',
+      // Bytes 0, 2 and 9 are not zero: bits 0 and 2 of the first byte, bit 1 of the second.
+      '  0x05, 0x02, 0x41, 0x42, 0x43,',
+      '};',
+      'static const u8 data_segment_data_w2c_d1[] = {',
+      '  0x00, 0x07,',
+      '};',
+      '  LOAD_PACKED_DATA(instance->w2c_memory, 28u, data_segment_data_w2c_d0, 10);',
+      '  LOAD_DATA((*dest), dest_addr, data_segment_data_w2c_d1 + src_addr, n);',
+    ]);
   });
 });

@@ -10,8 +10,6 @@
 #include <string.h>
 
 #include "../../hal/boot.h"
-#include "../../hal/clock.h"
-#include "../../hal/proxy/gate.h"
 #include "../../hal/proxy/proxy.h"
 #include "../../hal/stm32f4/gpio.h"
 #include "../../hal/stm32f4/rcc.h"
@@ -61,7 +59,6 @@ void board_link_transmit(void *context, const uint8_t *bytes, size_t length) {
 }
 
 void board_reboot(void) {
-  gate_rebooting(clock_now_us());
   usart_drain(USART1_BASE);
   boot_reboot();
 }

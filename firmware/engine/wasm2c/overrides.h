@@ -12,6 +12,10 @@
  * with at least that many bytes and cannot grow past them, runtime.c), bounds are checked against the constant,
  * not a size loaded from the instance. memory.fill, memory.copy and data segments use it.
  *
+ * LOAD_PACKED_DATA: an active data segment the build stored packed (translate.ts): a bitmap of its non-zero bytes,
+ * then those bytes. AssemblyScript's static data is mostly zeros (UTF-16 text, headers, alignment): sensor-node's
+ * 2987 bytes pack into 1081. The bounds check is LOAD_DATA's.
+ *
  * DEFINE_LOAD, DEFINE_STORE: the accessors of loads and stores, always inlined. The build rewrites every call
  * so that the address comes as its two halves, the operand and the instruction's constant offset (Wasm core
  * spec §4.4.7: the effective address is their sum, as a 33-bit number), instead of wasm2c's 64-bit sum: the
@@ -44,6 +48,14 @@
 #define OUT_OF_BOUNDS(mem, operand, offset, bytes) \
   ((uint64_t)(operand) + (offset) + (bytes) > (mem)->size)
 #endif
+
+/* runtime.c: writes `length` bytes at `dest` from `packed`, LOAD_PACKED_DATA's layout. */
+void engine_unpack_data(u8* dest, const u8* packed, u32 length);
+#define LOAD_PACKED_DATA(m, o, i, s)          \
+  do {                                        \
+    RANGE_CHECK((&m), o, s);                  \
+    engine_unpack_data(&(m.data[o]), i, s);   \
+  } while (0)
 
 #undef DEFINE_LOAD
 #define DEFINE_LOAD(name, t1, t2, t3)                                                                 \

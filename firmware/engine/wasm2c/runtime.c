@@ -32,6 +32,12 @@ void wasm_rt_allocate_memory(wasm_rt_memory_t *memory, uint32_t initial_pages, u
   memory->size = backed_bytes(initial_pages);
 }
 
+/* overrides.h, LOAD_PACKED_DATA: bit i % 8 of packed[i / 8] says whether byte i is one of the bytes after the map. */
+void engine_unpack_data(uint8_t *dest, const uint8_t *packed, uint32_t length) {
+  const uint8_t *bytes = packed + (length + 7u) / 8u;
+  for (uint32_t i = 0; i < length; i++) dest[i] = (packed[i / 8u] >> (i % 8u)) & 1u ? *bytes++ : 0;
+}
+
 /* Z_app_free() calls these; static storage has nothing to give back. */
 void wasm_rt_free_memory(wasm_rt_memory_t *memory) {
   (void)memory;

@@ -66,7 +66,3 @@ bool gate_sleep(uint64_t now_us, uint64_t deadline_us, uint64_t *wake_us) {
   }
   return true;
 }
-
-void gate_rebooting(uint64_t now_us) {
-  if (open_gate) put_request('R', now_us, 0, 1);
-}

@@ -11,9 +11,10 @@
  *                                 the host answers 'W' wake_us u64 frames u8: the device's clock moves to wake_us
  *                                 (now_us..deadline_us), and `frames` link frames the host wrote before the answer are
  *                                 let in before the device goes on
- *   'R' now_us u64                the device resets at now_us on a REBOOT command; no answer
  *
  * A host that does not answer 'B' within a second has no gate: the device then sleeps as a board without one does.
+ * A boot after a reset begins where the device's clock last stood as the host knows it (the last answer to 'S' or
+ * the last PROXY_REQUEST): a REBOOT command is handled as the device wakes, before any device time passes.
  */
 #ifndef WASMOTE_HAL_PROXY_GATE_H
 #define WASMOTE_HAL_PROXY_GATE_H
@@ -26,8 +27,5 @@ void gate_boot(void);
 
 /* With a gate: asks the host how far to sleep and returns when its frames are in, true with the wake time set. */
 bool gate_sleep(uint64_t now_us, uint64_t deadline_us, uint64_t *wake_us);
-
-/* Tells the host the device resets now. */
-void gate_rebooting(uint64_t now_us);
 
 #endif

@@ -12,8 +12,8 @@
 /* docs/hal-abi.md §4.2 modes that matter for the levels kept here. */
 #define GPIO_MODE_PUSH_PULL 1u
 #define GPIO_MODE_PULL_UP 2u
-/* Pins whose mode and level are kept: one bit each in a word. */
-#define KEPT_PINS 32u
+/* hal-abi.md §4.2: pin 0 is the user LED, the one pin whose state HEARTBEAT reports. */
+#define LED_PIN 0u
 /* §4.8: GPIO_READ answers the level in one byte. */
 #define LEVEL_BYTES 1
 
@@ -77,24 +77,20 @@ hal_status_t proxy_i2c_transfer(uint8_t address, const uint8_t *write, size_t wr
   return exchange(&request, read, read_length);
 }
 
-/* One bit per pin 0..31: an output, and the level it drives; the host's board pins start as low inputs. */
-static uint32_t output_pins;
-static uint32_t output_levels;
+/* The LED pin as the host's board drives it (a low input at reset), and PWM channel 0's duty. */
+static bool led_output;
+static uint8_t led_level;
 static uint16_t channel0_duty;
-
-static void keep_pin(uint32_t pin, bool output, bool output_unchanged, uint8_t level) {
-  if (pin >= KEPT_PINS) return;
-  uint32_t bit = 1u << pin;
-  output_pins = output ? output_pins | bit : output_pins & ~bit;
-  if (!output_unchanged) output_levels = level ? output_levels | bit : output_levels & ~bit;
-}
 
 hal_status_t proxy_gpio_mode(uint32_t pin, uint8_t mode) {
   if (pin > TARGET_MAX) return HAL_UNSUPPORTED;
   link_proxy_request_t request = {.op = LINK_PROXY_GPIO_MODE, .target = (uint8_t)pin, .value = mode};
   hal_status_t status = exchange(&request, NULL, 0);
   /* host/sim/virtual-pins.ts: an input's level follows its pull; an output keeps the level it had. */
-  if (status == HAL_OK) keep_pin(pin, mode == GPIO_MODE_PUSH_PULL, mode == GPIO_MODE_PUSH_PULL, mode == GPIO_MODE_PULL_UP);
+  if (status == HAL_OK && pin == LED_PIN) {
+    led_output = mode == GPIO_MODE_PUSH_PULL;
+    if (!led_output) led_level = mode == GPIO_MODE_PULL_UP;
+  }
   return status;
 }
 
@@ -102,13 +98,13 @@ hal_status_t proxy_gpio_write(uint32_t pin, uint8_t level) {
   if (pin > TARGET_MAX) return HAL_UNSUPPORTED;
   link_proxy_request_t request = {.op = LINK_PROXY_GPIO_WRITE, .target = (uint8_t)pin, .value = level};
   hal_status_t status = exchange(&request, NULL, 0);
-  if (status == HAL_OK) keep_pin(pin, true, false, level);
+  if (status == HAL_OK && pin == LED_PIN) led_level = level;
   return status;
 }
 
 bool proxy_gpio_output_level(uint32_t pin, uint8_t *level) {
-  if (pin >= KEPT_PINS || (output_pins & (1u << pin)) == 0) return false;
-  *level = (output_levels >> pin) & 1u;
+  if (pin != LED_PIN || !led_output) return false;
+  *level = led_level;
   return true;
 }
 

@@ -21,8 +21,9 @@ hal_status_t proxy_gpio_read(uint32_t pin, uint8_t *level);
 hal_status_t proxy_pwm_set(uint32_t channel, uint16_t duty);
 
 /*
- * The outputs as the host's board drives them, kept here from the calls it acknowledged (board.h: HEARTBEAT reads
- * them without asking the host): pins 0..31 and PWM channel 0; other pins read as inputs, other channels as 0.
+ * The outputs HEARTBEAT reports as the host's board drives them, kept here from the calls it acknowledged, so that
+ * reading them asks the host nothing (board.h): pin 0, the LED, and PWM channel 0. Other pins read as inputs,
+ * other channels as 0.
  */
 bool proxy_gpio_output_level(uint32_t pin, uint8_t *level);
 uint16_t proxy_pwm_duty(uint32_t channel);
