@@ -10,6 +10,7 @@
 
 #include "../../boards/board.h"
 #include "../../engine/engine.h"
+#include "../../hal/boot.h"
 #include "../../hal/imports.h"
 #include "../../hal/stm32f4/systick.h"
 #include "../../hal/telemetry.h"
@@ -89,7 +90,7 @@ static void report(const harness_run_t *run, uint64_t wasm_us, uint64_t c_us, in
 _Noreturn void harness_main(const harness_run_t *runs, size_t count, void (*start_c)(void)) {
   inbox_init();
   board_init();
-  link_device_init(board_link_transmit, NULL);
+  link_device_init(board_link_transmit, NULL, boot_nonce());
   static const uint8_t delimiter = LINK_FRAME_DELIMITER;
   board_link_transmit(NULL, &delimiter, 1);
   engine_load();
