@@ -4,7 +4,28 @@ Writes test/vectors/link-frames.json (docs/link-protocol.md §8) for the device 
 
 Written from docs/link-protocol.md alone, apart from both codecs (host/link/, firmware/link/): its own COBS
 encoder (§2), little-endian field writers (§3.3), message layouts (§4) and zlib's CRC-32 (§3.2). Standard
-library only. Run from anywhere: `python3 test/vectors/generate.py`.
+library only. Run from anywhere: `python3 test/vectors/generate.py`; the output is the same on every run.
+
+README
+- valid: `{name, hex, seq, sessionTag, message}`: the whole wire frame with its delimiter, the header's seq and
+  session_tag, and the message in the JSON of §8. HELLO and HEARTBEAT carry the tag of their own `session`.
+- invalid: `{name, hex, reason, field?, newerPeer?}`; `field` follows §6: the §4 name with its index, the first
+  failing field in wire order, the field being read where the payload ends early, `payload` for bytes left over,
+  the later field of a cross-field check.
+- Before writing, a receiver of §6 in this file (the self-check) decodes every valid vector back to its message
+  and drops every invalid one for its reason at its field; §8's worked example is checked byte for byte.
+- Where the contract leaves room, the vectors take this reading and test nothing else:
+  - `session` "never 0" (§4.1, §4.8, §5.1) says what a device draws, not that 0 is malformed: no vector has
+    session 0, valid or not.
+  - HEARTBEAT's JSON names its period `heartbeatPeriodMs`, as HELLO's.
+  - DATA's `count` must equal the 9-byte entries left (§4.3), so a count that does not match names `count`;
+    HELLO's `opcode_count` has only its range, so a short opcode list names `opcodes[i]` and a long one `payload`.
+  - The `status` i32 of STATUS_OUT_OF_RANGE, inside 0..255, names `status` (its §4.6 name); the restart time
+    of APP_NOT_RUNNING above 2^53 - 1 names `restart_at_ms`.
+  - Rules that §4 states without "malformed" and that need another message or the runner's state to judge
+    (HEARTBEAT's `uptime_ms` a multiple of the period, HELLO with `app_state` 1 having no metrics or opcodes,
+    the LED "not set" while backing off, `cached` on a result of a runner command) are kept by every valid
+    vector and broken by none.
 """
 import json
 import math
@@ -1138,6 +1159,9 @@ def invalid_log():
     malformed("log: text a lone continuation byte", LOG, p.replace("text", b"\x03a\x80b"), "text")
     malformed("log: text a 5-byte sequence (f8)", LOG, p.replace("text", b"\x05\xf8\x88\x80\x80\x80"), "text")
     malformed("log: trailing byte", LOG, p.bytes() + b"x", "payload")
+    malformed("log: empty payload", LOG, b"", "time_ms")
+    malformed("log: level missing", LOG, p.cut("level"), "level")
+    malformed("log: text missing", LOG, p.cut("text"), "text")
     malformed("log: time_ms above MAX_SAFE_INTEGER", LOG, p.replace("time_ms", u64(2**63)), "time_ms")
 
 
@@ -1161,6 +1185,7 @@ def invalid_event():
 
 def invalid_command():
     malformed("command: command_id one byte", COMMAND, b"\x01", "command_id")
+    malformed("command: empty", COMMAND, b"", "command_id")
     malformed("command: empty payload", COMMAND, u16(1), "payload")
     malformed("command: 65-byte payload", COMMAND, u16(1) + nonzero(65, 0x7F), "payload")
 
@@ -1234,6 +1259,12 @@ def invalid_heartbeat():
     malformed("heartbeat: 52 bytes, ending inside rx_crc", HEARTBEAT, p.cut("rx_crc", 2), "rx_crc")
     malformed("heartbeat: 14 bytes, ending inside heartbeat_period_ms", HEARTBEAT, p.cut("heartbeat_period_ms", 2),
               "heartbeat_period_ms")
+    # a payload that ends early names the field being read: every other field of the 80 bytes
+    for field, (start, end) in p.span.items():
+        if field not in ("uptime_ms", "heartbeat_period_ms", "rx_crc", "report_interval_ms"):
+            where = "inside" if end - start > 1 else "before"
+            malformed(f"heartbeat: {start + (end - start) // 2} bytes, ending {where} {field}", HEARTBEAT,
+                      p.cut(field, (end - start) // 2), field)
     malformed("heartbeat: uptime_ms above MAX_SAFE_INTEGER", HEARTBEAT, p.replace("uptime_ms", u64(2**53)),
               "uptime_ms")
     for value in (0, 999, 3_600_001, U32_MAX):
@@ -1289,6 +1320,20 @@ def invalid_proxy():
     malformed("proxy-request: gpio-write level 2", PROXY_REQUEST, head + b"\x05\x00\x02", "level")
     malformed("proxy-request: gpio-read pin missing", PROXY_REQUEST, head + b"\x06", "pin")
     malformed("proxy-request: pwm-set duty one byte", PROXY_REQUEST, head + b"\x07\x00\xff", "duty")
+    malformed("proxy-request: pwm-set channel missing", PROXY_REQUEST, head + b"\x07", "channel")
+    malformed("proxy-request: pwm-set trailing byte", PROXY_REQUEST, head + b"\x07\x00\xff\xff\x01", "payload")
+    malformed("proxy-request: empty", PROXY_REQUEST, b"", "request_id")
+    malformed("proxy-request: time_us five bytes", PROXY_REQUEST, u16(1) + u64(1000)[:5], "time_us")
+    malformed("proxy-request: i2c-read addr missing", PROXY_REQUEST, head + b"\x02", "addr")
+    malformed("proxy-request: i2c-read read_len missing", PROXY_REQUEST, head + b"\x02\x44", "read_len")
+    malformed("proxy-request: i2c-write-read address 0xff", PROXY_REQUEST, head + b"\x03\xff\x01\xd0", "addr")
+    malformed("proxy-request: i2c-write-read 256 bytes of data", PROXY_REQUEST,
+              head + b"\x03\x76\x01" + nonzero(256), "data")
+    malformed("proxy-request: gpio-mode mode missing", PROXY_REQUEST, head + b"\x04\x00", "mode")
+    malformed("proxy-request: gpio-mode trailing byte", PROXY_REQUEST, head + b"\x04\x00\x01\x00", "payload")
+    malformed("proxy-request: gpio-write level missing", PROXY_REQUEST, head + b"\x05\x00", "level")
+    malformed("proxy-request: gpio-write level 255", PROXY_REQUEST, head + b"\x05\x00\xff", "level")
+    malformed("proxy-request: gpio-read trailing byte", PROXY_REQUEST, head + b"\x06\x00\x01", "payload")
     malformed("proxy-response: status missing", PROXY_RESPONSE, u16(1), "status")
     malformed("proxy-response: request_id one byte", PROXY_RESPONSE, b"\x01", "request_id")
     for value in (7, 8, 0x80, 255):
@@ -1675,9 +1720,9 @@ def main():
 
     description = (
         "Device link test vectors, version 2 (docs/link-protocol.md §8), written by test/vectors/generate.py. "
-        "valid: whole wire frames (0x00 delimiter included) with their seq and message (TypeScript field names, "
-        "byte fields as hex). invalid: one segment each, with the drop reason; for malformed, the field the detail "
-        "names; for a newer device's HELLO, newerPeer (§4.1.1)."
+        "valid: whole wire frames (0x00 delimiter included) with their seq, sessionTag and message (TypeScript "
+        "field names, byte fields as hex). invalid: one segment each, with the drop reason; for malformed, the field "
+        "the detail names (§6); for a newer device's HELLO, newerPeer (§4.1.1)."
     )
     lines = ["{", f'  "description": {json.dumps(description)},', f'  "version": {LINK_VERSION},', '  "valid": [']
     lines += [f"    {dumps(vector)}," for vector in valid]
