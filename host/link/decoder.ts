@@ -5,8 +5,8 @@
  */
 import { cobsDecode, cobsMaxEncodedBytes } from './cobs.ts';
 import { decodeBody } from './codec.ts';
-import { DROP_REASONS, type DropReason } from './drop-reasons.ts';
 import { COMMAND_MAX_PAYLOAD_BYTES } from './command.ts';
+import { DROP_REASONS, type DropReason } from './drop-reasons.ts';
 import { CRC_BYTES, FRAME_DELIMITER, HEADER_BYTES, MAX_ENCODED_BYTES, MIN_BODY_BYTES } from './frame.ts';
 import type { NewerPeer } from './hello.ts';
 import { MessageType } from './message-types.ts';

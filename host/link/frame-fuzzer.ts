@@ -440,9 +440,11 @@ function corrupt(prng: Prng, frame: Uint8Array): Uint8Array {
       return inserted;
     }
     case 3: {
+      // Not at 0: a frame truncated to its first byte just before would put that byte back and make this one whole.
+      const deleteAt = Math.max(at, 1);
       const deleted = new Uint8Array(frame.length - 1);
-      deleted.set(frame.subarray(0, at));
-      deleted.set(frame.subarray(at + 1), at);
+      deleted.set(frame.subarray(0, deleteAt));
+      deleted.set(frame.subarray(deleteAt + 1), deleteAt);
       return deleted;
     }
     default:

@@ -6,8 +6,6 @@ import {
   HEARTBEAT_PERIOD_MAX_MS,
   HEARTBEAT_PERIOD_MIN_MS,
   REPORT_INTERVAL_MAX_MS,
-  SESSION_MAX,
-  SESSION_MIN,
 } from './hello.ts';
 import { AppState, EventKind, type HeartbeatMessage } from './messages.ts';
 
@@ -32,7 +30,7 @@ const RX_DROP_FIELDS: Record<DropReason, string> = {
 
 export function encodeHeartbeat(message: HeartbeatMessage, writer: ByteWriter): void {
   writer.u64(message.uptimeMs, 'uptime_ms');
-  writer.u32Within(message.session, 'session', SESSION_MIN, SESSION_MAX);
+  writer.u32(message.session, 'session');
   writer.u32Within(message.heartbeatPeriodMs, 'heartbeat_period_ms', HEARTBEAT_PERIOD_MIN_MS, HEARTBEAT_PERIOD_MAX_MS);
   writer.u32(message.bootCount, 'boot_count');
   writer.u8Within(message.appState, 'app_state', AppState.Running, AppState.BackingOff);
@@ -55,7 +53,7 @@ export function encodeHeartbeat(message: HeartbeatMessage, writer: ByteWriter): 
 
 export function decodeHeartbeat(reader: ByteReader): HeartbeatMessage {
   const uptimeMs = reader.u64('uptime_ms');
-  const session = reader.u32Within('session', SESSION_MIN, SESSION_MAX);
+  const session = reader.u32('session');
   const heartbeatPeriodMs = reader.u32Within('heartbeat_period_ms', HEARTBEAT_PERIOD_MIN_MS, HEARTBEAT_PERIOD_MAX_MS);
   const bootCount = reader.u32('boot_count');
   const appState = reader.u8Within('app_state', AppState.Running, AppState.BackingOff) as AppState;

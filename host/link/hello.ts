@@ -10,7 +10,7 @@ import { AppState, BootReason, type HelloMessage, HelloReason } from './messages
 const APP_HASH_BYTES = 32;
 /** §4.1: firmware_version and app_version. */
 const VERSION_STR_MAX_BYTES = 32;
-/** §4.1, §4.8: `session` is never 0, so 0 can stand for "unknown" (§5.1). */
+/** §5.1: a sender never draws session 0, so 0 can stand for "unknown"; receivers carry whatever arrives. */
 export const SESSION_MIN = 1;
 export const SESSION_MAX = 0xffff_ffff;
 /** §4.1, §4.8: `heartbeat_period_ms`. */
@@ -49,7 +49,7 @@ export function encodeHello(message: HelloMessage, writer: ByteWriter): void {
   writer.u32(message.abiVersion, 'abi_version');
   writer.u8Within(message.bootReason, 'boot_reason', BootReason.PowerOn, BootReason.Fault);
   writer.u8Within(message.helloReason, 'hello_reason', HelloReason.Boot, HelloReason.Requested);
-  writer.u32Within(message.session, 'session', SESSION_MIN, SESSION_MAX);
+  writer.u32(message.session, 'session');
   writer.u32(message.bootCount, 'boot_count');
   writer.u64(message.uptimeMs, 'uptime_ms');
   writer.u32Within(message.heartbeatPeriodMs, 'heartbeat_period_ms', HEARTBEAT_PERIOD_MIN_MS, HEARTBEAT_PERIOD_MAX_MS);
@@ -73,7 +73,7 @@ export function decodeHello(reader: ByteReader): HelloMessage {
   const abiVersion = reader.u32('abi_version');
   const bootReason = reader.u8Within('boot_reason', BootReason.PowerOn, BootReason.Fault) as BootReason;
   const helloReason = reader.u8Within('hello_reason', HelloReason.Boot, HelloReason.Requested) as HelloReason;
-  const session = reader.u32Within('session', SESSION_MIN, SESSION_MAX);
+  const session = reader.u32('session');
   const bootCount = reader.u32('boot_count');
   const uptimeMs = reader.u64('uptime_ms');
   const heartbeatPeriodMs = reader.u32Within('heartbeat_period_ms', HEARTBEAT_PERIOD_MIN_MS, HEARTBEAT_PERIOD_MAX_MS);

@@ -114,8 +114,6 @@ export class SessionTracker {
   private current: TrackedTag | null = null;
   /** The tags current before it, the most recent first; at most REMEMBERED_TAGS - 1. */
   private readonly earlier: TrackedTag[] = [];
-  /** The window of a forgotten tag, kept for the next session change. */
-  private spare: SeqWindow | null = null;
 
   /** The current tag and what is known of its session; null before the link's first frame. */
   get currentSession(): SessionRef | null {
@@ -149,13 +147,11 @@ export class SessionTracker {
     return { order, late, session: tracked.session, gap: tracked.window.gap, previous };
   }
 
-  /** §5.2: a session change. The new tag becomes current; the oldest remembered one is forgotten. */
+  /** §5.2: a session change. The new tag becomes current, in the window of the oldest one, which is forgotten. */
   private change(tag: number): TrackedTag {
     this.earlier.unshift(this.current!);
-    if (this.earlier.length > REMEMBERED_TAGS - 1) this.spare = this.earlier.pop()!.window;
-    const window = this.spare?.clear() ?? new SeqWindow();
-    this.spare = null;
-    this.current = { tag, session: null, window };
+    const forgotten = this.earlier.length > REMEMBERED_TAGS - 1 ? this.earlier.pop() : undefined;
+    this.current = { tag, session: null, window: forgotten?.window.clear() ?? new SeqWindow() };
     return this.current;
   }
 }

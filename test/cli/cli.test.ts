@@ -53,7 +53,8 @@ describe('wasmote sim', () => {
     expect(lines[0]).toMatchObject({ type: 'hello', bootReason: 0, helloReason: 0, abiVersion: 0x10001, metricCount: 13, board: 'sim' });
     expect(lines[0].device).toMatch(/^sim-[0-9a-f]{4}-0000$/);
     expect(lines.slice(1, 14).map((line) => line.type)).toEqual(Array(13).fill('metric'));
-    expect(lines[2]).toMatchObject({ name: 'tmp102.temperature', unit: 'Cel' });
+    expect(lines.find((line) => line.name === 'tmp102.temperature')).toMatchObject({ type: 'metric', unit: 'Cel', kind: 0 });
+    expect(lines.find((line) => line.name === 'sht31.humidity')).toMatchObject({ unit: '%RH', range: { min: 0, max: 100 } });
     // §7.2: a heartbeat every 5 s of uptime.
     expect(lines.filter((line) => line.type === 'heartbeat').map((line) => line.uptimeMs)).toEqual(
       Array.from({ length: 12 }, (_, k) => (k + 1) * 5000),
@@ -132,7 +133,7 @@ describe('wasmote sim', () => {
     clearTimeout(killer);
     expect(signal).toBeNull();
     expect(code).toBe(0);
-    expect(firstLine).toContain('sim-0000');
+    expect(firstLine).toMatch(/ sim-[0-9a-f]{4}-0000 hello /);
     expect(stderr).not.toMatch(STACK_LINE);
     expect(stderr).not.toContain('EPIPE');
     expect(performance.now() - startedMs).toBeLessThan(10_000);

@@ -1,15 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { LinkFieldError } from '../../host/link/bytes.ts';
 import { decodeBody, encodeMessage } from '../../host/link/codec.ts';
-import { type DecodedFrame, droppedSegments, LinkDecoder } from '../../host/link/decoder.ts';
+import { type DecodedFrame, DEVICE_RECEIVER, droppedSegments, LinkDecoder } from '../../host/link/decoder.ts';
 import { DROP_REASONS } from '../../host/link/drop-reasons.ts';
-import { countSegments, frameBody, fuzzStream, mutateBody, randomMessage, sealBody } from '../../host/link/frame-fuzzer.ts';
+import {
+  countSegments,
+  frameBody,
+  fuzzStream,
+  mutateBody,
+  randomMessage,
+  randomSession,
+  sealBody,
+} from '../../host/link/frame-fuzzer.ts';
 import type { LinkMessage } from '../../host/link/messages.ts';
 import { Prng } from '../../host/sim/prng.ts';
 import { toHex } from './vector-json.ts';
 
-/** docs/link-protocol.md §2: the longest encoded frame. */
-const MAX_ENCODED_BYTES = 1037;
+/** docs/link-protocol.md §2: the longest encoded frame, and what a device holds. */
+const MAX_ENCODED_BYTES = 1039;
+const DEVICE_MAX_ENCODED_BYTES = 270;
 const FUZZ_FRAMES = 100_000;
 
 describe('LinkDecoder under fuzzing', () => {
@@ -29,32 +38,60 @@ describe('LinkDecoder under fuzzing', () => {
 
     expect(maxBufferedBytes).toBeLessThanOrEqual(MAX_ENCODED_BYTES);
     expect(frames.length).toBe(expected.length);
-    expect(frames.map(({ seq, message }) => ({ seq, message }))).toEqual(expected);
+    expect(frames.map(({ sessionTag, seq, message }) => ({ sessionTag, seq, message }))).toEqual(expected);
     const { stats } = decoder;
     expect(stats.framesOk).toBe(expected.length);
     expect(stats.framesOk + droppedSegments(stats)).toBe(countSegments(wire));
     for (const reason of DROP_REASONS) expect(stats[reason], reason).toBeGreaterThan(0);
     expect(stats.gaps).toBeGreaterThan(0);
     expect(stats.sessionChanges).toBeGreaterThan(0);
+    expect(stats.late).toBeGreaterThan(0);
     expect(newerPeers).toBeGreaterThan(0);
     const ordered = (order: string) => frames.filter((frame) => frame.order === order).length;
     expect(ordered('duplicate')).toBe(stats.duplicates);
     expect(ordered('reorder')).toBe(stats.reorders);
-    expect(ordered('late')).toBe(stats.late);
     expect(ordered('reset')).toBe(stats.resets);
+    expect(frames.filter((frame) => frame.late).length).toBe(stats.late);
     expect(frames.filter((frame) => frame.order === 'new').reduce((sum, frame) => sum + frame.gap, 0)).toBe(stats.gaps);
+    // §5.2: a frame's session, when given, is one a HELLO or HEARTBEAT of its tag carried.
+    for (const frame of frames) if (frame.session !== null) expect(frame.session & 0xffff).toBe(frame.sessionTag);
+  });
+
+  it("holds no more than a device's 270 bytes on the same stream, and delivers only what a device takes", () => {
+    const prng = new Prng(0x5eed_0004);
+    const { wire, expected } = fuzzStream(prng, FUZZ_FRAMES / 4);
+    const decoder = new LinkDecoder(DEVICE_RECEIVER);
+    const frames: DecodedFrame[] = [];
+    for (let at = 0; at < wire.length; ) {
+      const chunkBytes = prng.int(1, 700);
+      frames.push(...decoder.push(wire.subarray(at, at + chunkBytes)));
+      expect(decoder.bufferedBytes).toBeLessThanOrEqual(DEVICE_MAX_ENCODED_BYTES);
+      at += chunkBytes;
+    }
+    // Every frame a full receiver takes that is a COMMAND or PROXY_RESPONSE of at most 270 bytes encoded.
+    const taken = expected.filter(
+      ({ sessionTag, seq, message }) =>
+        (message.type === 'command' || message.type === 'proxy-response') &&
+        encodeMessage(message, sessionTag, seq).length - 1 <= DEVICE_MAX_ENCODED_BYTES,
+    );
+    expect(taken.length).toBeGreaterThan(1000);
+    expect(frames.map(({ sessionTag, seq, message }) => ({ sessionTag, seq, message }))).toEqual(taken);
+    const { stats } = decoder;
+    expect(stats.framesOk + droppedSegments(stats)).toBe(countSegments(wire));
+    expect(stats.unknownType).toBeGreaterThan(stats.framesOk);
   });
 
   it('re-encodes every body it accepts byte for byte, and drops the rest by a header or payload check', () => {
     const prng = new Prng(0x5eed_0002);
     const outcomes: Record<string, number> = {};
     for (let round = 0; round < 30_000; round++) {
-      const frame = encodeMessage(randomMessage(prng), prng.int(0, 0xffff));
+      const session = randomSession(prng);
+      const frame = encodeMessage(randomMessage(prng, session), session & 0xffff, prng.int(0, 0xffff));
       const sealed = sealBody(mutateBody(prng, frameBody(frame)));
       const result = decodeBody(frameBody(sealed));
       const outcome = result.ok ? 'ok' : result.reason;
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
-      if (result.ok && toHex(encodeMessage(result.message, result.seq)) !== toHex(sealed)) {
+      if (result.ok && toHex(encodeMessage(result.message, result.sessionTag, result.seq)) !== toHex(sealed)) {
         expect.fail(`accepted ${toHex(sealed)} but re-encodes it differently`);
       }
     }
@@ -63,8 +100,9 @@ describe('LinkDecoder under fuzzing', () => {
 
   it('never encodes what it drops: a message with a field at an edge value is refused or decodes to itself', () => {
     const prng = new Prng(0x5eed_0003);
-    const numbers = [-1, 0, 0.5, 1, 2, 3, 4, 5, 7, 8, 24, 25, 32, 254, 255, 256, 999, 1000, 0xffff, 0x1_0000,
-      3_600_000, 3_600_001, 0xffff_ffff, 2 ** 32, 2 ** 53 - 1, 2 ** 53, NaN, Infinity, -Infinity];
+    const numbers = [-1, 0, 0.5, 1, 2, 3, 4, 5, 6, 7, 8, 16, 17, 24, 25, 32, 0x6f, 0x70, 0x7f, 0x80, 254, 255, 256, 999,
+      1000, 0xffff, 0x1_0000, 3_600_000, 3_600_001, 0xffff_ffff, 2 ** 32, 2 ** 53 - 1, 2 ** 53, NaN, Infinity,
+      -Infinity];
     const strings = ['', 'a', 'a/b', 'a+b', 'a#b', 'a b', 'a\0b', 'é', 'x'.repeat(32), 'x'.repeat(33), 'é'.repeat(128)];
     const byteLengths = [0, 1, 4, 7, 8, 16, 17, 31, 32, 33, 64, 65, 255, 256];
     /** A value of the same type as `value`, at an edge of some field's range. */
@@ -87,7 +125,7 @@ describe('LinkDecoder under fuzzing', () => {
       const mutated = { ...message, [field]: edge(message[field]) } as unknown as LinkMessage;
       let frame: Uint8Array;
       try {
-        frame = encodeMessage(mutated, 1);
+        frame = encodeMessage(mutated, 0x0101, 1);
       } catch (error) {
         if (!(error instanceof LinkFieldError)) throw error;
         refused++;

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { encodeMessage } from '../../host/link/codec.ts';
-import { LinkDecoder, type LinkDecoderOptions } from '../../host/link/decoder.ts';
+import { DEVICE_RECEIVER, LinkDecoder, type LinkDecoderOptions } from '../../host/link/decoder.ts';
 import type { DropReason } from '../../host/link/drop-reasons.ts';
 import type { NewerPeer } from '../../host/link/hello.ts';
 import { fromHex, messageFromJson, type LinkVectors, toHex } from './vector-json.ts';
@@ -118,6 +118,29 @@ describe('valid link vectors', () => {
     expect(new Set(runnerStatuses.map((message) => message.status))).toEqual(new Set([0, 1, 2, 3, 4, 5, 6, 7]));
     expect(vectors.version).toBe(VERSION);
     expect(vectors.valid.length).toBeGreaterThanOrEqual(80);
+  });
+});
+
+describe("the valid vectors through a device's receiver (§2)", () => {
+  const deviceBound = new Set(['command', 'proxy-response']);
+  it.each(named(vectors.valid))('%s', (_, vector) => {
+    const { frames, drops } = decodeAll(vector.hex, DEVICE_RECEIVER);
+    const segmentBytes = vector.hex.length / 2 - 1;
+    if (segmentBytes > 270) {
+      // §2: more than the device holds, whatever its type.
+      expect(drops.map((drop) => drop.reason)).toEqual(['oversize']);
+    } else if (deviceBound.has(vector.message.type as string)) {
+      expect(frames.map((frame) => frame.message)).toEqual([messageFromJson(vector.message)]);
+    } else {
+      expect(drops.map((drop) => drop.reason)).toEqual(['unknownType']);
+    }
+  });
+
+  it('include the longest frame a device takes: a PROXY_RESPONSE of 270 bytes encoded', () => {
+    const longest = vectors.valid.filter(
+      (vector) => vector.message.type === 'proxy-response' && vector.hex.length / 2 - 1 === 270,
+    );
+    expect(longest.length).toBeGreaterThan(0);
   });
 });
 

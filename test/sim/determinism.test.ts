@@ -14,6 +14,7 @@ async function traceBytes(seed: number): Promise<Buffer> {
     scenario,
     deviceCount: 3,
     seed,
+    idPrefix: 'sim',
     onFrame: (index, frame) => frames.push(Buffer.from([index]), Buffer.from(frame)),
   });
   await simulation.runFor(90_000);

@@ -47,9 +47,13 @@ describe('sensor-node obeys commands from the edge', async () => {
     const run = simulate(app);
     await run.simulation.runFor(100);
     run.simulation.sendCommand(0, Uint8Array.of(0x02, 0x01)); // INTERVAL without its u32: BAD_ARGUMENT
-    run.simulation.sendCommand(0, Uint8Array.of(0x7f)); // unknown opcode: UNSUPPORTED
+    run.simulation.sendCommand(0, Uint8Array.of(0x6f)); // a standard opcode the app lacks: UNSUPPORTED
     run.simulation.sendCommand(0, Uint8Array.of(0x02, 0x01, 0x00, 0x00, 0x00)); // 1 ms: out of range
     await run.simulation.runFor(100);
-    expect(run.of('command-result').map((result) => result.status)).toEqual([5, 6, 5]);
+    expect(run.of('command-result').map((result) => [result.origin, result.status])).toEqual([
+      [0, 5],
+      [0, 6],
+      [0, 5],
+    ]);
   });
 });

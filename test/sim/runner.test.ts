@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { crc32 } from '../../host/link/crc32.ts';
+import { LinkEncoder } from '../../host/link/encoder.ts';
 import type { LinkMessage } from '../../host/link/messages.ts';
 import { simulate, testApp } from '../support/sim-run.ts';
 
@@ -78,7 +79,10 @@ describe('heartbeats (§4.8, §7.2)', () => {
   it('report the LED, the brightness, the report interval and the link drops as the device sees them', async () => {
     const run = simulate(await testApp('misbehaving-app'));
     await run.simulation.runFor(1000);
-    run.simulation.devices[0]!.receive(Uint8Array.of(0x05, 0x01, 0x02, 0x00, 0x03, 0x00, 0x00), run.simulation.nowUs);
+    // A PING whose CRC's first byte is flipped: dropped by the device as `crc` (docs/link-protocol.md §6).
+    const frame = new LinkEncoder({ session: 7 }).encode({ type: 'command', commandId: 1, payload: Uint8Array.of(PING) });
+    frame[frame.length - 5]! ^= 0x01;
+    run.simulation.devices[0]!.receive(frame, run.simulation.nowUs);
     await run.simulation.runFor(4500);
     const [beat] = run.of('heartbeat');
     expect(beat).toMatchObject({ appState: 0, restartAtMs: 0, consecutiveFailures: 0, ledMode: 255, ledLevel: 255, brightnessU16: 0 });
