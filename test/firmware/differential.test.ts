@@ -180,4 +180,17 @@ describe('firmware on QEMU and the simulator, same app, scenario, seed and comma
     expect(ofType(trace, 'event')).toMatchObject([{ kind: EVENT_REBOOT, code: 0, timeMs: 7_000 }]);
     expect(new Set(ofType(trace, 'heartbeat').map((beat) => beat.session)).size).toBe(2);
   });
+
+  it('reboot a node with chips: the host\'s board resets with the device and its chips run on', async () => {
+    const trace = await expectSameTrace(sensorNode, builds.get(sensorNode)!, 8_000, {
+      commands: [command(2_000, 1, 0x01, 0x01), command(3_000, 2, REBOOT)],
+    });
+    const hellos = ofType(trace, 'hello');
+    expect(hellos.map(({ bootReason, uptimeMs }) => [bootReason, uptimeMs])).toEqual([
+      [0, 38],
+      [BOOT_REBOOT, 38],
+    ]);
+    // The LED the first boot turned on is off again after the reset, as the heartbeat of the second boot says.
+    expect(ofType(trace, 'heartbeat').map(({ uptimeMs, ledLevel }) => [uptimeMs, ledLevel])).toEqual([[5000, 0]]);
+  });
 });
