@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../host/build/paths.ts';
 
 const run = promisify(execFile);
-const INSTALL_TIMEOUT_MS = 180_000;
+// Installing compiles better-sqlite3 from source where no prebuilt binary can be fetched: minutes on a busy machine.
+const INSTALL_TIMEOUT_MS = 600_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 
 let userDir: string;

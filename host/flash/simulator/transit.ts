@@ -42,7 +42,8 @@ export function fixedTransit(ms: number): LineTransit {
 const HOLDS_MS = [0, 0.3, 1, 3, 10, 30];
 /** Round trips timed at each hold, after a first round not counted (both ends' code compiled and warm). */
 const PROBES_PER_HOLD = 25;
-const PROBE_TIMEOUT_MS = 1000;
+/** Generous: the first probe waits for the host thread to start, which takes seconds on a busy machine. */
+const PROBE_TIMEOUT_MS = 10_000;
 
 interface Probe {
   holdMs: number;
