@@ -138,9 +138,23 @@ async function readUnix(binding: UnixBinding, chunk: Buffer): Promise<number> {
       throw Object.assign(new Error('the line hung up'), { code: 'EIO' });
     } catch (error) {
       if (!TRY_AGAIN_CODES.has(errorCode(error) ?? '')) throw error;
-      await new Promise<void>((resolve, reject) => binding.poller.once('readable', (pollError) => (pollError ? reject(pollError) : resolve())));
+      await readable(binding);
     }
   }
+}
+
+/**
+ * Waits until the descriptor has something to read. The poller fails when the line hangs up (libuv reports the
+ * descriptor as bad once the far end is gone), unless it was stopped because the port is closing.
+ */
+function readable(binding: UnixBinding): Promise<void> {
+  return new Promise((resolve, reject) =>
+    binding.poller.once('readable', (error) => {
+      if (error === null) resolve();
+      else if ((error as { canceled?: boolean }).canceled) reject(error);
+      else reject(Object.assign(new Error(`the line hung up (${error.message})`), { code: 'EIO' }));
+    }),
+  );
 }
 
 function errorCode(error: unknown): string | undefined {
