@@ -208,7 +208,7 @@ async function runRun(args: string[]): Promise<number> {
           address: edge,
           addressText: formatEdgeUrl(edge),
           deviceCount: 1,
-          onSegment: (_index, segment) => session.writeLinkBytes(segment),
+          onSegment: (_index, segment) => session.writeLinkSegments([segment]),
           ...(values.quiet ? {} : { onNote: (note: string) => onProgress(note) }),
         });
   const session: InstanceType<typeof FirmwareSession> = new FirmwareSession({
