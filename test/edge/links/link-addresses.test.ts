@@ -55,3 +55,13 @@ describe('--serial auto|PATH[,PATH...]', () => {
     expect(() => parseSerialPorts('/dev/ttyUSB0,')).toThrow("--serial '/dev/ttyUSB0,' must be auto or port paths separated by commas");
   });
 });
+
+describe('the link sources from the options', () => {
+  it('makes a TCP listener and a serial watcher as asked, and nothing unasked', async () => {
+    const { linkSourcesFor } = await import('../../../host/edge/links/link-sources.ts');
+    const sources = linkSourcesFor({ tcp: parseTcpListenAddress('7070'), serial: parseSerialPorts('/dev/ttyUSB0,/dev/ttyACM0'), baudRate: 9600 });
+    expect(sources.map((source) => source.name)).toEqual(['tcp:127.0.0.1:7070', 'serial:/dev/ttyUSB0,/dev/ttyACM0']);
+    expect(linkSourcesFor({ serial: 'auto' }).map((source) => source.name)).toEqual(['serial:auto']);
+    expect(linkSourcesFor({})).toEqual([]);
+  });
+});
