@@ -14,6 +14,7 @@ import {
   type OptionSpec,
 } from './arguments.ts';
 import { UsageError, UserError } from './errors.ts';
+import { edgeUrl, formatEdgeUrl } from './link-addresses.ts';
 import { onStdoutClosed, printLine, stdoutClosed } from './output.ts';
 
 /** QEMU's -icount shift=N: 0 to 10 (MAX_ICOUNT_SHIFT in QEMU's system/cpu-timers). */
@@ -61,7 +62,8 @@ async function runHelp(boards: Board[]): Promise<string> {
 
 Builds the firmware and runs it in QEMU with -icount, so device time is counted in instructions and runs
 repeat. The host answers the firmware's tunnelled I2C, GPIO and PWM calls with a simulated board and prints
-the device's messages exactly as \`wasmote sim\` prints a simulated device's.
+the device's messages exactly as \`wasmote sim\` prints a simulated device's. With --edge the device's link also
+goes to a running edge over TCP, and the edge's commands come back to the device.
 
 Options:
   --board <name>           an emulated board: ${emulated(boards).join(', ')}
@@ -70,6 +72,10 @@ Options:
   --duration <time>        device time to run: 500ms, 60s, 5m, 1h (default 60s)
   --seed <S>               the seed of the run, as \`wasmote sim --seed\` (default ${DEFAULT_SEED})
   --icount-shift <N>       2^N ns of device time per instruction, ${ICOUNT_SHIFT.min} to ${ICOUNT_SHIFT.max} (default ${DEFAULT_ICOUNT_SHIFT})
+  --edge tcp://HOST:PORT   send every frame of the device's link (its PROXY_REQUESTs too) to the edge
+                           listening there, and its commands to the device; device time then keeps pace
+                           with the wall clock. A lost connection is made again with backoff, and the
+                           frames sent meanwhile are lost, as on an unplugged line
   --json                   one JSON object per line instead of text
   --quiet                  print only the summary
   --help                   this text`;
@@ -150,6 +156,7 @@ async function runRun(args: string[]): Promise<number> {
       seed: integer(SEED_RANGE),
       'id-prefix': text(),
       'icount-shift': integer(ICOUNT_SHIFT),
+      edge: edgeUrl(),
       json: flag(),
       quiet: flag(),
     },
@@ -169,6 +176,7 @@ async function runRun(args: string[]): Promise<number> {
     { idPrefixProblem },
     { deviceIdFor, randomIdPrefix },
     { droppedSegments },
+    uplinkModule,
   ] = await Promise.all([
     import('../firmware/build.ts'),
     import('../firmware/qemu.ts'),
@@ -178,6 +186,7 @@ async function runRun(args: string[]): Promise<number> {
     import('../link/link-id.ts'),
     import('../sim/simulation.ts'),
     import('../link/decoder.ts'),
+    values.edge === undefined ? undefined : import('../edge/links/device-uplinks.ts'),
   ]);
   const idPrefix = values['id-prefix'] ?? randomIdPrefix('qemu');
   const prefixProblem = idPrefixProblem(idPrefix);
@@ -190,21 +199,36 @@ async function runRun(args: string[]): Promise<number> {
 
   const printer = new TelemetryPrinter(values.json, printLine);
   let messages = 0;
-  const session = new FirmwareSession({
+  const edge = values.edge;
+  // Issue 11: the device's link bytes also go to the edge, a whole segment at a time, and the edge's back to it.
+  const uplinks =
+    edge === undefined || uplinkModule === undefined
+      ? undefined
+      : new uplinkModule.DeviceUplinks({
+          address: edge,
+          addressText: formatEdgeUrl(edge),
+          deviceCount: 1,
+          onSegment: (_index, segment) => session.writeLinkSegments([segment]),
+          ...(values.quiet ? {} : { onNote: (note: string) => onProgress(note) }),
+        });
+  const session: InstanceType<typeof FirmwareSession> = new FirmwareSession({
     machine: board.qemuMachine!,
     elf: build.elf,
     deviceId: build.deviceId,
     icountShift: values['icount-shift'] ?? DEFAULT_ICOUNT_SHIFT,
+    realTime: edge !== undefined,
     scenario,
     seed,
     onMessage: (message) => {
       messages += 1;
       if (!values.quiet) printer.print(message);
     },
+    ...(uplinks === undefined ? {} : { onLinkBytes: (chunk: Uint8Array) => uplinks.sendStream(0, chunk) }),
   });
   const startedMs = performance.now();
   const stopWatching = onStdoutClosed(() => void session.stop());
   try {
+    await uplinks?.start();
     await session.start();
     await session.runFor(values.duration);
   } catch (error) {
@@ -213,6 +237,7 @@ async function runRun(args: string[]): Promise<number> {
     throw error;
   } finally {
     stopWatching();
+    await uplinks?.close();
   }
   if (stdoutClosed()) return 0;
   const wallS = (performance.now() - startedMs) / 1000;
@@ -221,6 +246,7 @@ async function runRun(args: string[]): Promise<number> {
     `1 device(s), ${values.duration / 1000} s of device time in ${wallS.toFixed(2)} s ` +
       `(${(values.duration / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
   );
+  if (uplinks !== undefined) process.stderr.write(`${uplinks.summary()}\n`);
   return 0;
 }
 

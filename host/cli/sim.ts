@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { BUILT_APPS_DIR } from '../build/paths.ts';
+import type { EdgeAddress } from '../edge/links/edge-uplink.ts';
 import type { Pacing } from '../sim/simulation.ts';
 import { choice, duration, flag, integer, parseCommandLine, SEED_RANGE, text, type IntegerRange } from './arguments.ts';
-import { UserError } from './errors.ts';
+import { UsageError, UserError } from './errors.ts';
+import { edgeUrl, formatEdgeUrl } from './link-addresses.ts';
 import { printLine, stdoutClosed } from './output.ts';
 
 const DEFAULT_APP = path.join(BUILT_APPS_DIR, 'sensor-node.release.wasm');
@@ -14,19 +16,23 @@ const SLICE_MS = 1000;
 const HELP = `Usage: wasmote sim [options]
 
 Runs a .wasm app on simulated devices with virtual chips (TMP102, SHT31, BME280, MPU-6050, LEDs) and prints
-the telemetry each device sends over its device link.
+the telemetry each device sends over its device link. With --edge, each device also has a TCP connection to
+a running edge: its frames go to the edge, and the edge's commands come back to it.
 
 Options:
   --app <file.wasm>        the app (default: build/apps/sensor-node.release.wasm, made by \`wasmote build\`)
   --devices <N>            number of devices, ${DEVICE_COUNT.min} to ${DEVICE_COUNT.max}, each with its own instance, seed and link
                            (default 1)
   --duration <time>        virtual time to run: 500ms, 60s, 5m, 1h (default 60s)
-  --speed max|realtime     as fast as possible (default) or paced to the wall clock
+  --speed max|realtime     as fast as possible (default) or paced to the wall clock (always, with --edge)
   --scenario <file.json>   environment and faults over time (docs/scenarios.md); default: a quiet office
   --id-prefix <P>          device ids are P-0000, P-0001, ... (default: sim-<4 random hex digits>, so two runs
                            on one edge differ); letters, digits, . _ -
   --seed <S>               seed of the run, 0 to ${SEED_RANGE.max}; the same app, scenario and seed give the same
                            bytes (default 1)
+  --edge tcp://HOST:PORT   connect each device to the edge listening there (one connection per device) and
+                           run in real time; a device whose connection drops reconnects with backoff, and
+                           the frames it sends meanwhile are lost, as on an unplugged line
   --json                   one JSON object per line instead of text
   --quiet                  print only the summary
   --help                   this text`;
@@ -35,10 +41,11 @@ const OPTIONS = {
   app: text(),
   devices: integer(DEVICE_COUNT, 1),
   duration: duration('60s'),
-  speed: choice(['max', 'realtime'], 'max'),
+  speed: choice(['max', 'realtime']),
   scenario: text(),
   seed: integer(SEED_RANGE, 1),
   'id-prefix': text(),
+  edge: edgeUrl(),
   json: flag(),
   quiet: flag(),
 };
@@ -55,6 +62,8 @@ export interface SimRun {
   seed: number;
   /** Default: `sim-<random>`. */
   idPrefix?: string;
+  /** Each device's link also goes to this edge over TCP (issue 11); the run must be paced in real time. */
+  edge?: EdgeAddress;
   json: boolean;
   quiet: boolean;
 }
@@ -66,14 +75,18 @@ export async function runSim(args: string[]): Promise<number> {
     return 0;
   }
   const { values } = line;
+  if (values.edge !== undefined && values.speed === 'max') {
+    throw new UsageError('--edge runs in real time: leave out --speed max', 'sim');
+  }
   return simulate({
     ...(values.app === undefined ? {} : { appPath: values.app }),
     deviceCount: values.devices,
     durationMs: values.duration,
-    pacing: values.speed,
+    pacing: values.speed ?? (values.edge === undefined ? 'max' : 'realtime'),
     ...(values.scenario === undefined ? {} : { scenarioPath: values.scenario }),
     seed: values.seed,
     ...(values['id-prefix'] === undefined ? {} : { idPrefix: values['id-prefix'] }),
+    ...(values.edge === undefined ? {} : { edge: values.edge }),
     json: values.json,
     quiet: values.quiet,
   });
@@ -81,6 +94,7 @@ export async function runSim(args: string[]): Promise<number> {
 
 /** Runs the simulation, printing each device's messages; stops early, quietly, when stdout's reader goes. */
 export async function simulate(run: SimRun): Promise<number> {
+  if (run.edge !== undefined && run.pacing !== 'realtime') throw new UserError('a run linked to an edge must be paced in real time');
   if (run.appPath === undefined && !existsSync(DEFAULT_APP)) {
     throw new UserError(`no --app given and ${path.relative(process.cwd(), DEFAULT_APP)} is missing: run \`wasmote build\` first`);
   }
@@ -114,7 +128,8 @@ export async function simulate(run: SimRun): Promise<number> {
 
   const printer = new TelemetryPrinter(run.json, printLine);
   let messages = 0;
-  const simulation = new Simulation({
+  const uplinks = run.edge === undefined ? undefined : await connectToEdge(run, run.edge, (index, segment) => simulation.receiveFromEdge(index, segment));
+  const simulation: InstanceType<typeof Simulation> = new Simulation({
     app,
     scenario,
     deviceCount: run.deviceCount,
@@ -124,13 +139,19 @@ export async function simulate(run: SimRun): Promise<number> {
       messages += 1;
       if (!run.quiet) printer.print(message);
     },
+    ...(uplinks === undefined ? {} : { onFrame: (index: number, frame: Uint8Array) => uplinks.send(index, frame) }),
   });
+  await uplinks?.start();
   const startedMs = performance.now();
-  for (let doneMs = 0; doneMs < run.durationMs; doneMs += SLICE_MS) {
-    await simulation.runFor(Math.min(SLICE_MS, run.durationMs - doneMs), run.pacing);
-    // A turn of the event loop, so an EPIPE on stdout is seen even when a slice never waits.
-    await new Promise((resolve) => setImmediate(resolve));
-    if (stdoutClosed()) return 0;
+  try {
+    for (let doneMs = 0; doneMs < run.durationMs; doneMs += SLICE_MS) {
+      await simulation.runFor(Math.min(SLICE_MS, run.durationMs - doneMs), run.pacing);
+      // A turn of the event loop, so an EPIPE on stdout is seen even when a slice never waits.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (stdoutClosed()) return 0;
+    }
+  } finally {
+    await uplinks?.close();
   }
   const wallS = (performance.now() - startedMs) / 1000;
   const dropped = simulation.devices.reduce((sum, _, index) => sum + totalDrops(simulation.linkStats(index), DROP_REASONS), 0);
@@ -138,7 +159,20 @@ export async function simulate(run: SimRun): Promise<number> {
     `${run.deviceCount} device(s), ${run.durationMs / 1000} s of virtual time in ${wallS.toFixed(2)} s ` +
       `(${(run.durationMs / 1000 / wallS).toFixed(0)}x real time), ${messages} messages, ${dropped} frames dropped\n`,
   );
+  if (uplinks !== undefined) process.stderr.write(`${uplinks.summary()}\n`);
   return 0;
+}
+
+/** The fleet's connections to the edge; notes about reaching it go to stderr unless --quiet. */
+async function connectToEdge(run: SimRun, edge: EdgeAddress, onSegment: (index: number, segment: Uint8Array) => void) {
+  const { DeviceUplinks } = await import('../edge/links/device-uplinks.ts');
+  return new DeviceUplinks({
+    address: edge,
+    addressText: formatEdgeUrl(edge),
+    deviceCount: run.deviceCount,
+    onSegment,
+    ...(run.quiet ? {} : { onNote: (note: string) => process.stderr.write(`sim: ${note}\n`) }),
+  });
 }
 
 function totalDrops(stats: Record<string, number>, reasons: readonly string[]): number {

@@ -5,7 +5,9 @@
  * simulator delivers them.
  *
  * The session keeps the host's time as the simulator keeps fleet time: µs since the device first booted, running on
- * across reboots while the device's own clock starts again at 0 at each.
+ * across reboots while the device's own clock starts again at 0 at each. In a run in real time (a device linked to
+ * a running edge, issue 11) the host's time is the wall clock's since the first boot: each sleep is answered when
+ * the wall clock reaches its deadline, and frames from the edge wake the device at once.
  */
 import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
@@ -37,12 +39,18 @@ export interface FirmwareSessionOptions extends QemuOptions {
   onMessage?(message: DeviceMessage): void;
   /** How the host answers the tunnelled calls; by default it answers each at once. */
   peripherals?: PeripheralHostOptions;
+  /** Keep the host's time with the wall clock (default false: as fast as the device runs). */
+  realTime?: boolean;
+  /** Every byte the device sends on its link, as it arrives and before it is decoded (to forward to an edge). */
+  onLinkBytes?(chunk: Uint8Array): void;
 }
 
 /** A device that has been quiet this long (wall time) is taken to have nothing more to say before the end. */
 const SILENCE_LIMIT_MS = 30_000;
 /** Once the device is held at the end of a run, what it sent before is in when its link has been quiet this long. */
 const DRAIN_QUIET_MS = 200;
+/** A one-byte segment is a lone delimiter, which a receiver ignores without counting it (link-protocol §2). */
+const EMPTY_SEGMENT_BYTES = 1;
 
 interface ScheduledCommand {
   /** Host time, µs: the command arrives then, or when the device next waits if it is busy then. */
@@ -93,6 +101,12 @@ export class FirmwareSession {
   private readonly linkBoots = new Map<number, number>();
   /** PROXY_RESPONSEs written to each session tag's boot. */
   private readonly proxyResponses = new Map<number, number>();
+  /** Segments from outside (writeLinkSegments) written while the device sleeps, for the wake's count. */
+  private outsideFramesWaiting = 0;
+  /** Real time: the wall clock (performance.now()) at the first boot, host time 0. */
+  private wallAtFirstBootMs: number | undefined;
+  /** Real time: the wait for the wall clock to reach the sleep's end, or the end of the run. */
+  private realTimeWait: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FirmwareSessionOptions) {
     this.deviceId = options.deviceId;
@@ -118,7 +132,23 @@ export class FirmwareSession {
     });
     qemu.stderr.setEncoding('utf8').on('data', (text: string) => (this.stderr += text));
     qemu.stdin.on('error', (error: Error) => (this.stderr += `(link: ${error.message})`));
-    qemu.stdout.on('data', (chunk: Buffer) => this.receive(chunk));
+    qemu.stdout.on('data', (chunk: Buffer) => {
+      this.options.onLinkBytes?.(chunk);
+      this.receive(chunk);
+    });
+  }
+
+  /**
+   * Puts whole segments (docs/link-protocol.md §2) from outside — an edge's frames, issue 11 — on the device's link,
+   * after what was written before, so they never split a PROXY_RESPONSE. A sleeping device is woken for them at
+   * the host's time now (the wall clock's, in real time) and lets them in before it goes on.
+   */
+  writeLinkSegments(segments: readonly Uint8Array[]): void {
+    for (const segment of segments) {
+      this.qemu?.stdin.write(segment);
+      if (this.asleep !== undefined && segment.length > EMPTY_SEGMENT_BYTES) this.outsideFramesWaiting += 1;
+    }
+    this.serveSleep();
   }
 
   /** The host's time now, µs: where the device's clock stands, counted from its first boot. */
@@ -202,6 +232,7 @@ export class FirmwareSession {
 
   /** Stops QEMU and waits for it to exit. */
   async stop(): Promise<void> {
+    clearTimeout(this.realTimeWait);
     if (this.qemu !== undefined && this.qemu.exitCode === null && this.qemu.signalCode === null) {
       this.qemu.kill('SIGTERM');
       await this.exited;
@@ -267,6 +298,7 @@ export class FirmwareSession {
       this.peripherals.reboot(bootAtUs);
     } else {
       this.bootsAtUs.push(0);
+      this.wallAtFirstBootMs = performance.now();
     }
     this.lastDeviceUs = 0;
     this.asleep = undefined;
@@ -278,6 +310,8 @@ export class FirmwareSession {
    * (with every command due by then), hold it if the deadline is past the end of the run, else let it sleep on.
    */
   private serveSleep(): void {
+    clearTimeout(this.realTimeWait);
+    this.realTimeWait = undefined;
     const asleep = this.asleep;
     if (asleep === undefined || this.gate === undefined) return;
     const bootAtUs = this.bootsAtUs.at(-1) ?? 0;
@@ -285,7 +319,16 @@ export class FirmwareSession {
     const first = this.scheduled[0];
     let wakeUs: number;
     let frames = 0;
-    if (first !== undefined && first.atUs < deadlineUs) {
+    if (this.options.realTime) {
+      const realTimeWakeUs = this.realTimeWake(bootAtUs + asleep.nowUs, deadlineUs);
+      if (realTimeWakeUs === undefined) return;
+      wakeUs = realTimeWakeUs;
+      while (frames < FRAMES_PER_WAKE_MAX && this.scheduled[0] !== undefined && this.scheduled[0].atUs <= wakeUs) {
+        const { commandId, payload } = this.scheduled.shift()!;
+        this.write({ type: 'command', commandId, payload });
+        frames++;
+      }
+    } else if (first !== undefined && first.atUs < deadlineUs) {
       wakeUs = Math.max(bootAtUs + asleep.nowUs, first.atUs);
       while (frames < FRAMES_PER_WAKE_MAX && this.scheduled[0] !== undefined && this.scheduled[0].atUs <= wakeUs) {
         const { commandId, payload } = this.scheduled.shift()!;
@@ -299,6 +342,9 @@ export class FirmwareSession {
     } else {
       wakeUs = deadlineUs;
     }
+    // The outside's frames were written before this answer; a wake can announce at most 255 (the rest come later).
+    frames = Math.min(FRAMES_PER_WAKE_MAX, frames + this.outsideFramesWaiting);
+    this.outsideFramesWaiting = 0;
     this.asleep = undefined;
     this.lastDeviceUs = wakeUs - bootAtUs;
     this.deviceTimeMs = Math.max(this.deviceTimeMs, Math.floor(wakeUs / US_PER_MS));
@@ -328,6 +374,31 @@ export class FirmwareSession {
       this.options.onMessage?.({ deviceId: this.deviceId, index: 0, seq, message });
     }
     this.notify();
+  }
+
+  /**
+   * Real time: when to wake a device asleep from `nowUs` to `deadlineUs` (host time): now, for frames from outside
+   * or a command that is due; at the deadline once the wall clock has reached it. Otherwise undefined, with a wait
+   * set for the wall clock to reach the deadline, the next command or the end of the run, where it is held.
+   */
+  private realTimeWake(nowUs: number, deadlineUs: number): number | undefined {
+    const wallUs = this.wallClockUs();
+    const next = this.scheduled[0]?.atUs ?? Number.POSITIVE_INFINITY;
+    if (this.outsideFramesWaiting > 0 || next <= wallUs) return Math.min(deadlineUs, Math.max(nowUs, wallUs));
+    if (deadlineUs > this.endUs && wallUs >= this.endUs) {
+      this.held = true;
+      this.notify();
+      return undefined;
+    }
+    if (wallUs >= deadlineUs) return deadlineUs;
+    const untilUs = Math.min(deadlineUs, next, this.endUs);
+    this.realTimeWait = setTimeout(() => this.serveSleep(), (untilUs - wallUs) / US_PER_MS);
+    return undefined;
+  }
+
+  /** Real time: the host's time the wall clock has reached, µs since the first boot. */
+  private wallClockUs(): number {
+    return this.wallAtFirstBootMs === undefined ? 0 : Math.floor((performance.now() - this.wallAtFirstBootMs) * US_PER_MS);
   }
 
   private notify(): void {

@@ -44,6 +44,15 @@ export interface SimulationOptions {
 
 export type Pacing = 'max' | 'realtime';
 
+/** A run paced to real time: where it started on both clocks, and how to wake it from its wait. */
+interface PacedRun {
+  startVirtualUs: number;
+  startWallMs: number;
+  endUs: number;
+  wallClock: WallClock;
+  wake(): void;
+}
+
 export function deviceIdFor(prefix: string, index: number): string {
   return `${prefix}-${index.toString().padStart(4, '0')}`;
 }
@@ -64,6 +73,8 @@ export class Simulation {
   private readonly queue = new WakeQueue();
   private nowUsValue = 0;
   private nextCommandId = 1;
+  /** Set while a run paced to real time is in progress. */
+  private pacedRun: PacedRun | undefined;
 
   constructor(private readonly options: SimulationOptions) {
     const firstIndex = options.firstIndex ?? 0;
@@ -113,11 +124,31 @@ export class Simulation {
 
   /** Sends a command with an id of the caller's choosing: a repeat of an earlier one, say (docs/link-protocol.md §7.4). */
   sendCommandWithId(index: number, commandId: number, payload: Uint8Array): number {
-    const device = this.devices[index];
-    if (device === undefined) throw new RangeError(`no device ${index}`);
-    device.receive(this.edgeEncoders[index]!.encode({ type: 'command', commandId, payload }), this.nowUsValue);
-    this.queue.push(device.nextWakeUs, index);
+    if (this.devices[index] === undefined) throw new RangeError(`no device ${index}`);
+    this.receiveOnDevice(index, this.edgeEncoders[index]!.encode({ type: 'command', commandId, payload }), this.nowUsValue);
     return commandId;
+  }
+
+  /**
+   * Bytes from an edge outside the simulation (`wasmote sim --edge`) on the receive line of the device at local
+   * `index`. During a run paced to real time they arrive at the virtual time the wall clock has reached, and the
+   * device handles them at once rather than at its next wake.
+   */
+  receiveFromEdge(index: number, bytes: Uint8Array): void {
+    if (this.devices[index] === undefined) throw new RangeError(`no device ${index}`);
+    const paced = this.pacedRun;
+    const atUs =
+      paced === undefined
+        ? this.nowUsValue
+        : Math.min(paced.endUs, Math.max(this.nowUsValue, paced.startVirtualUs + (paced.wallClock.nowMs() - paced.startWallMs) * US_PER_MS));
+    this.receiveOnDevice(index, bytes, atUs);
+    paced?.wake();
+  }
+
+  private receiveOnDevice(index: number, bytes: Uint8Array, atUs: number): void {
+    const device = this.devices[index]!;
+    device.receive(bytes, atUs);
+    this.queue.push(device.nextWakeUs, index);
   }
 
   /** Runs every device up to `nowUs + durationMs` of virtual time. */
@@ -125,29 +156,42 @@ export class Simulation {
     const startVirtualUs = this.nowUsValue;
     const endUs = startVirtualUs + durationMs * US_PER_MS;
     const startWallMs = wallClock.nowMs();
+    const paced: PacedRun | undefined = pacing === 'realtime' ? { startVirtualUs, startWallMs, endUs, wallClock, wake: () => {} } : undefined;
+    this.pacedRun = paced;
     let eventsSinceYield = 0;
-    for (;;) {
-      const timeUs = this.queue.peekTime();
-      if (timeUs === undefined || timeUs > endUs) break;
-      if (pacing === 'realtime') {
-        const dueWallMs = startWallMs + (timeUs - startVirtualUs) / US_PER_MS;
-        const waitMs = dueWallMs - wallClock.nowMs();
-        if (waitMs > 0) await wallClock.sleep(waitMs);
-      } else if (++eventsSinceYield >= EVENTS_PER_YIELD) {
-        eventsSinceYield = 0;
-        await new Promise((resolve) => setImmediate(resolve));
+    try {
+      for (;;) {
+        const timeUs = this.queue.peekTime();
+        const due = timeUs !== undefined && timeUs <= endUs;
+        if (paced !== undefined) {
+          // Wait for the next event, or for the end of the run; bytes from an edge cut the wait short.
+          const dueWallMs = startWallMs + ((due ? timeUs : endUs) - startVirtualUs) / US_PER_MS;
+          const waitMs = dueWallMs - wallClock.nowMs();
+          if (waitMs > 0) {
+            await new Promise<void>((resolve) => {
+              paced.wake = resolve;
+              void wallClock.sleep(waitMs).then(resolve);
+            });
+            continue;
+          }
+          if (!due) break;
+        } else {
+          if (!due) break;
+          if (++eventsSinceYield >= EVENTS_PER_YIELD) {
+            eventsSinceYield = 0;
+            await new Promise((resolve) => setImmediate(resolve));
+          }
+        }
+        const entry = this.queue.pop()!;
+        const device = this.devices[entry.index]!;
+        // Entries made stale by a command that woke the device early are skipped.
+        if (entry.timeUs !== device.nextWakeUs) continue;
+        this.nowUsValue = Math.max(this.nowUsValue, entry.timeUs);
+        device.wake();
+        this.queue.push(device.nextWakeUs, entry.index);
       }
-      const entry = this.queue.pop()!;
-      const device = this.devices[entry.index]!;
-      // Entries made stale by a command that woke the device early are skipped.
-      if (entry.timeUs !== device.nextWakeUs) continue;
-      this.nowUsValue = Math.max(this.nowUsValue, entry.timeUs);
-      device.wake();
-      this.queue.push(device.nextWakeUs, entry.index);
-    }
-    if (pacing === 'realtime') {
-      const remainingMs = startWallMs + durationMs - wallClock.nowMs();
-      if (remainingMs > 0) await wallClock.sleep(remainingMs);
+    } finally {
+      this.pacedRun = undefined;
     }
     this.nowUsValue = endUs;
   }

@@ -1,0 +1,74 @@
+/**
+ * A firmware device on QEMU linked to an edge over TCP, wired as `wasmote firmware run --edge` wires it: the
+ * device's link bytes go to the edge a whole segment at a time, the edge's frames come back through the clock gate's
+ * wake, and the host's time keeps pace with the wall clock.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { DeviceUplinks } from '../../../host/edge/links/device-uplinks.ts';
+import { parseScenario } from '../../../host/sim/scenario.ts';
+import { FirmwareSession } from '../../../host/firmware/session.ts';
+import { buildForTest } from '../../firmware/support/firmware-run.ts';
+import { appPath } from '../../support/apps.ts';
+import { FrameServer } from './support/frame-server.ts';
+
+/** docs/link-protocol.md §4.5.1: PING, answered by the runner. */
+const PING = Uint8Array.of(0x70);
+const RUN_MS = 6000;
+
+const server = new FrameServer();
+afterAll(async () => {
+  await server.stop();
+});
+
+describe('firmware run --edge', { timeout: 180_000 }, () => {
+  it('sends every frame to the edge in real time and answers a PING from it', async () => {
+    const build = await buildForTest('edge-links', appPath('sensor-node'));
+    await server.listen();
+    const printed: string[] = [];
+    const uplinks: DeviceUplinks = new DeviceUplinks({
+      address: { host: '127.0.0.1', port: server.port },
+      addressText: `tcp://127.0.0.1:${server.port}`,
+      deviceCount: 1,
+      onSegment: (_index, segment) => session.writeLinkSegments([segment]),
+    });
+    const session: FirmwareSession = new FirmwareSession({
+      machine: build.board.qemuMachine!,
+      elf: build.elf,
+      deviceId: build.deviceId,
+      scenario: parseScenario({}),
+      seed: 1,
+      realTime: true,
+      onMessage: ({ message }) => printed.push(message.type),
+      onLinkBytes: (chunk) => uplinks.sendStream(0, chunk),
+    });
+    await uplinks.start();
+    await session.start();
+    const startedMs = performance.now();
+    const running = session.runFor(RUN_MS);
+    try {
+      await server.until(() => server.connections[0]?.frames.some(({ message }) => message.type === 'data') ?? false, 60_000, 'DATA');
+      const edge = server.connections[0]!;
+      const sentMs = performance.now();
+      edge.send({ type: 'command', commandId: 99, payload: PING });
+      await server.until(() => edge.frames.some(({ message }) => message.type === 'command-result'), 5000, 'COMMAND_RESULT');
+      // Woken for it through the clock gate, not at its next report a second later.
+      expect(performance.now() - sentMs).toBeLessThan(800);
+      expect(edge.frames.find(({ message }) => message.type === 'command-result')!.message).toMatchObject({ commandId: 99, origin: 1, status: 0 });
+    } finally {
+      await running;
+      await uplinks.close();
+    }
+    const wallMs = performance.now() - startedMs;
+    // 6 s of device time took about 6 s (the device was held at its first sleep past the end).
+    expect(wallMs).toBeGreaterThan(RUN_MS - 1000);
+    expect(session.deviceTimeMs).toBeGreaterThanOrEqual(RUN_MS - 1000);
+
+    // The edge got the link as it is: the messages printed, and the PROXY_REQUESTs between them, numbered 0, 1, ...
+    const frames = server.connections[0]!.frames;
+    expect(frames.filter(({ message }) => message.type !== 'proxy-request').map(({ message }) => message.type)).toEqual(printed);
+    expect(frames.some(({ message }) => message.type === 'proxy-request')).toBe(true);
+    expect(frames.map(({ seq }) => seq)).toEqual(frames.map((_, index) => index));
+    expect(server.connections[0]!.decoder.stats).toMatchObject({ gaps: 0, crc: 0, cobs: 0, malformed: 0 });
+    expect(uplinks.stats.framesLost).toBe(0);
+  });
+});
