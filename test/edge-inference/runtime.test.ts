@@ -57,7 +57,12 @@ describe('the inference runtime', () => {
     for (let k = 0; k < 7; k++) runtime.feed('dev-1', { timeMs: 1000 * k, values: { a: k, b: 110 } });
     await runtime.close();
     // Windows end at samples 3 and 5 (stride 2); b scaled to (110 − 100) / 10 = 1.
-    expect(batches.flat().map(({ toTimeMs, fromTimeMs, score, anomalous }) => ({ fromTimeMs, toTimeMs, score, anomalous }))).toEqual([
+    expect(batches.flat().map((window) => ({
+      fromTimeMs: window.fromTimeMs,
+      toTimeMs: window.toTimeMs,
+      score: window.kind === 'score' ? window.score : undefined,
+      anomalous: window.anomalous,
+    }))).toEqual([
       { fromTimeMs: 0, toTimeMs: 3000, score: 0 + 1 + 2 + 3 + 4, anomalous: false },
       { fromTimeMs: 2000, toTimeMs: 5000, score: 2 + 3 + 4 + 5 + 4, anomalous: false },
     ]);
