@@ -27,6 +27,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'flash an STM32 through its ROM UART bootloader (AN3155), or simulate one',
     load: async () => (await import('./flash.ts')).runFlash,
   },
+  model: {
+    summary: 'train the edge anomaly detector on simulated data, or evaluate it on labelled scenarios',
+    load: async () => (await import('./model.ts')).runModel,
+  },
   demo: {
     summary: 'the default demo (`npm start`): simulated sensor nodes in real time',
     load: async () => (await import('./demo.ts')).runDemo,

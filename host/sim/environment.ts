@@ -40,6 +40,9 @@ class SignalFunction {
         return component.perS * timeS;
       case 'spike':
         return timeS >= component.atS && timeS < component.atS + component.durationS ? component.delta : 0;
+      case 'vibration':
+        if (timeS < component.fromS || timeS >= component.toS) return 0;
+        return component.amplitude * Math.sin(2 * Math.PI * component.frequencyHz * (timeS - component.fromS));
       case 'noise': {
         const sampleIndex = Math.floor(timeUs / (component.sampleS * US_PER_S));
         return component.stddev * gaussian(this.seed, stream, sampleIndex);

@@ -26,6 +26,9 @@ const signalComponent = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('spike'), atS: seconds, durationS: positiveSeconds, delta: finite }).strict(),
   /** Gaussian noise, a new sample every `sampleS`. */
   z.object({ kind: z.literal('noise'), stddev: finite.nonnegative(), sampleS: positiveSeconds.default(0.01) }).strict(),
+  /** An injected anomaly: a sinusoidal shake of `amplitude` at `frequencyHz` from `fromS` until `toS`. */
+  z.object({ kind: z.literal('vibration'), fromS: seconds, toS: seconds, amplitude: finite, frequencyHz: finite.positive() }).strict()
+    .refine((vibration) => vibration.toS > vibration.fromS, 'toS must be after fromS'),
 ]);
 
 const signal = z.object({ base: finite, components: z.array(signalComponent).default([]) }).strict();
@@ -52,6 +55,12 @@ const fault = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('out-of-range'), quantity: z.enum(QUANTITIES), value: finite, ...window, ...appliesTo }).strict(),
   /** The chip at `address` is unplugged for the window and powers on afresh when plugged back. */
   z.object({ kind: z.literal('unplug'), address: i2cAddress, ...window, ...appliesTo }).strict(),
+  /** The chip at `address` keeps converting the world as it was at `fromS`: every reading repeats. */
+  z.object({ kind: z.literal('stuck'), address: i2cAddress, ...window, ...appliesTo }).strict(),
+  /** The chip at `address` reads `quantity` off by `perS·(t − fromS)`; at `toS` it is recalibrated. */
+  z.object({ kind: z.literal('calibration-drift'), address: i2cAddress, quantity: z.enum(QUANTITIES), perS: finite, ...window, ...appliesTo }).strict(),
+  /** The chip at `address` reads `quantity` with extra Gaussian noise of `stddev`, fresh at every conversion. */
+  z.object({ kind: z.literal('erratic'), address: i2cAddress, quantity: z.enum(QUANTITIES), stddev: finite.nonnegative(), ...window, ...appliesTo }).strict(),
 ]);
 
 export const scenarioSchema = z

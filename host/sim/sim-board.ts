@@ -1,6 +1,7 @@
 import type { GpioReadResult, HalPort } from '../abi/hal-port.ts';
 import { HalStatus } from '../abi/status.ts';
 import { createBoardChips } from './board-chips.ts';
+import { isChipFault } from './chip-faults.ts';
 import { ScenarioEnvironment } from './environment.ts';
 import type { I2cTarget } from './i2c-target.ts';
 import type { Scenario } from './scenario.ts';
@@ -89,6 +90,6 @@ export function createSimBoard(
   const faults = scenario.faults.filter((fault) => fault.devices === undefined || fault.devices.includes(index));
   const board = new SimBoard(new VirtualI2cBus(faults), onLog);
   const environment = new ScenarioEnvironment(scenario, deviceSeed, index);
-  for (const chip of createBoardChips(scenario.chips, environment)) board.attach(chip);
+  for (const chip of createBoardChips(scenario.chips, environment, faults.filter(isChipFault), deviceSeed)) board.attach(chip);
   return board;
 }

@@ -59,6 +59,10 @@ export class VirtualI2cBus {
           crcCorrupted ||= fault.address === address;
           break;
         case 'out-of-range':
+        case 'stuck':
+        case 'calibration-drift':
+        case 'erratic':
+          // What the chips sense, not how the bus behaves: applied by the environments they are given.
           break;
       }
     }

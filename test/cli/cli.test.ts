@@ -251,6 +251,56 @@ describe('the command line of every command', () => {
   });
 });
 
+describe('wasmote model', () => {
+  it('evaluates a model on labelled runs as a table and as JSON', async () => {
+    const runs = path.join(scratch, 'runs');
+    await mkdir(runs, { recursive: true });
+    const spike = {
+      description: 'one warm spike',
+      anomaly: 'spike',
+      devices: 1,
+      durationS: 120,
+      seed: 7,
+      scenario: { environment: { temperatureC: { base: 22, components: [{ kind: 'sine', amplitude: 1.5, periodS: 600 }, { kind: 'spike', atS: 60, durationS: 5, delta: 3 }, { kind: 'noise', stddev: 0.05 }] } } },
+    };
+    await writeFile(path.join(runs, 'spike.json'), JSON.stringify(spike));
+    await writeFile(path.join(runs, 'normal.json'), JSON.stringify({ description: 'quiet', anomaly: 'normal', devices: 1, durationS: 120, seed: 8, scenario: {} }));
+    const app = ['--app', appPath('sensor-node')];
+    const table = await wasmote(['model', 'eval', '--runs', runs, ...app]);
+    expect(table.code).toBe(0);
+    expect(table.stdout).toMatch(/^spike +1\.000 +1\.000 +1\.000 +1\/1 /m);
+    expect(table.stdout).toContain('met: median detection delay ≤ 3 samples');
+    expect(table.stderr).toContain('spike: 1 device(s) × 120 s, seed 7');
+    const json = await wasmote(['model', 'eval', '--runs', runs, ...app, '--json']);
+    const report = JSON.parse(json.stdout);
+    expect(report.model).toBe('sensor-node-anomaly');
+    expect(report.overall.model).toMatchObject({ recall: 1, events: 1, falseAlarmsPerDeviceHour: 0 });
+    expect(report.goals).toHaveLength(4);
+  });
+
+  it('trains with progress lines on stderr, and says what is wrong with a model without a stack trace', async () => {
+    const out = path.join(scratch, 'trained');
+    const trained = await wasmote(['model', 'train', '--app', appPath('sensor-node'), '--out', out, '--devices', '2', '--duration', '600']);
+    expect(trained.code).toBe(0);
+    expect(trained.stderr).toMatch(/^simulating 2 device\(s\) × 600 s of the default office, seed 1 \(fitting\)\n/);
+    expect(trained.stderr).toMatch(/wrote .*sensor-node-anomaly\.onnx\n[^]*trained in [\d.]+ s\n$/);
+    const config = JSON.parse(await readFile(path.join(out, 'sensor-node-anomaly.json'), 'utf8'));
+    await writeFile(path.join(out, 'sensor-node-anomaly.json'), JSON.stringify({ ...config, window: { length: 10 } }));
+    const failed = await wasmote(['model', 'eval', '--model', path.join(out, 'sensor-node-anomaly.json'), '--app', appPath('sensor-node')]);
+    expect(failed.code).toBe(1);
+    expect(failed.stderr).toMatch(/^wasmote: model 'sensor-node-anomaly' \(sensor-node-anomaly\.onnx\): input 'windows' has shape \[batch, 8, 13\]: dimension 1 is 8 where the config has 10 \(window\.length\)\n$/);
+    expect(failed.stderr).not.toMatch(STACK_LINE);
+  });
+
+  it('refuses unknown commands and options with a pointer to help', async () => {
+    expect(await wasmote(['model', 'fit'])).toMatchObject({ code: 2, stderr: "wasmote: unknown model command 'fit' (train or eval)\nTry `wasmote model --help`.\n" });
+    expect(await wasmote(['model', 'train', '--window', '1'])).toMatchObject({
+      code: 2,
+      stderr: "wasmote: --window '1' must be a whole number from 2 to 256\nTry `wasmote model train --help`.\n",
+    });
+  });
+});
+
 describe('help', () => {
   const HELP = [
     [[], 'Usage: wasmote <command> [options]'],
@@ -262,6 +312,9 @@ describe('help', () => {
     [['firmware'], 'Usage: wasmote firmware <build|run> [options]'],
     [['firmware', 'build'], 'Usage: wasmote firmware build --board <board> --app <file.wasm> [options]'],
     [['firmware', 'run'], 'Usage: wasmote firmware run --board <board> --app <file.wasm> [options]'],
+    [['model'], 'Usage: wasmote model <train|eval> [options]'],
+    [['model', 'train'], 'Usage: wasmote model train [options]'],
+    [['model', 'eval'], 'Usage: wasmote model eval [options]'],
   ] as const;
 
   it.each(HELP)('wasmote %j --help prints its usage and exits 0', async (command, usage) => {
@@ -296,7 +349,7 @@ export async function load(url, context, nextLoad) {
     );
     await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)}, { data: { log: process.env.LOADED_LOG } });\n`);
     const allowed = /^(bin\/wasmote\.js|dist\/host\/cli\/[a-z-]+\.js|dist\/host\/build\/paths\.js|dist\/host\/flash\/(chips|errors|reset-sequences|image\/firmware-image|protocol\/commands)\.js)$/;
-    for (const command of [['sim'], ['build'], ['demo'], ['flash'], ['flash', 'simulate'], ['firmware']]) {
+    for (const command of [['sim'], ['build'], ['demo'], ['flash'], ['flash', 'simulate'], ['firmware'], ['model'], ['model', 'train'], ['model', 'eval']]) {
       const log = path.join(scratch, `loaded-${command.join('-')}.log`);
       const { code } = await wasmote([...command, '--help'], { env: { ...process.env, LOADED_LOG: log }, nodeOptions: ['--import', register] });
       expect(code).toBe(0);

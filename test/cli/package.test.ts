@@ -35,7 +35,10 @@ beforeAll(async () => {
   const packDir = await mkdtemp(path.join(tmpdir(), 'wasmote-pack-'));
   await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], { cwd: PROJECT_ROOT, timeout: INSTALL_TIMEOUT_MS });
   const [tarball] = (await readdir(packDir)).filter((name) => name.endsWith('.tgz'));
-  await writeFile(path.join(userDir, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
+  // As edge-inference/README.md tells a user: onnxruntime-node's CPU runtime ships in its package, and its install
+  // script would only fetch GPU files.
+  const allowScripts = { 'onnxruntime-node': false, protobufjs: false };
+  await writeFile(path.join(userDir, 'package.json'), JSON.stringify({ name: 'user-project', private: true, allowScripts }));
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(packDir, tarball!)], {
     cwd: userDir,
     timeout: INSTALL_TIMEOUT_MS,
@@ -78,6 +81,14 @@ describe('the packed tarball, installed in an empty folder', () => {
     const messages = simulated.stdout.trim().split('\n').map((line) => JSON.parse(line) as { type: string });
     expect(messages.some((message) => message.type === 'hello')).toBe(true);
     expect(messages.filter((message) => message.type === 'data').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('evaluates the shipped anomaly detector on onnxruntime, installed without its install script', async () => {
+    const evaluated = await wasmote('model', 'eval', '--json');
+    expect(evaluated.code).toBe(0);
+    const report = JSON.parse(evaluated.stdout) as { model: string; goals: { met: boolean }[] };
+    expect(report.model).toBe('sensor-node-anomaly');
+    expect(report.goals.every((goal) => goal.met)).toBe(true);
   });
 
   it('runs `flash simulate` (its timing worker thread compiled too), and its own flasher reads the simulated chip', async () => {

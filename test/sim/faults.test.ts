@@ -73,6 +73,30 @@ describe('every fault kind reaches the app as the status a real bus would give',
     expect(run.of('log').some((log) => log.text.includes('bme280') && log.text.includes('recovered'))).toBe(true);
   });
 
+  it('stuck: the MPU-6050 repeats its readings for the window, the others keep moving', async () => {
+    const { inWindow, outside } = await runWithFault(app, { kind: 'stuck', address: '0x68' });
+    const stuckNames = ['mpu6050.accel_x', 'mpu6050.accel_z', 'mpu6050.gyro_y', 'mpu6050.temperature'];
+    // The first sample in the window may come from a conversion made before it.
+    for (const name of stuckNames) expect(new Set(inWindow.slice(1).map((row) => row.values[name])).size).toBe(1);
+    expect(new Set(inWindow.map((row) => row.values['bme280.pressure'])).size).toBeGreaterThan(2);
+    expect(new Set(outside.map((row) => row.values['mpu6050.accel_x'])).size).toBeGreaterThan(5);
+  });
+
+  it('calibration-drift: the TMP102 alone reads off by perS·(t − fromS), and is right again after the window', async () => {
+    const { inWindow, rows } = await runWithFault(app, { kind: 'calibration-drift', address: '0x48', quantity: 'temperatureC', perS: 0.5 });
+    const offset = (row: { values: Record<string, number> }) => row.values['tmp102.temperature']! - row.values['sht31.temperature']!;
+    const last = inWindow.at(-1)!;
+    expect(offset(last)).toBeCloseTo(0.5 * (last.timeMs - FAULT_FROM_MS) / 1000, 0);
+    expect(Math.abs(offset(rows.at(-1)!))).toBeLessThan(0.3);
+  });
+
+  it('erratic: SHT31 humidity scatters by the given spread, the BME280 beside it does not', async () => {
+    const { inWindow } = await runWithFault(app, { kind: 'erratic', address: '0x44', quantity: 'relativeHumidityPct', stddev: 10 });
+    const gaps = inWindow.map((row) => Math.abs(row.values['sht31.humidity']! - row.values['bme280.humidity']!));
+    expect(Math.max(...gaps)).toBeGreaterThan(5);
+    expect(inWindow.every((row) => Math.abs(row.values['bme280.humidity']! - 45) < 5)).toBe(true);
+  });
+
   it('shows the error pattern on the LED (200 ms blink) only while a sensor fails', async () => {
     const { run } = await runWithFault(app, { kind: 'unplug', address: '0x76' });
     const edges = run.simulation.devices[0]!.board.gpio.history.filter((change) => change.pin === 0);

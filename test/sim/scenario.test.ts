@@ -44,6 +44,15 @@ describe('scenario signals', () => {
     expect(temperatureAt([{ kind: 'noise', stddev: 0.5 }], times)).toEqual(samples);
   });
 
+  it('vibrates for its window only (an injected anomaly)', () => {
+    const values = temperatureAt([{ kind: 'vibration', fromS: 10, toS: 20, amplitude: 3, frequencyHz: 0.25 }], [9, 10, 11, 13, 20]);
+    expect(values[0]).toBe(20);
+    expect(values[1]).toBe(20);
+    expect(values[2]).toBeCloseTo(23, 12);
+    expect(values[3]).toBeCloseTo(17, 12);
+    expect(values[4]).toBe(20);
+  });
+
   it('lets an out-of-range fault override the quantity for its window and devices', () => {
     const scenario = parseScenario({
       faults: [{ kind: 'out-of-range', quantity: 'pressurePa', value: 2e5, fromS: 1, toS: 2, devices: [0] }],
@@ -86,6 +95,15 @@ describe('scenario validation', () => {
     expect(validationMessage({ faults: [{ kind: 'unplug', address: 118, fromS: 5, toS: 5 }] })).toContain(
       'faults.0.toS: toS must be after fromS',
     );
+  });
+
+  it('refuses a vibration that ends before it starts and a chip fault on an unknown quantity', () => {
+    const message = validationMessage({
+      environment: { accelerationMps2: { x: { base: 0, components: [{ kind: 'vibration', fromS: 3, toS: 2, amplitude: 1, frequencyHz: 10 }] }, y: { base: 0 }, z: { base: 9.8 } } },
+      faults: [{ kind: 'calibration-drift', address: '0x48', quantity: 'light', perS: 1, fromS: 0, toS: 1 }],
+    });
+    expect(message).toContain('environment.accelerationMps2.x.components.0: toS must be after fromS');
+    expect(message).toContain('faults.0.quantity:');
   });
 
   it('accepts hex-string and numeric addresses alike', () => {

@@ -1,0 +1,102 @@
+import type { ModelConfig } from './model-config.ts';
+import type { MetricSample } from './metric-sample.ts';
+
+/** A window ready to score: its values scaled, oldest sample first, and where it came from. */
+export interface ReadyWindow {
+  deviceId: string;
+  /** Times of the window's oldest and newest samples, device ms. */
+  fromTimeMs: number;
+  toTimeMs: number;
+  /** Values in the window that repeat a metric's last reading because the sample lacked it. */
+  heldValues: number;
+  values: Float32Array;
+}
+
+/**
+ * One device's sliding window for one model: the last `window.length` samples of the model's metrics, scaled,
+ * in a ring. Every `window.stride` samples, once full, it hands out a copy. A sample whose time does not move
+ * forward (the device restarted and its clock began again) starts the window afresh.
+ */
+export class DeviceWindow {
+  private readonly metricCount: number;
+  private readonly length: number;
+  private readonly ring: Float32Array;
+  private readonly times: Float64Array;
+  private readonly heldInRow: Uint16Array;
+  /** The last reading of each metric, unscaled; NaN before the first. */
+  private readonly lastValues: Float64Array;
+  private readonly offsets: Float64Array;
+  private readonly scales: Float64Array;
+  private next = 0;
+  private filled = 0;
+  /** Samples since the last window handed out; before the first, as many as it takes to hand out the first. */
+  private sinceEmitted = Number.MAX_SAFE_INTEGER;
+  private lastTimeMs = Number.NEGATIVE_INFINITY;
+
+  constructor(
+    private readonly config: ModelConfig,
+    private readonly deviceId: string,
+  ) {
+    this.metricCount = config.metrics.length;
+    this.length = config.window.length;
+    this.ring = new Float32Array(this.length * this.metricCount);
+    this.times = new Float64Array(this.length);
+    this.heldInRow = new Uint16Array(this.length);
+    this.lastValues = new Float64Array(this.metricCount).fill(Number.NaN);
+    this.offsets = Float64Array.from(config.metrics, (metric) => config.scaling[metric]?.offset ?? 0);
+    this.scales = Float64Array.from(config.metrics, (metric) => config.scaling[metric]?.scale ?? 1);
+  }
+
+  /** Adds a sample; returns the window it completes, if any. */
+  push(sample: MetricSample): ReadyWindow | undefined {
+    if (!(sample.timeMs > this.lastTimeMs)) this.restart();
+    this.lastTimeMs = sample.timeMs;
+    const { metrics } = this.config;
+    let held = 0;
+    for (let m = 0; m < this.metricCount; m++) {
+      const value = sample.values[metrics[m]!];
+      if (value !== undefined && Number.isFinite(value)) continue;
+      if (this.config.missingValues === 'skip-sample' || Number.isNaN(this.lastValues[m]!)) return undefined;
+      held++;
+    }
+    const row = this.next * this.metricCount;
+    for (let m = 0; m < this.metricCount; m++) {
+      const given = sample.values[metrics[m]!];
+      const value = given !== undefined && Number.isFinite(given) ? given : this.lastValues[m]!;
+      this.lastValues[m] = value;
+      this.ring[row + m] = (value - this.offsets[m]!) / this.scales[m]!;
+    }
+    this.times[this.next] = sample.timeMs;
+    this.heldInRow[this.next] = held;
+    this.next = (this.next + 1) % this.length;
+    this.filled = Math.min(this.filled + 1, this.length);
+    this.sinceEmitted = Math.min(this.sinceEmitted + 1, Number.MAX_SAFE_INTEGER);
+    if (this.filled < this.length || this.sinceEmitted < this.config.window.stride) return undefined;
+    this.sinceEmitted = 0;
+    return this.copyOut();
+  }
+
+  private copyOut(): ReadyWindow {
+    // The oldest sample sits where the next one will go.
+    const split = this.next * this.metricCount;
+    const values = new Float32Array(this.ring.length);
+    values.set(this.ring.subarray(split), 0);
+    values.set(this.ring.subarray(0, split), this.ring.length - split);
+    let heldValues = 0;
+    for (const held of this.heldInRow) heldValues += held;
+    return {
+      deviceId: this.deviceId,
+      fromTimeMs: this.times[this.next]!,
+      toTimeMs: this.times[(this.next + this.length - 1) % this.length]!,
+      heldValues,
+      values,
+    };
+  }
+
+  private restart(): void {
+    this.next = 0;
+    this.filled = 0;
+    this.sinceEmitted = Number.MAX_SAFE_INTEGER;
+    this.lastValues.fill(Number.NaN);
+  }
+}
