@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import ort from 'onnxruntime-node';
+import type ort from 'onnxruntime-node';
 import { readModelConfig, type ModelConfig } from './model-config.ts';
 import { ModelLoadError } from './model-errors.ts';
+import { loadOnnxRuntime, type OnnxRuntime } from './onnx-runtime.ts';
 
 type Session = ort.InferenceSession;
 type ValueMetadata = ort.InferenceSession.ValueMetadata;
@@ -27,6 +28,7 @@ export class LoadedModel {
     /** The .onnx file as it was loaded. */
     readonly modelPath: string,
     private readonly session: Session,
+    private readonly runtime: OnnxRuntime,
   ) {}
 
   get name(): string {
@@ -52,9 +54,10 @@ export class LoadedModel {
     } catch (error) {
       throw new ModelLoadError(`model '${config.name}': cannot read ${modelPath}: ${(error as NodeJS.ErrnoException).code ?? error}`);
     }
+    const runtime = await loadOnnxRuntime();
     let session: Session;
     try {
-      session = await ort.InferenceSession.create(bytes, {
+      session = await runtime.InferenceSession.create(bytes, {
         executionProviders: ['cpu'],
         intraOpNumThreads: options.intraOpThreads ?? 1,
         interOpNumThreads: 1,
@@ -64,7 +67,7 @@ export class LoadedModel {
       const reason = String((error as Error).message ?? error).split('\n')[0];
       throw new ModelLoadError(`model '${config.name}': ${modelPath} is not a model onnxruntime can load: ${reason}`);
     }
-    const model = new LoadedModel(config, modelPath, session);
+    const model = new LoadedModel(config, modelPath, session, runtime);
     try {
       model.checkSignature();
       await model.trialRun();
@@ -94,7 +97,7 @@ export class LoadedModel {
   /** Runs one batch: `windows` holds `count` windows of `valuesPerWindow` scaled values each. */
   async score(windows: Float32Array, count: number): Promise<WindowVerdict[]> {
     const { config } = this;
-    const input = new ort.Tensor('float32', windows.subarray(0, count * this.valuesPerWindow), [
+    const input = new this.runtime.Tensor('float32', windows.subarray(0, count * this.valuesPerWindow), [
       count,
       config.window.length,
       config.metrics.length,
@@ -181,7 +184,7 @@ export class LoadedModel {
     let results: ort.InferenceSession.ReturnType;
     try {
       results = await this.session.run({
-        [config.input.name]: new ort.Tensor('float32', new Float32Array(count * this.valuesPerWindow), [
+        [config.input.name]: new this.runtime.Tensor('float32', new Float32Array(count * this.valuesPerWindow), [
           count,
           config.window.length,
           config.metrics.length,

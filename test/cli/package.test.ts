@@ -35,10 +35,8 @@ beforeAll(async () => {
   const packDir = await mkdtemp(path.join(tmpdir(), 'wasmote-pack-'));
   await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], { cwd: PROJECT_ROOT, timeout: INSTALL_TIMEOUT_MS });
   const [tarball] = (await readdir(packDir)).filter((name) => name.endsWith('.tgz'));
-  // As edge-inference/README.md tells a user: onnxruntime-node's CPU runtime ships in its package, and its install
-  // script would only fetch GPU files.
-  const allowScripts = { 'onnxruntime-node': false, protobufjs: false };
-  await writeFile(path.join(userDir, 'package.json'), JSON.stringify({ name: 'user-project', private: true, allowScripts }));
+  // A plain project, as a user has: no allowScripts of its own.
+  await writeFile(path.join(userDir, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(packDir, tarball!)], {
     cwd: userDir,
     timeout: INSTALL_TIMEOUT_MS,
@@ -83,13 +81,22 @@ describe('the packed tarball, installed in an empty folder', () => {
     expect(messages.filter((message) => message.type === 'data').length).toBeGreaterThanOrEqual(4);
   });
 
-  it('evaluates the shipped anomaly detector on onnxruntime, installed without its install script', async () => {
+  it('evaluates the shipped anomaly detector once the user adds onnxruntime-node, and says how before', async () => {
+    // onnxruntime-node is an optional peer (edge-inference/README.md): its install step would fetch GPU files.
+    const without = await wasmote('model', 'eval', '--json');
+    expect(without.code).toBe(1);
+    expect(without.stderr).toContain('ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node');
+    await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', 'onnxruntime-node@^1.31.1'], {
+      cwd: userDir,
+      timeout: INSTALL_TIMEOUT_MS,
+      env: { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip' },
+    });
     const evaluated = await wasmote('model', 'eval', '--json');
     expect(evaluated.code).toBe(0);
     const report = JSON.parse(evaluated.stdout) as { model: string; goals: { met: boolean }[] };
     expect(report.model).toBe('sensor-node-anomaly');
     expect(report.goals.every((goal) => goal.met)).toBe(true);
-  });
+  }, INSTALL_TIMEOUT_MS);
 
   it('runs `flash simulate` (its timing worker thread compiled too), and its own flasher reads the simulated chip', async () => {
     const simulator = spawn(process.execPath, [installedCli, 'flash', 'simulate', '--chip', 'stm32f411'], {
