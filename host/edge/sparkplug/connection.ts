@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+
+/** How to reach the broker: mqtt.js's own options, as the MQTT bridge takes them (docs/edge.md). */
+export interface BrokerConnectionOptions {
+  /** `mqtt://host:port`, or `mqtts://host:port` for TLS. */
+  url: string;
+  username?: string;
+  password?: string;
+  /** PEM files: the CA that signed the broker's certificate, and the client's certificate and key. */
+  tls?: { caFile?: string; certFile?: string; keyFile?: string };
+  /** How long one CONNECT may wait for its CONNACK. */
+  connectTimeoutMs?: number;
+  /** MQTT keep alive: how soon the broker notices a silent edge and publishes its NDEATH. */
+  keepaliveS?: number;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const DEFAULT_KEEPALIVE_S = 30;
+
+export interface Will {
+  topic: string;
+  payload: Uint8Array;
+}
+
+/**
+ * One MQTT 5 connection, one CONNECT: Clean Start with Session Expiry 0 (Sparkplug 3.0 tck-id-principles-persistence-clean-session-50)
+ * and the NDEATH as its will, QoS 1, not retained. It never reconnects by itself: every CONNECT needs the next
+ * `bdSeq` in its will, so the node opens a new connection each time.
+ */
+export function openConnection(options: BrokerConnectionOptions, clientId: string, will: Will): Promise<MqttClient> {
+  const { url, username, password, tls } = options;
+  const clientOptions: IClientOptions = {
+    protocolVersion: 5,
+    clientId,
+    clean: true,
+    properties: { sessionExpiryInterval: 0 },
+    username,
+    password,
+    connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+    keepalive: options.keepaliveS ?? DEFAULT_KEEPALIVE_S,
+    reconnectPeriod: 0,
+    will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: false },
+    ...(tls?.caFile && { ca: readFileSync(tls.caFile) }),
+    ...(tls?.certFile && { cert: readFileSync(tls.certFile) }),
+    ...(tls?.keyFile && { key: readFileSync(tls.keyFile) }),
+  };
+  const client = mqtt.connect(url, clientOptions);
+  return new Promise((resolve, reject) => {
+    const settle = (error?: Error): void => {
+      client.removeListener('connect', onConnect);
+      client.removeListener('error', onError);
+      client.removeListener('close', onClose);
+      if (error) {
+        client.end(true);
+        reject(error);
+      } else {
+        // Once connected, a failure shows as 'close'; errors are not left unhandled.
+        client.on('error', () => {});
+        resolve(client);
+      }
+    };
+    const onConnect = (): void => settle();
+    const onError = (error: Error): void => settle(error);
+    const onClose = (): void => settle(new Error('connection closed before CONNACK'));
+    client.on('connect', onConnect);
+    client.on('error', onError);
+    client.on('close', onClose);
+  });
+}
