@@ -9,6 +9,8 @@ import protobuf from 'protobufjs';
 const SPARKPLUG_B_SCHEMA = {
   nested: {
     Payload: {
+      // sparkplug_b.proto is proto2: optional fields have explicit presence, so an NBIRTH's `seq` 0 is sent.
+      edition: 'proto2',
       fields: {
         timestamp: { id: 1, type: 'uint64' },
         metrics: { id: 2, type: 'Metric', rule: 'repeated' },
@@ -19,6 +21,7 @@ const SPARKPLUG_B_SCHEMA = {
       nested: {
         // §6.4.6
         Metric: {
+          edition: 'proto2',
           oneofs: {
             value: { oneof: ['intValue', 'longValue', 'floatValue', 'doubleValue', 'booleanValue', 'stringValue', 'bytesValue'] },
           },
@@ -42,6 +45,7 @@ const SPARKPLUG_B_SCHEMA = {
         },
         // §6.4.8
         PropertySet: {
+          edition: 'proto2',
           fields: {
             keys: { id: 1, type: 'string', rule: 'repeated' },
             values: { id: 2, type: 'PropertyValue', rule: 'repeated' },
@@ -49,6 +53,7 @@ const SPARKPLUG_B_SCHEMA = {
         },
         // §6.4.9
         PropertyValue: {
+          edition: 'proto2',
           oneofs: {
             value: { oneof: ['intValue', 'longValue', 'floatValue', 'doubleValue', 'booleanValue', 'stringValue'] },
           },
