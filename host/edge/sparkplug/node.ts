@@ -173,7 +173,7 @@ class EdgeNode {
   }
 
   private deathPayload(bdSeq: number): Uint8Array {
-    return encodePayload({ timestampMs: this.wallClockMs(), metrics: deathMetrics(bdSeq) }, true);
+    return encodePayload({ timestampMs: this.wallClockMs(), metrics: deathMetrics(bdSeq) });
   }
 
   // Publishing
@@ -184,7 +184,7 @@ class EdgeNode {
     if (!client) return;
     const nowMs = this.wallClockMs();
     const seq = this.sequence.restart();
-    const payload = encodePayload({ timestampMs: nowMs, seq, metrics: nodeBirthMetrics(this.bdSeq, nowMs) }, true);
+    const payload = encodePayload({ timestampMs: nowMs, seq, metrics: nodeBirthMetrics(this.bdSeq, nowMs) });
     client.publish(nodeTopic(this.options.group, 'NBIRTH', this.edge), Buffer.from(payload), { qos: 0, retain: false });
     this.born = true;
     for (const tracked of this.devices.all()) {
@@ -195,10 +195,7 @@ class EdgeNode {
 
   private publishDeviceMessage(type: DeviceMessageType, device: string, metrics: Metric[]): void {
     if (!this.client || !this.born) return;
-    const payload = encodePayload(
-      { timestampMs: this.wallClockMs(), seq: this.sequence.take(), metrics },
-      type === 'DBIRTH',
-    );
+    const payload = encodePayload({ timestampMs: this.wallClockMs(), seq: this.sequence.take(), metrics });
     this.client.publish(deviceTopic(this.options.group, type, this.edge, device), Buffer.from(payload), { qos: 0, retain: false });
   }
 

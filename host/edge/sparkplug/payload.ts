@@ -86,25 +86,26 @@ function encodeProperties(properties: Record<string, PropertyValue>): Record<str
   };
 }
 
-function encodeMetric(metric: Metric, withDatatype: boolean): Record<string, unknown> {
+function encodeMetric(metric: Metric): Record<string, unknown> {
   return {
     ...(metric.name !== undefined && { name: metric.name }),
     ...(metric.alias !== undefined && { alias: toUint64(metric.alias) }),
     ...(metric.timestampMs !== undefined && { timestamp: toUint64(metric.timestampMs) }),
-    ...(withDatatype && { datatype: metric.datatype }),
+    datatype: metric.datatype,
     ...(metric.properties && { properties: encodeProperties(metric.properties) }),
     ...(metric.value === null ? { isNull: true } : encodeValue(metric.datatype, metric.value)),
   };
 }
 
 /**
- * `withDatatypes`: births and NDEATH name each metric's datatype; NDATA and DDATA leave it out
- * (tck-id-payloads-metric-datatype-not-req), the host has it from the birth.
+ * Every metric names its datatype, in DDATA too: Sparkplug 3.0 says it SHOULD NOT there
+ * (tck-id-payloads-metric-datatype-not-req), but a decoder that reads a value by its datatype, such as Eclipse
+ * Tahu's JavaScript one, cannot read a value without it (docs/mqtt.md §7).
  */
-export function encodePayload(payload: Payload, withDatatypes: boolean): Uint8Array {
+export function encodePayload(payload: Payload): Uint8Array {
   const message = PayloadMessage.fromObject({
     timestamp: toUint64(payload.timestampMs),
-    metrics: payload.metrics.map((metric) => encodeMetric(metric, withDatatypes)),
+    metrics: payload.metrics.map(encodeMetric),
     ...(payload.seq !== undefined && { seq: toUint64(payload.seq) }),
   });
   return PayloadMessage.encode(message).finish();

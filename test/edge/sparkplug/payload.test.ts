@@ -22,7 +22,6 @@ describe('Sparkplug B payload encoding', () => {
     const values = [0n, -1n, 2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 63n - 1n, -(2n ** 63n)];
     const bytes = encodePayload(
       { timestampMs: 1_796_392_612_929, seq: 7, metrics: values.map((value, index) => ({ name: `m${index}`, datatype: INT64, value })) },
-      true,
     );
     const decoded = tahuDecode(bytes);
     expect(decoded.metrics!.map((metric) => metric.type)).toEqual(values.map(() => 'Int64'));
@@ -32,8 +31,8 @@ describe('Sparkplug B payload encoding', () => {
   });
 
   it('writes seq 0 (an NBIRTH’s) as a present field, and a payload without seq (NDEATH) without one', () => {
-    expect(tahuDecode(encodePayload({ timestampMs: 1, seq: 0, metrics: [] }, true)).seq).toBeDefined();
-    expect(tahuDecode(encodePayload({ timestampMs: 1, metrics: [] }, true)).seq ?? undefined).toBeUndefined();
+    expect(tahuDecode(encodePayload({ timestampMs: 1, seq: 0, metrics: [] })).seq).toBeDefined();
+    expect(tahuDecode(encodePayload({ timestampMs: 1, metrics: [] })).seq ?? undefined).toBeUndefined();
   });
 
   it('puts UInt32 in long_value, where Ignition and Tahu read it, and UInt16 in int_value', () => {
@@ -45,7 +44,6 @@ describe('Sparkplug B payload encoding', () => {
           { name: 'duty', datatype: UINT16, value: 65_535 },
         ],
       },
-      true,
     );
     const [session, duty] = tahuDecode(bytes).metrics!;
     expect(session!.type).toBe('UInt32');
@@ -73,7 +71,6 @@ describe('Sparkplug B payload encoding', () => {
           },
         ],
       },
-      true,
     );
     const [metric] = tahuDecode(bytes).metrics!;
     expect(metric!.name).toBe('tmp102/temperature');
@@ -87,10 +84,11 @@ describe('Sparkplug B payload encoding', () => {
     });
   });
 
-  it('leaves datatypes out of data messages, as the spec asks for NDATA and DDATA', () => {
-    const bytes = encodePayload({ timestampMs: 1, seq: 1, metrics: [{ alias: 1026, datatype: DOUBLE, value: 21.53 }] }, false);
+  it('names the datatype of a metric sent by alias alone, so a decoder can read its value', () => {
+    const bytes = encodePayload({ timestampMs: 1, seq: 1, metrics: [{ alias: 1026, datatype: DOUBLE, value: 21.53 }] });
     const [metric] = tahuDecode(bytes).metrics!;
-    expect(metric!.datatype ?? undefined).toBeUndefined();
+    expect(metric).toMatchObject({ type: 'Double', value: 21.53 });
+    expect(metric!.name ?? undefined).toBeUndefined();
   });
 });
 

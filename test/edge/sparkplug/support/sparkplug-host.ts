@@ -63,7 +63,8 @@ export class SparkplugHost {
   ) {
     client.on('message', (topic, payload, packet) => {
       const levels = topic.split('/');
-      if (levels[1] !== group) return;
+      // The host's own commands (one of them malformed on purpose) are not the edge's output.
+      if (levels[1] !== group || levels[2] === 'NCMD' || levels[2] === 'DCMD') return;
       const decoded: UPayload = decodePayload(payload);
       this.messages.push({
         topic,
