@@ -162,14 +162,17 @@ class EdgeNode {
     const topic = nodeTopic(this.options.group, 'NDEATH', this.edge);
     const timeoutMs = this.options.stopTimeoutMs ?? DEFAULT_STOP_TIMEOUT_MS;
     // tck-id-operational-behavior-edge-node-intentional-disconnect-ndeath, then -packet: NDEATH, then DISCONNECT.
-    await new Promise<void>((resolve) => {
-      const cancel = this.clock.schedule(timeoutMs, resolve);
-      client.publish(topic, Buffer.from(this.deathPayload(this.bdSeq)), { qos: DEATH_QOS, retain: false }, () => {
+    const acknowledged = await new Promise<boolean>((resolve) => {
+      const cancel = this.clock.schedule(timeoutMs, () => resolve(false));
+      client.publish(topic, Buffer.from(this.deathPayload(this.bdSeq)), { qos: DEATH_QOS, retain: false }, (error) => {
         cancel();
-        resolve();
+        resolve(!error);
       });
     });
-    await client.endAsync();
+    // A connection that did not acknowledge is as good as dead: its will goes out without a DISCONNECT, and a
+    // graceful end would wait for the PUBACK for ever.
+    if (acknowledged) await client.endAsync();
+    else await client.endAsync(true);
   }
 
   private deathPayload(bdSeq: number): Uint8Array {
