@@ -24,9 +24,10 @@ export interface Will {
 }
 
 /**
- * One MQTT 5 connection, one CONNECT: Clean Start with Session Expiry 0 (Sparkplug 3.0 tck-id-principles-persistence-clean-session-50)
- * and the NDEATH as its will, QoS 1, not retained. It never reconnects by itself: every CONNECT needs the next
- * `bdSeq` in its will, so the node opens a new connection each time.
+ * One MQTT 5 connection, one CONNECT: Clean Start with Session Expiry 0 (Sparkplug 3.0
+ * tck-id-principles-persistence-clean-session-50) and the NDEATH as its will, QoS 1, not retained. It never
+ * reconnects by itself: every CONNECT needs the next `bdSeq` in its will, so the node opens a new connection
+ * each time.
  */
 export function openConnection(options: BrokerConnectionOptions, clientId: string, will: Will): Promise<MqttClient> {
   const { url, username, password, tls } = options;

@@ -26,10 +26,38 @@ export interface ControlMetric {
 
 /** docs/mqtt.md §7, "Control metrics", in the table's order. */
 export const CONTROL_METRICS: readonly ControlMetric[] = [
-  { row: 1, name: 'Device Control/Rebirth', datatype: DataType.Boolean, needsCommand: 'hello', writable: true, read: () => false },
-  { row: 2, name: 'Device Control/Reboot', datatype: DataType.Boolean, needsCommand: 'reboot', writable: true, read: () => false },
-  { row: 3, name: 'LED/Mode', datatype: DataType.String, needsCommand: 'led', writable: true, read: ({ status }) => status?.led.mode ?? null },
-  { row: 4, name: 'LED/Period ms', datatype: DataType.UInt32, needsCommand: 'led', writable: true, read: ({ status }) => status?.led.periodMs ?? null },
+  {
+    row: 1,
+    name: 'Device Control/Rebirth',
+    datatype: DataType.Boolean,
+    needsCommand: 'hello',
+    writable: true,
+    read: () => false,
+  },
+  {
+    row: 2,
+    name: 'Device Control/Reboot',
+    datatype: DataType.Boolean,
+    needsCommand: 'reboot',
+    writable: true,
+    read: () => false,
+  },
+  {
+    row: 3,
+    name: 'LED/Mode',
+    datatype: DataType.String,
+    needsCommand: 'led',
+    writable: true,
+    read: ({ status }) => status?.led.mode ?? null,
+  },
+  {
+    row: 4,
+    name: 'LED/Period ms',
+    datatype: DataType.UInt32,
+    needsCommand: 'led',
+    writable: true,
+    read: ({ status }) => status?.led.periodMs ?? null,
+  },
   {
     row: 5,
     name: 'Report/Interval ms',
@@ -38,10 +66,29 @@ export const CONTROL_METRICS: readonly ControlMetric[] = [
     writable: true,
     read: ({ birth, status }) => status?.reportIntervalMs ?? birth.reportIntervalMs,
   },
-  { row: 6, name: 'LED/Brightness', datatype: DataType.UInt16, needsCommand: 'brightness', writable: true, read: ({ status }) => status?.brightnessU16 ?? null },
-  { row: 7, name: 'Device Control/Last Result', datatype: DataType.String, writable: false, read: ({ lastResult }) => lastResult },
+  {
+    row: 6,
+    name: 'LED/Brightness',
+    datatype: DataType.UInt16,
+    needsCommand: 'brightness',
+    writable: true,
+    read: ({ status }) => status?.brightnessU16 ?? null,
+  },
+  {
+    row: 7,
+    name: 'Device Control/Last Result',
+    datatype: DataType.String,
+    writable: false,
+    read: ({ lastResult }) => lastResult,
+  },
   { row: 8, name: 'Device/Session', datatype: DataType.UInt32, writable: false, read: ({ birth }) => birth.session },
-  { row: 9, name: 'Device/Boot Count', datatype: DataType.UInt32, writable: false, read: ({ birth }) => birth.bootCount },
+  {
+    row: 9,
+    name: 'Device/Boot Count',
+    datatype: DataType.UInt32,
+    writable: false,
+    read: ({ birth }) => birth.bootCount,
+  },
   {
     row: 10,
     name: 'App/State',
@@ -55,7 +102,9 @@ export const LAST_RESULT_METRIC = CONTROL_METRICS.find((metric) => metric.name =
 
 /** The control metrics a device has: those whose command its birth lists. */
 export function controlMetricsOf(birth: BirthMessage): ControlMetric[] {
-  return CONTROL_METRICS.filter((metric) => metric.needsCommand === undefined || birth.commands.includes(metric.needsCommand));
+  return CONTROL_METRICS.filter(
+    (metric) => metric.needsCommand === undefined || birth.commands.includes(metric.needsCommand),
+  );
 }
 
 /**

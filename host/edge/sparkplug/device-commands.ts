@@ -70,7 +70,10 @@ export function commandsForWrites(
     const blinkPeriodMs = periodMs ?? (status && status.led.periodMs > 0 ? status.led.periodMs : undefined);
     requests.push({
       command: 'led',
-      payload: { mode: ledMode, ...(ledMode === 'blink' && blinkPeriodMs !== undefined && { periodMs: blinkPeriodMs }) },
+      payload: {
+        mode: ledMode,
+        ...(ledMode === 'blink' && blinkPeriodMs !== undefined && { periodMs: blinkPeriodMs }),
+      },
     });
   }
   const intervalMs = written.get('Report/Interval ms');

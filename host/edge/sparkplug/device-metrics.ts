@@ -44,7 +44,11 @@ function controlTimeMs(source: ControlSource): number {
 }
 
 /** Every metric of a DBIRTH with name, alias, datatype, properties and current value (`null` before the first). */
-export function deviceBirthMetrics(slot: number, source: ControlSource, values: ReadonlyMap<string, TimedValue>): Metric[] {
+export function deviceBirthMetrics(
+  slot: number,
+  source: ControlSource,
+  values: ReadonlyMap<string, TimedValue>,
+): Metric[] {
   const birthTimeMs = Date.parse(source.birth.time);
   const linkMetrics = source.birth.metrics.map((description): Metric => {
     const latest = values.get(description.name);
@@ -59,15 +63,13 @@ export function deviceBirthMetrics(slot: number, source: ControlSource, values: 
     };
   });
   const timeMs = controlTimeMs(source);
-  const controlMetrics = controlMetricsOf(source.birth).map(
-    (control): Metric => ({
-      name: control.name,
-      alias: controlMetricAlias(slot, control.row),
-      timestampMs: timeMs,
-      datatype: control.datatype,
-      value: control.read(source),
-    }),
-  );
+  const controlMetrics = controlMetricsOf(source.birth).map((control): Metric => ({
+    name: control.name,
+    alias: controlMetricAlias(slot, control.row),
+    timestampMs: timeMs,
+    datatype: control.datatype,
+    value: control.read(source),
+  }));
   return [...linkMetrics, ...controlMetrics];
 }
 

@@ -92,14 +92,16 @@ export class DeviceTable {
         if (message.payload && message.payload.session === tracked.birth?.session) {
           for (const [name, { value, time }] of Object.entries(message.payload.values)) {
             const timeMs = Date.parse(time);
-            if ((tracked.values.get(name)?.timeMs ?? Number.NEGATIVE_INFINITY) <= timeMs) tracked.values.set(name, { value, timeMs });
+            if ((tracked.values.get(name)?.timeMs ?? Number.NEGATIVE_INFINITY) <= timeMs)
+              tracked.values.set(name, { value, timeMs });
           }
         }
         break;
       case 'data':
         if (message.payload.session === tracked.birth?.session) {
           const timeMs = Date.parse(message.payload.time);
-          for (const [name, value] of Object.entries(message.payload.values)) tracked.values.set(name, { value, timeMs });
+          for (const [name, value] of Object.entries(message.payload.values))
+            tracked.values.set(name, { value, timeMs });
         }
         break;
       case 'log':

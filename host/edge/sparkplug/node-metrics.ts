@@ -9,18 +9,28 @@ export const BD_SEQ_NAME = 'bdSeq';
 export const NODE_REBIRTH_NAME = 'Node Control/Rebirth';
 
 /**
- * NDEATH's only metric: `bdSeq` by name, datatype Int64 (tck-id-message-flow-edge-node-birth-publish-will-message-payload-bdSeq);
- * a host matches it against the NBIRTH's by name, so it carries no alias.
+ * NDEATH's only metric: `bdSeq` by name, datatype Int64
+ * (tck-id-message-flow-edge-node-birth-publish-will-message-payload-bdSeq); a host matches it against the
+ * NBIRTH's by name, so it carries no alias.
  */
 export function deathMetrics(bdSeq: number): Metric[] {
   return [{ name: BD_SEQ_NAME, datatype: DataType.Int64, value: BigInt(bdSeq) }];
 }
 
-/** NBIRTH: the connection's `bdSeq` (tck-id-payloads-nbirth-bdseq-repeat) and `Node Control/Rebirth` = false (tck-id-payloads-nbirth-rebirth-req). */
+/**
+ * NBIRTH: the connection's `bdSeq` (tck-id-payloads-nbirth-bdseq-repeat) and `Node Control/Rebirth` = false
+ * (tck-id-payloads-nbirth-rebirth-req).
+ */
 export function nodeBirthMetrics(bdSeq: number, nowMs: number): Metric[] {
   return [
     { name: BD_SEQ_NAME, alias: BD_SEQ_ALIAS, timestampMs: nowMs, datatype: DataType.Int64, value: BigInt(bdSeq) },
-    { name: NODE_REBIRTH_NAME, alias: NODE_REBIRTH_ALIAS, timestampMs: nowMs, datatype: DataType.Boolean, value: false },
+    {
+      name: NODE_REBIRTH_NAME,
+      alias: NODE_REBIRTH_ALIAS,
+      timestampMs: nowMs,
+      datatype: DataType.Boolean,
+      value: false,
+    },
   ];
 }
 

@@ -13,7 +13,14 @@ import { addressesNodeRebirth, deathMetrics, nodeBirthMetrics } from './node-met
 import { decodePayload, encodePayload, type Metric, PayloadDecodeError, type ReceivedPayload } from './payload.ts';
 import { parseHostState, PrimaryHostTracker } from './primary-host.ts';
 import { BirthDeathSequence, MessageSequence } from './session.ts';
-import { checkSparkplugId, type DeviceMessageType, deviceOfCommandTopic, deviceTopic, nodeTopic, stateTopic } from './topics.ts';
+import {
+  checkSparkplugId,
+  type DeviceMessageType,
+  deviceOfCommandTopic,
+  deviceTopic,
+  nodeTopic,
+  stateTopic,
+} from './topics.ts';
 
 export interface SparkplugNodeOptions extends BrokerConnectionOptions {
   /** `--sparkplug <group>`: the Sparkplug Group ID. */
@@ -129,7 +136,9 @@ class EdgeNode {
 
   private scheduleReconnect(): void {
     if (this.stopped) return;
-    this.cancelReconnect = this.clock.schedule(this.options.reconnectDelayMs ?? DEFAULT_RECONNECT_DELAY_MS, () => this.connect());
+    this.cancelReconnect = this.clock.schedule(this.options.reconnectDelayMs ?? DEFAULT_RECONNECT_DELAY_MS, () =>
+      this.connect(),
+    );
   }
 
   private async onConnected(client: MqttClient): Promise<void> {
@@ -199,7 +208,10 @@ class EdgeNode {
   private publishDeviceMessage(type: DeviceMessageType, device: string, metrics: Metric[]): void {
     if (!this.client || !this.born) return;
     const payload = encodePayload({ timestampMs: this.wallClockMs(), seq: this.sequence.take(), metrics });
-    this.client.publish(deviceTopic(this.options.group, type, this.edge, device), Buffer.from(payload), { qos: 0, retain: false });
+    this.client.publish(deviceTopic(this.options.group, type, this.edge, device), Buffer.from(payload), {
+      qos: 0,
+      retain: false,
+    });
   }
 
   private publishDeviceBirth(tracked: TrackedDevice): void {
@@ -273,10 +285,11 @@ class EdgeNode {
   }
 
   /**
-   * Sparkplug 3.0 Primary Host Application: birth once it is online (tck-id-operational-behavior-edge-node-birth-sequence-wait);
-   * once born, `online:false` means NDEATH, DISCONNECT and a new CONNECT with the next `bdSeq`
-   * (tck-id-message-flow-edge-node-birth-publish-phid-offline). Before NBIRTH, `online:false` is waited out on
-   * this connection: the STATE is retained, so disconnecting on it would only meet it again.
+   * Sparkplug 3.0 Primary Host Application: birth once it is online
+   * (tck-id-operational-behavior-edge-node-birth-sequence-wait); once born, `online:false` means NDEATH,
+   * DISCONNECT and a new CONNECT with the next `bdSeq` (tck-id-message-flow-edge-node-birth-publish-phid-offline).
+   * Before NBIRTH, `online:false` is waited out on this connection: the STATE is retained, so disconnecting on it
+   * would only meet it again.
    */
   private async onHostState(client: MqttClient, payload: Buffer): Promise<void> {
     const parsed = parseHostState(payload);

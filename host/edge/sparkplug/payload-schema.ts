@@ -23,7 +23,17 @@ const SPARKPLUG_B_SCHEMA = {
         Metric: {
           edition: 'proto2',
           oneofs: {
-            value: { oneof: ['intValue', 'longValue', 'floatValue', 'doubleValue', 'booleanValue', 'stringValue', 'bytesValue'] },
+            value: {
+              oneof: [
+                'intValue',
+                'longValue',
+                'floatValue',
+                'doubleValue',
+                'booleanValue',
+                'stringValue',
+                'bytesValue',
+              ],
+            },
           },
           fields: {
             name: { id: 1, type: 'string' },

@@ -25,12 +25,12 @@ export interface Metric {
 export interface Payload {
   /** Unix epoch ms: when the payload was made. */
   timestampMs: number;
-  /** 0..255; NDEATH carries none (§6.4.19). */
+  /** 0..255; NDEATH carries none (tck-id-payloads-sequence-num-always-included). */
   seq?: number;
   metrics: Metric[];
 }
 
-/** A metric as a peer sent it: the datatype is optional in NCMD and DCMD (§6.4.6, tck-id-payloads-metric-datatype-not-req). */
+/** A metric as a peer sent it: the datatype is optional in NCMD and DCMD (tck-id-payloads-metric-datatype-not-req). */
 export interface ReceivedMetric {
   name?: string;
   alias?: number;
@@ -82,7 +82,10 @@ function encodeProperties(properties: Record<string, PropertyValue>): Record<str
   const entries = Object.entries(properties);
   return {
     keys: entries.map(([key]) => key),
-    values: entries.map(([, property]) => ({ type: property.datatype, ...encodeValue(property.datatype, property.value) })),
+    values: entries.map(([, property]) => ({
+      type: property.datatype,
+      ...encodeValue(property.datatype, property.value),
+    })),
   };
 }
 

@@ -1,4 +1,4 @@
-/** Sparkplug 3.0 §6.4.1 (STATE): a UTF-8 JSON object `{"online": bool, "timestamp": <Unix epoch ms>}`. */
+/** Sparkplug 3.0, a Host Application's STATE: UTF-8 JSON `{"online": bool, "timestamp": <Unix epoch ms>}`. */
 export interface HostState {
   online: boolean;
   timestampMs: number;
@@ -20,7 +20,8 @@ export function parseHostState(payload: Uint8Array): HostState | undefined {
 
 /**
  * The Primary Host Application's latest STATE, kept across this edge's connections: a STATE with an older
- * timestamp than the last one taken is stale and ignored (tck-id-message-flow-edge-node-birth-publish-phid-wait-timestamp).
+ * timestamp than the last one taken is stale and ignored
+ * (tck-id-message-flow-edge-node-birth-publish-phid-wait-timestamp).
  */
 export class PrimaryHostTracker {
   private lastTimestampMs = Number.NEGATIVE_INFINITY;

@@ -1,4 +1,4 @@
-/** Sparkplug 3.0 §6.4.19 (NDEATH), §6.4.18 (NBIRTH): `bdSeq` and `seq` both run 0..255 and wrap to 0. */
+/** Sparkplug 3.0: `bdSeq` and `seq` both run 0..255 and wrap to 0 (the requirements cited below). */
 const SEQUENCE_MODULUS = 256;
 
 /**

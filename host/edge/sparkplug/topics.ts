@@ -1,10 +1,10 @@
-/** Sparkplug 3.0 §4.1.1 topic namespace: `spBv1.0/<group>/<message type>/<edge node>[/<device>]`. */
+/** Sparkplug 3.0 topic namespace: `spBv1.0/<group>/<message type>/<edge node>[/<device>]`. */
 export const NAMESPACE = 'spBv1.0';
 
 export type NodeMessageType = 'NBIRTH' | 'NDEATH' | 'NDATA' | 'NCMD';
 export type DeviceMessageType = 'DBIRTH' | 'DDEATH' | 'DDATA' | 'DCMD';
 
-/** §4.1.1.2: a group id is one topic level and holds no wildcard. */
+/** A Sparkplug id (group, edge node, host) is one topic level and holds no wildcard. */
 const ID_FORBIDDEN = /[/+#]/;
 
 export function checkSparkplugId(what: string, id: string): void {
@@ -21,7 +21,7 @@ export function deviceTopic(group: string, type: DeviceMessageType, edge: string
   return `${NAMESPACE}/${group}/${type}/${edge}/${device}`;
 }
 
-/** §4.1.3.1 (Sparkplug 3.0): the Primary Host Application's STATE topic. */
+/** Sparkplug 3.0: the Primary Host Application's STATE topic. */
 export function stateTopic(hostId: string): string {
   return `${NAMESPACE}/STATE/${hostId}`;
 }

@@ -20,7 +20,18 @@ const DEVICE_A = 'sim-3fa2-0000';
 const DEVICE_B = 'sim-3fa2-0001';
 const aliasOf = (slot: number, linkId: number) => slot * 1024 + linkId + 1;
 const controlAlias = (slot: number, row: number) => slot * 1024 + 512 + row;
-const ROW = { rebirth: 1, reboot: 2, ledMode: 3, ledPeriod: 4, interval: 5, brightness: 6, lastResult: 7, session: 8, bootCount: 9, appState: 10 };
+const ROW = {
+  rebirth: 1,
+  reboot: 2,
+  ledMode: 3,
+  ledPeriod: 4,
+  interval: 5,
+  brightness: 6,
+  lastResult: 7,
+  session: 8,
+  bootCount: 9,
+  appState: 10,
+};
 const NODE_REBIRTH_ALIAS = 2;
 
 let broker: Awaited<ReturnType<typeof useBroker>>;
@@ -44,7 +55,11 @@ describe('births', () => {
     const a = sensorNodeBirth(DEVICE_A);
     const b = sensorNodeBirth(DEVICE_B, { session: 0x1234_5678 });
     rig.gateway.bringUp(a);
-    rig.gateway.emit({ device: DEVICE_A, kind: 'latest', payload: latestOf(a, { 'tmp102.temperature': 21.53, 'sht31.humidity': 41.2 }) });
+    rig.gateway.emit({
+      device: DEVICE_A,
+      kind: 'latest',
+      payload: latestOf(a, { 'tmp102.temperature': 21.53, 'sht31.humidity': 41.2 }),
+    });
     rig.gateway.bringUp(b);
     rig.start();
 
@@ -52,13 +67,21 @@ describe('births', () => {
     const [nbirth] = rig.host.of('NBIRTH');
     expect(nbirth).toMatchObject({ topic: `spBv1.0/${rig.group}/NBIRTH/${rig.edge}`, seq: 0, qos: 0, retain: false });
     expect(metricNamed(nbirth!, 'bdSeq')).toMatchObject({ type: 'Int64', value: 0n });
-    expect(metricNamed(nbirth!, 'Node Control/Rebirth')).toMatchObject({ type: 'Boolean', value: false, alias: NODE_REBIRTH_ALIAS });
+    expect(metricNamed(nbirth!, 'Node Control/Rebirth')).toMatchObject({
+      type: 'Boolean',
+      value: false,
+      alias: NODE_REBIRTH_ALIAS,
+    });
 
     const [birthA, birthB] = rig.host.of('DBIRTH');
     expect([birthA!.device, birthB!.device].sort()).toEqual([DEVICE_A, DEVICE_B]);
     expect(seqs([nbirth!, birthA!, birthB!])).toEqual([0, 1, 2]);
     const dbirthA = birthA!.device === DEVICE_A ? birthA! : birthB!;
-    expect(dbirthA).toMatchObject({ topic: `spBv1.0/${rig.group}/DBIRTH/${rig.edge}/${DEVICE_A}`, qos: 0, retain: false });
+    expect(dbirthA).toMatchObject({
+      topic: `spBv1.0/${rig.group}/DBIRTH/${rig.edge}/${DEVICE_A}`,
+      qos: 0,
+      retain: false,
+    });
 
     const temperature = metricNamed(dbirthA, 'tmp102/temperature');
     expect(temperature).toMatchObject({ alias: aliasOf(1, 1), type: 'Double', value: 21.53 });
@@ -76,11 +99,22 @@ describe('births', () => {
     // Not reported yet in this session: a null value.
     expect(metricNamed(dbirthA, 'sht31/temperature').value).toBeNull();
 
-    expect(metricNamed(dbirthA, 'LED/Mode')).toMatchObject({ alias: controlAlias(1, ROW.ledMode), type: 'String', value: 'blink' });
-    expect(metricNamed(dbirthA, 'LED/Period ms')).toMatchObject({ alias: controlAlias(1, ROW.ledPeriod), type: 'UInt32' });
+    expect(metricNamed(dbirthA, 'LED/Mode')).toMatchObject({
+      alias: controlAlias(1, ROW.ledMode),
+      type: 'String',
+      value: 'blink',
+    });
+    expect(metricNamed(dbirthA, 'LED/Period ms')).toMatchObject({
+      alias: controlAlias(1, ROW.ledPeriod),
+      type: 'UInt32',
+    });
     expect(Number(metricNamed(dbirthA, 'LED/Period ms').value)).toBe(500);
     expect(Number(metricNamed(dbirthA, 'Report/Interval ms').value)).toBe(1000);
-    expect(metricNamed(dbirthA, 'LED/Brightness')).toMatchObject({ alias: controlAlias(1, ROW.brightness), type: 'UInt16', value: 0 });
+    expect(metricNamed(dbirthA, 'LED/Brightness')).toMatchObject({
+      alias: controlAlias(1, ROW.brightness),
+      type: 'UInt16',
+      value: 0,
+    });
     expect(Number(metricNamed(dbirthA, 'Device/Session').value)).toBe(305_419_896);
     expect(Number(metricNamed(dbirthA, 'Device/Boot Count').value)).toBe(1);
     expect(metricNamed(dbirthA, 'App/State').value).toBe('running');
@@ -97,7 +131,11 @@ describe('births', () => {
     rig = await makeRig(broker.url);
     const birth = mixedKindBirth(DEVICE_A);
     rig.gateway.bringUp(birth);
-    rig.gateway.emit({ device: DEVICE_A, kind: 'latest', payload: latestOf(birth, { 'app.ticks': 9_007_199_254_740_991, 'app.alarm': 1 }) });
+    rig.gateway.emit({
+      device: DEVICE_A,
+      kind: 'latest',
+      payload: latestOf(birth, { 'app.ticks': 9_007_199_254_740_991, 'app.alarm': 1 }),
+    });
     rig.start();
 
     const dbirth = await rig.host.waitFor('the DBIRTH', (message) => message.type === 'DBIRTH');
@@ -126,7 +164,11 @@ describe('data, deaths and rebirths', () => {
 
     const ticks = 300;
     for (let second = 1; second <= ticks; second++) {
-      rig.gateway.emit({ device: DEVICE_A, kind: 'data', payload: dataOf(a, second, { 'tmp102.temperature': 20 + second / 100, 'sht31.humidity': 41.2 }) });
+      rig.gateway.emit({
+        device: DEVICE_A,
+        kind: 'data',
+        payload: dataOf(a, second, { 'tmp102.temperature': 20 + second / 100, 'sht31.humidity': 41.2 }),
+      });
     }
     // Data under a name the birth does not have is never published.
     rig.gateway.emit({ device: DEVICE_A, kind: 'data', payload: dataOf(a, ticks + 1, { 'unknown.metric': 1 }) });
@@ -148,7 +190,12 @@ describe('data, deaths and rebirths', () => {
     const all = rig.host.messages;
     expect(all.map((message) => message.type)).toEqual(['NBIRTH', 'DBIRTH', ...Array(ticks).fill('DDATA'), 'DDEATH']);
     all.forEach((message, index) => expect(message.seq).toBe(index % 256));
-    expect(rig.host.of('DDEATH')[0]).toMatchObject({ topic: `spBv1.0/${rig.group}/DDEATH/${rig.edge}/${DEVICE_A}`, qos: 0, retain: false, metrics: [] });
+    expect(rig.host.of('DDEATH')[0]).toMatchObject({
+      topic: `spBv1.0/${rig.group}/DDEATH/${rig.edge}/${DEVICE_A}`,
+      qos: 0,
+      retain: false,
+      metrics: [],
+    });
 
     // Online again: a new DBIRTH; data then flows again.
     const before = rig.host.messages.length;
@@ -165,14 +212,21 @@ describe('data, deaths and rebirths', () => {
 
     // Same status again: nothing; the LED switched on: LED/Mode alone.
     rig.gateway.emit({ device: DEVICE_A, kind: 'status', payload: statusOf(a) });
-    rig.gateway.emit({ device: DEVICE_A, kind: 'status', payload: statusOf(a, { led: { mode: 'on', periodMs: 500, level: 1 } }) });
+    rig.gateway.emit({
+      device: DEVICE_A,
+      kind: 'status',
+      payload: statusOf(a, { led: { mode: 'on', periodMs: 500, level: 1 } }),
+    });
     const change = await rig.host.waitFor('a DDATA', (message) => message.type === 'DDATA');
     expect(change.metrics).toEqual([expect.objectContaining({ alias: controlAlias(1, ROW.ledMode), value: 'on' })]);
 
     const rebooted = sensorNodeBirth(DEVICE_A, { session: 0x0dead_beef, bootCount: 2, bootReason: 'reboot' });
     rig.gateway.emit({ device: DEVICE_A, kind: 'state', payload: online(rebooted, 'rebooted') });
     rig.gateway.emit({ device: DEVICE_A, kind: 'birth', payload: rebooted });
-    const second = await rig.host.waitFor('a second DBIRTH', (message) => message.type === 'DBIRTH' && message !== rig.host.of('DBIRTH')[0]);
+    const second = await rig.host.waitFor(
+      'a second DBIRTH',
+      (message) => message.type === 'DBIRTH' && message !== rig.host.of('DBIRTH')[0],
+    );
     expect(Number(metricNamed(second, 'Device/Session').value)).toBe(0x0dead_beef);
     expect(Number(metricNamed(second, 'Device/Boot Count').value)).toBe(2);
     // The previous session's values are not the new session's.
@@ -192,7 +246,9 @@ describe('data, deaths and rebirths', () => {
     const ncmd = `spBv1.0/${rig.group}/NCMD/${rig.edge}`;
     let from = rig.host.messages.length;
     await rig.host.command(ncmd, [{ alias: NODE_REBIRTH_ALIAS, type: 'Boolean', value: true }]);
-    const nbirth = await rig.host.waitFor('a second NBIRTH', (message) => message.type === 'NBIRTH', { fromIndex: from });
+    const nbirth = await rig.host.waitFor('a second NBIRTH', (message) => message.type === 'NBIRTH', {
+      fromIndex: from,
+    });
     const dbirth = await rig.host.waitFor('its DBIRTH', (message) => message.type === 'DBIRTH', { fromIndex: from });
     expect(nbirth.seq).toBe(0);
     expect(dbirth).toMatchObject({ device: DEVICE_A, seq: 1 });
@@ -220,11 +276,22 @@ describe('DCMD', () => {
       { alias: controlAlias(1, ROW.ledPeriod), type: 'UInt32', value: 250 },
     ]);
     const answered = await rig.host.waitFor('Last Result', (message) => message.type === 'DDATA');
-    expect(rig.gateway.commands).toEqual([{ device: DEVICE_A, command: 'led', payload: { mode: 'blink', periodMs: 250 } }]);
+    expect(rig.gateway.commands).toEqual([
+      { device: DEVICE_A, command: 'led', payload: { mode: 'blink', periodMs: 250 } },
+    ]);
     const lastResult = answered.metrics.find((metric) => metric.alias === controlAlias(1, ROW.lastResult));
     expect(JSON.parse(lastResult!.value as string)).toMatchObject({ device: DEVICE_A, command: 'led', result: 'ok' });
 
-    rig.gateway.answer = (device, command) => ({ device, command, result: 'nack', origin: 'app', status: 'BAD_ARGUMENT', statusCode: 5, cached: false, rttMs: 9 });
+    rig.gateway.answer = (device, command) => ({
+      device,
+      command,
+      result: 'nack',
+      origin: 'app',
+      status: 'BAD_ARGUMENT',
+      statusCode: 5,
+      cached: false,
+      rttMs: 9,
+    });
     await rig.host.command(dcmd, [
       { alias: controlAlias(1, ROW.interval), type: 'UInt32', value: 50 },
       { name: 'LED/Brightness', type: 'UInt16', value: 32_768 },
@@ -239,7 +306,11 @@ describe('DCMD', () => {
       { device: DEVICE_A, command: 'brightness', payload: { dutyU16: 32_768 } },
     ]);
     const last = rig.host.of('DDATA').at(-1)!;
-    expect(JSON.parse(last.metrics[0]!.value as string)).toMatchObject({ command: 'brightness', result: 'nack', status: 'BAD_ARGUMENT' });
+    expect(JSON.parse(last.metrics[0]!.value as string)).toMatchObject({
+      command: 'brightness',
+      result: 'nack',
+      status: 'BAD_ARGUMENT',
+    });
   });
 
   it('counts and ignores malformed payloads, unknown metrics and read-only writes, and keeps working', async () => {
@@ -255,12 +326,15 @@ describe('DCMD', () => {
     await rig.host.command(dcmd, [{ alias: controlAlias(1, ROW.session), type: 'UInt32', value: 1 }]);
     await rig.host.command(dcmd, [{ alias: controlAlias(2, ROW.ledMode), type: 'String', value: 'on' }]);
     await rig.host.command(dcmd, [{ alias: controlAlias(1, ROW.ledMode), type: 'Boolean', value: true }]);
-    await rig.host.command(`spBv1.0/${rig.group}/DCMD/${rig.edge}/no-such-device`, [{ name: 'LED/Mode', type: 'String', value: 'on' }]);
+    await rig.host.command(`spBv1.0/${rig.group}/DCMD/${rig.edge}/no-such-device`, [
+      { name: 'LED/Mode', type: 'String', value: 'on' },
+    ]);
     await rig.host.command(dcmd, [{ alias: controlAlias(1, ROW.ledMode), type: 'String', value: 'off' }]);
 
     await rig.host.waitFor('the valid write’s answer', (message) => message.type === 'DDATA');
     expect(rig.gateway.commands).toEqual([{ device: DEVICE_A, command: 'led', payload: { mode: 'off' } }]);
-    const rejected = (reason: string) => counterValue(rig.registry, 'wasmote_sparkplug_commands_rejected_total', { reason });
+    const rejected = (reason: string) =>
+      counterValue(rig.registry, 'wasmote_sparkplug_commands_rejected_total', { reason });
     expect(await rejected('malformed')).toBe(2);
     expect(await rejected('read-only')).toBe(1);
     expect(await rejected('unknown-metric')).toBe(1);

@@ -20,9 +20,11 @@ const asSigned = (value: unknown): bigint => BigInt.asIntN(64, asBigInt(value));
 describe('Sparkplug B payload encoding', () => {
   it('carries Int64 values over the whole 64-bit range, negatives as two’s complement', () => {
     const values = [0n, -1n, 2n ** 53n - 1n, -(2n ** 53n) + 1n, 2n ** 63n - 1n, -(2n ** 63n)];
-    const bytes = encodePayload(
-      { timestampMs: 1_796_392_612_929, seq: 7, metrics: values.map((value, index) => ({ name: `m${index}`, datatype: INT64, value })) },
-    );
+    const bytes = encodePayload({
+      timestampMs: 1_796_392_612_929,
+      seq: 7,
+      metrics: values.map((value, index) => ({ name: `m${index}`, datatype: INT64, value })),
+    });
     const decoded = tahuDecode(bytes);
     expect(decoded.metrics!.map((metric) => metric.type)).toEqual(values.map(() => 'Int64'));
     expect(decoded.metrics!.map((metric) => asSigned(metric.value))).toEqual(values);
@@ -36,15 +38,13 @@ describe('Sparkplug B payload encoding', () => {
   });
 
   it('puts UInt32 in long_value, where Ignition and Tahu read it, and UInt16 in int_value', () => {
-    const bytes = encodePayload(
-      {
-        timestampMs: 1,
-        metrics: [
-          { name: 'session', datatype: UINT32, value: 4_294_967_295 },
-          { name: 'duty', datatype: UINT16, value: 65_535 },
-        ],
-      },
-    );
+    const bytes = encodePayload({
+      timestampMs: 1,
+      metrics: [
+        { name: 'session', datatype: UINT32, value: 4_294_967_295 },
+        { name: 'duty', datatype: UINT16, value: 65_535 },
+      ],
+    });
     const [session, duty] = tahuDecode(bytes).metrics!;
     expect(session!.type).toBe('UInt32');
     expect(asBigInt(session!.value)).toBe(4_294_967_295n);
@@ -52,26 +52,24 @@ describe('Sparkplug B payload encoding', () => {
   });
 
   it('encodes properties, null values, aliases and metric timestamps', () => {
-    const bytes = encodePayload(
-      {
-        timestampMs: 1_796_392_612_929,
-        seq: 3,
-        metrics: [
-          {
-            name: 'tmp102/temperature',
-            alias: 2 * 1024 + 2,
-            timestampMs: 1_796_392_600_000,
-            datatype: DOUBLE,
-            value: null,
-            properties: {
-              engUnit: { datatype: STRING, value: 'Cel' },
-              engLow: { datatype: DOUBLE, value: -40 },
-              engHigh: { datatype: DOUBLE, value: 125 },
-            },
+    const bytes = encodePayload({
+      timestampMs: 1_796_392_612_929,
+      seq: 3,
+      metrics: [
+        {
+          name: 'tmp102/temperature',
+          alias: 2 * 1024 + 2,
+          timestampMs: 1_796_392_600_000,
+          datatype: DOUBLE,
+          value: null,
+          properties: {
+            engUnit: { datatype: STRING, value: 'Cel' },
+            engLow: { datatype: DOUBLE, value: -40 },
+            engHigh: { datatype: DOUBLE, value: 125 },
           },
-        ],
-      },
-    );
+        },
+      ],
+    });
     const [metric] = tahuDecode(bytes).metrics!;
     expect(metric!.name).toBe('tmp102/temperature');
     expect(asBigInt(metric!.alias)).toBe(2050n);

@@ -7,7 +7,10 @@ import { metricNamed } from './support/sparkplug-host.ts';
 
 describe('STATE payloads', () => {
   it('reads Sparkplug 3.0 STATE and refuses anything else', () => {
-    expect(parseHostState(Buffer.from('{"online":true,"timestamp":1796392612929}'))).toEqual({ online: true, timestampMs: 1_796_392_612_929 });
+    expect(parseHostState(Buffer.from('{"online":true,"timestamp":1796392612929}'))).toEqual({
+      online: true,
+      timestampMs: 1_796_392_612_929,
+    });
     expect(parseHostState(Buffer.from('OFFLINE'))).toBeUndefined();
     expect(parseHostState(Buffer.from('{"online":"yes","timestamp":1}'))).toBeUndefined();
     expect(parseHostState(Buffer.from('{"online":true}'))).toBeUndefined();
@@ -50,7 +53,9 @@ describe('with a primary host', () => {
     rig.start({ primaryHostId: rig.hostId });
 
     // Connected and subscribed, with the retained offline STATE: no NBIRTH.
-    await expect.poll(() => counterValue(rig.registry, 'wasmote_sparkplug_connects_total', { result: 'ok' }), { timeout: 10_000 }).toBe(1);
+    await expect
+      .poll(() => counterValue(rig.registry, 'wasmote_sparkplug_connects_total', { result: 'ok' }), { timeout: 10_000 })
+      .toBe(1);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(rig.host.messages).toEqual([]);
 
@@ -63,7 +68,9 @@ describe('with a primary host', () => {
     await rig.host.publishRaw(stateTopic, state(false, t0 - 1000), true);
     let from = rig.host.messages.length;
     await rig.host.command(`spBv1.0/${rig.group}/NCMD/${rig.edge}`, [{ alias: 2, type: 'Boolean', value: true }]);
-    const next = await rig.host.waitFor('the answer to a Rebirth', () => rig.host.messages.length > from, { fromIndex: from });
+    const next = await rig.host.waitFor('the answer to a Rebirth', () => rig.host.messages.length > from, {
+      fromIndex: from,
+    });
     expect(next.type).toBe('NBIRTH');
     expect(metricNamed(next, 'bdSeq').value).toBe(0n);
 
@@ -72,13 +79,17 @@ describe('with a primary host', () => {
     await rig.host.publishRaw(stateTopic, state(false, t0 + 2), true);
     const ndeath = await rig.host.waitFor('the NDEATH', (message) => message.type === 'NDEATH', { fromIndex: from });
     expect(metricNamed(ndeath, 'bdSeq').value).toBe(0n);
-    await expect.poll(() => counterValue(rig.registry, 'wasmote_sparkplug_connects_total', { result: 'ok' }), { timeout: 10_000 }).toBe(2);
+    await expect
+      .poll(() => counterValue(rig.registry, 'wasmote_sparkplug_connects_total', { result: 'ok' }), { timeout: 10_000 })
+      .toBe(2);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(rig.host.of('NBIRTH')).toHaveLength(2);
 
     await rig.host.publishRaw(stateTopic, state(true, t0 + 3), true);
     from = rig.host.messages.indexOf(ndeath);
-    const rebirth = await rig.host.waitFor('an NBIRTH on the new connection', (message) => message.type === 'NBIRTH', { fromIndex: from });
+    const rebirth = await rig.host.waitFor('an NBIRTH on the new connection', (message) => message.type === 'NBIRTH', {
+      fromIndex: from,
+    });
     expect(metricNamed(rebirth, 'bdSeq').value).toBe(1n);
     await rig.host.waitFor('the DBIRTH again', (message) => message.type === 'DBIRTH', { fromIndex: from });
   });

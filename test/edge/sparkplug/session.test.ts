@@ -56,7 +56,9 @@ describe('the connection’s will and a clean stop', () => {
     expect(ndeath.metrics).toEqual([expect.objectContaining({ name: 'bdSeq', type: 'Int64', value: 0n })]);
 
     const index = rig.host.messages.indexOf(ndeath);
-    const rebirth = await rig.host.waitFor('an NBIRTH after reconnecting', (message) => message.type === 'NBIRTH', { fromIndex: index });
+    const rebirth = await rig.host.waitFor('an NBIRTH after reconnecting', (message) => message.type === 'NBIRTH', {
+      fromIndex: index,
+    });
     expect(rebirth.seq).toBe(0);
     expect(metricNamed(rebirth, 'bdSeq').value).toBe(1n);
     await rig.host.waitFor('the DBIRTH again', (message) => message.type === 'DBIRTH', { fromIndex: index });
@@ -64,7 +66,10 @@ describe('the connection’s will and a clean stop', () => {
 
     // Cut again: this connection's will carries bdSeq 1.
     relay.cut();
-    const second = await rig.host.waitFor('a second NDEATH', (message) => message.type === 'NDEATH' && message !== ndeath);
+    const second = await rig.host.waitFor(
+      'a second NDEATH',
+      (message) => message.type === 'NDEATH' && message !== ndeath,
+    );
     expect(metricNamed(second, 'bdSeq').value).toBe(1n);
   });
 
@@ -78,7 +83,11 @@ describe('the connection’s will and a clean stop', () => {
     expect(metricNamed(ndeath, 'bdSeq').value).toBe(0n);
     expect(rig.host.of('NDEATH')).toHaveLength(1);
     // Stopped: the gateway's messages go nowhere.
-    rig.gateway.emit({ device: 'sim-3fa2-0000', kind: 'birth', payload: sensorNodeBirth('sim-3fa2-0000', { session: 7 }) });
+    rig.gateway.emit({
+      device: 'sim-3fa2-0000',
+      kind: 'birth',
+      payload: sensorNodeBirth('sim-3fa2-0000', { session: 7 }),
+    });
     expect(rig.host.of('DBIRTH')).toHaveLength(1);
   });
 });

@@ -175,6 +175,8 @@ export function dataOf(birth: BirthMessage, seconds: number, values: Record<stri
 export function latestOf(birth: BirthMessage, values: Record<string, number>): LatestMessage {
   return {
     session: birth.session,
-    values: Object.fromEntries(Object.entries(values).map(([name, value]) => [name, { value, time: '2026-12-04T07:30:01.000Z' }])),
+    values: Object.fromEntries(
+      Object.entries(values).map(([name, value]) => [name, { value, time: '2026-12-04T07:30:01.000Z' }]),
+    ),
   };
 }

@@ -1,6 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { Registry } from 'prom-client';
-import { type SparkplugNode, type SparkplugNodeOptions, startSparkplugNode } from '../../../../host/edge/sparkplug/node.ts';
+import {
+  type SparkplugNode,
+  type SparkplugNodeOptions,
+  startSparkplugNode,
+} from '../../../../host/edge/sparkplug/node.ts';
 import { ScriptedGateway } from './gateway-fixtures.ts';
 import { SparkplugHost } from './sparkplug-host.ts';
 
@@ -49,6 +53,8 @@ export async function makeRig(brokerUrl: string): Promise<Rig> {
 /** A counter's value in the rig's registry, 0 when it has none yet. */
 export async function counterValue(registry: Registry, name: string, labels: Record<string, string>): Promise<number> {
   const metric = await registry.getSingleMetric(name)?.get();
-  const sample = metric?.values.find((value) => Object.entries(labels).every(([key, label]) => value.labels[key] === label));
+  const sample = metric?.values.find((value) =>
+    Object.entries(labels).every(([key, label]) => value.labels[key] === label),
+  );
   return sample?.value ?? 0;
 }

@@ -47,7 +47,10 @@ function seenMetric(metric: UMetric): SeenMetric {
     value: plain(metric.value),
     ...(metric.properties && {
       properties: Object.fromEntries(
-        Object.entries(metric.properties).map(([key, property]) => [key, { type: property.type, value: plain(property.value) }]),
+        Object.entries(metric.properties).map(([key, property]) => [
+          key,
+          { type: property.type, value: plain(property.value) },
+        ]),
       ),
     }),
   };
@@ -93,7 +96,9 @@ export class SparkplugHost {
   }
 
   of(type: string, device?: string): SeenMessage[] {
-    return this.messages.filter((message) => message.type === type && (device === undefined || message.device === device));
+    return this.messages.filter(
+      (message) => message.type === type && (device === undefined || message.device === device),
+    );
   }
 
   /** Resolves with the first message (counting from `fromIndex`) that matches, or fails after `timeoutMs`. */
@@ -108,7 +113,9 @@ export class SparkplugHost {
       if (found) return found;
       const leftMs = deadline - Date.now();
       if (leftMs <= 0) {
-        const seen = this.messages.map((message) => `${message.type}${message.device ? `/${message.device}` : ''}#${message.seq}`);
+        const seen = this.messages.map(
+          (message) => `${message.type}${message.device ? `/${message.device}` : ''}#${message.seq}`,
+        );
         throw new Error(`no ${what} within ${timeoutMs} ms; saw ${seen.join(', ')}`);
       }
       await new Promise<void>((resolve) => {
@@ -141,6 +148,7 @@ export class SparkplugHost {
 /** One metric of a message, by name. */
 export function metricNamed(message: SeenMessage, name: string): SeenMetric {
   const metric = message.metrics.find((candidate) => candidate.name === name);
-  if (!metric) throw new Error(`${message.topic} has no metric ${name}: ${message.metrics.map((m) => m.name).join(', ')}`);
+  if (!metric)
+    throw new Error(`${message.topic} has no metric ${name}: ${message.metrics.map((m) => m.name).join(', ')}`);
   return metric;
 }
