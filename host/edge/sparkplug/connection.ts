@@ -24,14 +24,13 @@ export interface Will {
 }
 
 /**
- * One MQTT 5 connection, one CONNECT: Clean Start with Session Expiry 0 (Sparkplug 3.0
- * tck-id-principles-persistence-clean-session-50) and the NDEATH as its will, QoS 1, not retained. It never
- * reconnects by itself: every CONNECT needs the next `bdSeq` in its will, so the node opens a new connection
- * each time.
+ * The mqtt.js options every CONNECT shares: MQTT 5, Clean Start with Session Expiry 0 (Sparkplug 3.0
+ * tck-id-principles-persistence-clean-session-50), no reconnecting of its own. TLS files are read here, once, so a
+ * missing one fails the start rather than a later reconnection.
  */
-export function openConnection(options: BrokerConnectionOptions, clientId: string, will: Will): Promise<MqttClient> {
-  const { url, username, password, tls } = options;
-  const clientOptions: IClientOptions = {
+export function sharedClientOptions(options: BrokerConnectionOptions, clientId: string): IClientOptions {
+  const { username, password, tls } = options;
+  return {
     protocolVersion: 5,
     clientId,
     clean: true,
@@ -41,12 +40,21 @@ export function openConnection(options: BrokerConnectionOptions, clientId: strin
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
     keepalive: options.keepaliveS ?? DEFAULT_KEEPALIVE_S,
     reconnectPeriod: 0,
-    will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: false },
     ...(tls?.caFile && { ca: readFileSync(tls.caFile) }),
     ...(tls?.certFile && { cert: readFileSync(tls.certFile) }),
     ...(tls?.keyFile && { key: readFileSync(tls.keyFile) }),
   };
-  const client = mqtt.connect(url, clientOptions);
+}
+
+/**
+ * One MQTT connection, one CONNECT, with the NDEATH as its will, QoS 1, not retained. It never reconnects by
+ * itself: every CONNECT needs the next `bdSeq` in its will, so the node opens a new connection each time.
+ */
+export function openConnection(url: string, shared: IClientOptions, will: Will): Promise<MqttClient> {
+  const client = mqtt.connect(url, {
+    ...shared,
+    will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: false },
+  });
   return new Promise((resolve, reject) => {
     const settle = (error?: Error): void => {
       client.removeListener('connect', onConnect);

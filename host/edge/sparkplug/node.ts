@@ -1,14 +1,14 @@
-import type { MqttClient } from 'mqtt';
+import type { IClientOptions, MqttClient } from 'mqtt';
 import type { Registry } from 'prom-client';
 import { type Clock, systemClock } from '../../flash/clock.ts';
 import type { CommandAnswer, DeviceMessage, GatewayView } from '../gateway/messages.ts';
 import { DeviceSlots } from './aliases.ts';
-import { type BrokerConnectionOptions, openConnection } from './connection.ts';
+import { type BrokerConnectionOptions, openConnection, sharedClientOptions } from './connection.ts';
 import { controlMetricsOf, LAST_RESULT_METRIC, resolveControlMetric } from './control-metrics.ts';
 import { type CommandRequest, commandsForWrites, type ControlWrite } from './device-commands.ts';
 import { changedControlMetrics, controlValues, dataMetrics, deviceBirthMetrics } from './device-metrics.ts';
 import { controlSource, DeviceTable, type TrackedDevice } from './devices.ts';
-import { type CommandRejection, SparkplugCounters } from './counters.ts';
+import { SparkplugCounters } from './counters.ts';
 import { addressesNodeRebirth, deathMetrics, nodeBirthMetrics } from './node-metrics.ts';
 import { decodePayload, encodePayload, type Metric, PayloadDecodeError, type ReceivedPayload } from './payload.ts';
 import { parseHostState, PrimaryHostTracker } from './primary-host.ts';
@@ -64,7 +64,7 @@ export function startSparkplugNode(view: GatewayView, options: SparkplugNodeOpti
 
 class EdgeNode {
   private readonly edge: string;
-  private readonly clientId: string;
+  private readonly clientOptions: IClientOptions;
   private readonly clock: Clock;
   private readonly wallClockMs: () => number;
   private readonly counters: SparkplugCounters;
@@ -88,7 +88,7 @@ class EdgeNode {
     private readonly options: SparkplugNodeOptions,
   ) {
     this.edge = view.edgeId;
-    this.clientId = options.clientId ?? `wasmote-edge-${this.edge}-spb`;
+    this.clientOptions = sharedClientOptions(options, options.clientId ?? `wasmote-edge-${this.edge}-spb`);
     this.clock = options.clock ?? systemClock;
     this.wallClockMs = options.wallClockMs ?? Date.now;
     this.counters = new SparkplugCounters(options.registry);
@@ -118,7 +118,7 @@ class EdgeNode {
     const bdSeq = this.bdSeqs.forNextConnect();
     this.bdSeq = bdSeq;
     const will = { topic: nodeTopic(this.options.group, 'NDEATH', this.edge), payload: this.deathPayload(bdSeq) };
-    this.opening = openConnection(this.options, this.clientId, will).then(
+    this.opening = openConnection(this.options.url, this.clientOptions, will).then(
       (client) => {
         this.opening = undefined;
         this.counters.connected(true);
@@ -343,7 +343,7 @@ class EdgeNode {
       else this.counters.rejectCommand('unknown-metric');
     }
     const { requests, rejections } = commandsForWrites(writes, tracked.status);
-    for (const reason of rejections) this.counters.rejectCommand(reason satisfies CommandRejection);
+    for (const reason of rejections) this.counters.rejectCommand(reason);
     void this.runCommands(tracked, requests);
   }
 

@@ -233,6 +233,10 @@ describe('data, deaths and rebirths', () => {
     expect(metricNamed(second, 'tmp102/temperature').value).toBeNull();
     expect(rig.host.of('DDEATH')).toEqual([]);
     expect(rig.host.of('DBIRTH')).toHaveLength(2);
+
+    // Removed (§3.6, an empty retained birth): DDEATH.
+    rig.gateway.emit({ device: DEVICE_A, kind: 'birth', payload: null });
+    await rig.host.waitFor('the DDEATH of a removed device', (message) => message.type === 'DDEATH');
   });
 
   it('answers an NCMD Rebirth with NBIRTH (seq 0, same bdSeq) and every DBIRTH again, by alias or by name', async () => {

@@ -40,7 +40,14 @@ export async function makeRig(brokerUrl: string): Promise<Rig> {
     edge,
     hostId,
     start(options = {}) {
-      node = startSparkplugNode(gateway, { url: brokerUrl, group, registry, reconnectDelayMs: 100, ...options });
+      node = startSparkplugNode(gateway, {
+        url: brokerUrl,
+        group,
+        registry,
+        reconnectDelayMs: 100,
+        stopTimeoutMs: 1000,
+        ...options,
+      });
       return node;
     },
     async close() {
