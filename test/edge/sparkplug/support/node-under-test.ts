@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { IClientOptions } from 'mqtt';
 import { Registry } from 'prom-client';
 import {
   type SparkplugNode,
@@ -26,10 +27,11 @@ export interface Rig {
   close(): Promise<void>;
 }
 
-export async function makeRig(brokerUrl: string): Promise<Rig> {
+/** `hostOptions`: how the host's own client connects (credentials, TLS), when the broker asks for them. */
+export async function makeRig(brokerUrl: string, hostOptions: IClientOptions = {}): Promise<Rig> {
   const { group, edge, hostId } = uniqueIds();
   const gateway = new ScriptedGateway(edge);
-  const host = await SparkplugHost.connect(brokerUrl, group);
+  const host = await SparkplugHost.connect(brokerUrl, group, hostOptions);
   const registry = new Registry();
   let node: SparkplugNode | undefined;
   return {

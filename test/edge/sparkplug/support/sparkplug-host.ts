@@ -1,5 +1,5 @@
 import Long from 'long';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { decodePayload, encodePayload, type UMetric, type UPayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 
 /**
@@ -83,12 +83,13 @@ export class SparkplugHost {
     });
   }
 
-  static async connect(url: string, group: string): Promise<SparkplugHost> {
+  static async connect(url: string, group: string, options: IClientOptions = {}): Promise<SparkplugHost> {
     const client = await mqtt.connectAsync(url, {
       protocolVersion: 5,
       clientId: `host-${group}`,
       clean: true,
       reconnectPeriod: 0,
+      ...options,
     });
     const host = new SparkplugHost(client, group);
     await client.subscribeAsync(`spBv1.0/${group}/#`, { qos: 1 });
