@@ -42,7 +42,7 @@ export interface EdgeInference {
    * and is refused as §5.1 refuses a retained command.
    */
   handleAlarmAck(payload: Uint8Array | string, options?: { retained?: boolean }): Promise<AlarmAckAnswer>;
-  /** Scores every waiting window and waits for the rule actions started so far. */
+  /** Scores every waiting window now; the rules read them and send their commands (not waited for). */
   flush(): Promise<void>;
   /** Stops listening, scores what waits, waits for the commands under way, closes the alarm store. */
   stop(): Promise<void>;
@@ -176,7 +176,6 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
 
   const flush = async (): Promise<void> => {
     await Promise.all([...runtimes.values()].map((runtime) => runtime.flush()));
-    await Promise.all([...commandsUnderWay]);
   };
 
   return {
