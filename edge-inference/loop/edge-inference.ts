@@ -2,7 +2,7 @@ import type { CommandAnswer, DeviceMessage, GatewayView } from '../../host/edge/
 import { InferenceRuntime, type ScoredWindow } from '../runtime/inference-runtime.ts';
 import type { LoadedModel } from '../runtime/loaded-model.ts';
 import type { Alarm } from './alarm.ts';
-import { errorAnswer, parseAlarmAck, type AlarmAckAnswer } from './alarm-ack.ts';
+import { ALARM_ACK_COMMAND, EDGE_PSEUDO_DEVICE, errorAnswer, parseAlarmAck, type AlarmAckAnswer } from './alarm-ack.ts';
 import { AlarmBook, DEFAULT_CLEARED_ALARM_RETENTION, type AcknowledgeOutcome, type ClearedAlarmRetention } from './alarm-book.ts';
 import { DeviceTracks } from './device-tracks.ts';
 import { actionCommand, describeAnswer } from './rule-actions.ts';
@@ -191,8 +191,8 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
         const outcome = book.acknowledge(alarmId, by);
         answer = outcome.ok
           ? {
-              device: '$edge',
-              command: 'alarm-ack',
+              device: EDGE_PSEUDO_DEVICE,
+              command: ALARM_ACK_COMMAND,
               ...(id === undefined ? {} : { id }),
               result: 'ok',
               origin: 'edge',

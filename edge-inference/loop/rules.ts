@@ -65,7 +65,6 @@ const rulesFileSchema = z
 
 export type RuleAction = z.output<typeof actionSchema>;
 export type RulesFile = z.output<typeof rulesFileSchema>;
-export type RulesFileInput = z.input<typeof rulesFileSchema>;
 
 /** A rule with its defaults filled in against the loaded models. */
 export interface Rule {

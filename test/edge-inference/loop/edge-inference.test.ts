@@ -3,13 +3,14 @@
  * detector: a model runs only on devices whose birth declares its metrics, score times come from the data
  * messages' own `time`, a new session starts the windows afresh, and `alarm-ack` is answered as §5.3 answers.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../host/build/paths.ts';
 import type { BirthMessage, CommandAnswer, DeviceMessage, GatewayView } from '../../../host/edge/gateway/messages.ts';
 import { startEdgeInference, type EdgeInference } from '../../../edge-inference/loop/edge-inference.ts';
+import { loadInferenceSetup } from '../../../edge-inference/loop/inference-setup.ts';
 import { parseRules, RulesError } from '../../../edge-inference/loop/rules.ts';
 import { LoadedModel } from '../../../edge-inference/runtime/loaded-model.ts';
 
@@ -150,5 +151,20 @@ describe('rules files', () => {
       /^rules.json is not a valid rules file:\n {2}rules.0.openAfterWindows: .*\n {2}rules.0.onOpen.0: .*\n {2}rules.0: Unrecognized key: "extra"$/,
     );
     expect(() => parseRules({ rules: [{ model: 'm' }, { model: 'm' }] }, 'rules.json')).toThrow("rules.json is not a valid rules file:\n  rules.1.name: 'm' names two rules");
+  });
+});
+
+describe('the setup wasmote edge loads', () => {
+  it('is the shipped detector with its default rule, unless told otherwise', async () => {
+    const setup = await loadInferenceSetup({});
+    await Promise.all(setup.models.map((loaded) => loaded.close()));
+    expect(setup.models.map((loaded) => loaded.name)).toEqual(['sensor-node-anomaly']);
+    expect(setup.rules.rules.map((rule) => rule.model)).toEqual(['sensor-node-anomaly']);
+  });
+
+  it('fails at once on a rules file naming a model it does not load', async () => {
+    const rulesPath = path.join(scratch, 'rules.json');
+    await writeFile(rulesPath, JSON.stringify({ rules: [{ model: 'bearing', threshold: 2 }] }));
+    await expect(loadInferenceSetup({ rulesPath })).rejects.toThrow(/rules.0.model: no model named 'bearing' is loaded/);
   });
 });
