@@ -25,8 +25,10 @@ export interface AlarmOpening {
   device: string;
   rule: string;
   model: string;
-  score: number;
+  /** The window that opens it. */
   atMs: number;
+  /** The most anomalous of the windows in a row that opened it. */
+  peak: { score: number; atMs: number };
   ledBefore: LedBefore | null;
 }
 
@@ -60,15 +62,14 @@ export class AlarmBook {
   }
 
   open(opening: AlarmOpening): Alarm {
-    const at = new Date(opening.atMs).toISOString();
     const alarm = this.options.store.create({
       device: opening.device,
       rule: opening.rule,
       model: opening.model,
       state: 'open',
-      openedAt: at,
-      peakScore: opening.score,
-      peakAt: at,
+      openedAt: new Date(opening.atMs).toISOString(),
+      peakScore: opening.peak.score,
+      peakAt: new Date(opening.peak.atMs).toISOString(),
       acknowledgedAt: null,
       acknowledgedBy: null,
       clearedAt: null,
@@ -76,7 +77,7 @@ export class AlarmBook {
       ledBefore: opening.ledBefore,
     });
     this.alarms.set(alarm.id, alarm);
-    this.options.log(`alarm ${alarm.id} opened: ${alarm.device}, rule ${alarm.rule}, score ${opening.score}`);
+    this.options.log(`alarm ${alarm.id} opened: ${alarm.device}, rule ${alarm.rule}, peak ${alarm.peakScore}`);
     void this.publish(alarm);
     return alarm;
   }

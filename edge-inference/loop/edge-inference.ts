@@ -203,7 +203,11 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
             }
           : errorAnswer(id, outcome.error, outcome.detail);
       }
-      await options.publish(edgeResultTopic(view.edgeId), answer, { qos: 1, retain: false });
+      try {
+        await options.publish(edgeResultTopic(view.edgeId), answer, { qos: 1, retain: false });
+      } catch (error) {
+        log(`alarm-ack: publishing the answer failed: ${(error as Error).message}`);
+      }
       return answer;
     },
     flush,

@@ -1,8 +1,7 @@
-import type { Alarm } from './alarm.ts';
+import type { Alarm, LedBefore } from './alarm.ts';
 import type { AlarmBook } from './alarm-book.ts';
 import { AlarmHysteresis } from './alarm-hysteresis.ts';
 import type { Rule, RuleAction } from './rules.ts';
-import type { LedBefore } from './alarm.ts';
 
 /** One scored window as the rules read it. */
 export interface RuleWindow {
@@ -13,6 +12,12 @@ export interface RuleWindow {
   anomalous: boolean;
   /** Wall time of the window's newest sample, ms. */
   atMs: number;
+}
+
+/** One rule on one device. */
+interface RuleTrack {
+  hysteresis: AlarmHysteresis;
+  runPeak: { score: number; atMs: number } | undefined;
 }
 
 export interface RuleEngineOptions {
@@ -30,7 +35,7 @@ export interface RuleEngineOptions {
  */
 export class RuleEngine {
   private readonly byModel = new Map<string, Rule[]>();
-  private readonly hysteresis = new Map<string, AlarmHysteresis>();
+  private readonly tracks = new Map<string, RuleTrack>();
 
   constructor(private readonly options: RuleEngineOptions) {
     for (const rule of options.rules) {
@@ -49,19 +54,28 @@ export class RuleEngine {
 
   private apply(rule: Rule, window: RuleWindow): void {
     const { book } = this.options;
-    const anomalous = rule.threshold === undefined ? window.anomalous : beyond(window.score, rule.threshold.value, rule.threshold.anomalousWhen);
+    const direction = rule.threshold?.anomalousWhen ?? 'above';
+    const moreAnomalous = (score: number, peak: number) => beyond(score, peak, direction);
+    const anomalous = rule.threshold === undefined ? window.anomalous : beyond(window.score, rule.threshold.value, direction);
     const active = book.active(window.device, rule.name);
-    if (active !== undefined) book.observeScore(active, window.score, window.atMs, (score, peak) => beyond(score, peak, rule.threshold?.anomalousWhen ?? 'above'));
-    const change = this.hysteresisOf(rule, window.device, active !== undefined).observe(anomalous, window.atMs);
+    if (active !== undefined) book.observeScore(active, window.score, window.atMs, moreAnomalous);
+    const track = this.trackOf(rule, window.device, active !== undefined);
+    if (!track.hysteresis.open) {
+      // The peak of the anomalous windows in a row that may open the alarm.
+      if (!anomalous) track.runPeak = undefined;
+      else if (track.runPeak === undefined || moreAnomalous(window.score, track.runPeak.score)) track.runPeak = { score: window.score, atMs: window.atMs };
+    }
+    const change = track.hysteresis.observe(anomalous, window.atMs);
     if (change === 'open') {
       const alarm = book.open({
         device: window.device,
         rule: rule.name,
         model: rule.model,
-        score: window.score,
         atMs: window.atMs,
+        peak: track.runPeak ?? { score: window.score, atMs: window.atMs },
         ledBefore: this.options.ledOf(window.device),
       });
+      track.runPeak = undefined;
       this.options.runActions(alarm, rule.onOpen);
     } else if (change === 'clear' && active !== undefined) {
       book.clear(active, window.atMs);
@@ -70,14 +84,14 @@ export class RuleEngine {
   }
 
   /** Made at a device's first window of the rule; open when the store kept an active alarm from an earlier run. */
-  private hysteresisOf(rule: Rule, device: string, open: boolean): AlarmHysteresis {
+  private trackOf(rule: Rule, device: string, open: boolean): RuleTrack {
     const key = `${rule.name}\u0000${device}`;
-    let hysteresis = this.hysteresis.get(key);
-    if (hysteresis === undefined) {
-      hysteresis = new AlarmHysteresis({ openAfterWindows: rule.openAfterWindows, clearAfterNormalMs: rule.clearAfterNormalMs, open });
-      this.hysteresis.set(key, hysteresis);
+    let track = this.tracks.get(key);
+    if (track === undefined) {
+      track = { hysteresis: new AlarmHysteresis({ openAfterWindows: rule.openAfterWindows, clearAfterNormalMs: rule.clearAfterNormalMs, open }), runPeak: undefined };
+      this.tracks.set(key, track);
     }
-    return hysteresis;
+    return track;
   }
 }
 

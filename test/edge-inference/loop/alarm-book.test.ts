@@ -38,7 +38,7 @@ function openBook(retention: ClearedAlarmRetention = { maxCount: 100, maxAgeMs: 
   return { book, published, close };
 }
 
-const opening = (device: string, atMs = T0_MS) => ({ device, rule: 'detector', model: 'detector', score: 5, atMs, ledBefore: null });
+const opening = (device: string, atMs = T0_MS) => ({ device, rule: 'detector', model: 'detector', atMs, peak: { score: 5, atMs }, ledBefore: null });
 
 describe('the alarm book', () => {
   it('keeps its alarms across a reopen, active ones findable, and publishes them again', async () => {

@@ -92,6 +92,12 @@ describe('rules', () => {
     expect(commands.map((command) => command.payload)).toEqual([{ mode: 'blink', periodMs: 200 }, { mode: 'off' }]);
   });
 
+  it('keeps as peak the most anomalous window of those that opened the alarm', () => {
+    const { book, feed } = setUp([defaultRule()]);
+    feed('d1', [50, 9, 5]);
+    expect(book.list()[0]).toMatchObject({ openedAt: '2026-12-04T08:00:02.000Z', peakScore: 50, peakAt: '2026-12-04T08:00:00.000Z' });
+  });
+
   it('never opens on a borderline score alone', () => {
     const { book, commands, feed } = setUp([defaultRule()]);
     feed('d1', Array.from({ length: 600 }, (_, index) => THRESHOLD + (index % 2 === 0 ? 0.05 : -0.05)));
