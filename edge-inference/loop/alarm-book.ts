@@ -41,9 +41,14 @@ export type AcknowledgeOutcome = { ok: true; alarm: Alarm } | { ok: false; error
  */
 export class AlarmBook {
   private readonly alarms = new Map<string, Alarm>();
+  /** The open and acknowledged alarms by rule and device: looked up at every scored window. */
+  private readonly activeByKey = new Map<string, Alarm>();
 
   constructor(private readonly options: AlarmBookOptions) {
-    for (const alarm of options.store.all()) this.alarms.set(alarm.id, alarm);
+    for (const alarm of options.store.all()) {
+      this.alarms.set(alarm.id, alarm);
+      if (isActive(alarm)) this.activeByKey.set(activeKey(alarm.device, alarm.rule), alarm);
+    }
   }
 
   /** Publishes every kept alarm again, so the broker's retained list matches the store after a restart. */
@@ -57,8 +62,7 @@ export class AlarmBook {
 
   /** The open or acknowledged alarm of a rule on a device. */
   active(device: string, rule: string): Alarm | undefined {
-    for (const alarm of this.alarms.values()) if (alarm.device === device && alarm.rule === rule && isActive(alarm)) return alarm;
-    return undefined;
+    return this.activeByKey.get(activeKey(device, rule));
   }
 
   open(opening: AlarmOpening): Alarm {
@@ -77,6 +81,7 @@ export class AlarmBook {
       ledBefore: opening.ledBefore,
     });
     this.alarms.set(alarm.id, alarm);
+    this.activeByKey.set(activeKey(alarm.device, alarm.rule), alarm);
     this.options.log(`alarm ${alarm.id} opened: ${alarm.device}, rule ${alarm.rule}, peak ${alarm.peakScore}`);
     void this.publish(alarm);
     return alarm;
@@ -112,6 +117,7 @@ export class AlarmBook {
 
   clear(alarm: Alarm, atMs: number): void {
     alarm.state = 'cleared';
+    this.activeByKey.delete(activeKey(alarm.device, alarm.rule));
     alarm.clearedAt = new Date(atMs).toISOString();
     this.options.log(`alarm ${alarm.id} cleared: ${alarm.device}, rule ${alarm.rule}, peak ${alarm.peakScore}`);
     this.changed(alarm);
@@ -150,4 +156,8 @@ export class AlarmBook {
       this.options.log(`alarm ${alarmId}: removing it from the broker failed: ${error.message}`);
     });
   }
+}
+
+function activeKey(device: string, rule: string): string {
+  return `${rule}\u0000${device}`;
 }

@@ -5,8 +5,8 @@ import type { SessionTrack } from './device-tracks.ts';
 
 /**
  * docs/mqtt.md §9.1: `wasmote/<edge>/<device>/score`, one per scored window. Times are the wall times of the
- * window's oldest and newest samples, made from the data messages' own `time` (§1); `time` is the newest's, as a
- * data message's `time` is its reading's.
+ * window's oldest and newest samples: their uptime on the offset `time − uptimeMs` of the session's latest data
+ * message (§1's anchor, as the gateway applied it); `time` is the newest's, as a data message's is its reading's.
  */
 export interface ScoreMessage {
   model: string;
