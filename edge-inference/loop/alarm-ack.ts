@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { AlarmBook } from './alarm-book.ts';
 
 /**
  * `wasmote/<edge>/$edge/cmd/alarm-ack` (docs/mqtt.md §9.3): `{"alarm":"<id>","by":"<who>","id":"<request id>"}`,
@@ -16,7 +17,7 @@ const requestSchema = z
   })
   .strict();
 
-export type AlarmAckRequest = z.output<typeof requestSchema>;
+type AlarmAckRequest = z.output<typeof requestSchema>;
 
 export type AlarmAckAnswer = {
   device: typeof EDGE_PSEUDO_DEVICE;
@@ -28,10 +29,10 @@ export type AlarmAckAnswer = {
   | { result: 'error'; error: 'malformed' | 'bad-argument' | 'unknown-alarm' | 'retained'; detail: string }
 );
 
-export type ParsedAlarmAck = { ok: true; request: AlarmAckRequest } | { ok: false; answer: AlarmAckAnswer };
+type ParsedAlarmAck = { ok: true; request: AlarmAckRequest } | { ok: false; answer: AlarmAckAnswer };
 
 /** Reads the MQTT payload: a JSON object (§5.1's rule, else `malformed`) with the fields above (else `bad-argument`). */
-export function parseAlarmAck(payload: Uint8Array | string): ParsedAlarmAck {
+function parseAlarmAck(payload: Uint8Array | string): ParsedAlarmAck {
   const text = typeof payload === 'string' ? payload : Buffer.from(payload).toString('utf8');
   let json: unknown;
   try {
@@ -49,6 +50,27 @@ export function parseAlarmAck(payload: Uint8Array | string): ParsedAlarmAck {
   return { ok: true, request: result.data };
 }
 
-export function errorAnswer(requestId: string | undefined, error: 'malformed' | 'bad-argument' | 'unknown-alarm' | 'retained', detail: string): AlarmAckAnswer {
+function errorAnswer(requestId: string | undefined, error: 'malformed' | 'bad-argument' | 'unknown-alarm' | 'retained', detail: string): AlarmAckAnswer {
   return { device: EDGE_PSEUDO_DEVICE, command: ALARM_ACK_COMMAND, ...(requestId === undefined ? {} : { id: requestId }), result: 'error', origin: 'edge', error, detail };
+}
+
+/** The answer to one `alarm-ack` message; `retained` refuses it as §5.1 refuses a retained command. */
+export function answerAlarmAck(book: AlarmBook, payload: Uint8Array | string, retained: boolean): AlarmAckAnswer {
+  const parsed = parseAlarmAck(payload);
+  if (!parsed.ok) return parsed.answer;
+  const { alarm: alarmId, by, id } = parsed.request;
+  if (retained) return errorAnswer(id, 'retained', 'a retained command is never run');
+  const outcome = book.acknowledge(alarmId, by);
+  if (!outcome.ok) return errorAnswer(id, outcome.error, outcome.detail);
+  return {
+    device: EDGE_PSEUDO_DEVICE,
+    command: ALARM_ACK_COMMAND,
+    ...(id === undefined ? {} : { id }),
+    result: 'ok',
+    origin: 'edge',
+    alarm: alarmId,
+    state: outcome.alarm.state,
+    acknowledgedBy: outcome.alarm.acknowledgedBy!,
+    acknowledgedAt: outcome.alarm.acknowledgedAt!,
+  };
 }

@@ -1,15 +1,16 @@
-import type { CommandAnswer, DeviceMessage, GatewayView } from '../../host/edge/gateway/messages.ts';
+import type { DeviceMessage, GatewayView } from '../../host/edge/gateway/messages.ts';
 import { InferenceRuntime, type ScoredWindow } from '../runtime/inference-runtime.ts';
 import type { LoadedModel } from '../runtime/loaded-model.ts';
 import type { Alarm } from './alarm.ts';
-import { ALARM_ACK_COMMAND, EDGE_PSEUDO_DEVICE, errorAnswer, parseAlarmAck, type AlarmAckAnswer } from './alarm-ack.ts';
+import { answerAlarmAck, type AlarmAckAnswer } from './alarm-ack.ts';
 import { AlarmBook, DEFAULT_CLEARED_ALARM_RETENTION, type AcknowledgeOutcome, type ClearedAlarmRetention } from './alarm-book.ts';
 import { DeviceTracks } from './device-tracks.ts';
-import { actionCommand, describeAnswer } from './rule-actions.ts';
+import { RuleCommands } from './rule-commands.ts';
 import { RuleEngine } from './rule-engine.ts';
-import { defaultRules, resolveRules, type RuleAction, type RulesFile } from './rules.ts';
+import { defaultRules, resolveRules, type RulesFile } from './rules.ts';
 import { scoreMessage, windowScore } from './score-message.ts';
 import { SqliteAlarmStore } from './sqlite-alarm-store.ts';
+import { TelemetryIntake } from './telemetry-intake.ts';
 import { edgeResultTopic, scoreTopic, type Publish } from './topics.ts';
 
 /** Cleared alarms past their retention are looked for this often, besides at every clear. */
@@ -71,29 +72,8 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
   await book.republish();
 
   const tracks = new DeviceTracks();
-  const commandsUnderWay = new Set<Promise<void>>();
-  const lastCommandOf = new Map<string, Promise<void>>();
-
-  /** A rule's actions, in order, each after the device's earlier commands: the LED ends as the last rule said. */
-  const runActions = (alarm: Alarm, actions: readonly RuleAction[]): void => {
-    const previous = lastCommandOf.get(alarm.device) ?? Promise.resolve();
-    const done = previous.then(async () => {
-      for (const action of actions) {
-        const { command, payload } = actionCommand(action, alarm.ledBefore);
-        const answer: CommandAnswer = await view.command(alarm.device, command, payload);
-        log(`alarm ${alarm.id} ${alarm.device}: ${command} ${JSON.stringify(payload)} → ${describeAnswer(answer)}`);
-        book.recordCommand(alarm, { command, payload, time: new Date(wallClockMs()).toISOString(), answer });
-      }
-    });
-    lastCommandOf.set(alarm.device, done);
-    commandsUnderWay.add(done);
-    void done.finally(() => {
-      commandsUnderWay.delete(done);
-      if (lastCommandOf.get(alarm.device) === done) lastCommandOf.delete(alarm.device);
-    });
-  };
-
-  const engine = new RuleEngine({ rules, book, ledOf: (device) => tracks.led(device), runActions });
+  const commands = new RuleCommands(view, book, wallClockMs, log);
+  const engine = new RuleEngine({ rules, book, ledOf: (device) => tracks.led(device), runActions: (alarm, actions) => commands.run(alarm, actions) });
   const modelsByName = new Map(options.models.map((model) => [model.name, model]));
 
   const onScores = (batch: ScoredWindow[]): void => {
@@ -109,6 +89,7 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
       engine.observe({ device: session.device, model: window.model, score: windowScore(window, config), anomalous: window.anomalous, atMs: Date.parse(message.toTime) });
     }
   };
+  // One runtime per model: each is fed only the devices whose births declare its metrics.
   const runtimes = new Map(
     options.models.map((model) => [
       model.name,
@@ -121,88 +102,26 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
       }),
     ]),
   );
-
-  /** Per device, the runtimes of the models whose metrics its latest birth declares. */
-  const applicable = new Map<string, InferenceRuntime[]>();
-  const forget = (key: string | undefined): void => {
-    if (key === undefined) return;
-    for (const runtime of runtimes.values()) runtime.forgetDevice(key);
-  };
-  const onBirth = (device: string, birth: Parameters<DeviceTracks['birth']>[1]): void => {
-    forget(tracks.birth(device, birth));
-    const declared = tracks.metricNames(device);
-    if (declared === undefined) {
-      applicable.delete(device);
-      return;
-    }
-    const chosen: InferenceRuntime[] = [];
-    for (const model of options.models) {
-      const missing = model.config.metrics.filter((metric) => !declared.has(metric));
-      if (missing.length === 0) chosen.push(runtimes.get(model.name)!);
-      else log(`model ${model.name} does not run on ${device}: its birth declares no ${missing.join(', ')}`);
-    }
-    applicable.set(device, chosen);
-  };
+  const intake = new TelemetryIntake(options.models, runtimes, tracks, log);
 
   const onMessage = (message: DeviceMessage): void => {
-    switch (message.kind) {
-      case 'birth':
-        onBirth(message.device, message.payload);
-        break;
-      case 'status':
-        tracks.status(message.device, message.payload);
-        break;
-      case 'data': {
-        const chosen = applicable.get(message.device);
-        if (chosen === undefined || chosen.length === 0) break;
-        const { track, forgottenKey } = tracks.data(message.device, message.payload);
-        forget(forgottenKey);
-        const sample = { timeMs: message.payload.uptimeMs, values: message.payload.values };
-        for (const runtime of chosen) runtime.feed(track.key, sample);
-        break;
-      }
-      default:
-        break;
-    }
+    if (message.kind === 'birth') intake.birth(message.device, message.payload);
+    else if (message.kind === 'status') tracks.status(message.device, message.payload);
+    else if (message.kind === 'data') intake.data(message.device, message.payload);
   };
-
   for (const known of view.devices()) {
-    if (known.birth !== null) onBirth(known.device, known.birth);
+    if (known.birth !== null) intake.birth(known.device, known.birth);
     tracks.status(known.device, known.status);
   }
   const stopListening = view.onMessage(onMessage);
   const pruneTimer = setInterval(() => book.prune(), PRUNE_INTERVAL_MS);
   pruneTimer.unref();
 
-  const flush = async (): Promise<void> => {
-    await Promise.all([...runtimes.values()].map((runtime) => runtime.flush()));
-  };
-
   return {
     alarms: () => book.list(),
     acknowledge: (alarmId, by) => book.acknowledge(alarmId, by),
     async handleAlarmAck(payload, ackOptions = {}) {
-      const parsed = parseAlarmAck(payload);
-      let answer: AlarmAckAnswer;
-      if (!parsed.ok) answer = parsed.answer;
-      else if (ackOptions.retained === true) answer = errorAnswer(parsed.request.id, 'retained', 'a retained command is never run');
-      else {
-        const { alarm: alarmId, by, id } = parsed.request;
-        const outcome = book.acknowledge(alarmId, by);
-        answer = outcome.ok
-          ? {
-              device: EDGE_PSEUDO_DEVICE,
-              command: ALARM_ACK_COMMAND,
-              ...(id === undefined ? {} : { id }),
-              result: 'ok',
-              origin: 'edge',
-              alarm: alarmId,
-              state: outcome.alarm.state,
-              acknowledgedBy: outcome.alarm.acknowledgedBy!,
-              acknowledgedAt: outcome.alarm.acknowledgedAt!,
-            }
-          : errorAnswer(id, outcome.error, outcome.detail);
-      }
+      const answer = answerAlarmAck(book, payload, ackOptions.retained === true);
       try {
         await options.publish(edgeResultTopic(view.edgeId), answer, { qos: 1, retain: false });
       } catch (error) {
@@ -210,12 +129,14 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
       }
       return answer;
     },
-    flush,
+    async flush() {
+      await Promise.all([...runtimes.values()].map((runtime) => runtime.flush()));
+    },
     async stop() {
       stopListening();
       clearInterval(pruneTimer);
       await Promise.all([...runtimes.values()].map((runtime) => runtime.close()));
-      await Promise.all([...commandsUnderWay]);
+      await commands.settled();
       store.close();
     },
   };
