@@ -1,0 +1,143 @@
+import type { DeviceMessage, GatewayView } from '../../host/edge/gateway/messages.ts';
+import { InferenceRuntime, type ScoredWindow } from '../runtime/inference-runtime.ts';
+import type { LoadedModel } from '../runtime/loaded-model.ts';
+import type { Alarm } from './alarm.ts';
+import { answerAlarmAck, type AlarmAckAnswer } from './alarm-ack.ts';
+import { AlarmBook, DEFAULT_CLEARED_ALARM_RETENTION, type AcknowledgeOutcome, type ClearedAlarmRetention } from './alarm-book.ts';
+import { DeviceTracks } from './device-tracks.ts';
+import { RuleCommands } from './rule-commands.ts';
+import { RuleEngine } from './rule-engine.ts';
+import { defaultRules, resolveRules, type RulesFile } from './rules.ts';
+import { scoreMessage, windowScore } from './score-message.ts';
+import { SqliteAlarmStore } from './sqlite-alarm-store.ts';
+import { TelemetryIntake } from './telemetry-intake.ts';
+import { edgeResultTopic, scoreTopic, type Publish } from './topics.ts';
+
+/** Cleared alarms past their retention are looked for this often, besides at every clear. */
+const PRUNE_INTERVAL_MS = 3600_000;
+
+export interface EdgeInferenceOptions {
+  /** Loaded models; their owner closes them after `stop()`. */
+  models: readonly LoadedModel[];
+  /** The rules (rules.ts); by default one rule per model with every default. */
+  rules?: RulesFile;
+  /** The SQLite file of the alarms, in the edge's data dir. */
+  alarmStorePath: string;
+  publish: Publish;
+  /** Wall-clock ms since the epoch (default Date.now): acknowledgement times and the cleared alarms' retention. */
+  wallClockMs?: () => number;
+  log?: (line: string) => void;
+  clearedAlarmRetention?: Partial<ClearedAlarmRetention>;
+  /** Passed to each model's InferenceRuntime (edge-inference/README.md, "Batches"). */
+  maxBatchWindows?: number;
+  maxDelayMs?: number;
+}
+
+export interface EdgeInference {
+  /** The alarms the edge keeps: active ones and the retained cleared ones. */
+  alarms(): Alarm[];
+  acknowledge(alarmId: string, by: string): AcknowledgeOutcome;
+  /**
+   * The gateway calls this with each message on `wasmote/<edge>/$edge/cmd/alarm-ack` (docs/mqtt.md §9.3); the
+   * answer is published on `wasmote/<edge>/$edge/result` and returned. `retained`: the message was retained,
+   * and is refused as §5.1 refuses a retained command.
+   */
+  handleAlarmAck(payload: Uint8Array | string, options?: { retained?: boolean }): Promise<AlarmAckAnswer>;
+  /** Scores every waiting window now; the rules read them and send their commands (not waited for). */
+  flush(): Promise<void>;
+  /** Stops listening, scores what waits, waits for the commands under way, closes the alarm store. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Inference on live telemetry and the closed loop (issue 12): every device's data goes into one InferenceRuntime
+ * per model whose metrics its birth declares; each scored window is published on `wasmote/<edge>/<device>/score`
+ * and read by the rules, whose alarms are kept in SQLite and published retained, and whose commands go to the
+ * device through the gateway (docs/mqtt.md §5, §9).
+ */
+export async function startEdgeInference(view: GatewayView, options: EdgeInferenceOptions): Promise<EdgeInference> {
+  const log = options.log ?? (() => {});
+  const wallClockMs = options.wallClockMs ?? Date.now;
+  const rules = resolveRules(options.rules ?? defaultRules(options.models), options.models);
+  const store = new SqliteAlarmStore(options.alarmStorePath);
+  const book = new AlarmBook({
+    edgeId: view.edgeId,
+    store,
+    publish: options.publish,
+    retention: { ...DEFAULT_CLEARED_ALARM_RETENTION, ...options.clearedAlarmRetention },
+    wallClockMs,
+    log,
+  });
+  book.prune();
+  await book.republish();
+
+  const tracks = new DeviceTracks();
+  const commands = new RuleCommands(view, book, wallClockMs, log);
+  const engine = new RuleEngine({ rules, book, ledOf: (device) => tracks.led(device), runActions: (alarm, actions) => commands.run(alarm, actions) });
+  const modelsByName = new Map(options.models.map((model) => [model.name, model]));
+
+  const onScores = (batch: ScoredWindow[]): void => {
+    for (const window of batch) {
+      const session = tracks.session(window.deviceId);
+      // A window of a session that has since ended (the device rebooted) is stale.
+      if (session === undefined) continue;
+      const config = modelsByName.get(window.model)!.config;
+      const message = scoreMessage(window, config, session);
+      options.publish(scoreTopic(view.edgeId, session.device), message, { qos: 0, retain: false }).catch((error: Error) => {
+        log(`score of ${session.device}: publishing failed: ${error.message}`);
+      });
+      engine.observe({ device: session.device, model: window.model, score: windowScore(window, config), anomalous: window.anomalous, atMs: Date.parse(message.toTime) });
+    }
+  };
+  // One runtime per model: each is fed only the devices whose births declare its metrics.
+  const runtimes = new Map(
+    options.models.map((model) => [
+      model.name,
+      new InferenceRuntime({
+        models: [model],
+        maxBatchWindows: options.maxBatchWindows,
+        maxDelayMs: options.maxDelayMs,
+        onScores,
+        onError: (error) => log(error.message),
+      }),
+    ]),
+  );
+  const intake = new TelemetryIntake(options.models, runtimes, tracks, log);
+
+  const onMessage = (message: DeviceMessage): void => {
+    if (message.kind === 'birth') intake.birth(message.device, message.payload);
+    else if (message.kind === 'status') tracks.status(message.device, message.payload);
+    else if (message.kind === 'data') intake.data(message.device, message.payload);
+  };
+  for (const known of view.devices()) {
+    if (known.birth !== null) intake.birth(known.device, known.birth);
+    tracks.status(known.device, known.status);
+  }
+  const stopListening = view.onMessage(onMessage);
+  const pruneTimer = setInterval(() => book.prune(), PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
+
+  return {
+    alarms: () => book.list(),
+    acknowledge: (alarmId, by) => book.acknowledge(alarmId, by),
+    async handleAlarmAck(payload, ackOptions = {}) {
+      const answer = answerAlarmAck(book, payload, ackOptions.retained === true);
+      try {
+        await options.publish(edgeResultTopic(view.edgeId), answer, { qos: 1, retain: false });
+      } catch (error) {
+        log(`alarm-ack: publishing the answer failed: ${(error as Error).message}`);
+      }
+      return answer;
+    },
+    async flush() {
+      await Promise.all([...runtimes.values()].map((runtime) => runtime.flush()));
+    },
+    async stop() {
+      stopListening();
+      clearInterval(pruneTimer);
+      await Promise.all([...runtimes.values()].map((runtime) => runtime.close()));
+      await commands.settled();
+      store.close();
+    },
+  };
+}

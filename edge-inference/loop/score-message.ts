@@ -1,0 +1,58 @@
+import type { WallTime } from '../../host/edge/gateway/messages.ts';
+import type { ModelConfig } from '../runtime/model-config.ts';
+import type { ScoredWindow } from '../runtime/inference-runtime.ts';
+import type { SessionTrack } from './device-tracks.ts';
+
+/**
+ * docs/mqtt.md §9.1: `wasmote/<edge>/<device>/score`, one per scored window. Times are the wall times of the
+ * window's oldest and newest samples: their uptime on the offset `time − uptimeMs` of the session's latest data
+ * message (§1's anchor, as the gateway applied it); `time` is the newest's, as a data message's is its reading's.
+ */
+export interface ScoreMessage {
+  model: string;
+  time: WallTime;
+  session: number;
+  /** The newest sample's device clock, beside `time` as in every device message (§1). */
+  uptimeMs: number;
+  fromTime: WallTime;
+  toTime: WallTime;
+  /** A score model's score; a class model's probability of its anomalous classes together. */
+  score: number;
+  /** A score model's threshold; null for a class model. */
+  threshold: number | null;
+  anomalous: boolean;
+  /** Values in the window that repeat a reading the device did not send (edge-inference/README.md, "Windows"). */
+  heldValues: number;
+  /** A class model only. */
+  label?: string;
+  probabilities?: Record<string, number>;
+}
+
+/** The score of a window: the model's own, or for a class model the probability of its anomalous classes. */
+export function windowScore(window: ScoredWindow, config: ModelConfig): number {
+  if (window.kind === 'score') return window.score;
+  const output = config.output;
+  if (output.kind !== 'class-probabilities') return Number.NaN;
+  return output.anomalousClasses.reduce((sum, label) => sum + (window.probabilities[label] ?? 0), 0);
+}
+
+export function scoreMessage(window: ScoredWindow, config: ModelConfig, session: SessionTrack): ScoreMessage {
+  const toTime = new Date(session.wallOffsetMs + window.toTimeMs).toISOString();
+  const message: ScoreMessage = {
+    model: window.model,
+    time: toTime,
+    session: session.session,
+    uptimeMs: window.toTimeMs,
+    fromTime: new Date(session.wallOffsetMs + window.fromTimeMs).toISOString(),
+    toTime,
+    score: windowScore(window, config),
+    threshold: config.output.kind === 'score' ? config.output.threshold : null,
+    anomalous: window.anomalous,
+    heldValues: window.heldValues,
+  };
+  if (window.kind === 'class-probabilities') {
+    message.label = window.label;
+    message.probabilities = window.probabilities;
+  }
+  return message;
+}

@@ -1,0 +1,170 @@
+/**
+ * startEdgeInference on scripted gateway messages (edge-inference/loop/edge-inference.ts) with the shipped
+ * detector: a model runs only on devices whose birth declares its metrics, score times come from the data
+ * messages' own `time`, a new session starts the windows afresh, and `alarm-ack` is answered as §5.3 answers.
+ */
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../host/build/paths.ts';
+import type { BirthMessage, CommandAnswer, DeviceMessage, GatewayView } from '../../../host/edge/gateway/messages.ts';
+import { startEdgeInference, type EdgeInference } from '../../../edge-inference/loop/edge-inference.ts';
+import { loadInferenceSetup } from '../../../edge-inference/loop/inference-setup.ts';
+import { parseRules, RulesError } from '../../../edge-inference/loop/rules.ts';
+import { LoadedModel } from '../../../edge-inference/runtime/loaded-model.ts';
+
+const T0_MS = Date.parse('2026-12-04T08:00:00.250Z');
+
+/** A view whose messages the test sends; commands are answered ok at once. */
+class ScriptedView implements GatewayView {
+  readonly edgeId = 'lab';
+  readonly edgeSession = 7;
+  private readonly listeners = new Set<(message: DeviceMessage) => void>();
+  onMessage(listener: (message: DeviceMessage) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  devices(): ReturnType<GatewayView['devices']> {
+    return [];
+  }
+  async command(device: string, command: string): Promise<CommandAnswer> {
+    return { device, command, result: 'ok', origin: 'app', status: 'OK', statusCode: 0, cached: false, rttMs: 1 };
+  }
+  send(message: DeviceMessage): void {
+    for (const listener of this.listeners) listener(message);
+  }
+}
+
+let model: LoadedModel;
+let scratch: string;
+let view: ScriptedView;
+let published: { topic: string; payload: Record<string, unknown> | null }[];
+let lines: string[];
+let edge: EdgeInference;
+beforeAll(async () => {
+  model = await LoadedModel.fromConfigFile(path.join(PROJECT_ROOT, 'edge-inference', 'models', 'sensor-node-anomaly.json'));
+});
+afterAll(async () => {
+  await model?.close();
+});
+beforeEach(async () => {
+  scratch = await mkdtemp(path.join(tmpdir(), 'wasmote-inference-'));
+  view = new ScriptedView();
+  published = [];
+  lines = [];
+  edge = await startEdgeInference(view, {
+    models: [model],
+    alarmStorePath: path.join(scratch, 'alarms.sqlite'),
+    publish: async (topic, payload) => void published.push({ topic, payload: payload as Record<string, unknown> | null }),
+    log: (line) => lines.push(line),
+  });
+});
+afterEach(async () => {
+  await edge.stop();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+function birth(device: string, session: number, metricNames: readonly string[]): DeviceMessage {
+  const payload = { device, session, metrics: metricNames.map((name, id) => ({ id, name, unit: '', kind: 'number' })) } as unknown as BirthMessage;
+  return { device, kind: 'birth', payload };
+}
+
+/** A reading with each metric at the model's own mean (a sensor stuck there, so anomalous: not what these tests read). */
+function data(device: string, session: number, uptimeMs: number, timeMs: number): DeviceMessage {
+  const values = Object.fromEntries(model.config.metrics.map((metric) => [metric, model.config.scaling[metric]?.offset ?? 0]));
+  return { device, kind: 'data', payload: { time: new Date(timeMs).toISOString(), uptimeMs, session, seq: 0, values } };
+}
+
+const scores = () => published.filter((entry) => entry.topic.endsWith('/score'));
+
+describe('edge inference on gateway messages', () => {
+  it('runs a model only on devices whose birth declares all its metrics', async () => {
+    view.send(birth('partial', 1, model.config.metrics.slice(0, 2)));
+    view.send(birth('full', 1, model.config.metrics));
+    for (let index = 0; index < 8; index++) {
+      view.send(data('partial', 1, index * 1000, T0_MS + index * 1000));
+      view.send(data('full', 1, index * 1000, T0_MS + index * 1000));
+    }
+    await edge.flush();
+    expect(scores().map((entry) => entry.topic)).toEqual(['wasmote/lab/full/score']);
+    expect(lines).toContainEqual(expect.stringMatching(/^model sensor-node-anomaly does not run on partial: its birth declares no sht31.humidity, bme280.temperature/));
+  });
+
+  it('gives scores the wall times of the data messages, and starts afresh on a new session', async () => {
+    view.send(birth('d1', 1, model.config.metrics));
+    // Uptime and wall time on different bases: the score's times follow the messages' `time`.
+    for (let index = 0; index < 9; index++) view.send(data('d1', 1, 5000 + index * 1000, T0_MS + index * 1000));
+    await edge.flush();
+    expect(scores().map((entry) => entry.payload)).toEqual([
+      expect.objectContaining({ model: 'sensor-node-anomaly', session: 1, uptimeMs: 12_000, fromTime: '2026-12-04T08:00:00.250Z', toTime: '2026-12-04T08:00:07.250Z', time: '2026-12-04T08:00:07.250Z', heldValues: 0 }),
+      expect.objectContaining({ fromTime: '2026-12-04T08:00:01.250Z', toTime: '2026-12-04T08:00:08.250Z' }),
+    ]);
+    view.send(birth('d1', 2, model.config.metrics));
+    for (let index = 0; index < 7; index++) view.send(data('d1', 2, index * 1000, T0_MS + 60_000 + index * 1000));
+    await edge.flush();
+    expect(scores()).toHaveLength(2);
+    view.send(data('d1', 2, 7000, T0_MS + 67_000));
+    await edge.flush();
+    expect(scores().at(-1)!.payload).toMatchObject({ session: 2, fromTime: '2026-12-04T08:01:00.250Z' });
+  });
+
+  it('answers alarm-ack requests it cannot take with the reason, on the edge result topic', async () => {
+    const answers = [
+      await edge.handleAlarmAck('not json'),
+      await edge.handleAlarmAck('[1]'),
+      await edge.handleAlarmAck(JSON.stringify({ alarm: '1', id: 'q1' })),
+      await edge.handleAlarmAck(Buffer.from(JSON.stringify({ alarm: '42', by: 'alice', id: 'q2' }))),
+      await edge.handleAlarmAck(JSON.stringify({ alarm: '42', by: 'alice' }), { retained: true }),
+    ];
+    expect(answers.map((answer) => (answer.result === 'error' ? [answer.id, answer.error] : answer.result))).toEqual([
+      [undefined, 'malformed'],
+      [undefined, 'malformed'],
+      ['q1', 'bad-argument'],
+      ['q2', 'unknown-alarm'],
+      [undefined, 'retained'],
+    ]);
+    expect(answers[2]).toMatchObject({ device: '$edge', command: 'alarm-ack', origin: 'edge', detail: expect.stringContaining('by') });
+    expect(published.map((entry) => entry.topic)).toEqual(Array(5).fill('wasmote/lab/$edge/result'));
+  });
+
+  it('refuses rules that name no loaded model, at start', async () => {
+    await expect(
+      startEdgeInference(view, { models: [model], rules: parseRules({ rules: [{ model: 'bearing' }] }), alarmStorePath: path.join(scratch, 'other.sqlite'), publish: async () => {} }),
+    ).rejects.toThrow(new RulesError("the rules do not fit the models:\n  rules.0.model: no model named 'bearing' is loaded (loaded: sensor-node-anomaly)"));
+  });
+});
+
+describe('rules files', () => {
+  it('fill in the defaults', () => {
+    expect(parseRules({ rules: [{ model: 'm' }] }).rules[0]).toEqual({
+      model: 'm',
+      openAfterWindows: 3,
+      clearAfterNormalS: 30,
+      onOpen: [{ command: 'led', payload: { mode: 'blink', periodMs: 200 } }],
+      onClear: [{ restore: 'led' }],
+    });
+  });
+
+  it('name every field that does not validate', () => {
+    expect(() => parseRules({ rules: [{ model: 'm', openAfterWindows: 0, onOpen: [{ restore: 'buzzer' }], extra: 1 }] }, 'rules.json')).toThrow(
+      /^rules.json is not a valid rules file:\n {2}rules.0.openAfterWindows: .*\n {2}rules.0.onOpen.0: .*\n {2}rules.0: Unrecognized key: "extra"$/,
+    );
+    expect(() => parseRules({ rules: [{ model: 'm' }, { model: 'm' }] }, 'rules.json')).toThrow("rules.json is not a valid rules file:\n  rules.1.name: 'm' names two rules");
+  });
+});
+
+describe('the setup wasmote edge loads', () => {
+  it('is the shipped detector with its default rule, unless told otherwise', async () => {
+    const setup = await loadInferenceSetup({});
+    await Promise.all(setup.models.map((loaded) => loaded.close()));
+    expect(setup.models.map((loaded) => loaded.name)).toEqual(['sensor-node-anomaly']);
+    expect(setup.rules.rules.map((rule) => rule.model)).toEqual(['sensor-node-anomaly']);
+  });
+
+  it('fails at once on a rules file naming a model it does not load', async () => {
+    const rulesPath = path.join(scratch, 'rules.json');
+    await writeFile(rulesPath, JSON.stringify({ rules: [{ model: 'bearing', threshold: 2 }] }));
+    await expect(loadInferenceSetup({ rulesPath })).rejects.toThrow(/rules.0.model: no model named 'bearing' is loaded/);
+  });
+});
