@@ -135,11 +135,15 @@ export interface MosquittoOptions {
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
   /** Keep sessions and queued messages in this folder across a graceful restart. */
   persistenceDir?: string;
+  /** An acl_file (mosquitto.conf(5)); the password file of `users` is at `passwordFile` for other brokers to read. */
+  aclFile?: string;
 }
 
 /** mosquitto with a config file in `dir`; in memory unless `persistenceDir` is given. */
 export class Mosquitto extends PeerProcess {
   readonly url: string;
+  /** The password file made with mosquitto_passwd from `users`, when given. */
+  readonly passwordFile: string | undefined;
   private readonly configFile: string;
 
   constructor(port: number, dir: string, options: MosquittoOptions = {}) {
@@ -167,6 +171,7 @@ export class Mosquitto extends PeerProcess {
         execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
       }
       lines.push('allow_anonymous false', `password_file ${passwordFile}`);
+      this.passwordFile = passwordFile;
     } else {
       lines.push('allow_anonymous true');
     }
@@ -174,6 +179,7 @@ export class Mosquitto extends PeerProcess {
       lines.push(`cafile ${options.tls.caFile}`, `certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
       if (options.tls.requireCertificate) lines.push('require_certificate true');
     }
+    if (options.aclFile) lines.push(`acl_file ${options.aclFile}`);
     writeFileSync(this.configFile, `${lines.join('\n')}\n`);
   }
 

@@ -1,0 +1,101 @@
+import { readFileSync } from 'node:fs';
+import { createServer, isIP, type Server } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { Aedes } from 'aedes';
+import { type BrokerSecurity, isLoopback, securityHandlers } from './broker-security.ts';
+import { closeServer, listen, listenPreferring, urlAuthority } from './listen.ts';
+
+/**
+ * The broker `wasmote edge` runs when no `--broker` is given: aedes, MQTT 3.1.1, in memory (docs/edge.md,
+ * "Security"). Open (the demo: no credentials, loopback only) or secured (a Mosquitto password file and the
+ * role rules of docs/mqtt.md §6), on plain TCP and optionally TLS.
+ */
+
+/** The IANA-registered MQTT ports (MQTT 3.1.1 §4.2). */
+export const MQTT_PORT = 1883;
+export const MQTTS_PORT = 8883;
+
+/**
+ * aedes defaults to 23 characters, the least a server must take (MQTT 3.1.1 §3.1.3.1); the edge's client ids
+ * (`wasmote-edge-<edge>-spb`, docs/mqtt.md §7) are longer. Mosquitto takes up to 65535.
+ */
+const MAX_CLIENT_ID_CHARACTERS = 65_535;
+
+export interface EmbeddedBrokerOptions {
+  /** Default 127.0.0.1. The open mode refuses any address that is not loopback. */
+  host?: string;
+  /** 0: a free port. Unset: 1883, or a free port when 1883 is taken (the URL says which). */
+  port?: number;
+  security: BrokerSecurity;
+  /** A second listener with TLS. With `caFile`, clients must present a certificate that CA signed. */
+  tls?: { port?: number; keyFile: string; certFile: string; caFile?: string };
+}
+
+export interface EmbeddedBroker {
+  /** `mqtt://host:port` of the plain listener. */
+  url: string;
+  port: number;
+  /** `mqtts://host:port` when a TLS listener runs. */
+  tlsUrl?: string;
+  tlsPort?: number;
+  /** Disconnects every client and stops listening. */
+  close(): Promise<void>;
+}
+
+export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promise<EmbeddedBroker> {
+  const host = options.host ?? '127.0.0.1';
+  if (options.security.mode === 'open' && !isLoopbackHost(host)) {
+    throw new Error(`the open broker (no credentials) listens on loopback only, not on ${host}; give a password file`);
+  }
+  const tlsSecrets = options.tls && readTlsFiles(options.tls);
+  const broker = await Aedes.createBroker({
+    ...securityHandlers(options.security),
+    maxClientsIdLength: MAX_CLIENT_ID_CHARACTERS,
+  });
+  const servers: Server[] = [];
+  const close = async (): Promise<void> => {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    await Promise.all(servers.map(closeServer));
+  };
+  try {
+    const plain = createServer(broker.handle);
+    servers.push(plain);
+    const port =
+      options.port === undefined
+        ? await listenPreferring(plain, host, MQTT_PORT, 'embedded broker')
+        : await listen(plain, host, options.port, 'embedded broker');
+    const started: EmbeddedBroker = { url: `mqtt://${urlAuthority(host, port)}`, port, close };
+    if (options.tls && tlsSecrets) {
+      const secure = createTlsServer(
+        { ...tlsSecrets, requestCert: tlsSecrets.ca !== undefined, rejectUnauthorized: tlsSecrets.ca !== undefined },
+        broker.handle,
+      );
+      servers.push(secure);
+      const tlsPort = await listen(secure, host, options.tls.port ?? MQTTS_PORT, 'embedded broker (TLS)');
+      Object.assign(started, { tlsUrl: `mqtts://${urlAuthority(host, tlsPort)}`, tlsPort });
+    }
+    return started;
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || (isIP(host) !== 0 && isLoopback(host));
+}
+
+function readTlsFiles(tls: NonNullable<EmbeddedBrokerOptions['tls']>): { key: Buffer; cert: Buffer; ca?: Buffer } {
+  const read = (file: string, what: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (error) {
+      throw new Error(`cannot read the embedded broker's TLS ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+  };
+  return {
+    key: read(tls.keyFile, 'key'),
+    cert: read(tls.certFile, 'certificate'),
+    ...(tls.caFile !== undefined && { ca: read(tls.caFile, 'CA') }),
+  };
+}
