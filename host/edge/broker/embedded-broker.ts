@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { createServer, isIP, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
+import { readTlsFiles } from '../tls-files.ts';
 import { type BrokerSecurity, isLoopback, securityHandlers } from './broker-security.ts';
 import { closeServer, listen, listenPreferring, urlAuthority } from './listen.ts';
 
@@ -47,7 +47,8 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   if (options.security.mode === 'open' && !isLoopbackHost(host)) {
     throw new Error(`the open broker (no credentials) listens on loopback only, not on ${host}; give a password file`);
   }
-  const tlsSecrets = options.tls && readTlsFiles(options.tls);
+  const tlsSecrets =
+    options.tls && readTlsFiles(options.tls, { caFile: 'tls.caFile', certFile: 'tls.certFile', keyFile: 'tls.keyFile' });
   const broker = await Aedes.createBroker({
     ...securityHandlers(options.security),
     maxClientsIdLength: MAX_CLIENT_ID_CHARACTERS,
@@ -83,19 +84,4 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
 
 function isLoopbackHost(host: string): boolean {
   return host === 'localhost' || (isIP(host) !== 0 && isLoopback(host));
-}
-
-function readTlsFiles(tls: NonNullable<EmbeddedBrokerOptions['tls']>): { key: Buffer; cert: Buffer; ca?: Buffer } {
-  const read = (file: string, what: string): Buffer => {
-    try {
-      return readFileSync(file);
-    } catch (error) {
-      throw new Error(`cannot read the embedded broker's TLS ${what} ${file}: ${(error as NodeJS.ErrnoException).code ?? error}`);
-    }
-  };
-  return {
-    key: read(tls.keyFile, 'key'),
-    cert: read(tls.certFile, 'certificate'),
-    ...(tls.caFile !== undefined && { ca: read(tls.caFile, 'CA') }),
-  };
 }
