@@ -3,7 +3,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
 import { readTlsFiles } from '../tls-files.ts';
 import { type BrokerSecurity, isLoopback, securityHandlers } from './broker-security.ts';
-import { closeServer, listen, listenPreferring, urlAuthority } from './listen.ts';
+import { closeServer, listen, listenPreferring, urlAuthority } from '../listen.ts';
 
 /**
  * The broker `wasmote edge` runs when no `--broker` is given: aedes, MQTT 3.1.1, in memory (docs/edge.md,

@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isLoopback } from '../../../host/edge/broker/broker-security.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../host/edge/broker/embedded-broker.ts';
-import { closeServer, listen, listenPreferring } from '../../../host/edge/broker/listen.ts';
+import { closeServer, listen, listenPreferring } from '../../../host/edge/listen.ts';
 import { loadPasswordFile, type PasswordTable } from '../../../host/edge/broker/password-file.ts';
 import { tempDir } from '../support/peers.ts';
 import { makeTestCa, type TestCa } from '../support/test-ca.ts';
