@@ -1,8 +1,11 @@
 import { createServer, isIP, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
+import { randomBytes } from 'node:crypto';
+import { isLinkId } from '../../link/link-id.ts';
 import { readTlsFiles } from '../tls-files.ts';
 import { type BrokerSecurity, isLoopback, securityHandlers } from './broker-security.ts';
+import { withUser } from './password-file.ts';
 import { closeServer, listen, listenPreferring, urlAuthority } from '../listen.ts';
 
 /**
@@ -27,6 +30,11 @@ export interface EmbeddedBrokerOptions {
   /** 0: a free port. Unset: 1883, or a free port when 1883 is taken (the URL says which). */
   port?: number;
   security: BrokerSecurity;
+  /**
+   * Secured only: the edge's own id. The broker then also takes this username with a password drawn at start
+   * (`edgeCredentials`), so the edge connects to its own broker without an entry in the password file.
+   */
+  edgeId?: string;
   /** A second listener with TLS. With `caFile`, clients must present a certificate that CA signed. */
   tls?: { port?: number; keyFile: string; certFile: string; caFile?: string };
 }
@@ -38,6 +46,8 @@ export interface EmbeddedBroker {
   /** `mqtts://host:port` when a TLS listener runs. */
   tlsUrl?: string;
   tlsPort?: number;
+  /** Secured with `edgeId`: what the edge's own connections log in with. */
+  edgeCredentials?: { username: string; password: string };
   /** Disconnects every client and stops listening. */
   close(): Promise<void>;
 }
@@ -49,8 +59,13 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   }
   const tlsSecrets =
     options.tls && readTlsFiles(options.tls, { caFile: 'tls.caFile', certFile: 'tls.certFile', keyFile: 'tls.keyFile' });
+  const edgeCredentials = ownCredentials(options);
+  const security: BrokerSecurity =
+    options.security.mode === 'secured' && edgeCredentials
+      ? { mode: 'secured', passwords: withUser(options.security.passwords, edgeCredentials.username, edgeCredentials.password) }
+      : options.security;
   const broker = await Aedes.createBroker({
-    ...securityHandlers(options.security),
+    ...securityHandlers(security),
     maxClientsIdLength: MAX_CLIENT_ID_CHARACTERS,
   });
   const servers: Server[] = [];
@@ -65,7 +80,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
       options.port === undefined
         ? await listenPreferring(plain, host, MQTT_PORT, 'embedded broker')
         : await listen(plain, host, options.port, 'embedded broker');
-    const started: EmbeddedBroker = { url: `mqtt://${urlAuthority(host, port)}`, port, close };
+    const started: EmbeddedBroker = {
+      url: `mqtt://${urlAuthority(host, port)}`,
+      port,
+      close,
+      ...(edgeCredentials && { edgeCredentials }),
+    };
     if (options.tls && tlsSecrets) {
       const secure = createTlsServer(
         { ...tlsSecrets, requestCert: tlsSecrets.ca !== undefined, rejectUnauthorized: tlsSecrets.ca !== undefined },
@@ -80,6 +100,15 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
     await close();
     throw error;
   }
+}
+
+/** 32 random bytes as base64url: never written anywhere, drawn anew at each start. */
+const EDGE_PASSWORD_BYTES = 32;
+
+function ownCredentials(options: EmbeddedBrokerOptions): { username: string; password: string } | undefined {
+  if (options.edgeId === undefined || options.security.mode !== 'secured') return undefined;
+  if (!isLinkId(options.edgeId)) throw new Error(`edgeId ${JSON.stringify(options.edgeId)} is not a link id`);
+  return { username: options.edgeId, password: randomBytes(EDGE_PASSWORD_BYTES).toString('base64url') };
 }
 
 function isLoopbackHost(host: string): boolean {

@@ -107,6 +107,26 @@ describe('secured', () => {
   });
 });
 
+describe('the edge on its own secured broker', () => {
+  it('logs in with credentials drawn at start, in the role of an edge', async () => {
+    const broker = await startEmbeddedBroker({ port: 0, security: { mode: 'secured', passwords }, edgeId: 'shed' });
+    try {
+      expect(broker.edgeCredentials?.username).toBe('shed');
+      const client = await connectAs(broker.url, undefined, broker.edgeCredentials);
+      const received = new Promise<string>((resolve) => client.once('message', (topic) => resolve(topic)));
+      await client.subscribeAsync('wasmote/shed/#', { qos: 1 });
+      await client.publishAsync('wasmote/shed/$edge/state', '{}', { qos: 1 });
+      expect(await received).toBe('wasmote/shed/$edge/state');
+      await client.endAsync(true);
+      await expect(connectAs(broker.url, undefined, { username: 'shed', password: 'guess' })).rejects.toThrow(/bad user/i);
+      // The password file's users still log in beside it.
+      await (await connectAs(broker.url, undefined, { username: 'lab', password: 'lab-secret' })).endAsync(true);
+    } finally {
+      await broker.close();
+    }
+  });
+});
+
 describe('ports', () => {
   it('names a port in use when it was asked for', async () => {
     const holder = createServer();
