@@ -15,7 +15,7 @@ export type BrokerSecurity = { mode: 'open' } | { mode: 'secured'; passwords: Pa
 const CONNACK_BAD_USERNAME_OR_PASSWORD = 4;
 const CONNACK_NOT_AUTHORIZED = 5;
 
-/** §3.9.3: the SUBACK return code of a refused subscription, which aedes sends when authorize yields no subscription. */
+/** aedes answers SUBACK 0x80 (MQTT 3.1.1 §3.9.3) when authorizeSubscribe yields no subscription. */
 const REFUSED_SUBSCRIPTION = null;
 
 /** aedes reserves `$SYS/` for itself (its default authorizePublish, aedes issue 597). */

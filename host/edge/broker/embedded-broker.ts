@@ -1,15 +1,15 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, isIP, type Server } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
-import { randomBytes } from 'node:crypto';
 import { isLinkId } from '../../link/link-id.ts';
+import { closeServer, listen, listenPreferring, urlAuthority } from '../listen.ts';
 import { readTlsFiles } from '../tls-files.ts';
 import { type BrokerSecurity, isLoopback, securityHandlers } from './broker-security.ts';
 import { withUser } from './password-file.ts';
-import { closeServer, listen, listenPreferring, urlAuthority } from '../listen.ts';
 
 /**
- * The broker `wasmote edge` runs when no `--broker` is given: aedes, MQTT 3.1.1, in memory (docs/edge.md,
+ * The broker `wasmote edge` runs when no `--broker` is given: aedes, MQTT 3.1.1 only, in memory (docs/edge.md,
  * "Security"). Open (the demo: no credentials, loopback only) or secured (a Mosquitto password file and the
  * role rules of docs/mqtt.md §6), on plain TCP and optionally TLS.
  */

@@ -42,6 +42,10 @@ describe('open (the demo)', () => {
     }
   });
 
+  it('speaks MQTT 3.1.1 only', async () => {
+    await expect(connectAs(broker.url, undefined, { protocolVersion: 5 })).rejects.toThrow(/protocol version/i);
+  });
+
   it('refuses to listen beyond loopback', async () => {
     await expect(startEmbeddedBroker({ host: '0.0.0.0', port: 0, security: { mode: 'open' } })).rejects.toThrow(
       /loopback only, not on 0\.0\.0\.0/,
