@@ -60,7 +60,9 @@ export async function trySubscribe(url: string, check: SubscribeCheck): Promise<
     if (!(await subscribed(subscriber, check.marker.topic))) throw new Error(`${check.user} may not read ${check.marker.topic}`);
     await probePublisher.publishAsync(check.probe.topic, 'probe', { qos: 1 });
     await markerPublisher.publishAsync(check.marker.topic, 'marker', { qos: 1 });
-    await Promise.race([arrived, new Promise((resolve) => setTimeout(resolve, WAIT_MS))]);
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([arrived, new Promise((resolve) => (timer = setTimeout(resolve, WAIT_MS)))]);
+    clearTimeout(timer);
     if (!seen.has('marker') && !seen.has('probe')) throw new Error('neither the probe nor the marker arrived');
     return seen.has('probe');
   } finally {
@@ -104,9 +106,10 @@ export class PublishObserver {
   async tryPublish(check: AccessCheck, probeId: string): Promise<boolean> {
     const publisher = await connectAs(this.url, check.user);
     try {
-      // A refused publish either completes (Mosquitto's PUBACK) or ends the connection (aedes).
+      // A refused publish either completes (Mosquitto's PUBACK) or ends the connection (aedes); whether it
+      // reached anyone is what the observer tells.
       await Promise.race([
-        publisher.publishAsync(check.topic, probeId, { qos: 1 }),
+        publisher.publishAsync(check.topic, probeId, { qos: 1 }).catch(() => undefined),
         new Promise<void>((resolve) => publisher.once('close', () => resolve())),
       ]);
     } finally {
