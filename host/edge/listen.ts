@@ -27,7 +27,12 @@ export function listen(server: Server, host: string, port: number, what: string)
 }
 
 /** Listens on `preferredPort`, or on a free port when that one is taken; for defaults that must not stop a start. */
-export async function listenPreferring(server: Server, host: string, preferredPort: number, what: string): Promise<number> {
+export async function listenPreferring(
+  server: Server,
+  host: string,
+  preferredPort: number,
+  what: string,
+): Promise<number> {
   try {
     return await listen(server, host, preferredPort, what);
   } catch (error) {
@@ -46,7 +51,7 @@ export function closeServer(server: Server): Promise<void> {
   });
 }
 
-/** `host:port` for a URL: IPv6 literals in brackets, the wildcard addresses as loopback (where a local client dials). */
+/** `host:port` for a URL: IPv6 literals in brackets, a wildcard address as loopback (where a local client dials). */
 export function urlAuthority(host: string, port: number): string {
   if (host === '0.0.0.0' || host === '') return `127.0.0.1:${port}`;
   if (host === '::') return `[::1]:${port}`;

@@ -52,7 +52,9 @@ export function securityHandlers(security: BrokerSecurity): SecurityHandlers {
     // aedes closes the connection of a client whose publish is refused (MQTT 3.1.1 has no way to say why);
     // Mosquitto drops the message instead. Either way no subscriber receives it.
     authorizePublish(client, packet, done) {
-      if (packet.topic.startsWith(SYSTEM_TOPIC_PREFIX)) return done(new Error(`${SYSTEM_TOPIC_PREFIX} is the broker's`));
+      if (packet.topic.startsWith(SYSTEM_TOPIC_PREFIX)) {
+        return done(new Error(`${SYSTEM_TOPIC_PREFIX} is the broker's`));
+      }
       if (security.mode === 'open') return done(null);
       const role = client === null ? undefined : roles.get(client);
       if (role === undefined || !mayPublish(role, packet.topic)) {

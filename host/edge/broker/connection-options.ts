@@ -82,7 +82,8 @@ function parseBrokerUrl(text: string): URL {
   }
   if (url.hostname === '') throw new OptionError('--broker', 'names no host');
   if (!WEBSOCKET_PROTOCOLS.has(url.protocol) && url.pathname !== '' && url.pathname !== '/') {
-    throw new OptionError('--broker', `an ${url.protocol}// URL takes no path (got ${url.pathname}); ws:// and wss:// do`);
+    const got = `got ${url.pathname}`;
+    throw new OptionError('--broker', `an ${url.protocol}// URL takes no path (${got}); ws:// and wss:// do`);
   }
   if (url.search !== '' || url.hash !== '') throw new OptionError('--broker', 'takes no query or fragment');
   return url;
@@ -101,6 +102,8 @@ function readPasswordFile(file: string): string {
     throw new OptionError('--password-file', `cannot read ${file} (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
   const password = text.split(/\r?\n/, 1)[0]!;
-  if (password === '') throw new OptionError('--password-file', `${file} starts with an empty line; its first line is the password`);
+  if (password === '') {
+    throw new OptionError('--password-file', `${file} starts with an empty line; its first line is the password`);
+  }
   return password;
 }

@@ -24,6 +24,9 @@ export const MQTTS_PORT = 8883;
  */
 const MAX_CLIENT_ID_CHARACTERS = 65_535;
 
+/** How errors about the TLS files name them: the fields of `tls`. */
+const TLS_OPTION_NAMES = { caFile: 'tls.caFile', certFile: 'tls.certFile', keyFile: 'tls.keyFile' };
+
 export interface EmbeddedBrokerOptions {
   /** Default 127.0.0.1. The open mode refuses any address that is not loopback. */
   host?: string;
@@ -57,12 +60,14 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   if (options.security.mode === 'open' && !isLoopbackHost(host)) {
     throw new Error(`the open broker (no credentials) listens on loopback only, not on ${host}; give a password file`);
   }
-  const tlsSecrets =
-    options.tls && readTlsFiles(options.tls, { caFile: 'tls.caFile', certFile: 'tls.certFile', keyFile: 'tls.keyFile' });
+  const tlsSecrets = options.tls && readTlsFiles(options.tls, TLS_OPTION_NAMES);
   const edgeCredentials = ownCredentials(options);
   const security: BrokerSecurity =
     options.security.mode === 'secured' && edgeCredentials
-      ? { mode: 'secured', passwords: withUser(options.security.passwords, edgeCredentials.username, edgeCredentials.password) }
+      ? {
+          mode: 'secured',
+          passwords: withUser(options.security.passwords, edgeCredentials.username, edgeCredentials.password),
+        }
       : options.security;
   const broker = await Aedes.createBroker({
     ...securityHandlers(security),

@@ -76,12 +76,15 @@ function parseHash(field: string, where: string): StoredHash {
   const parts = field.split('$');
   // A hash starts with '$', so parts[0] is empty.
   if (parts[0] !== '' || parts.length < 4) {
-    throw new PasswordFileError(`${where}: not a hash mosquitto_passwd writes (a plain-text password? run mosquitto_passwd -U)`);
+    const hint = 'a plain-text password? run mosquitto_passwd -U';
+    throw new PasswordFileError(`${where}: not a hash mosquitto_passwd writes (${hint})`);
   }
   const tag = parts[1];
   if (tag === PBKDF2_SHA512_TAG && parts.length === 5) {
     const iterations = Number(parts[2]);
-    if (!Number.isInteger(iterations) || iterations < 1) throw new PasswordFileError(`${where}: bad iteration count ${parts[2]}`);
+    if (!Number.isInteger(iterations) || iterations < 1) {
+      throw new PasswordFileError(`${where}: bad iteration count ${parts[2]}`);
+    }
     return { kind: 'pbkdf2-sha512', iterations, salt: base64(parts[3]!, where), hash: base64(parts[4]!, where) };
   }
   if (tag === SHA512_TAG && parts.length === 4) {

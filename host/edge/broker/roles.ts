@@ -63,7 +63,11 @@ export function rulesOfRole(role: Role): readonly AccessRule[] {
       return [{ access: 'read', filter: 'wasmote/#' }, { access: 'read', filter: 'spBv1.0/#' }, ...EVERY_USER_RULES];
     case 'operator':
     case 'worker':
-      return [{ access: 'read', filter: 'wasmote/#' }, { access: 'write', filter: 'wasmote/+/+/cmd/#' }, ...EVERY_USER_RULES];
+      return [
+        { access: 'read', filter: 'wasmote/#' },
+        { access: 'write', filter: 'wasmote/+/+/cmd/#' },
+        ...EVERY_USER_RULES,
+      ];
     case 'sparkplug-host':
       return [
         { access: 'read', filter: 'spBv1.0/#' },

@@ -44,7 +44,13 @@ const HTTP_SERVICE_UNAVAILABLE = 503;
 
 const ALLOWED_METHODS = ['GET', 'HEAD'];
 
-type Route = (options: EdgeHttpOptions) => Promise<{ status: number; contentType: string; body: string }>;
+interface Answer {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+type Route = (options: EdgeHttpOptions) => Promise<Answer>;
 
 const ROUTES: Record<string, Route> = {
   '/healthz': async ({ view, health }) => {
@@ -61,7 +67,11 @@ const ROUTES: Record<string, Route> = {
     };
     return { status: brokerConnected ? HTTP_OK : HTTP_SERVICE_UNAVAILABLE, ...json(body) };
   },
-  '/metrics': async ({ registry }) => ({ status: HTTP_OK, contentType: registry.contentType, body: await registry.metrics() }),
+  '/metrics': async ({ registry }) => ({
+    status: HTTP_OK,
+    contentType: registry.contentType,
+    body: await registry.metrics(),
+  }),
   '/devices': async ({ view }) => ({
     status: HTTP_OK,
     ...json({ edge: view.edgeId, edgeSession: view.edgeSession, devices: summarizeDevices(view.devices()) }),
@@ -96,7 +106,7 @@ function json(body: unknown): { contentType: string; body: string } {
   return { contentType: 'application/json; charset=utf-8', body: `${JSON.stringify(body)}\n` };
 }
 
-function send(response: ServerResponse, { status, contentType, body }: { status: number; contentType: string; body: string }): void {
+function send(response: ServerResponse, { status, contentType, body }: Answer): void {
   response.writeHead(status, { 'Content-Type': contentType, 'Cache-Control': 'no-store' });
   // Node sends no body for HEAD (RFC 9110 §9.3.2).
   response.end(body);
@@ -106,6 +116,8 @@ function send(response: ServerResponse, { status, contentType, body }: { status:
 export function parseHttpAddress(text: string): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]:|([^:[\]]+):)?(\d{1,5})$/.exec(text);
   const port = match ? Number(match[3]) : NaN;
-  if (!match || port > 65_535) throw new OptionError('--http', `expected [HOST:]PORT, e.g. 9464 or 0.0.0.0:9464 (got ${JSON.stringify(text)})`);
+  if (!match || port > 65_535) {
+    throw new OptionError('--http', `expected [HOST:]PORT, e.g. 9464 or 0.0.0.0:9464 (got ${JSON.stringify(text)})`);
+  }
   return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
 }

@@ -50,19 +50,45 @@ describe('brokerConnection', () => {
     expect(options.key?.toString()).toContain('PRIVATE KEY');
   });
 
+  const SCHEMES = /must be mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\//;
   const refusals: Array<[string, () => BrokerConnectionFlags, string, RegExp]> = [
-    ['a URL without a scheme', () => ({ broker: 'broker.example:1883' }), '--broker', /must be mqtt:\/\/, mqtts:\/\/, ws:\/\/ or wss:\/\//],
+    ['a URL without a scheme', () => ({ broker: 'broker.example:1883' }), '--broker', SCHEMES],
     ['another scheme', () => ({ broker: 'http://b' }), '--broker', /got http:\/\//],
     ['no URL', () => ({ broker: 'not a url' }), '--broker', /not a URL/],
     ['a path on mqtt://', () => ({ broker: 'mqtt://b/topic' }), '--broker', /takes no path/],
-    ['a password twice', () => ({ broker: 'mqtt://u:p@b', passwordFile: file('pw', 'x\n') }), '--password-file', /holds a password already/],
+    [
+      'a password twice',
+      () => ({ broker: 'mqtt://u:p@b', passwordFile: file('pw', 'x\n') }),
+      '--password-file',
+      /holds a password already/,
+    ],
     ['two usernames', () => ({ broker: 'mqtt://u@b', username: 'v' }), '--username', /differs from the user in --broker/],
-    ['a password without a user', () => ({ broker: 'mqtt://b', passwordFile: file('pw', 'x\n') }), '--password-file', /needs a username/],
-    ['a missing password file', () => ({ broker: 'mqtt://b', username: 'u', passwordFile: '/nonexistent/pw' }), '--password-file', /cannot read \/nonexistent\/pw \(ENOENT\)/],
-    ['an empty first line', () => ({ broker: 'mqtt://b', username: 'u', passwordFile: file('empty', '\nx\n') }), '--password-file', /empty line/],
+    [
+      'a password without a user',
+      () => ({ broker: 'mqtt://b', passwordFile: file('pw', 'x\n') }),
+      '--password-file',
+      /needs a username/,
+    ],
+    [
+      'a missing password file',
+      () => ({ broker: 'mqtt://b', username: 'u', passwordFile: '/nonexistent/pw' }),
+      '--password-file',
+      /cannot read \/nonexistent\/pw \(ENOENT\)/,
+    ],
+    [
+      'an empty first line',
+      () => ({ broker: 'mqtt://b', username: 'u', passwordFile: file('empty', '\nx\n') }),
+      '--password-file',
+      /empty line/,
+    ],
     ['a CA without TLS', () => ({ broker: 'mqtt://b', ca: ca.caFile }), '--ca', /needs an mqtts:\/\/ or wss:\/\//],
     ['a certificate without its key', () => ({ broker: 'mqtts://b', cert: ca.clientCertFile }), '--cert', /needs --key too/],
-    ['a missing CA file', () => ({ broker: 'mqtts://b', ca: '/nonexistent/ca.pem' }), '--ca', /cannot read \/nonexistent\/ca.pem \(ENOENT\)/],
+    [
+      'a missing CA file',
+      () => ({ broker: 'mqtts://b', ca: '/nonexistent/ca.pem' }),
+      '--ca',
+      /cannot read \/nonexistent\/ca.pem \(ENOENT\)/,
+    ],
   ];
 
   it.each(refusals)('refuses %s, naming the option', (_case, flags, option, message) => {
