@@ -2,7 +2,7 @@ import { isLinkId } from '../../link/link-id.ts';
 import { filterMatchesTopic } from './topic-filter.ts';
 
 /**
- * The roles of docs/mqtt.md §6 and what each may publish and subscribe: the same rules as the shipped Mosquitto
+ * The roles of docs/mqtt.md §6 and what each may publish and read: the same rules as the shipped Mosquitto
  * ACL (docs/mosquitto/acl), so the embedded broker and Mosquitto keep every client to the same topics.
  */
 
@@ -32,7 +32,7 @@ export function roleOfUsername(username: string): Role | null {
   const name = username.slice(separator + 1);
   if (!Object.hasOwn(ROLE_PREFIXES, prefix) || name.length === 0) return null;
   const kind = ROLE_PREFIXES[prefix as keyof typeof ROLE_PREFIXES];
-  // The host id is a topic level of spBv1.0/STATE/<host id> (Sparkplug B 3.0 §6.4.2): no wildcards or separators.
+  // The host id is one topic level of Sparkplug B 3.0's `spBv1.0/STATE/<host id>`: no wildcards or separators.
   if (kind === 'sparkplug-host') return /^[^/+#]+$/.test(name) ? { kind, hostId: name } : null;
   return { kind, name };
 }

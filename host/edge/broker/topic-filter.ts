@@ -10,7 +10,7 @@ const SHARED_PREFIX = '$share/';
 
 /** §4.7.1: does `filter` match the topic name `topic`? §4.7.2: wildcards at the first level skip `$` topics. */
 export function filterMatchesTopic(filter: string, topic: string): boolean {
-  if (topic.startsWith('$') && !filter.startsWith('$') && /^[+#]/.test(filter)) return false;
+  if (topic.startsWith('$') && /^[+#]/.test(filter)) return false;
   return levelsMatch(filter.split(LEVEL_SEPARATOR), topic.split(LEVEL_SEPARATOR));
 }
 
