@@ -12,6 +12,13 @@ export interface TlsFiles {
   keyFile?: string;
 }
 
+/** The names of a configuration's `tls` fields, for errors about them. */
+export const TLS_FIELD_NAMES: Record<keyof TlsFiles, string> = {
+  caFile: 'tls.caFile',
+  certFile: 'tls.certFile',
+  keyFile: 'tls.keyFile',
+};
+
 export interface TlsSecrets {
   ca?: Buffer;
   cert?: Buffer;

@@ -4,7 +4,7 @@ import { createServer as createTlsServer } from 'node:tls';
 import { Aedes } from 'aedes';
 import { isLinkId } from '../../link/link-id.ts';
 import { closeServer, listen, listenPreferring, urlAuthority } from '../listen.ts';
-import { readTlsFiles } from '../tls-files.ts';
+import { readTlsFiles, TLS_FIELD_NAMES } from '../tls-files.ts';
 import { type BrokerSecurity, isLoopback, securityHandlers } from './broker-security.ts';
 import { withUser } from './password-file.ts';
 
@@ -23,9 +23,6 @@ export const MQTTS_PORT = 8883;
  * (`wasmote-edge-<edge>-spb`, docs/mqtt.md §7) are longer. Mosquitto takes up to 65535.
  */
 const MAX_CLIENT_ID_CHARACTERS = 65_535;
-
-/** How errors about the TLS files name them: the fields of `tls`. */
-const TLS_OPTION_NAMES = { caFile: 'tls.caFile', certFile: 'tls.certFile', keyFile: 'tls.keyFile' };
 
 export interface EmbeddedBrokerOptions {
   /** Default 127.0.0.1. The open mode refuses any address that is not loopback. */
@@ -60,7 +57,7 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   if (options.security.mode === 'open' && !isLoopbackHost(host)) {
     throw new Error(`the open broker (no credentials) listens on loopback only, not on ${host}; give a password file`);
   }
-  const tlsSecrets = options.tls && readTlsFiles(options.tls, TLS_OPTION_NAMES);
+  const tlsSecrets = options.tls && readTlsFiles(options.tls, TLS_FIELD_NAMES);
   const edgeCredentials = ownCredentials(options);
   const security: BrokerSecurity =
     options.security.mode === 'secured' && edgeCredentials

@@ -135,15 +135,13 @@ export interface MosquittoOptions {
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
   /** Keep sessions and queued messages in this folder across a graceful restart. */
   persistenceDir?: string;
-  /** An acl_file (mosquitto.conf(5)); the password file of `users` is at `passwordFile` for other brokers to read. */
+  /** An acl_file (mosquitto.conf(5)) holding which user may publish and read which topics. */
   aclFile?: string;
 }
 
 /** mosquitto with a config file in `dir`; in memory unless `persistenceDir` is given. */
 export class Mosquitto extends PeerProcess {
   readonly url: string;
-  /** The password file made with mosquitto_passwd from `users`, when given. */
-  readonly passwordFile: string | undefined;
   private readonly configFile: string;
 
   constructor(port: number, dir: string, options: MosquittoOptions = {}) {
@@ -171,7 +169,6 @@ export class Mosquitto extends PeerProcess {
         execFileSync('mosquitto_passwd', ['-b', passwordFile, user, password]);
       }
       lines.push('allow_anonymous false', `password_file ${passwordFile}`);
-      this.passwordFile = passwordFile;
     } else {
       lines.push('allow_anonymous true');
     }
