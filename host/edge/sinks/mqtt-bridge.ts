@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
 import { type Clock, systemClock } from '../../flash/clock.ts';
 import { idempotencyKey, type OutboxRecord } from '../record.ts';
+import { readTlsFiles, TLS_FIELD_NAMES } from '../tls-files.ts';
 import { acknowledgedPrefix, type Sink, SinkError } from './sink.ts';
 
 /** The MQTT 5 user property (MQTT 5 §3.3.2.3.7) holding the record key, `<deviceId>:<session>:<seq>`. */
@@ -158,9 +158,7 @@ export class MqttBridgeSink implements Sink {
       password,
       connectTimeout: connectTimeoutMs,
       reconnectPeriod: 0,
-      ...(tls?.caFile && { ca: readFileSync(tls.caFile) }),
-      ...(tls?.certFile && { cert: readFileSync(tls.certFile) }),
-      ...(tls?.keyFile && { key: readFileSync(tls.keyFile) }),
+      ...(tls && readTlsFiles(tls, TLS_FIELD_NAMES)),
     };
     const client = mqtt.connect(url, options);
     await new Promise<void>((resolve, reject) => {

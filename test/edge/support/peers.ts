@@ -135,6 +135,8 @@ export interface MosquittoOptions {
   tls?: { caFile: string; certFile: string; keyFile: string; requireCertificate?: boolean };
   /** Keep sessions and queued messages in this folder across a graceful restart. */
   persistenceDir?: string;
+  /** An acl_file (mosquitto.conf(5)) holding which user may publish and read which topics. */
+  aclFile?: string;
 }
 
 /** mosquitto with a config file in `dir`; in memory unless `persistenceDir` is given. */
@@ -174,6 +176,7 @@ export class Mosquitto extends PeerProcess {
       lines.push(`cafile ${options.tls.caFile}`, `certfile ${options.tls.certFile}`, `keyfile ${options.tls.keyFile}`);
       if (options.tls.requireCertificate) lines.push('require_certificate true');
     }
+    if (options.aclFile) lines.push(`acl_file ${options.aclFile}`);
     writeFileSync(this.configFile, `${lines.join('\n')}\n`);
   }
 
