@@ -7,7 +7,7 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 import { refusal } from './command-answers.ts';
 import type { DeviceCommands } from './device-commands.ts';
 import type { EdgePublisher } from './edge-publisher.ts';
-import type { CommandAnswer } from './messages.ts';
+import type { CommandAnswer, EdgeStamp } from './messages.ts';
 import { commandFilter, deviceLevels, deviceTopic, isResponseTopicFor } from './topics.ts';
 
 /** docs/mqtt.md §3.6: not a device command; the edge forgets the device. */
@@ -18,6 +18,8 @@ export interface CommandIntakeContext {
   commands: DeviceCommands;
   publisher: EdgePublisher;
   forget(device: string): void;
+  /** docs/mqtt.md §1: answers are the edge's own messages, stamped with its session and counter. */
+  stamp(): EdgeStamp;
   /** Every answer published, as it is: for counters and the verbose log. */
   onAnswer?(answer: CommandAnswer): void;
 }
@@ -52,8 +54,9 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
   const id = typeof parsed?.id === 'string' ? parsed.id : undefined;
   const target = id === undefined ? { device, command } : { device, command, id };
   const answer = (topicForAnswer: string, result: CommandAnswer): void => {
-    context.publisher.answer(topicForAnswer, result, correlationData);
-    context.onAnswer?.(result);
+    const stamped = { ...result, ...context.stamp() };
+    context.publisher.answer(topicForAnswer, stamped, correlationData);
+    context.onAnswer?.(stamped);
   };
   if (packet.retain) {
     context.publisher.clearRetained(topic);

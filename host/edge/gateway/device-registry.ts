@@ -57,10 +57,16 @@ export class DeviceRegistry implements LinkSessionContext {
   readonly edgeSession: number;
   private readonly records = new Map<string, DeviceRecord>();
   private commandId = 0;
+  /** False once the edge stops: nothing more is taken from the links or published. */
+  accepting = true;
 
   constructor(private readonly options: DeviceRegistryOptions) {
     this.clock = options.clock;
     this.edgeSession = options.edge.edgeSession;
+  }
+
+  private emit(message: DeviceMessage): void {
+    if (this.accepting) this.options.emit(message);
   }
 
   wallNowMs(): number {
@@ -127,7 +133,7 @@ export class DeviceRegistry implements LinkSessionContext {
     const time = record.anchor(hello.session).stamp(hello.uptimeMs, arrivalWallMs).time;
     record.birth = { ...birthMessage(hello, metrics, { edge: this.options.edge.edgeId, time }), ...this.options.edge.stamp() };
     record.offlineAfterMs = record.birth.offlineAfterMs;
-    this.options.emit({ device: deviceId, kind: 'birth', payload: record.birth });
+    this.emit({ device: deviceId, kind: 'birth', payload: record.birth });
   }
 
   heartbeat(link: LinkSession, deviceId: string, heartbeat: HeartbeatMessage, identity: FrameIdentity, arrivalWallMs: number): void {
@@ -147,7 +153,7 @@ export class DeviceRegistry implements LinkSessionContext {
     };
     const stamp = { anchor: record.anchor(heartbeat.session), arrivalWallMs };
     record.status = { ...statusPayload(heartbeat, identity, stamp, edgeLink), ...this.options.edge.stamp() };
-    this.options.emit({ device: deviceId, kind: 'status', payload: record.status });
+    this.emit({ device: deviceId, kind: 'status', payload: record.status });
   }
 
   /** docs/mqtt.md §4.1: a tick's values by name; values the birth cannot name are counted and dropped. */
@@ -170,7 +176,7 @@ export class DeviceRegistry implements LinkSessionContext {
     const { time, timeSource } = record.anchor(tick.session).stamp(tick.timeMs, tick.arrivalWallMs);
     const identity = { session: tick.session, seq: tick.seq };
     const payload: DataMessage = { time, uptimeMs: tick.timeMs, ...identity, timeSource, values };
-    this.options.emit({ device: deviceId, kind: 'data', payload });
+    this.emit({ device: deviceId, kind: 'data', payload });
     if (record.window !== null) {
       record.window.add(values, time);
       this.options.emitWindow?.(deviceId, record.window.message(identity, time));
@@ -185,14 +191,14 @@ export class DeviceRegistry implements LinkSessionContext {
     const record = this.records.get(deviceId);
     if (record === undefined) return;
     const payload = logPayload(message, identity, { anchor: record.anchor(identity.session), arrivalWallMs });
-    this.options.emit({ device: deviceId, kind: 'log', payload });
+    this.emit({ device: deviceId, kind: 'log', payload });
   }
 
   event(deviceId: string, message: EventMessage, identity: FrameIdentity, arrivalWallMs: number): void {
     const record = this.records.get(deviceId);
     if (record === undefined) return;
     const payload = eventPayload(message, identity, { anchor: record.anchor(identity.session), arrivalWallMs });
-    this.options.emit({ device: deviceId, kind: 'event', payload });
+    this.emit({ device: deviceId, kind: 'event', payload });
   }
 
   commandResult(deviceId: string, result: CommandResultMessage): void {
@@ -223,7 +229,7 @@ export class DeviceRegistry implements LinkSessionContext {
     record.stopTimers();
     record.pending.cancelAll();
     this.records.delete(deviceId);
-    for (const kind of ['birth', 'state', 'status', 'latest'] as const) this.options.emit({ device: deviceId, kind, payload: null });
+    for (const kind of ['birth', 'state', 'status', 'latest'] as const) this.emit({ device: deviceId, kind, payload: null });
     return true;
   }
 
@@ -235,13 +241,14 @@ export class DeviceRegistry implements LinkSessionContext {
     }
   }
 
-  /** docs/mqtt.md §3.3 `edge-stopped`: every online device goes offline; what waits times out. */
+  /** docs/mqtt.md §3.3 `edge-stopped`: every online device goes offline, what waits times out, intake ends. */
   stop(): void {
     for (const record of this.records.values()) {
       if (record.online) this.goOffline(record, 'edge-stopped');
       record.stopTimers();
       record.pending.cancelAll();
     }
+    this.accepting = false;
   }
 
   private goOffline(record: DeviceRecord, reason: DeviceStateReason): void {
@@ -271,7 +278,7 @@ export class DeviceRegistry implements LinkSessionContext {
       edgeSession,
       edgeSeq,
     };
-    this.options.emit({ device: record.deviceId, kind: 'state', payload: record.state });
+    this.emit({ device: record.deviceId, kind: 'state', payload: record.state });
   }
 
   /** docs/mqtt.md §3.5: at once when a second has passed since the last, else when it has. */
@@ -292,6 +299,6 @@ export class DeviceRegistry implements LinkSessionContext {
     if (record.session === null || !this.records.has(record.deviceId)) return;
     record.latestPublishedAtMs = this.clock.nowMs();
     record.latest = { session: record.session, values: { ...record.latestValues }, ...this.options.edge.stamp() };
-    this.options.emit({ device: record.deviceId, kind: 'latest', payload: record.latest });
+    this.emit({ device: record.deviceId, kind: 'latest', payload: record.latest });
   }
 }

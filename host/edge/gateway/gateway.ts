@@ -139,7 +139,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     publisher.device({ device, kind: 'state', payload: offline });
   }
   publishEdgeState();
-  await takeCommands(client, protocolVersion, { edgeId, commands, publisher, forget: (device) => registry.forget(device) });
+  await takeCommands(client, protocolVersion, {
+    edgeId,
+    commands,
+    publisher,
+    forget: (device) => registry.forget(device),
+    stamp: edge.stamp,
+  });
   for (const source of options.sources) await source.start((link) => new LinkSession(link, registry));
   const forgetAfterMs = options.forgetAfterMs ?? DEFAULT_FORGET_AFTER_MS;
   let cancelForget = clock.schedule(Math.min(forgetAfterMs, FORGET_CHECK_MS), function check() {

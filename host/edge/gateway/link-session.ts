@@ -31,6 +31,8 @@ export type LinkCloseReason = 'unplugged' | 'closed' | 'error';
 export interface LinkSessionContext {
   readonly clock: Clock;
   readonly edgeSession: number;
+  /** False once the edge stops taking frames. */
+  readonly accepting: boolean;
   wallNowMs(): number;
   /** docs/link-protocol.md §4.5: a fresh `command_id`, unique across the edge's links. */
   nextCommandId(): number;
@@ -90,6 +92,7 @@ export class LinkSession {
   }
 
   private receive(bytes: Uint8Array): void {
+    if (!this.context.accepting) return;
     const arrivalWallMs = this.context.wallNowMs();
     for (const frame of this.decoder.push(bytes)) this.handle(frame, arrivalWallMs);
   }
