@@ -35,7 +35,7 @@ export interface Seen {
   text: string;
   retain: boolean;
   packet: IPublishPacket;
-  /** The payload as JSON; null for an empty one. */
+  /** The payload as JSON; null for an empty one, undefined for one that is not JSON (a test's malformed command). */
   json: any;
 }
 
@@ -50,7 +50,7 @@ export class Watcher {
   ) {
     client.on('message', (topic, payload, packet) => {
       const text = payload.toString();
-      const seen: Seen = { topic, text, retain: packet.retain, packet, json: text === '' ? null : JSON.parse(text) };
+      const seen: Seen = { topic, text, retain: packet.retain, packet, json: parseJson(text) };
       this.seen.push(seen);
       this.waiters = this.waiters.filter((waiter) => {
         if (!waiter.match(seen)) return true;
@@ -100,5 +100,14 @@ export class Watcher {
     const retained = new Set(this.seen.filter((seen) => seen.text !== '').map((seen) => seen.topic));
     for (const topic of retained) await this.client.publishAsync(topic, '', { qos: 1, retain: true });
     await this.client.endAsync();
+  }
+}
+
+function parseJson(text: string): unknown {
+  if (text === '') return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
   }
 }

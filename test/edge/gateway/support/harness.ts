@@ -50,3 +50,12 @@ export async function startHarness(url: string, name: string, options: Partial<G
 export function settle(ms = 20): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
+
+/** Polls `condition` until it holds; fails after `timeoutMs`. */
+export async function until(condition: () => boolean, timeoutMs = 10_000, what = 'the condition'): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms`);
+    await settle(10);
+  }
+}
