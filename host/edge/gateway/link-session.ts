@@ -61,8 +61,8 @@ export class LinkSession {
   private readonly held: HeldFrames;
   private readonly ticks: TickMerger;
   private assembly: { birth: BirthAssembly; tag: number } | null = null;
-  /** The session tag whose birth the edge has. */
-  private bornTag: number | null = null;
+  /** The session whose birth the edge has, and its tag. */
+  private born: { tag: number; session: number } | null = null;
   private helloRequestedAtMs = Number.NEGATIVE_INFINITY;
 
   constructor(
@@ -136,7 +136,7 @@ export class LinkSession {
     this.deviceId = hello.deviceId;
     this.context.seen(this, hello.deviceId, hello.session, arrivalWallMs);
     this.context.timeEstimate(hello.deviceId, hello.session, hello.uptimeMs, hello.heartbeatPeriodMs, arrivalWallMs);
-    if (frame.sessionTag !== this.bornTag) this.bornTag = null;
+    if (frame.sessionTag !== this.born?.tag) this.born = null;
     this.assembly = { birth: new BirthAssembly(hello, frame.seq), tag: frame.sessionTag };
     this.completeBirth(arrivalWallMs);
   }
@@ -155,7 +155,7 @@ export class LinkSession {
     const problem = metricsProblem(collected);
     if (problem === null) {
       this.context.birth(hello.deviceId, hello, collected, arrivalWallMs);
-      this.bornTag = assembly.tag;
+      this.born = { tag: assembly.tag, session: hello.session };
     } else {
       this.context.problem(`device ${hello.deviceId}: ${problem} (docs/link-protocol.md §4.2); its data is not published`);
     }
@@ -171,13 +171,13 @@ export class LinkSession {
     this.context.seen(this, deviceId, heartbeat.session, arrivalWallMs);
     this.context.timeEstimate(deviceId, heartbeat.session, heartbeat.uptimeMs, heartbeat.heartbeatPeriodMs, arrivalWallMs);
     this.context.heartbeat(this, deviceId, heartbeat, { session: heartbeat.session, seq: frame.seq }, arrivalWallMs);
-    if (this.bornTag !== frame.sessionTag && this.assembly === null) this.requestHello();
+    if (this.born?.tag !== frame.sessionTag && this.assembly === null) this.requestHello();
   }
 
   /** DATA, LOG, EVENT: delivered when the session has a birth, else held while the edge asks for the HELLO. */
   private stream(frame: DecodedFrame, arrivalWallMs: number): void {
-    if (frame.sessionTag === this.bornTag && frame.session !== null) {
-      this.deliver({ frame, arrivalWallMs });
+    if (frame.sessionTag === this.born?.tag && !frame.late) {
+      this.deliver({ frame, arrivalWallMs }, this.born.session);
       return;
     }
     if (frame.late) {
@@ -188,9 +188,8 @@ export class LinkSession {
     if (this.assembly === null) this.requestHello();
   }
 
-  private deliver({ frame, arrivalWallMs }: HeldFrame, wasHeld = false): void {
+  private deliver({ frame, arrivalWallMs }: HeldFrame, session: number, wasHeld = false): void {
     const deviceId = this.deviceId!;
-    const session = frame.session!;
     const identity = { session, seq: frame.seq };
     const { message } = frame;
     if (!wasHeld) this.context.seen(this, deviceId, session, arrivalWallMs);
@@ -203,8 +202,9 @@ export class LinkSession {
   private release(): void {
     const frames = this.held.take();
     const expired: HeldFrame[] = [];
+    const born = this.born;
     for (const held of frames) {
-      if (held.frame.sessionTag === this.bornTag && held.frame.session !== null) this.deliver(held, true);
+      if (born !== null && held.frame.sessionTag === born.tag) this.deliver(held, born.session, true);
       else expired.push(held);
     }
     this.ticks.flush();
@@ -219,7 +219,7 @@ export class LinkSession {
     for (const held of frames) {
       const { message } = held.frame;
       if (message.type === 'data') this.context.unnamed(this.deviceId, message.values.length);
-      else if (this.deviceId !== null && held.frame.session !== null) this.deliver(held, true);
+      else if (this.deviceId !== null && held.frame.session !== null) this.deliver(held, held.frame.session, true);
     }
   }
 
