@@ -17,6 +17,7 @@ export async function devicesLeftOnline(client: MqttClient, edge: string): Promi
   const filter = deviceStatesFilter(edge);
   let quiet: () => void = () => {};
   let quietTimer: NodeJS.Timeout | undefined;
+  let maxTimer: NodeJS.Timeout | undefined;
   const restartQuiet = (): void => {
     clearTimeout(quietTimer);
     quietTimer = setTimeout(() => quiet(), RETAINED_QUIET_MS);
@@ -40,10 +41,11 @@ export async function devicesLeftOnline(client: MqttClient, edge: string): Promi
     await new Promise<void>((resolve) => {
       quiet = resolve;
       restartQuiet();
-      setTimeout(resolve, RETAINED_READ_MAX_MS);
+      maxTimer = setTimeout(resolve, RETAINED_READ_MAX_MS);
     });
   } finally {
     clearTimeout(quietTimer);
+    clearTimeout(maxTimer);
     client.removeListener('message', onMessage);
     await client.unsubscribeAsync(filter).catch(() => undefined);
   }
