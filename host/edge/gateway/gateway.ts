@@ -146,7 +146,19 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     forget: (device) => registry.forget(device),
     stamp: edge.stamp,
   });
-  for (const source of options.sources) await source.start((link) => new LinkSession(link, registry));
+  const publishStopped = (): void =>
+    publisher.edgeState(stateTopic, { state: 'offline', reason: 'stopped', time: formatWallTime(wallNowMs()), startedAt, ...edge.stamp() });
+  try {
+    for (const source of options.sources) await source.start((link) => new LinkSession(link, registry));
+  } catch (error) {
+    // A source that cannot start (a TCP port in use) ends the run before it began: the edge says so and leaves.
+    registry.stop();
+    await Promise.all(options.sources.map((source) => source.stop().catch(() => undefined)));
+    publishStopped();
+    await publisher.flushed();
+    await client.endAsync();
+    throw error;
+  }
   const forgetAfterMs = options.forgetAfterMs ?? DEFAULT_FORGET_AFTER_MS;
   let cancelForget = clock.schedule(Math.min(forgetAfterMs, FORGET_CHECK_MS), function check() {
     registry.forgetIdle(forgetAfterMs);
@@ -185,7 +197,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         registry.stop();
         await appended;
         await Promise.all(options.sources.map((source) => source.stop()));
-        publisher.edgeState(stateTopic, { state: 'offline', reason: 'stopped', time: formatWallTime(wallNowMs()), startedAt, ...edge.stamp() });
+        publishStopped();
         await Promise.race([publisher.flushed(), new Promise((resolve) => setTimeout(resolve, STOP_FLUSH_MS).unref())]);
         await client.endAsync();
       })();

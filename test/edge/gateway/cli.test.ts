@@ -2,8 +2,10 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../host/build/paths.ts';
+import { testBroker, uniqueEdgeId, Watcher } from './support/broker.ts';
 
 const WASMOTE = fileURLToPath(new URL('../links/support/wasmote-from-source.ts', import.meta.url));
 
@@ -38,5 +40,25 @@ describe('wasmote edge', () => {
     expect(run.code).not.toBe(0);
     expect(run.stderr).toContain(message);
     expect(run.stderr).not.toMatch(/^\s+at /m);
+  });
+
+  it('a link source that cannot start ends the run in one line, the edge published offline', async () => {
+    const broker = await testBroker();
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const { port } = taken.address() as { port: number };
+    const edgeId = uniqueEdgeId('cli-port');
+    const watcher = await Watcher.start(broker.url, edgeId);
+    try {
+      const run = await wasmote(['edge', '--broker', broker.url, '--edge-id', edgeId, '--tcp', String(port)]);
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is in use`);
+      expect(run.stderr).not.toMatch(/^\s+at /m);
+      await watcher.waitFor('$edge/state', (json) => json?.reason === 'stopped');
+    } finally {
+      await watcher.close();
+      await new Promise((resolve) => taken.close(resolve));
+      await broker.stop();
+    }
   });
 });
