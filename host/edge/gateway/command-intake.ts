@@ -20,8 +20,6 @@ export interface CommandIntakeContext {
   forget(device: string): void;
   /** docs/mqtt.md §1: answers are the edge's own messages, stamped with its session and counter. */
   stamp(): EdgeStamp;
-  /** Every answer published, as it is: for counters and the verbose log. */
-  onAnswer?(answer: CommandAnswer): void;
 }
 
 /** Subscribes and starts answering; resolves once the subscription is granted. */
@@ -54,9 +52,7 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
   const id = typeof parsed?.id === 'string' ? parsed.id : undefined;
   const target = id === undefined ? { device, command } : { device, command, id };
   const answer = (topicForAnswer: string, result: CommandAnswer): void => {
-    const stamped = { ...result, ...context.stamp() };
-    context.publisher.answer(topicForAnswer, stamped, correlationData);
-    context.onAnswer?.(stamped);
+    context.publisher.answer(topicForAnswer, { ...result, ...context.stamp() }, correlationData);
   };
   if (packet.retain) {
     context.publisher.clearRetained(topic);

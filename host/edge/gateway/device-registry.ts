@@ -14,7 +14,7 @@ import type {
 } from '../../link/messages.ts';
 import { birthMessage, HEARTBEAT_PERIODS_BEFORE_OFFLINE } from './birth.ts';
 import { DeviceRecord } from './device-record.ts';
-import type { LinkCloseReason, LinkSession, LinkSessionContext } from './link-session.ts';
+import type { LinkSession, LinkSessionContext } from './link-session.ts';
 import type {
   DataMessage,
   DeviceMessage,
@@ -205,7 +205,7 @@ export class DeviceRegistry implements LinkSessionContext {
     this.records.get(deviceId)?.pending.answer(result);
   }
 
-  unnamed(_deviceId: string | null, valueCount: number): void {
+  unnamed(valueCount: number): void {
     this.options.onUnnamed(valueCount);
   }
 
@@ -214,7 +214,7 @@ export class DeviceRegistry implements LinkSessionContext {
   }
 
   /** docs/mqtt.md §3.3 `link-closed`: only when it was the device's current link. */
-  closed(link: LinkSession, _reason: LinkCloseReason): void {
+  closed(link: LinkSession): void {
     for (const record of this.records.values()) {
       if (record.link !== link) continue;
       record.link = null;

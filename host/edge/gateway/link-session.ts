@@ -25,8 +25,6 @@ import { TickMerger, type Tick } from './tick-merger.ts';
 /** A device that keeps sending without a HELLO is asked again at most this often (a lost request or answer). */
 export const HELLO_REQUEST_INTERVAL_MS = 2000;
 
-export type LinkCloseReason = 'unplugged' | 'closed' | 'error';
-
 /** What a link session reports; `arrivalWallMs` is when the frame's bytes arrived. */
 export interface LinkSessionContext {
   readonly clock: Clock;
@@ -47,9 +45,10 @@ export interface LinkSessionContext {
   event(deviceId: string, message: EventMessage, identity: FrameIdentity, arrivalWallMs: number): void;
   commandResult(deviceId: string, result: CommandResultMessage): void;
   /** docs/mqtt.md §4.1: values that could not be named and were dropped. */
-  unnamed(deviceId: string | null, valueCount: number): void;
+  unnamed(valueCount: number): void;
   problem(line: string): void;
-  closed(link: LinkSession, reason: LinkCloseReason): void;
+  /** The link closed, whatever the reason (docs/device-links.md): its device, if any, is offline. */
+  closed(link: LinkSession): void;
 }
 
 export class LinkSession {
@@ -75,10 +74,10 @@ export class LinkSession {
       if (this.deviceId !== null) context.tick(this.deviceId, tick);
     });
     link.onData((bytes) => this.receive(bytes));
-    link.onClose((reason) => {
+    link.onClose(() => {
       this.ticks.flush();
       this.expired(this.held.take());
-      context.closed(this, reason);
+      context.closed(this);
     });
   }
 
@@ -218,7 +217,7 @@ export class LinkSession {
   private expired(frames: readonly HeldFrame[]): void {
     for (const held of frames) {
       const { message } = held.frame;
-      if (message.type === 'data') this.context.unnamed(this.deviceId, message.values.length);
+      if (message.type === 'data') this.context.unnamed(message.values.length);
       else if (this.deviceId !== null && held.frame.session !== null) this.deliver(held, held.frame.session, true);
     }
   }
