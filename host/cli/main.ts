@@ -1,8 +1,8 @@
 import { UsageError, UserError } from './errors.ts';
 import { watchStdout } from './output.ts';
 
-/** A subcommand's runner: takes the arguments after its name, returns the exit code. */
-export type RunCommand = (args: string[]) => Promise<number>;
+/** A subcommand's runner: takes the arguments after its name (and whether --verbose was given), returns the exit code. */
+export type RunCommand = (args: string[], context: { verbose: boolean }) => Promise<number>;
 
 interface CommandEntry {
   /** The line `wasmote --help` prints: kept here so usage loads no subcommand module. */
@@ -30,6 +30,10 @@ const COMMANDS: Record<string, CommandEntry> = {
   model: {
     summary: 'train the edge anomaly detector on simulated data, or evaluate it on labelled scenarios',
     load: async () => (await import('./model.ts')).runModel,
+  },
+  edge: {
+    summary: 'the edge gateway: device links in, the MQTT topic tree of docs/mqtt.md out, commands back',
+    load: async () => (await import('./edge.ts')).runEdge,
   },
   demo: {
     summary: 'the default demo (`npm start`): simulated sensor nodes in real time',
@@ -61,7 +65,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
     if (!command) throw new UsageError(`unknown command '${name}'`);
-    return await (await command.load())(rest);
+    return await (await command.load())(rest, { verbose });
   } catch (error) {
     if (error instanceof UserError && !verbose) {
       console.error(`wasmote: ${error.message}`);

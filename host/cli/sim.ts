@@ -1,14 +1,11 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { BUILT_APPS_DIR } from '../build/paths.ts';
 import type { EdgeAddress } from '../edge/links/edge-uplink.ts';
 import type { Pacing } from '../sim/simulation.ts';
 import { choice, duration, flag, integer, parseCommandLine, SEED_RANGE, text, type IntegerRange } from './arguments.ts';
 import { UsageError, UserError } from './errors.ts';
 import { edgeUrl, formatEdgeUrl } from './link-addresses.ts';
 import { printLine, stdoutClosed } from './output.ts';
+import { loadSimInputs } from './sim-inputs.ts';
 
-const DEFAULT_APP = path.join(BUILT_APPS_DIR, 'sensor-node.release.wasm');
 export const DEVICE_COUNT: IntegerRange = { min: 1, max: 100_000 };
 /** Virtual time run between looks at whether stdout's reader has gone (issue 9). */
 const SLICE_MS = 1000;
@@ -95,36 +92,12 @@ export async function runSim(args: string[]): Promise<number> {
 /** Runs the simulation, printing each device's messages; stops early, quietly, when stdout's reader goes. */
 export async function simulate(run: SimRun): Promise<number> {
   if (run.edge !== undefined && run.pacing !== 'realtime') throw new UserError('a run linked to an edge must be paced in real time');
-  if (run.appPath === undefined && !existsSync(DEFAULT_APP)) {
-    throw new UserError(`no --app given and ${path.relative(process.cwd(), DEFAULT_APP)} is missing: run \`wasmote build\` first`);
-  }
-  const [
-    { AppLoadError },
-    { loadAppImage },
-    { ScenarioError, defaultScenario, loadScenario },
-    { Simulation },
-    { TelemetryPrinter },
-    { idPrefixProblem },
-    { DROP_REASONS },
-  ] = await Promise.all([
-    import('../abi/app-instance.ts'),
-    import('../sim/app-image.ts'),
-    import('../sim/scenario.ts'),
+  const [{ Simulation }, { TelemetryPrinter }, { DROP_REASONS }] = await Promise.all([
     import('../sim/simulation.ts'),
     import('./telemetry-printer.ts'),
-    import('../link/link-id.ts'),
     import('../link/drop-reasons.ts'),
   ]);
-  const prefixProblem = run.idPrefix === undefined ? null : idPrefixProblem(run.idPrefix);
-  if (prefixProblem !== null) throw new UserError(`--id-prefix '${run.idPrefix}' ${prefixProblem}`);
-  const toUserError = (error: unknown): never => {
-    if (error instanceof AppLoadError || error instanceof ScenarioError) throw new UserError(error.message);
-    throw error;
-  };
-  const [app, scenario] = await Promise.all([
-    loadAppImage(run.appPath ?? DEFAULT_APP).catch(toUserError),
-    (run.scenarioPath === undefined ? Promise.resolve(defaultScenario()) : loadScenario(run.scenarioPath)).catch(toUserError),
-  ]);
+  const { app, scenario } = await loadSimInputs(run);
 
   const printer = new TelemetryPrinter(run.json, printLine);
   let messages = 0;

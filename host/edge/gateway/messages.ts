@@ -10,6 +10,15 @@ export type WallTime = string;
 /** §1: how a message's `time` was made. */
 export type TimeSource = 'anchored' | 'arrival';
 
+/**
+ * §1: messages the edge makes itself carry the edge's session and a counter from 0; their key is
+ * `<edge>/$edge:<edgeSession>:<edgeSeq>`. The gateway stamps them as it publishes.
+ */
+export interface EdgeStamp {
+  edgeSession?: number;
+  edgeSeq?: number;
+}
+
 /** §1: every message from a device carries the link frame's identity. */
 export interface FrameIdentity {
   session: number;
@@ -28,7 +37,7 @@ export interface MetricDescription {
 }
 
 /** §3.2: `wasmote/<edge>/<device>/birth`, retained. */
-export interface BirthMessage {
+export interface BirthMessage extends EdgeStamp {
   device: string;
   edge: string;
   time: WallTime;
@@ -59,7 +68,7 @@ export type DeviceStateReason =
   | 'edge-stopped'
   | 'edge-restarted';
 
-export interface DeviceStateMessage {
+export interface DeviceStateMessage extends EdgeStamp {
   state: 'online' | 'offline';
   time: WallTime;
   session: number;
@@ -70,7 +79,7 @@ export interface DeviceStateMessage {
 }
 
 /** §3.4: `wasmote/<edge>/<device>/status`, retained: one HEARTBEAT and the edge's view of the link. */
-export interface StatusMessage extends FrameIdentity {
+export interface StatusMessage extends FrameIdentity, EdgeStamp {
   time: WallTime;
   uptimeMs: number;
   app: {
@@ -97,7 +106,7 @@ export interface StatusMessage extends FrameIdentity {
 }
 
 /** §3.5: `wasmote/<edge>/<device>/latest`, retained, at most once a second. */
-export interface LatestMessage {
+export interface LatestMessage extends EdgeStamp {
   session: number;
   values: Record<string, { value: number; time: WallTime }>;
 }
@@ -144,7 +153,7 @@ export type DeviceMessage =
 export type DeviceMessageKind = DeviceMessage['kind'];
 
 /** §5.3: the answer to one command; exactly one per command. */
-export type CommandAnswer = {
+export type CommandAnswer = EdgeStamp & {
   device: string;
   command: string;
   /** Echoed when the request had one. */

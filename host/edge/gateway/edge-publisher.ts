@@ -1,0 +1,63 @@
+/**
+ * What the edge publishes on its JSON connection (docs/mqtt.md §2): device messages with the QoS and retain of
+ * §2's table (an empty retained payload for a removed device, §3.6), windows (§8), answers (§5.3) and the edge's
+ * state (§3.1). A publish that fails is logged; the stream goes on.
+ */
+import type { MqttClient } from 'mqtt';
+import type { CommandAnswer, DeviceMessage } from './messages.ts';
+import { deviceTopic, EDGE_STATE_OPTIONS, publishOptions, RESULT_OPTIONS, type QoS, type TopicOptions } from './topics.ts';
+import type { WindowMessage } from './value-window.ts';
+
+export class EdgePublisher {
+  private readonly inFlight = new Set<Promise<void>>();
+  /** Publishes made, for the start-up line and tests. */
+  published = 0;
+
+  constructor(
+    private readonly client: MqttClient,
+    private readonly edgeId: string,
+    private readonly dataQos: QoS,
+    private readonly log: (line: string) => void,
+  ) {}
+
+  device(message: DeviceMessage): void {
+    const topic = deviceTopic(this.edgeId, message.device, message.kind);
+    this.send(topic, message.payload === null ? '' : JSON.stringify(message.payload), publishOptions(message.kind, this.dataQos));
+  }
+
+  window(device: string, message: WindowMessage): void {
+    this.send(deviceTopic(this.edgeId, device, 'window'), JSON.stringify(message), publishOptions('window', this.dataQos));
+  }
+
+  /** docs/mqtt.md §5.1: with MQTT 5 the answer carries the request's correlation data. */
+  answer(topic: string, answer: CommandAnswer, correlationData?: Uint8Array): void {
+    const properties = correlationData === undefined ? undefined : { correlationData: Buffer.from(correlationData) };
+    this.send(topic, JSON.stringify(answer), RESULT_OPTIONS, properties);
+  }
+
+  edgeState(topic: string, payload: object): void {
+    this.send(topic, JSON.stringify(payload), EDGE_STATE_OPTIONS);
+  }
+
+  /** docs/mqtt.md §5.1: a retained command is cleared with an empty retained message. */
+  clearRetained(topic: string): void {
+    this.send(topic, '', { qos: 1, retain: true });
+  }
+
+  /** Resolves once every publish made so far has been acknowledged or has failed. */
+  async flushed(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  private send(topic: string, payload: string, options: TopicOptions, properties?: { correlationData: Buffer }): void {
+    this.published += 1;
+    const done = new Promise<void>((resolve) => {
+      this.client.publish(topic, payload, { ...options, ...(properties === undefined ? {} : { properties }) }, (error) => {
+        if (error !== undefined && error !== null) this.log(`publish to ${topic} failed: ${error.message}`);
+        resolve();
+      });
+    });
+    this.inFlight.add(done);
+    void done.then(() => this.inFlight.delete(done));
+  }
+}

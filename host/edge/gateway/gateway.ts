@@ -1,0 +1,218 @@
+/**
+ * The edge gateway (docs/mqtt.md, docs/edge.md "The gateway"): device links in, the JSON topic tree out, commands
+ * back. `startGateway` connects to the broker, cleans up after an earlier run (§3.1), says the edge is online,
+ * takes commands (§5) and starts the link sources; `stop()` takes every device offline (`edge-stopped`) and the edge
+ * with them (`stopped`). The returned object is the GatewayView the profiles and the HTTP endpoint build on.
+ */
+import { randomInt } from 'node:crypto';
+import { Counter, Registry } from 'prom-client';
+import { type Clock, systemClock } from '../../flash/clock.ts';
+import type { CloudTier } from '../cloud-tier.ts';
+import type { LinkSource } from '../links/link.ts';
+import { connectToBroker } from './broker-connection.ts';
+import { takeCommands } from './command-intake.ts';
+import { DeviceCommands } from './device-commands.ts';
+import { DeviceRegistry, type EdgeIdentity } from './device-registry.ts';
+import { EdgePublisher } from './edge-publisher.ts';
+import { devicesLeftOnline } from './edge-restart.ts';
+import { LinkSession } from './link-session.ts';
+import type { DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
+import { formatWallTime } from './time-anchor.ts';
+import { edgeStateTopic, type QoS } from './topics.ts';
+
+/** docs/mqtt.md §3.6: the default `--forget-after`, 7 days. */
+export const DEFAULT_FORGET_AFTER_MS = 7 * 24 * 3_600_000;
+/** How often idle devices are looked for. */
+const FORGET_CHECK_MS = 60_000;
+/** A clean stop waits at most this long for the broker to acknowledge the last messages. */
+const STOP_FLUSH_MS = 5000;
+/** docs/link-protocol.md §5.1: a session is a u32, never 0. */
+const SESSION_MAX = 0xffff_ffff;
+
+export interface GatewayOptions {
+  /** `mqtt://` or `mqtts://`, credentials in the URL. */
+  brokerUrl: string;
+  /** A link id (docs/mqtt.md §1). */
+  edgeId: string;
+  /** Started by the gateway, stopped by it. */
+  sources: readonly LinkSource[];
+  /** The package version, in the edge's state (§3.1). */
+  version: string;
+  /** docs/mqtt.md §2 `--data-qos`; default 0. */
+  dataQos?: QoS;
+  /** docs/mqtt.md §8 `--data-window N`. */
+  dataWindow?: number;
+  forgetAfterMs?: number;
+  /** Each data, log and event message is appended to it before it is published (docs/edge.md). */
+  cloud?: CloudTier;
+  /** Timers (resends, timeouts, heartbeat timeouts, the latest limit); default real time. */
+  clock?: Clock;
+  /** Wall time for `time` fields (docs/mqtt.md §1); default Date.now. */
+  wallNowMs?: () => number;
+  /** Where `wasmote_edge_unnamed_values_total` goes; a registry of its own by default. */
+  metrics?: Registry;
+  log?: (line: string) => void;
+}
+
+export interface Gateway extends GatewayView {
+  /** 5, or 4 when the broker refused MQTT 5. */
+  readonly protocolVersion: 4 | 5;
+  /** Messages published so far. */
+  readonly publishedCount: number;
+  /** docs/mqtt.md §4.1 `wasmote_edge_unnamed_values_total`. */
+  readonly unnamedValues: number;
+  /** docs/mqtt.md §3.6: forgets a device, clearing its retained messages. */
+  forget(device: string): boolean;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const clock = options.clock ?? systemClock;
+  const wallNowMs = options.wallNowMs ?? Date.now;
+  const log = options.log ?? (() => {});
+  const { edgeId } = options;
+  const edgeSession = randomInt(1, SESSION_MAX + 1);
+  let edgeSeq = 0;
+  const edge: EdgeIdentity = { edgeId, edgeSession, stamp: () => ({ edgeSession, edgeSeq: edgeSeq++ }) };
+  const startedAt = formatWallTime(wallNowMs());
+  const stateTopic = edgeStateTopic(edgeId);
+
+  const { client, protocolVersion } = await connectToBroker({
+    url: options.brokerUrl,
+    clientId: `wasmote-edge-${edgeId}`,
+    will: { topic: stateTopic, payload: JSON.stringify({ state: 'offline', reason: 'connection-lost', startedAt, edgeSession }) },
+  });
+  client.on('error', (error) => log(`broker: ${error.message}`));
+  const publisher = new EdgePublisher(client, edgeId, options.dataQos ?? 0, log);
+  const unnamedCounter = new Counter({
+    name: 'wasmote_edge_unnamed_values_total',
+    help: 'Device values dropped because no birth named them (docs/mqtt.md §4.1)',
+    registers: [options.metrics ?? new Registry()],
+  });
+  let unnamedValues = 0;
+  const listeners = new Set<(message: DeviceMessage) => void>();
+  let announcedDevices = 0;
+  const publishEdgeState = (): void => {
+    announcedDevices = registry.size;
+    const time = formatWallTime(wallNowMs());
+    publisher.edgeState(stateTopic, { state: 'online', time, startedAt, ...edge.stamp(), version: options.version, devices: announcedDevices });
+  };
+  const deliver = (message: DeviceMessage): void => {
+    publisher.device(message);
+    for (const listener of listeners) listener(message);
+    if (registry.size !== announcedDevices) publishEdgeState();
+  };
+  let appended: Promise<unknown> = Promise.resolve();
+  const emit = (message: DeviceMessage): void => {
+    const cloud = options.cloud;
+    if (cloud === undefined) {
+      deliver(message);
+      return;
+    }
+    // docs/edge.md: data, logs and events are stored before they are published; everything keeps its order.
+    const stored =
+      message.kind === 'data' || message.kind === 'log' || message.kind === 'event'
+        ? cloud.append([ingestRecord(edgeId, message, wallNowMs())]).catch((error: Error) => log(`cloud tier: ${error.message}`))
+        : undefined;
+    appended = Promise.all([appended, stored]).then(() => deliver(message));
+  };
+
+  const registry = new DeviceRegistry({
+    edge,
+    clock,
+    wallNowMs,
+    emit,
+    ...(options.dataWindow === undefined ? {} : { dataWindow: options.dataWindow }),
+    emitWindow: (device, message) => publisher.window(device, message),
+    onUnnamed: (count) => {
+      unnamedValues += count;
+      unnamedCounter.inc(count);
+    },
+    log,
+  });
+  const commands = new DeviceCommands(registry);
+
+  // docs/mqtt.md §3.1: devices the last run left online are offline until heard from.
+  for (const [device, state] of await devicesLeftOnline(client, edgeId)) {
+    const time = formatWallTime(wallNowMs());
+    const offline: DeviceStateMessage = { state: 'offline', time, session: state.session, reason: 'edge-restarted', lastSeen: state.time, ...edge.stamp() };
+    publisher.device({ device, kind: 'state', payload: offline });
+  }
+  publishEdgeState();
+  await takeCommands(client, protocolVersion, {
+    edgeId,
+    commands,
+    publisher,
+    forget: (device) => registry.forget(device),
+    stamp: edge.stamp,
+  });
+  const publishStopped = (): void =>
+    publisher.edgeState(stateTopic, { state: 'offline', reason: 'stopped', time: formatWallTime(wallNowMs()), startedAt, ...edge.stamp() });
+  try {
+    for (const source of options.sources) await source.start((link) => new LinkSession(link, registry));
+  } catch (error) {
+    // A source that cannot start (a TCP port in use) ends the run before it began: the edge says so and leaves.
+    registry.stop();
+    await Promise.all(options.sources.map((source) => source.stop().catch(() => undefined)));
+    publishStopped();
+    await publisher.flushed();
+    await client.endAsync();
+    throw error;
+  }
+  const forgetAfterMs = options.forgetAfterMs ?? DEFAULT_FORGET_AFTER_MS;
+  let cancelForget = clock.schedule(Math.min(forgetAfterMs, FORGET_CHECK_MS), function check() {
+    registry.forgetIdle(forgetAfterMs);
+    cancelForget = clock.schedule(Math.min(forgetAfterMs, FORGET_CHECK_MS), check);
+  });
+
+  let stopping: Promise<void> | undefined;
+  return {
+    edgeId,
+    edgeSession,
+    protocolVersion,
+    get publishedCount() {
+      return publisher.published;
+    },
+    get unnamedValues() {
+      return unnamedValues;
+    },
+    onMessage(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    devices: () => registry.devices(),
+    command: (device, command, payload) =>
+      commands.run({ device, command, payload }).catch((error: Error) => ({
+        device,
+        command,
+        result: 'error' as const,
+        origin: 'edge' as const,
+        error: 'malformed' as const,
+        detail: error.message,
+      })),
+    forget: (device) => registry.forget(device),
+    stop() {
+      stopping ??= (async () => {
+        cancelForget();
+        registry.stop();
+        await appended;
+        await Promise.all(options.sources.map((source) => source.stop()));
+        publishStopped();
+        await Promise.race([publisher.flushed(), new Promise((resolve) => setTimeout(resolve, STOP_FLUSH_MS).unref())]);
+        await client.endAsync();
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** docs/mqtt.md §1: the cloud tier's key is `<edge>/<device>:<session>:<seq>`, the subject `<edge>/<device>/<kind>`. */
+function ingestRecord(edgeId: string, message: DeviceMessage, receivedAtMs: number) {
+  const payload = message.payload as { session: number; seq: number };
+  return {
+    key: { deviceId: `${edgeId}/${message.device}`, session: payload.session, seq: payload.seq },
+    subject: `${edgeId}/${message.device}/${message.kind}`,
+    payload: Buffer.from(JSON.stringify(message.payload)),
+    receivedAtMs,
+  };
+}

@@ -1,0 +1,35 @@
+import type { TimeSource, WallTime } from './messages.ts';
+
+/** docs/mqtt.md §1: the anchor is the smallest of the last 12 estimates (a minute at the default heartbeat). */
+export const ANCHOR_ESTIMATES = 12;
+
+/** docs/mqtt.md §1: RFC 3339 UTC with milliseconds. */
+export function formatWallTime(wallMs: number): WallTime {
+  return new Date(wallMs).toISOString();
+}
+
+/**
+ * docs/mqtt.md §1: maps one session's device uptime to wall time. Each HELLO and HEARTBEAT gives an estimate
+ * `arrival − uptime` that is never too early; the anchor is the smallest of the last ANCHOR_ESTIMATES, so it follows
+ * a device clock that drifts against the edge's.
+ */
+export class TimeAnchor {
+  private readonly estimatesMs: number[] = [];
+
+  addEstimate(arrivalWallMs: number, uptimeMs: number): void {
+    this.estimatesMs.push(arrivalWallMs - uptimeMs);
+    if (this.estimatesMs.length > ANCHOR_ESTIMATES) this.estimatesMs.shift();
+  }
+
+  /** Wall ms at the session's uptime 0; null before the first estimate. */
+  get anchorWallMs(): number | null {
+    return this.estimatesMs.length === 0 ? null : Math.min(...this.estimatesMs);
+  }
+
+  /** `time` and `timeSource` for a message stamped `uptimeMs` that arrived at `arrivalWallMs`. */
+  stamp(uptimeMs: number, arrivalWallMs: number): { time: WallTime; timeSource: TimeSource } {
+    const anchor = this.anchorWallMs;
+    if (anchor === null) return { time: formatWallTime(arrivalWallMs), timeSource: 'arrival' };
+    return { time: formatWallTime(anchor + uptimeMs), timeSource: 'anchored' };
+  }
+}
