@@ -4,7 +4,7 @@ import type { CloudTierConfig } from './config.ts';
 import type { ForwarderObserver } from './forwarder/forwarder.ts';
 import { Forwarder } from './forwarder/forwarder.ts';
 import { CloudTierMetrics } from './metrics.ts';
-import { type Outbox, OutboxClosedError } from './outbox/outbox.ts';
+import { type LastKey, type Outbox, OutboxClosedError } from './outbox/outbox.ts';
 import { SqliteOutbox } from './outbox/sqlite-outbox.ts';
 import type { IngestRecord } from './record.ts';
 import { MqttBridgeSink } from './sinks/mqtt-bridge.ts';
@@ -36,6 +36,11 @@ export class CloudTier {
   append(records: readonly IngestRecord[]): Promise<void> {
     if (this.closing) return Promise.reject(new OutboxClosedError());
     return this.outbox.append(records);
+  }
+
+  /** docs/edge.md: each device's last stored key, across edge restarts. */
+  lastKeys(): ReadonlyMap<string, LastKey> {
+    return this.outbox.lastKeys();
   }
 
   /**

@@ -4,6 +4,8 @@
  * out through `emit`, in order; what the edge makes itself is stamped with `edgeSession` and `edgeSeq` (§1).
  */
 import type { Clock } from '../../flash/clock.ts';
+import type { LastKey } from '../outbox/outbox.ts';
+import { MAX_SEQ } from '../record.ts';
 import type {
   CommandResultMessage,
   EventMessage,
@@ -31,6 +33,8 @@ import type { WindowMessage } from './value-window.ts';
 
 /** docs/mqtt.md §3.5: `latest` at most once a second per device. */
 export const LATEST_MIN_INTERVAL_MS = 1000;
+/** docs/link-protocol.md §5.2: half the u16 `seq` space. */
+const SEQ_HALF = 0x8000;
 
 /** The edge's own identity (docs/mqtt.md §1) and the counter of the messages it makes. */
 export interface EdgeIdentity {
@@ -50,6 +54,8 @@ export interface DeviceRegistryOptions {
   /** docs/mqtt.md §4.1 `wasmote_edge_unnamed_values_total`. */
   onUnnamed(count: number): void;
   log(line: string): void;
+  /** The last (session, seq) the edge kept of a device before this link: from this run, or the outbox's last keys. */
+  lastKept(deviceId: string): LastKey | undefined;
 }
 
 export class DeviceRegistry implements LinkSessionContext {
@@ -89,6 +95,14 @@ export class DeviceRegistry implements LinkSessionContext {
 
   devices(): ReturnType<GatewayView['devices']> {
     return [...this.records.values()].map(({ deviceId, birth, state, status, latest }) => ({ device: deviceId, birth, state, status, latest }));
+  }
+
+  missedBeforeLink(deviceId: string, session: number, firstSeq: number): number {
+    const last = this.options.lastKept(deviceId);
+    if (last === undefined || last.session !== session) return 0;
+    // docs/link-protocol.md §5.2: less than half the u16 number space ahead is new; anything else is not a gap.
+    const ahead = (firstSeq - last.seq - 1) & MAX_SEQ;
+    return ahead < SEQ_HALF ? ahead : 0;
   }
 
   seen(link: LinkSession, deviceId: string, session: number, arrivalWallMs: number): void {
@@ -143,7 +157,7 @@ export class DeviceRegistry implements LinkSessionContext {
     const edgeLink = {
       framesOk,
       drops: { ...drops },
-      gaps,
+      gaps: gaps + link.gapsBeforeLink,
       duplicates,
       reorders,
       late,

@@ -103,7 +103,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     if (registry.size !== announcedDevices) publishEdgeState();
   };
   let appended: Promise<unknown> = Promise.resolve();
+  /** docs/edge.md, "Gaps across links": each device's last data, log or event key in this run. */
+  const kept = new Map<string, { session: number; seq: number }>();
   const emit = (message: DeviceMessage): void => {
+    if ((message.kind === 'data' || message.kind === 'log' || message.kind === 'event') && message.payload !== null) {
+      const { session, seq } = message.payload as { session: number; seq: number };
+      kept.set(message.device, { session, seq });
+    }
     const cloud = options.cloud;
     if (cloud === undefined) {
       deliver(message);
@@ -129,6 +135,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       unnamedCounter.inc(count);
     },
     log,
+    lastKept: (device) => kept.get(device) ?? options.cloud?.lastKeys().get(cloudDeviceId(edgeId, device)),
   });
   const commands = new DeviceCommands(registry);
 
@@ -206,11 +213,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
 }
 
+function cloudDeviceId(edgeId: string, device: string): string {
+  return `${edgeId}/${device}`;
+}
+
 /** docs/mqtt.md §1: the cloud tier's key is `<edge>/<device>:<session>:<seq>`, the subject `<edge>/<device>/<kind>`. */
 function ingestRecord(edgeId: string, message: DeviceMessage, receivedAtMs: number) {
   const payload = message.payload as { session: number; seq: number };
   return {
-    key: { deviceId: `${edgeId}/${message.device}`, session: payload.session, seq: payload.seq },
+    key: { deviceId: cloudDeviceId(edgeId, message.device), session: payload.session, seq: payload.seq },
     subject: `${edgeId}/${message.device}/${message.kind}`,
     payload: Buffer.from(JSON.stringify(message.payload)),
     receivedAtMs,

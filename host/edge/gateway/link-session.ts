@@ -47,6 +47,11 @@ export interface LinkSessionContext {
   /** docs/mqtt.md §4.1: values that could not be named and were dropped. */
   unnamed(valueCount: number): void;
   problem(line: string): void;
+  /**
+   * docs/edge.md, "Gaps across links": how many numbers of `session` the device sent after the last frame the edge
+   * kept of it and before `firstSeq`, this link's first; 0 when the edge kept nothing of that session.
+   */
+  missedBeforeLink(deviceId: string, session: number, firstSeq: number): number;
   /** The link closed, whatever the reason (docs/device-links.md): its device, if any, is offline. */
   closed(link: LinkSession): void;
 }
@@ -63,6 +68,10 @@ export class LinkSession {
   /** The session whose birth the edge has, and its tag. */
   private born: { tag: number; session: number } | null = null;
   private helloRequestedAtMs = Number.NEGATIVE_INFINITY;
+  /** This link's first frame, and whether its device's earlier links have been looked at for what fell between. */
+  private first: { tag: number; seq: number; resumed: boolean } | null = null;
+  /** Numbers the device sent while it had no link to this edge (or the edge was down): part of `edgeLink.gaps`. */
+  gapsBeforeLink = 0;
 
   constructor(
     readonly link: DeviceLink,
@@ -99,6 +108,7 @@ export class LinkSession {
   private handle(frame: DecodedFrame, arrivalWallMs: number): void {
     // docs/link-protocol.md §5.2: duplicates are delivered and counted; dropping them is the edge's choice.
     if (frame.order === 'duplicate') return;
+    this.first ??= { tag: frame.sessionTag, seq: frame.seq, resumed: false };
     const { message } = frame;
     if (message.type !== 'data') this.ticks.flush();
     // §7.1: HELLO's METRICs follow with nothing in between; anything else of its session means one was lost.
@@ -133,6 +143,10 @@ export class LinkSession {
 
   private hello(hello: HelloMessage, frame: DecodedFrame, arrivalWallMs: number): void {
     this.deviceId = hello.deviceId;
+    if (this.first !== null && !this.first.resumed && this.first.tag === frame.sessionTag) {
+      this.first.resumed = true;
+      this.gapsBeforeLink = this.context.missedBeforeLink(hello.deviceId, hello.session, this.first.seq);
+    }
     this.context.seen(this, hello.deviceId, hello.session, arrivalWallMs);
     this.context.timeEstimate(hello.deviceId, hello.session, hello.uptimeMs, hello.heartbeatPeriodMs, arrivalWallMs);
     if (frame.sessionTag !== this.born?.tag) this.born = null;

@@ -4,6 +4,7 @@ import {
   type BacklogStats,
   checkAppend,
   Cursors,
+  type LastKey,
   Listeners,
   type Outbox,
   OutboxClosedError,
@@ -21,6 +22,7 @@ export class MemoryOutbox implements Outbox {
   private closed = false;
   private readonly cursors: Cursors;
   private readonly listeners = new Listeners();
+  private readonly last = new Map<string, LastKey>();
 
   constructor(
     sinks: readonly string[],
@@ -44,7 +46,10 @@ export class MemoryOutbox implements Outbox {
       throw new OutboxFullError(records.length, bytes, this.limits);
     }
     let position = this.newest;
-    for (const record of records) this.held.push({ ...record, position: ++position });
+    for (const record of records) {
+      this.held.push({ ...record, position: ++position });
+      this.last.set(record.key.deviceId, { session: record.key.session, seq: record.key.seq });
+    }
     this.bytes += bytes;
     this.dropOverflow();
     this.observer.committed(records.length, 0);
@@ -64,6 +69,10 @@ export class MemoryOutbox implements Outbox {
 
   stats(): BacklogStats {
     return { records: this.held.length, bytes: this.bytes, pendingBySink: this.cursors.pendingBySink(this.newest) };
+  }
+
+  lastKeys(): ReadonlyMap<string, LastKey> {
+    return this.last;
   }
 
   onAppend(listener: () => void): () => void {

@@ -9,6 +9,12 @@ import { type IngestRecord, type OutboxRecord, checkRecord, RecordError } from '
  * (all sinks have them, or the overflow policy drops them), so what an outbox holds is always one run of
  * consecutive positions.
  */
+/** A device's last stored (session, seq). */
+export interface LastKey {
+  readonly session: number;
+  readonly seq: number;
+}
+
 export interface Outbox {
   /**
    * Stores the records, in order, as one unit. Resolves once they are committed (for SqliteOutbox: on disk at the
@@ -26,6 +32,11 @@ export interface Outbox {
    */
   ack(sink: string, position: number): void;
   stats(): BacklogStats;
+  /**
+   * Per record `deviceId`, the key of the last record stored for it, kept after the record itself has left: where
+   * a restarted edge picks up each device's sequence, so frames sent while it was down count as gaps (docs/edge.md).
+   */
+  lastKeys(): ReadonlyMap<string, LastKey>;
   /** Calls `listener` after each commit that stored records. Returns the function that removes it. */
   onAppend(listener: () => void): () => void;
   /** Stops intake (later appends reject), commits pending appends and cursors, and releases the store. */

@@ -6,6 +6,7 @@ import {
   type BacklogStats,
   checkAppend,
   Cursors,
+  type LastKey,
   Listeners,
   type Outbox,
   OutboxClosedError,
@@ -50,6 +51,11 @@ const SCHEMA = `
     subject TEXT NOT NULL,
     payload BLOB NOT NULL,
     received_at_ms REAL NOT NULL
+  ) STRICT;
+  CREATE TABLE IF NOT EXISTS last_keys (
+    device_id TEXT PRIMARY KEY,
+    session INTEGER NOT NULL,
+    seq INTEGER NOT NULL
   ) STRICT;
   CREATE TABLE IF NOT EXISTS cursors (
     sink TEXT PRIMARY KEY,
@@ -98,6 +104,9 @@ export class SqliteOutbox implements Outbox {
   private readonly deleteThrough: Database.Statement;
   private readonly sizesFrom: Database.Statement;
   private readonly upsertCursor: Database.Statement;
+  private readonly upsertLastKey: Database.Statement;
+  /** The last_keys table as committed. */
+  private readonly last: Map<string, LastKey>;
 
   private constructor(
     private readonly db: Database.Database,
@@ -123,6 +132,15 @@ export class SqliteOutbox implements Outbox {
       'INSERT INTO cursors (sink, position) VALUES (?, ?) ON CONFLICT (sink) DO UPDATE SET position = excluded.position',
     );
 
+    this.upsertLastKey = this.db.prepare(
+      'INSERT INTO last_keys (device_id, session, seq) VALUES (?, ?, ?) ' +
+        'ON CONFLICT (device_id) DO UPDATE SET session = excluded.session, seq = excluded.seq',
+    );
+    this.last = new Map(
+      (this.db.prepare('SELECT device_id, session, seq FROM last_keys').raw().all() as [string, number, number][]).map(
+        ([deviceId, session, seq]) => [deviceId, { session, seq }],
+      ),
+    );
     const newest =
       (this.db.prepare('SELECT MAX(position) FROM records').pluck().get() as number | null) ??
       ((this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'records'").pluck().get() as number | undefined) ??
@@ -195,6 +213,10 @@ export class SqliteOutbox implements Outbox {
     return { records: newest - oldest + 1, bytes, pendingBySink: this.cursors.pendingBySink(newest) };
   }
 
+  lastKeys(): ReadonlyMap<string, LastKey> {
+    return this.last;
+  }
+
   onAppend(listener: () => void): () => void {
     return this.listeners.add(listener);
   }
@@ -242,6 +264,7 @@ export class SqliteOutbox implements Outbox {
         entry.reject(rejection);
       } else {
         stored += entry.records.length;
+        for (const { key } of entry.records) this.last.set(key.deviceId, { session: key.session, seq: key.seq });
         entry.resolve();
       }
     });
@@ -263,6 +286,7 @@ export class SqliteOutbox implements Outbox {
       if (!fits && limits.overflow === 'reject-new') return new OutboxFullError(entry.records.length, entry.bytes, limits);
       for (const { key, subject, payload, receivedAtMs } of entry.records) {
         const blob = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+        this.upsertLastKey.run(key.deviceId, key.session, key.seq);
         extent.newest = Number(
           this.insert.run(key.deviceId, key.session, key.seq, subject, blob, receivedAtMs).lastInsertRowid,
         );

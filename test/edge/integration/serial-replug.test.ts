@@ -21,7 +21,7 @@ const SESSION = 0x5e41_0001;
 /** docs/link-protocol.md §4.5.1: the runner's HELLO command. */
 const HELLO_OPCODE = 0x71;
 /** docs/link-protocol.md §4.1: HELLO sent because the edge asked for it. */
-const HELLO_REASON_REQUESTED = 2;
+const HELLO_REASON_REQUESTED = 2 as const;
 const DATA_INTERVAL_MS = 300;
 
 let dir: ReturnType<typeof tempDir>;
@@ -98,7 +98,7 @@ class SerialDevice {
     this.fd = undefined;
   }
 
-  boot(helloReason = 0): void {
+  boot(helloReason: 0 | typeof HELLO_REASON_REQUESTED = 0): void {
     this.send(docHello(this.deviceId, { session: SESSION, helloReason, uptimeMs: this.uptimeMs }));
     for (const metric of DOC_METRICS) this.send({ type: 'metric', ...metric });
   }
