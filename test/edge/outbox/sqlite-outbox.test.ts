@@ -71,6 +71,23 @@ describe('SqliteOutbox on disk', () => {
     expect((await second.read('nats', 5)).map((record) => record.position)).toEqual([4]);
   });
 
+  it("keeps each device's last key after its records have left, across a close and reopen (docs/edge.md)", async () => {
+    const dbPath = databasePath();
+    const first = open(dbPath);
+    await first.append(makeRecords(0, 10));
+    expect(first.lastKeys().get('dev-1')).toEqual({ session: 1, seq: 9 });
+    first.ack('nats', 10);
+    await first.close();
+    const second = open(dbPath);
+    expect(second.stats().records).toBe(0);
+    expect(Object.fromEntries(second.lastKeys())).toEqual({
+      'dev-0': { session: 1, seq: 8 },
+      'dev-1': { session: 1, seq: 9 },
+      'dev-2': { session: 1, seq: 6 },
+      'dev-3': { session: 1, seq: 7 },
+    });
+  });
+
   it('forgets the cursor of a sink no longer configured, so it holds nothing back', async () => {
     const dbPath = databasePath();
     const first = open(dbPath, { sinks: ['nats', 'mqtt'] });
