@@ -2,7 +2,7 @@
  * Issue 11, docs/mqtt.md §8: an edge publishing `window` messages with --data-qos 1, and `wasmote worker`
  * processes in one group on a real Mosquitto. Every window is scored once across the workers, each takes a
  * share, a worker that stops hands its share to the others, and a worker's score is the model's own for the
- * window's values.
+ * window's values. A worker killed outright loses what the broker had handed it; the others take the rest.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -179,7 +179,6 @@ describe('wasmote worker: a group sharing the window messages', () => {
     expect(stopped!.output()).toMatch(/SIGTERM: closing[\s\S]*window messages, \d+ windows scored/);
     const stoppedAt = fullWindows().length;
     await until(() => fullWindows().length >= stoppedAt + 60, 30_000, '60 more whole windows');
-    await gateway!.stop();
     const windows = fullWindows();
     await until(() => windows.every((window) => scoresByKey().has(keyOf(window))), 20_000, 'a score for each window');
 
@@ -193,5 +192,20 @@ describe('wasmote worker: a group sharing the window messages', () => {
     // Its own count of what it scored is what the others saw from it.
     const scoredLine = /(\d+) windows scored/.exec(stopped!.output())!;
     expect(ourScores().filter((score) => score.json.worker === stopped!.id)).toHaveLength(Number(scoredLine[1]));
+  }, 60_000);
+
+  it('a worker killed mid-run: the last one takes every window from then on', async () => {
+    const [, killed, last] = workers;
+    killed!.child.kill('SIGKILL');
+    await killed!.exited;
+    // What the broker had handed to the killed worker's clean session is gone with it; what comes after is not.
+    const killedAt = fullWindows().length;
+    await until(() => fullWindows().length >= killedAt + 50, 30_000, '50 more whole windows');
+    await gateway!.stop();
+    const windows = fullWindows().slice(killedAt + 10);
+    await until(() => windows.every((window) => scoresByKey().has(keyOf(window))), 20_000, 'a score for each window');
+    const byKey = scoresByKey();
+    expect([...byKey].filter(([, scores]) => scores.length > 1).map(([key]) => key)).toEqual([]);
+    expect(new Set(windows.map((window) => byKey.get(keyOf(window))![0]!.json.worker))).toEqual(new Set([last!.id]));
   }, 60_000);
 });
