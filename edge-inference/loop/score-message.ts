@@ -1,6 +1,7 @@
 import type { WallTime } from '../../host/edge/gateway/messages.ts';
 import type { ModelConfig } from '../runtime/model-config.ts';
 import type { ScoredWindow } from '../runtime/inference-runtime.ts';
+import type { WindowVerdict } from '../runtime/loaded-model.ts';
 import type { SessionTrack } from './device-tracks.ts';
 
 /**
@@ -28,31 +29,44 @@ export interface ScoreMessage {
   probabilities?: Record<string, number>;
 }
 
+/** What a model said about a window, as §9.1 spells it: the part of a score message shared by the edge and workers. */
+export type VerdictFields = Pick<ScoreMessage, 'score' | 'threshold' | 'anomalous' | 'label' | 'probabilities'>;
+
 /** The score of a window: the model's own, or for a class model the probability of its anomalous classes. */
-export function windowScore(window: ScoredWindow, config: ModelConfig): number {
-  if (window.kind === 'score') return window.score;
+export function windowScore(verdict: WindowVerdict, config: ModelConfig): number {
+  if (verdict.kind === 'score') return verdict.score;
   const output = config.output;
   if (output.kind !== 'class-probabilities') return Number.NaN;
-  return output.anomalousClasses.reduce((sum, label) => sum + (window.probabilities[label] ?? 0), 0);
+  return output.anomalousClasses.reduce((sum, label) => sum + (verdict.probabilities[label] ?? 0), 0);
+}
+
+export function verdictFields(verdict: WindowVerdict, config: ModelConfig): VerdictFields {
+  const fields: VerdictFields = {
+    score: windowScore(verdict, config),
+    threshold: config.output.kind === 'score' ? config.output.threshold : null,
+    anomalous: verdict.anomalous,
+  };
+  if (verdict.kind === 'class-probabilities') {
+    fields.label = verdict.label;
+    fields.probabilities = verdict.probabilities;
+  }
+  return fields;
 }
 
 export function scoreMessage(window: ScoredWindow, config: ModelConfig, session: SessionTrack): ScoreMessage {
   const toTime = new Date(session.wallOffsetMs + window.toTimeMs).toISOString();
-  const message: ScoreMessage = {
+  const { score, threshold, anomalous, ...classFields } = verdictFields(window, config);
+  return {
     model: window.model,
     time: toTime,
     session: session.session,
     uptimeMs: window.toTimeMs,
     fromTime: new Date(session.wallOffsetMs + window.fromTimeMs).toISOString(),
     toTime,
-    score: windowScore(window, config),
-    threshold: config.output.kind === 'score' ? config.output.threshold : null,
-    anomalous: window.anomalous,
+    score,
+    threshold,
+    anomalous,
     heldValues: window.heldValues,
+    ...classFields,
   };
-  if (window.kind === 'class-probabilities') {
-    message.label = window.label;
-    message.probabilities = window.probabilities;
-  }
-  return message;
 }

@@ -105,6 +105,20 @@ export class InferenceRuntime {
     }
   }
 
+  /**
+   * Queues a window completed elsewhere — one self-contained `window` message (docs/mqtt.md §8) — for the next
+   * batch of `modelName`; its `deviceId` comes back on its ScoredWindow, so a caller may put any key there.
+   */
+  submit(modelName: string, window: ReadyWindow): void {
+    if (this.closed) throw new Error('the inference runtime is closed');
+    const lane = this.lanes.find((candidate) => candidate.model.name === modelName);
+    if (lane === undefined) throw new Error(`no model '${modelName}' in this runtime`);
+    if (window.values.length !== lane.model.valuesPerWindow) {
+      throw new RangeError(`model '${modelName}' takes windows of ${lane.model.valuesPerWindow} values, not ${window.values.length}`);
+    }
+    this.enqueue(lane, window);
+  }
+
   /** Forgets a device's windows (it was removed, or restarted with other metrics). */
   forgetDevice(deviceId: string): void {
     for (const lane of this.lanes) lane.windows.delete(deviceId);

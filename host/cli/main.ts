@@ -35,6 +35,10 @@ const COMMANDS: Record<string, CommandEntry> = {
     summary: 'the edge gateway: device links in, the MQTT topic tree of docs/mqtt.md out, commands back',
     load: async () => (await import('./edge.ts')).runEdge,
   },
+  worker: {
+    summary: 'a processing worker: scores its share of the edges\' window messages (MQTT 5 shared subscription)',
+    load: async () => (await import('./worker.ts')).runWorker,
+  },
   demo: {
     summary: 'the default demo (`npm start`): simulated sensor nodes in real time',
     load: async () => (await import('./demo.ts')).runDemo,

@@ -193,7 +193,7 @@ export class DeviceRegistry implements LinkSessionContext {
     this.emit({ device: deviceId, kind: 'data', payload });
     if (record.window !== null) {
       record.window.add(values, time);
-      this.options.emitWindow?.(deviceId, record.window.message(identity, time));
+      this.options.emitWindow?.(deviceId, record.window.message(identity, time, tick.timeMs));
     }
     if (tick.session === record.session) {
       for (const [name, value] of Object.entries(values)) record.latestValues[name] = { value, time };

@@ -7,6 +7,8 @@ import type { FrameIdentity, WallTime } from './messages.ts';
 /** docs/mqtt.md §8: `values[name]` and `times[name]` hold the metric's last `size` values, oldest first. */
 export interface WindowMessage extends FrameIdentity {
   time: WallTime;
+  /** The data message's device clock, beside `time` as in every device message (§1). */
+  uptimeMs: number;
   size: number;
   values: Record<string, number[]>;
   times: Record<string, WallTime[]>;
@@ -30,13 +32,13 @@ export class ValueWindow {
     }
   }
 
-  message(identity: FrameIdentity, time: WallTime): WindowMessage {
+  message(identity: FrameIdentity, time: WallTime, uptimeMs: number): WindowMessage {
     const values: Record<string, number[]> = {};
     const times: Record<string, WallTime[]> = {};
     for (const [name, series] of this.series) {
       values[name] = [...series.values];
       times[name] = [...series.times];
     }
-    return { time, ...identity, size: this.size, values, times };
+    return { time, uptimeMs, ...identity, size: this.size, values, times };
   }
 }
