@@ -33,7 +33,7 @@ import { Mosquitto, NatsServer, tempDir } from './peers.ts';
 
 const DEVICES = 1000;
 /** Virtual seconds recorded: the sensor node reports once a second, so DEVICES × this many DATA frames. */
-const VIRTUAL_S = 40;
+const VIRTUAL_S = 10;
 const SEED = 11;
 const REPLAYER = fileURLToPath(new URL('./edge-replayer.ts', import.meta.url));
 /** A run that has seen no new DATA message at the sink for this long is over. */
