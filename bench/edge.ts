@@ -139,12 +139,15 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
     replayer.once('exit', (code) => reject(new Error(`the replayer exited with ${code}`)));
   });
   let sent = false;
-  replayer.once('message', () => (sent = true));
+  let progressMs = 0;
+  replayer.once('message', () => {
+    sent = true;
+    progressMs = wallNowMs();
+  });
   const startedMs = wallNowMs();
   replayer.send('go');
   // Until every DATA frame is at the sink, or nothing new has come for STALL_MS since the last was written.
   let seen = 0;
-  let progressMs = wallNowMs();
   while (sink.latenciesMs.length < recording.dataMessages && (!sent || wallNowMs() - progressMs < STALL_MS)) {
     await new Promise((resolve) => setTimeout(resolve, 50));
     if (sink.latenciesMs.length !== seen) {
