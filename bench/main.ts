@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { compileAllApps } from '../host/build/compile-app.ts';
+import { benchEdge } from './edge.ts';
 import { benchFirmware } from './firmware.ts';
 import { benchFlasher } from './flasher.ts';
 import { benchInference } from './inference.ts';
@@ -18,6 +19,10 @@ const SUITES: Record<string, { about: string; run: () => Promise<Record<string, 
   link: { about: 'device-link encoder and decoder frames per second, decoder fuzzing throughput', run: benchLinkDecoder },
   flasher: { about: 'AN3155 write speed at 115200 baud against the simulated bootloader, beside stm32flash', run: benchFlasher },
   outbox: { about: 'edge outbox (SQLite) drained to a NATS JetStream sink: messages/s, p50/p99 latency, against NATS alone', run: benchOutbox },
+  edge: {
+    about: 'recorded device frames over TCP → edge → Mosquitto, outbox → NATS: DATA msg/s, p50/p99, against the broker alone; inference on vs off',
+    run: benchEdge,
+  },
   inference: { about: 'edge anomaly detector on onnxruntime (CPU): windows/s and run() latency per batch size, the runtime path', run: benchInference },
   firmware: { about: 'wasm2c vs plain C instruction counts under QEMU -icount; image footprint', run: benchFirmware },
 };

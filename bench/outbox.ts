@@ -2,18 +2,17 @@
  * The cloud tier's throughput and latency (docs/edge.md, "Cloud tier: outbox and sinks"): records of about 220
  * bytes of JSON appended to the SQLite outbox and drained to NATS JetStream by the forwarder, beside the rate of
  * the NATS sink publishing alone, in the same run. The issue's goal: ≥ 25,000 messages/s end to end with p99
- * ≤ 250 ms from arrival to the sink's acknowledgement, on the 2-core machine. nats-server is started here on a free
+ * ≤ 250 ms from arrival to the sink's acknowledgement, on the 2-core machine. nats-server is started here (bench/peers.ts) on a free
  * port with a temporary store, so it shares the machine's cores as it would on an edge box.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, connect as tcpConnect } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { Forwarder } from '../host/edge/forwarder/forwarder.ts';
 import { type Durability, SqliteOutbox } from '../host/edge/outbox/sqlite-outbox.ts';
 import type { IngestRecord, OutboxRecord } from '../host/edge/record.ts';
 import { NatsJetStreamSink, type NatsSinkOptions } from '../host/edge/sinks/nats-sink.ts';
+import { NatsServer } from './peers.ts';
 
 const PAYLOAD_BYTES = 220;
 const DEVICES = 200;
@@ -69,7 +68,7 @@ const round1 = (value: number): number => Math.round(value * 10) / 10;
 
 export async function benchOutbox(): Promise<Record<string, number>> {
   const dir = mkdtempSync(path.join(tmpdir(), 'wasmote-bench-outbox-'));
-  const nats = await startNatsServer(path.join(dir, 'nats'));
+  const nats = await NatsServer.start(path.join(dir, 'nats'));
   const load1AtStart = loadavg()[0]!;
   try {
     const publishAlone = await benchPublishAlone(nats.url);
@@ -224,46 +223,4 @@ async function benchEndToEnd(
     `bench outbox: ${mode}, synchronous=${durability}: ${Math.round(result.msgPerS)} msg/s, p50 ${round1(result.p50Ms)} ms, p99 ${round1(result.p99Ms)} ms\n`,
   );
   return result;
-}
-
-interface NatsProcess {
-  url: string;
-  stop(): Promise<void>;
-}
-
-async function startNatsServer(storeDir: string): Promise<NatsProcess> {
-  const port = await new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port: free } = server.address() as { port: number };
-      server.close(() => resolve(free));
-    });
-  });
-  const child: ChildProcess = spawn('nats-server', ['-a', '127.0.0.1', '-p', String(port), '-js', '-sd', storeDir], {
-    stdio: 'ignore',
-  });
-  const stop = async (): Promise<void> => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  };
-  const deadline = performance.now() + 10_000;
-  for (;;) {
-    const open = await new Promise<boolean>((resolve) => {
-      const socket = tcpConnect(port, '127.0.0.1');
-      socket.once('connect', () => {
-        socket.destroy();
-        resolve(true);
-      });
-      socket.once('error', () => resolve(false));
-    });
-    if (open) return { url: `nats://127.0.0.1:${port}`, stop };
-    if (child.exitCode !== null || performance.now() > deadline) {
-      await stop();
-      throw new Error(`nats-server did not start on port ${port}`);
-    }
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
 }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SqliteOutbox } from '../../host/edge/outbox/sqlite-outbox.ts';
 import { readStream } from './support/jetstream-reader.ts';
-import { NatsServer, tempDir } from './support/peers.ts';
+import { NatsServer, tempDir } from '../../bench/peers.ts';
 import { recordNumber } from './support/records.ts';
 
 const TIER_PROCESS = path.join(import.meta.dirname, 'support', 'tier-process.ts');

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPasswordFile } from '../../../host/edge/broker/password-file.ts';
 import { startEmbeddedBroker } from '../../../host/edge/broker/embedded-broker.ts';
-import { Mosquitto, tempDir } from '../support/peers.ts';
+import { Mosquitto, tempDir } from '../../../bench/peers.ts';
 import { connectAs, PublishObserver, trySubscribe } from './access-probe.ts';
 import {
   describeCheck,

@@ -6,7 +6,7 @@ import { brokerConnection, type BrokerConnectionFlags } from '../../../host/edge
 import { OptionError } from '../../../host/edge/option-error.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../host/edge/broker/embedded-broker.ts';
 import { loadPasswordFile } from '../../../host/edge/broker/password-file.ts';
-import { tempDir } from '../support/peers.ts';
+import { tempDir } from '../../../bench/peers.ts';
 import { makeTestCa, type TestCa } from '../support/test-ca.ts';
 import { makePasswordFile } from './support.ts';
 

@@ -5,7 +5,7 @@ import { isLoopback } from '../../../host/edge/broker/broker-security.ts';
 import { type EmbeddedBroker, startEmbeddedBroker } from '../../../host/edge/broker/embedded-broker.ts';
 import { closeServer, listen, listenPreferring } from '../../../host/edge/listen.ts';
 import { loadPasswordFile, type PasswordTable } from '../../../host/edge/broker/password-file.ts';
-import { tempDir } from '../support/peers.ts';
+import { tempDir } from '../../../bench/peers.ts';
 import { makeTestCa, type TestCa } from '../support/test-ca.ts';
 import { connectAs } from './access-probe.ts';
 import { makePasswordFile } from './support.ts';

@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadPasswordFile, parsePasswordFile } from '../../../host/edge/broker/password-file.ts';
-import { tempDir } from '../support/peers.ts';
+import { tempDir } from '../../../bench/peers.ts';
 import { makePasswordFile } from './support.ts';
 
 const dir = tempDir('password-file');

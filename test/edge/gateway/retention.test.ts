@@ -6,7 +6,7 @@ import { assembleCloudTier } from '../../../host/edge/cloud-tier.ts';
 import { parseCloudTierConfig } from '../../../host/edge/config.ts';
 import type { OutboxRecord } from '../../../host/edge/record.ts';
 import type { Sink } from '../../../host/edge/sinks/sink.ts';
-import { tempDir } from '../support/peers.ts';
+import { tempDir } from '../../../bench/peers.ts';
 import { testBroker } from './support/broker.ts';
 import { DOC_SESSION, FakeDevice } from './support/fake-device.ts';
 import { settle, startHarness, until } from './support/harness.ts';

@@ -10,7 +10,7 @@ import {
 import { SqliteOutbox } from '../../../host/edge/outbox/sqlite-outbox.ts';
 import { RecordError } from '../../../host/edge/record.ts';
 import { makeRecord, makeRecords, recordNumber } from '../support/records.ts';
-import { tempDir } from '../support/peers.ts';
+import { tempDir } from '../../../bench/peers.ts';
 
 /** Both implementations keep one contract; SqliteOutbox's disk behaviour has its own file. */
 

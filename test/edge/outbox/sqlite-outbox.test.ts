@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BacklogLimits, OutboxObserver } from '../../../host/edge/outbox/outbox.ts';
 import { type Durability, SqliteOutbox, type SqliteOutboxOptions } from '../../../host/edge/outbox/sqlite-outbox.ts';
-import { tempDir } from '../support/peers.ts';
+import { tempDir } from '../../../bench/peers.ts';
 import { makeRecords, recordNumber } from '../support/records.ts';
 
 const LIMITS: BacklogLimits = { maxRecords: 1_000_000, maxBytes: 1e9, overflow: 'drop-oldest', maxRecordBytes: 4096 };

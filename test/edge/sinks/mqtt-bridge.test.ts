@@ -7,7 +7,7 @@ import { startCloudTier } from '../../../host/edge/cloud-tier.ts';
 import { parseCloudTierConfig } from '../../../host/edge/config.ts';
 import type { OutboxRecord } from '../../../host/edge/record.ts';
 import { type MqttBridgeOptions, MqttBridgeSink } from '../../../host/edge/sinks/mqtt-bridge.ts';
-import { Mosquitto, tempDir } from '../support/peers.ts';
+import { Mosquitto, tempDir } from '../../../bench/peers.ts';
 import { makeRecords, recordNumber } from '../support/records.ts';
 import { makeTestCa, type TestCa } from '../support/test-ca.ts';
 

@@ -9,7 +9,7 @@ import type { OutboxRecord } from '../../../host/edge/record.ts';
 import { NatsJetStreamSink, type NatsSinkOptions } from '../../../host/edge/sinks/nats-sink.ts';
 import { SinkError } from '../../../host/edge/sinks/sink.ts';
 import { readStream, streamConfig } from '../support/jetstream-reader.ts';
-import { NatsServer, tempDir } from '../support/peers.ts';
+import { NatsServer, tempDir } from '../../../bench/peers.ts';
 import { makeRecords } from '../support/records.ts';
 import { makeTestCa } from '../support/test-ca.ts';
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
-import { Mosquitto, tempDir } from '../support/peers.ts';
+import { Mosquitto, tempDir } from '../../../bench/peers.ts';
 import { makeTestCa, type TestCa } from '../support/test-ca.ts';
 import { sensorNodeBirth } from './support/gateway-fixtures.ts';
 import { counterValue, makeRig, type Rig } from './support/node-under-test.ts';

@@ -1,7 +1,7 @@
 import { connect as tcpConnect } from 'node:net';
 import { randomBytes } from 'node:crypto';
 import mqtt, { type IClientPublishOptions, type IPublishPacket, type MqttClient } from 'mqtt';
-import { Mosquitto, tempDir } from '../../support/peers.ts';
+import { Mosquitto, tempDir } from '../../../../bench/peers.ts';
 
 /** The machine's Mosquitto on 127.0.0.1:1883 when one listens, else one of the test's own on a free port. */
 export async function testBroker(): Promise<{ url: string; stop(): Promise<void> }> {

@@ -1,5 +1,5 @@
 import { connect as tcpConnect, createServer, type Server, type Socket } from 'node:net';
-import { Mosquitto, tempDir } from '../../support/peers.ts';
+import { Mosquitto, tempDir } from '../../../../bench/peers.ts';
 
 const MACHINE_BROKER = { host: '127.0.0.1', port: 1883 };
 
@@ -16,7 +16,7 @@ function reachable(host: string, port: number): Promise<boolean> {
 
 /**
  * The machine's Mosquitto on 127.0.0.1:1883 when it runs (tests then keep apart by a group id of their own), else
- * one of this run's own (test/edge/support/peers.ts).
+ * one of this run's own (bench/peers.ts).
  */
 export async function useBroker(): Promise<{ host: string; port: number; url: string; stop: () => Promise<void> }> {
   if (await reachable(MACHINE_BROKER.host, MACHINE_BROKER.port)) {

@@ -1,13 +1,14 @@
+/**
+ * Brokers of a run's own (nats-server with JetStream, Mosquitto) on free loopback ports, for the tests of the edge and
+ * the benches alike, so either can stop and restart its peer without touching the machine's services.
+ */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 
-/**
- * Brokers of a test's own, on free loopback ports, so a test can stop and restart its peer without touching the
- * machine's services. Each is ended by its own process id.
- */
+/* Each is ended by its own process id. */
 
 export function tempDir(prefix: string): { path: string; remove: () => void } {
   const dir = mkdtempSync(path.join(tmpdir(), `wasmote-${prefix}-`));

@@ -1,0 +1,52 @@
+/**
+ * The device side of the edge bench, in a process of its own so it does not share the edge's event loop: one TCP
+ * connection per recorded device (docs/link-protocol.md §2: a connection carries one device's link), each
+ * replaying its recorded frames at full speed, a virtual second of the whole fleet at a time. A connection whose
+ * socket is full is waited for before the next second, so the edge's pace sets the replay's.
+ *
+ * argv: <recording file (v8-serialized Recording)> <edge port>. IPC: sends 'ready' once connected, replays on
+ * 'go', sends { sentAtMs } when everything is written, and exits on 'end'.
+ */
+import { readFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
+import { deserialize } from 'node:v8';
+import type { Recording } from './edge-recording.ts';
+
+const [recordingPath, portText] = process.argv.slice(2);
+const recording = deserialize(readFileSync(recordingPath!)) as Recording;
+const port = Number(portText);
+
+const sockets: Socket[] = await Promise.all(
+  Array.from(
+    { length: recording.deviceCount },
+    () =>
+      new Promise<Socket>((resolve, reject) => {
+        const socket = connect({ port, host: '127.0.0.1', noDelay: true }, () => resolve(socket));
+        socket.once('error', reject);
+        // The edge's HELLO requests and commands are read and left unanswered: the recording is what it is.
+        socket.resume();
+      }),
+  ),
+);
+
+async function replay(): Promise<void> {
+  for (const round of recording.rounds) {
+    const full: Promise<void>[] = [];
+    round.forEach((bytes, device) => {
+      const socket = sockets[device]!;
+      if (bytes.length > 0 && !socket.write(bytes)) full.push(new Promise((resolve) => socket.once('drain', resolve)));
+    });
+    if (full.length > 0) await Promise.all(full);
+    else await new Promise((resolve) => setImmediate(resolve));
+  }
+  process.send!({ sentAtMs: performance.timeOrigin + performance.now() });
+}
+
+process.on('message', (message) => {
+  if (message === 'go') void replay();
+  if (message === 'end') {
+    for (const socket of sockets) socket.destroy();
+    process.disconnect();
+  }
+});
+process.send!('ready');

@@ -1,0 +1,264 @@
+/**
+ * The edge end to end (issue 11, "Done means"; issue 12 for the inference cost): device link frames recorded from
+ * the simulator are replayed at full speed over TCP into the gateway's TcpLinkSource; the gateway publishes the
+ * JSON tree to Mosquitto and appends data, logs and events to the SQLite outbox, which the forwarder drains to
+ * NATS JetStream. DATA messages are counted at the NATS sink's acknowledgements and at an MQTT subscriber;
+ * latency runs from the record's `receivedAtMs` (the edge decoded the frame) to its JetStream PubAck. Beside it,
+ * in the same run, the broker alone: one mqtt.js publisher and one subscriber through the same Mosquitto with the
+ * same payload size and QoS. Mosquitto and nats-server are the bench's own (bench/peers.ts), on the same cores.
+ *
+ * One device per TCP connection (the link carries one device), so the fleet is DEVICES connections; the
+ * recording is made once, before any clock starts, and each run replays it under an edge id of its own, so the
+ * idempotency keys of one run are not duplicates of another's in the stream.
+ */
+import { type ChildProcess, fork } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { serialize } from 'node:v8';
+import mqtt from 'mqtt';
+import { Registry } from 'prom-client';
+import { loadInferenceSetup, startEdgeInference } from '../edge-inference/loop/index.ts';
+import { assembleCloudTier, NATS_SINK } from '../host/edge/cloud-tier.ts';
+import { parseCloudTierConfig } from '../host/edge/config.ts';
+import { startGateway } from '../host/edge/gateway/gateway.ts';
+import type { QoS } from '../host/edge/gateway/topics.ts';
+import { TcpLinkSource } from '../host/edge/links/tcp-source.ts';
+import type { OutboxRecord } from '../host/edge/record.ts';
+import { NatsJetStreamSink } from '../host/edge/sinks/nats-sink.ts';
+import type { Sink } from '../host/edge/sinks/sink.ts';
+import { recordFleet, type Recording } from './edge-recording.ts';
+import { Mosquitto, NatsServer, tempDir } from './peers.ts';
+
+const DEVICES = 1000;
+/** Virtual seconds recorded: the sensor node reports once a second, so DEVICES × this many DATA frames. */
+const VIRTUAL_S = 10;
+const SEED = 11;
+const REPLAYER = fileURLToPath(new URL('./edge-replayer.ts', import.meta.url));
+/** A run that has seen no new DATA message at the sink for this long is over. */
+const STALL_MS = 5000;
+const MS_PER_S = 1000;
+
+const wallNowMs = (): number => performance.timeOrigin + performance.now();
+const round1 = (value: number): number => Math.round(value * 10) / 10;
+const ratio = (part: number, whole: number): number => Math.round((part / whole) * 100) / 100;
+
+function percentileMs(sorted: Float64Array, fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))]!;
+}
+
+/** The NATS sink, noting when each DATA record is acknowledged. */
+class TimedSink implements Sink {
+  readonly name = NATS_SINK;
+  readonly latenciesMs: number[] = [];
+  lastDataAckMs = 0;
+
+  constructor(private readonly inner: Sink) {}
+
+  async publish(records: readonly OutboxRecord[]): Promise<void> {
+    await this.inner.publish(records);
+    const nowMs = wallNowMs();
+    for (const record of records) {
+      if (!record.subject.endsWith('/data')) continue;
+      this.latenciesMs.push(nowMs - record.receivedAtMs);
+      this.lastDataAckMs = nowMs;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.inner.close();
+  }
+}
+
+interface EdgeRun {
+  natsDataMsgPerS: number;
+  mqttDataMsgPerS: number;
+  dataAtNats: number;
+  dataAtMqtt: number;
+  p50Ms: number;
+  p99Ms: number;
+  meanPayloadBytes: number;
+}
+
+interface Peers {
+  brokerUrl: string;
+  natsUrl: string;
+  dir: string;
+}
+
+let runNumber = 0;
+
+async function runEdge(peers: Peers, recordingPath: string, recording: Recording, dataQos: QoS, inference: boolean): Promise<EdgeRun> {
+  runNumber++;
+  const edgeId = `bench-${runNumber}`;
+  const label = `QoS ${dataQos}${inference ? ', inference on' : ''}`;
+  const config = parseCloudTierConfig(
+    { outbox: { path: path.join(peers.dir, `outbox-${runNumber}.sqlite`) }, sinks: { nats: { servers: [peers.natsUrl] } } },
+    'bench',
+  );
+  const sink = new TimedSink(new NatsJetStreamSink({ name: NATS_SINK, ...config.sinks.nats! }));
+  const cloud = assembleCloudTier(config, [sink], { registry: new Registry() });
+
+  const subscriber = await mqtt.connectAsync(peers.brokerUrl, { protocolVersion: 5 });
+  let dataAtMqtt = 0;
+  let payloadBytes = 0;
+  let lastMqttMs = 0;
+  subscriber.on('message', (_topic, payload) => {
+    dataAtMqtt++;
+    payloadBytes += payload.length;
+    lastMqttMs = wallNowMs();
+  });
+  await subscriber.subscribeAsync(`wasmote/${edgeId}/+/data`, { qos: dataQos });
+
+  const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 }, { maxConnections: DEVICES + 10 });
+  const gateway = await startGateway({ brokerUrl: peers.brokerUrl, edgeId, sources: [source], version: 'bench', dataQos, cloud });
+  let stopInference = async (): Promise<void> => {};
+  if (inference) {
+    const { models, rules } = await loadInferenceSetup({});
+    const publisher = await mqtt.connectAsync(peers.brokerUrl, { protocolVersion: 5 });
+    const loop = await startEdgeInference(gateway, {
+      models,
+      rules,
+      alarmStorePath: path.join(peers.dir, `alarms-${runNumber}.sqlite`),
+      publish: async (topic, payload, options) => {
+        await publisher.publishAsync(topic, payload === null ? '' : JSON.stringify(payload), options);
+      },
+    });
+    stopInference = async () => {
+      await loop.stop();
+      await Promise.all(models.map((model) => model.close()));
+      await publisher.endAsync();
+    };
+  }
+
+  const replayer: ChildProcess = fork(REPLAYER, [recordingPath, String(source.port)], { execArgv: ['--import', 'tsx'] });
+  await new Promise<void>((resolve, reject) => {
+    replayer.once('message', () => resolve());
+    replayer.once('exit', (code) => reject(new Error(`the replayer exited with ${code}`)));
+  });
+  let sent = false;
+  let progressMs = 0;
+  replayer.once('message', () => {
+    sent = true;
+    progressMs = wallNowMs();
+  });
+  const startedMs = wallNowMs();
+  replayer.send('go');
+  // Until every DATA frame is at the sink, or nothing new has come for STALL_MS since the last was written.
+  let seen = 0;
+  while (sink.latenciesMs.length < recording.dataMessages && (!sent || wallNowMs() - progressMs < STALL_MS)) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (sink.latenciesMs.length !== seen) {
+      seen = sink.latenciesMs.length;
+      progressMs = wallNowMs();
+    }
+  }
+  await new Promise((resolve) => setTimeout(resolve, 200)); // the subscriber's last few
+  replayer.send('end');
+  await stopInference();
+  await gateway.stop();
+  await cloud.close();
+  await subscriber.endAsync();
+
+  const sorted = Float64Array.from(sink.latenciesMs).sort();
+  const dataAtNats = sink.latenciesMs.length;
+  const run: EdgeRun = {
+    natsDataMsgPerS: (dataAtNats * MS_PER_S) / (sink.lastDataAckMs - startedMs),
+    mqttDataMsgPerS: (dataAtMqtt * MS_PER_S) / (lastMqttMs - startedMs),
+    dataAtNats,
+    dataAtMqtt,
+    p50Ms: percentileMs(sorted, 0.5),
+    p99Ms: percentileMs(sorted, 0.99),
+    meanPayloadBytes: Math.round(payloadBytes / Math.max(1, dataAtMqtt)),
+  };
+  process.stderr.write(
+    `bench edge: ${label}: ${dataAtNats}/${recording.dataMessages} DATA at NATS, ${Math.round(run.natsDataMsgPerS)} msg/s; ` +
+      `${dataAtMqtt} at MQTT, ${Math.round(run.mqttDataMsgPerS)} msg/s; p50 ${round1(run.p50Ms)} ms, p99 ${round1(run.p99Ms)} ms\n`,
+  );
+  return run;
+}
+
+/** One mqtt.js publisher and one subscriber through the broker: `count` messages of `payloadBytes` at `qos`. */
+async function brokerAlone(brokerUrl: string, count: number, payloadBytes: number, qos: QoS): Promise<number> {
+  const topic = `bench/alone/${qos}`;
+  const subscriber = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5 });
+  const publisher = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5 });
+  let received = 0;
+  let lastMs = 0;
+  let allReceived!: () => void;
+  const done = new Promise<void>((resolve) => (allReceived = resolve));
+  subscriber.on('message', () => {
+    lastMs = wallNowMs();
+    if (++received === count) allReceived();
+  });
+  await subscriber.subscribeAsync(topic, { qos });
+  const payload = Buffer.alloc(payloadBytes, 'x');
+  const window = 500;
+  const startedMs = wallNowMs();
+  for (let first = 0; first < count; first += window) {
+    const batch: Promise<unknown>[] = [];
+    for (let n = first; n < Math.min(count, first + window); n++) batch.push(publisher.publishAsync(topic, payload, { qos }));
+    await Promise.all(batch);
+  }
+  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, STALL_MS))]);
+  await publisher.endAsync();
+  await subscriber.endAsync();
+  const msgPerS = (received * MS_PER_S) / (lastMs - startedMs);
+  process.stderr.write(`bench edge: broker alone, QoS ${qos}, ${payloadBytes} B: ${received}/${count}, ${Math.round(msgPerS)} msg/s\n`);
+  return msgPerS;
+}
+
+export async function benchEdge(): Promise<Record<string, number>> {
+  const load1AtStart = loadavg()[0]!;
+  const recordStartedMs = performance.now();
+  const recording = await recordFleet(DEVICES, VIRTUAL_S, SEED);
+  const recordingS = (performance.now() - recordStartedMs) / MS_PER_S;
+  process.stderr.write(`bench edge: recorded ${DEVICES} devices × ${VIRTUAL_S} virtual s in ${round1(recordingS)} s: ${JSON.stringify(recording.messagesByType)}\n`);
+  const dir = tempDir('bench-edge');
+  const recordingPath = path.join(dir.path, 'recording.v8');
+  writeFileSync(recordingPath, serialize(recording));
+  const nats = await NatsServer.start(path.join(dir.path, 'nats'));
+  const broker = await Mosquitto.start(dir.path);
+  const peers = { brokerUrl: broker.url, natsUrl: nats.url, dir: dir.path };
+  try {
+    const qos0 = await runEdge(peers, recordingPath, recording, 0, false);
+    const alone0 = await brokerAlone(broker.url, recording.dataMessages, qos0.meanPayloadBytes, 0);
+    const qos1 = await runEdge(peers, recordingPath, recording, 1, false);
+    const alone1 = await brokerAlone(broker.url, recording.dataMessages, qos1.meanPayloadBytes, 1);
+    const inferenceOn = await runEdge(peers, recordingPath, recording, 0, true);
+    return {
+      devices: DEVICES,
+      tcpConnections: DEVICES,
+      dataMessages: recording.dataMessages,
+      recordingS: round1(recordingS),
+      dataPayloadBytes: qos0.meanPayloadBytes,
+      qos0EndToEndMsgPerS: Math.round(qos0.natsDataMsgPerS),
+      qos0AtMqttSubscriberMsgPerS: Math.round(qos0.mqttDataMsgPerS),
+      qos0DataAtNats: qos0.dataAtNats,
+      qos0DataAtMqtt: qos0.dataAtMqtt,
+      qos0P50Ms: round1(qos0.p50Ms),
+      qos0P99Ms: round1(qos0.p99Ms),
+      qos0BrokerAloneMsgPerS: Math.round(alone0),
+      qos0EndToEndOverBrokerAlone: ratio(qos0.natsDataMsgPerS, alone0),
+      qos1EndToEndMsgPerS: Math.round(qos1.natsDataMsgPerS),
+      qos1AtMqttSubscriberMsgPerS: Math.round(qos1.mqttDataMsgPerS),
+      qos1DataAtNats: qos1.dataAtNats,
+      qos1DataAtMqtt: qos1.dataAtMqtt,
+      qos1P50Ms: round1(qos1.p50Ms),
+      qos1P99Ms: round1(qos1.p99Ms),
+      qos1BrokerAloneMsgPerS: Math.round(alone1),
+      qos1EndToEndOverBrokerAlone: ratio(qos1.natsDataMsgPerS, alone1),
+      inferenceOnMsgPerS: Math.round(inferenceOn.natsDataMsgPerS),
+      inferenceOffMsgPerS: Math.round(qos0.natsDataMsgPerS),
+      inferenceOnOverOff: ratio(inferenceOn.natsDataMsgPerS, qos0.natsDataMsgPerS),
+      inferenceOnP99Ms: round1(inferenceOn.p99Ms),
+      load1AtStart: round1(load1AtStart),
+    };
+  } finally {
+    await broker.stop();
+    await nats.stop();
+    dir.remove();
+  }
+}
