@@ -44,12 +44,17 @@ export class EdgePublisher {
     this.send(topic, '', { qos: 1, retain: true });
   }
 
+  /** The edge's own messages (docs/mqtt.md §9): resolves once acknowledged; a failure is logged. */
+  edgeMessage(topic: string, payload: string, options: TopicOptions): Promise<void> {
+    return this.send(topic, payload, options);
+  }
+
   /** Resolves once every publish made so far has been acknowledged or has failed. */
   async flushed(): Promise<void> {
     await Promise.all([...this.inFlight]);
   }
 
-  private send(topic: string, payload: string, options: TopicOptions, properties?: { correlationData: Buffer }): void {
+  private send(topic: string, payload: string, options: TopicOptions, properties?: { correlationData: Buffer }): Promise<void> {
     this.published += 1;
     const done = new Promise<void>((resolve) => {
       this.client.publish(topic, payload, { ...options, ...(properties === undefined ? {} : { properties }) }, (error) => {
@@ -59,5 +64,6 @@ export class EdgePublisher {
     });
     this.inFlight.add(done);
     void done.then(() => this.inFlight.delete(done));
+    return done;
   }
 }
