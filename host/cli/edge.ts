@@ -2,6 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Registry } from 'prom-client';
+import type { InferenceSetup } from '../../edge-inference/loop/index.ts';
 import { parseHttpAddress } from '../edge/http/edge-http.ts';
 import type { LinkSource } from '../edge/links/link.ts';
 import { OptionError } from '../edge/option-error.ts';
@@ -199,7 +200,12 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
     });
   }
   const started = gateway;
-  const inference = inferenceSetup === undefined ? undefined : await startInference(started, inferenceSetup, path.join(dataDir!, 'alarms.sqlite'), log);
+  const [{ startClosedLoop }, { ALARM_STORE_FILE_NAME }] = await Promise.all([
+    import('../edge/closed-loop.ts'),
+    import('../../edge-inference/loop/index.ts'),
+  ]);
+  const inference =
+    inferenceSetup === undefined ? undefined : await startClosedLoop(started, inferenceSetup, { alarmStorePath: path.join(dataDir!, ALARM_STORE_FILE_NAME), log });
   const sparkplug =
     values.sparkplug === undefined
       ? undefined
@@ -341,7 +347,6 @@ async function brokerFor(values: EdgeValues, edgeId: string) {
   return { connection, sparkplug, embedded };
 }
 
-type InferenceSetup = Awaited<ReturnType<typeof import('../../edge-inference/loop/index.ts').loadInferenceSetup>>;
 
 async function loadInference(modelConfigPaths: string[] | undefined, rulesPath: string | undefined): Promise<InferenceSetup> {
   const { loadInferenceSetup } = await import('../../edge-inference/loop/index.ts');
@@ -354,26 +359,6 @@ async function loadInference(modelConfigPaths: string[] | undefined, rulesPath: 
 
 async function closeModels(setup: InferenceSetup | undefined): Promise<void> {
   await Promise.all(setup?.models.map((model) => model.close()) ?? []);
-}
-
-/** The closed loop on the gateway (docs/mqtt.md §9): its messages on the edge's connection, alarm-ack routed to it. */
-async function startInference(
-  gateway: Awaited<ReturnType<typeof import('../edge/gateway/gateway.ts').startGateway>>,
-  setup: InferenceSetup,
-  alarmStorePath: string,
-  log: (line: string) => void,
-) {
-  const { startEdgeInference } = await import('../../edge-inference/loop/index.ts');
-  const inference = await startEdgeInference(gateway, {
-    ...setup,
-    alarmStorePath,
-    publish: (topic, payload, options) => gateway.publishEdge(topic, payload, options),
-    log,
-  });
-  gateway.takeEdgeCommand('alarm-ack', (payload, { retained }) => {
-    void inference.handleAlarmAck(payload, { retained }).catch((error: Error) => log(`alarm-ack: ${error.message}`));
-  });
-  return inference;
 }
 
 async function simulatedSource(deviceCount: number, values: { app?: string; scenario?: string; 'id-prefix'?: string; seed: number }) {

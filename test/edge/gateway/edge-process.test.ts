@@ -56,7 +56,7 @@ describe('edge runs', () => {
   it('§3.1 a killed edge leaves its will: offline, connection-lost, naming the run', async () => {
     const edgeId = uniqueEdgeId('will');
     const watcher = await Watcher.start(broker.url, edgeId);
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WASMOTE, 'edge', '--broker', broker.url, '--edge-id', edgeId, '--tcp', '0'], {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WASMOTE, 'edge', '--broker', broker.url, '--edge-id', edgeId, '--tcp', '0', '--no-inference'], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
