@@ -1,15 +1,20 @@
-import { mkdirSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Registry } from 'prom-client';
+import type { InferenceSetup } from '../../edge-inference/loop/index.ts';
+import { parseHttpAddress } from '../edge/http/edge-http.ts';
 import type { LinkSource } from '../edge/links/link.ts';
+import { OptionError } from '../edge/option-error.ts';
 import { choice, duration, flag, integer, parseCommandLine, SEED_RANGE, text, value, type IntegerRange } from './arguments.ts';
 import { UsageError, UserError } from './errors.ts';
-import { serialPorts, tcpListenAddress } from './link-addresses.ts';
+import { parseTcpListenAddress, serialPorts, tcpListenAddress } from './link-addresses.ts';
 import { printLine } from './output.ts';
 import { DEVICE_COUNT } from './sim.ts';
 
 const DATA_WINDOW: IntegerRange = { min: 1, max: 10_000 };
 const BAUD_RATE: IntegerRange = { min: 1, max: 4_000_000 };
+const PORT: IntegerRange = { min: 0, max: 65_535 };
 /** `--demo` without links of its own: this many simulated devices. */
 const DEMO_DEVICES = 5;
 
@@ -20,9 +25,27 @@ docs/mqtt.md under wasmote/<edge>/ and runs the commands published to wasmote/<e
 Stops cleanly on SIGINT or SIGTERM: every device and the edge are published offline first.
 
 Options:
-  --broker <URL>           the MQTT broker: mqtt://HOST:PORT or mqtts://HOST:PORT, credentials as
+  --broker <URL>           the MQTT broker: mqtt://, mqtts://, ws:// or wss://HOST:PORT, credentials as
                            mqtt://user:pass@HOST:PORT; MQTT 5, or 3.1.1 when the broker has no 5. Without it, the
-                           embedded broker
+                           embedded broker (MQTT 3.1.1): open on loopback with --demo, else secured with --users
+  --username <NAME>        the broker username (docs/mqtt.md §6)
+  --password-file <FILE>   the broker password, the file's first line
+  --ca <FILE>              the CA certificate (PEM) of an mqtts:// or wss:// broker
+  --cert <FILE>            a client certificate (PEM), with --key
+  --key <FILE>             its private key (PEM)
+  --users <FILE>           the embedded broker, secured: a Mosquitto password file (mosquitto_passwd) and the
+                           roles of docs/mqtt.md §6
+  --listen [HOST:]PORT     the embedded broker's address (default 127.0.0.1:1883, or a free port if taken)
+  --tls-listen <PORT>      the embedded broker also on TLS, with --tls-cert and --tls-key (PEM)
+  --tls-cert <FILE>        its server certificate
+  --tls-key <FILE>         its private key
+  --tls-client-ca <FILE>   require client certificates signed by this CA
+  --http [HOST:]PORT       serve /healthz, /metrics and /devices (loopback unless a HOST is given; 0: a free port)
+  --sparkplug <GROUP>      also a Sparkplug B Edge Node in this group (docs/mqtt.md §7)
+  --sparkplug-primary-host <ID>  birth only while this Sparkplug host is online
+  --model <config.json>,...  the anomaly models (default: the shipped detector; docs/mqtt.md §9)
+  --rules <file.json>      the closed loop's rules (edge-inference/README.md, "The loop")
+  --no-inference           no scores, alarms or rule commands
   --edge-id <ID>           the edge's id in every topic (default: the host name made into a link id)
   --sim <N>                run N simulated devices in this process, paced in real time, ${DEVICE_COUNT.min} to ${DEVICE_COUNT.max}
   --app <file.wasm>        their app (default: build/apps/sensor-node.release.wasm, made by \`wasmote build\`)
@@ -34,7 +57,8 @@ Options:
   --baud <rate>            the serial ports' rate, 8N1 (default 115200)
   --cloud <URL,...>        forward data, logs and events to nats://HOST:PORT and/or mqtt://HOST:PORT through the
                            outbox in --data-dir (docs/edge.md)
-  --data-dir <DIR>         where the outbox lives (needed by --cloud)
+  --data-dir <DIR>         where the outbox and the alarms live (needed by --cloud; without it the alarms are
+                           kept in a temporary folder for this run only)
   --data-qos 0|1           QoS of wasmote/<edge>/<device>/data (default 0)
   --data-window <N>        also publish each device's last N values per metric on .../window (docs/mqtt.md §8)
   --forget-after <time>    forget a device not heard from for this long: 30m, 12h (default 7 days)
@@ -59,15 +83,34 @@ const OPTIONS = {
   'data-window': integer(DATA_WINDOW),
   'forget-after': duration('168h'),
   demo: flag(),
+  username: text(),
+  'password-file': text(),
+  ca: text(),
+  cert: text(),
+  key: text(),
+  users: text(),
+  listen: value((given, option) => parseTcpListenAddress(given, option)),
+  'tls-listen': integer(PORT),
+  'tls-cert': text(),
+  'tls-key': text(),
+  'tls-client-ca': text(),
+  http: value((given) => {
+    try {
+      return parseHttpAddress(given);
+    } catch (error) {
+      throw error instanceof OptionError ? new UsageError(error.message) : error;
+    }
+  }),
+  sparkplug: text(),
+  'sparkplug-primary-host': text(),
+  model: value((given) => given.split(',').map((file) => file.trim())),
+  rules: text(),
+  'no-inference': flag(),
 };
 
-/**
- * The broker when --broker is not given: the embedded one of host/edge/broker/ (docs/mqtt.md §6), open on
- * loopback with --demo. Not part of this build yet.
- */
-async function startEmbeddedBroker(_demo: boolean): Promise<{ url: string; close(): Promise<void> }> {
-  throw new UserError('the embedded broker is not available yet: pass --broker mqtt://HOST:PORT');
-}
+/** Options that only the embedded broker takes, and those only a --broker takes. */
+const EMBEDDED_ONLY = ['users', 'listen', 'tls-listen', 'tls-cert', 'tls-key', 'tls-client-ca'] as const;
+const REMOTE_ONLY = ['username', 'password-file', 'ca', 'cert', 'key'] as const;
 
 export async function runEdge(args: string[], { verbose = false }: { verbose?: boolean } = {}): Promise<number> {
   const line = parseCommandLine(args, OPTIONS, { command: 'edge' });
@@ -85,12 +128,24 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
   if (simCount === undefined && values.tcp === undefined && values.serial === undefined) {
     throw new UsageError('give at least one source of device links: --sim N, --tcp PORT or --serial auto', 'edge');
   }
+  checkBrokerOptions(values);
   const log = (text: string): void => {
     process.stderr.write(`edge: ${text}\n`);
   };
+  const userErrors = async <T>(run: () => Promise<T> | T): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      if (error instanceof OptionError || (error as NodeJS.ErrnoException).code !== undefined) throw new UserError((error as Error).message);
+      throw error;
+    }
+  };
+  // A broken model or rules file stops the edge before anything starts (edge-inference/README.md, "The loop").
+  const inferenceSetup = values['no-inference'] ? undefined : await loadInference(values.model, values.rules);
 
-  const broker = values.broker === undefined ? await startEmbeddedBroker(values.demo) : undefined;
-  const brokerUrl = values.broker ?? broker!.url;
+  const { Registry } = await import('prom-client');
+  const metrics = new Registry();
+  const broker = await userErrors(() => brokerFor(values, edgeId));
   const sources: LinkSource[] = [];
   const simulated = simCount === undefined ? undefined : await simulatedSource(simCount, values);
   if (simulated !== undefined) sources.push(simulated);
@@ -103,20 +158,23 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
       onProblem: log,
     }),
   );
-  const cloud = values['data-dir'] === undefined ? undefined : await startCloud(values['data-dir'], values.cloud ?? [], edgeId, log);
+  const dataDir = values['data-dir'] ?? (inferenceSetup === undefined ? undefined : mkdtempSync(path.join(tmpdir(), 'wasmote-edge-')));
+  const removeDataDir = (): void => {
+    if (values['data-dir'] === undefined && dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
+  };
+  const cloud = values['data-dir'] === undefined ? undefined : await startCloud(values['data-dir'], values.cloud ?? [], edgeId, metrics, log);
 
-  const [{ startGateway }, { BrokerConnectionError, brokerUrlForDisplay }, { TcpListenError }, { closeOnSignals }, { readPackageVersion }] =
-    await Promise.all([
-      import('../edge/gateway/gateway.ts'),
-      import('../edge/gateway/broker-connection.ts'),
-      import('../edge/links/tcp-source.ts'),
-      import('../edge/shutdown.ts'),
-      import('./package-version.ts'),
-    ]);
+  const [{ startGateway }, { BrokerConnectionError }, { TcpListenError }, { closeOnSignals }, { readPackageVersion }] = await Promise.all([
+    import('../edge/gateway/gateway.ts'),
+    import('../edge/gateway/broker-connection.ts'),
+    import('../edge/links/tcp-source.ts'),
+    import('../edge/shutdown.ts'),
+    import('./package-version.ts'),
+  ]);
   let gateway: Awaited<ReturnType<typeof startGateway>>;
   try {
     gateway = await startGateway({
-      brokerUrl,
+      broker: broker.connection,
       edgeId,
       sources,
       version: readPackageVersion(),
@@ -124,11 +182,14 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
       ...(values['data-window'] === undefined ? {} : { dataWindow: values['data-window'] }),
       forgetAfterMs: values['forget-after'],
       ...(cloud === undefined ? {} : { cloud }),
+      metrics,
       log,
     });
   } catch (error) {
     await cloud?.close();
-    await broker?.close();
+    await broker.embedded?.close();
+    await closeModels(inferenceSetup);
+    removeDataDir();
     if (error instanceof BrokerConnectionError || error instanceof TcpListenError) throw new UserError(error.message);
     throw error;
   }
@@ -138,17 +199,166 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
       if (message.kind === 'birth' && message.payload !== null) log(`${message.device} birth: ${message.payload.app.version}, session ${message.payload.session}`);
     });
   }
+  const started = gateway;
+  const [{ startClosedLoop }, { ALARM_STORE_FILE_NAME }] = await Promise.all([
+    import('../edge/closed-loop.ts'),
+    import('../../edge-inference/loop/index.ts'),
+  ]);
+  const inference =
+    inferenceSetup === undefined ? undefined : await startClosedLoop(started, inferenceSetup, { alarmStorePath: path.join(dataDir!, ALARM_STORE_FILE_NAME), log });
+  const sparkplug =
+    values.sparkplug === undefined
+      ? undefined
+      : await userErrors(async () => {
+          const { startSparkplugNode } = await import('../edge/sparkplug/node.ts');
+          return startSparkplugNode(started, {
+            group: values.sparkplug!,
+            ...(values['sparkplug-primary-host'] === undefined ? {} : { primaryHostId: values['sparkplug-primary-host'] }),
+            ...broker.sparkplug,
+            registry: metrics,
+          });
+        });
+  const http =
+    values.http === undefined
+      ? undefined
+      : await userErrors(async () => {
+          const { startEdgeHttp } = await import('../edge/http/edge-http.ts');
+          return startEdgeHttp({
+            ...values.http!,
+            registry: metrics,
+            view: started,
+            health: () => ({ brokerConnected: started.brokerConnected, backlogRecords: cloud?.outbox.stats().records ?? 0 }),
+          });
+        });
+
   const mqttVersion = gateway.protocolVersion === 5 ? 'MQTT 5' : 'MQTT 3.1.1';
-  printLine(`wasmote edge '${edgeId}' on ${brokerUrlForDisplay(brokerUrl)} (${mqttVersion}); links: ${sources.map((source) => source.name).join(', ')}`);
-  printLine(`watch:    mosquitto_sub -v -t 'wasmote/${edgeId}/#'`);
+  const brokerUrl = broker.connection.url;
+  printLine(`wasmote edge '${edgeId}' (${mqttVersion}); links: ${sources.map((source) => source.name).join(', ')}`);
+  printLine(`broker:   ${brokerUrl}${broker.embedded === undefined ? '' : ` (embedded, ${values.users === undefined ? 'open, no credentials' : `users of ${values.users}`})`}`);
+  if (broker.embedded?.tlsUrl !== undefined) printLine(`          ${broker.embedded.tlsUrl}`);
+  const login = values.users === undefined && values.username === undefined ? '' : ' -u <user> -P <password>';
+  const address = new URL(brokerUrl);
+  const mosquitto = `-h ${address.hostname.replace(/^\[|\]$/g, '')} -p ${address.port || '1883'}${login}`;
+  printLine(`watch:    mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/#'`);
+  if (inference !== undefined) printLine(`alarms:   mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/$edge/alarms/+'`);
+  if (values.sparkplug !== undefined) printLine(`sparkplug: mosquitto_sub ${mosquitto} -v -t 'spBv1.0/${values.sparkplug}/#'`);
   const example = simulated?.deviceIds[0] ?? '<device>';
-  printLine(`command:  mosquitto_pub -t 'wasmote/${edgeId}/${example}/cmd/ping' -m '{"id":"p1"}'`);
+  printLine(`command:  mosquitto_pub ${mosquitto} -t 'wasmote/${edgeId}/${example}/cmd/ping' -m '{"id":"p1"}'`);
+  if (http !== undefined) printLine(`http:     ${http.url}/healthz ${http.url}/metrics ${http.url}/devices`);
   closeOnSignals(async () => {
-    await gateway.stop();
+    // Intake stops first; the loop and the Sparkplug node finish while the edge is still online (docs/edge.md).
+    await started.stop({
+      beforeOffline: async () => {
+        await inference?.stop();
+        await closeModels(inferenceSetup);
+        await sparkplug?.stop();
+      },
+    });
+    await http?.close();
     await cloud?.close();
-    await broker?.close();
+    await broker.embedded?.close();
+    removeDataDir();
   });
   return new Promise<number>(() => {});
+}
+
+type EdgeValues = Extract<ReturnType<typeof parseCommandLine<typeof OPTIONS>>, { help: false }>['values'];
+
+/** docs/mqtt.md §6: the embedded broker's options need no --broker, and a --broker's credentials need one. */
+function checkBrokerOptions(values: EdgeValues): void {
+  const given = (names: readonly (keyof EdgeValues)[]) => names.filter((name) => values[name] !== undefined);
+  if (values.broker !== undefined) {
+    const embedded = given(EMBEDDED_ONLY);
+    if (embedded.length > 0) throw new UsageError(`--${embedded[0]} is for the embedded broker; it cannot go with --broker`, 'edge');
+    return;
+  }
+  const remote = given(REMOTE_ONLY);
+  if (remote.length > 0) throw new UsageError(`--${remote[0]} needs --broker; the embedded broker takes --users`, 'edge');
+  if (values.users === undefined && !values.demo) {
+    throw new UsageError(
+      'the embedded broker needs credentials outside the demo (docs/mqtt.md §6): give --users FILE (a Mosquitto password file), --demo, or --broker URL',
+      'edge',
+    );
+  }
+  const tls = given(['tls-cert', 'tls-key', 'tls-client-ca']);
+  if (values['tls-listen'] === undefined && tls.length > 0) throw new UsageError(`--${tls[0]} needs --tls-listen PORT`, 'edge');
+  if (values['tls-listen'] !== undefined && (values['tls-cert'] === undefined || values['tls-key'] === undefined)) {
+    throw new UsageError('--tls-listen needs --tls-cert FILE and --tls-key FILE', 'edge');
+  }
+}
+
+/** The broker the edge uses: --broker with its credentials and TLS files, or the embedded one (docs/edge.md, "Security"). */
+async function brokerFor(values: EdgeValues, edgeId: string) {
+  const { brokerConnection } = await import('../edge/broker/connection-options.ts');
+  if (values.broker !== undefined) {
+    const connection = brokerConnection({
+      broker: values.broker,
+      ...(values.username === undefined ? {} : { username: values.username }),
+      ...(values['password-file'] === undefined ? {} : { passwordFile: values['password-file'] }),
+      ...(values.ca === undefined ? {} : { ca: values.ca }),
+      ...(values.cert === undefined ? {} : { cert: values.cert }),
+      ...(values.key === undefined ? {} : { key: values.key }),
+    });
+    const tlsFiles = {
+      ...(values.ca === undefined ? {} : { caFile: values.ca }),
+      ...(values.cert === undefined ? {} : { certFile: values.cert }),
+      ...(values.key === undefined ? {} : { keyFile: values.key }),
+    };
+    const sparkplug = {
+      url: connection.url,
+      ...(connection.options.username === undefined ? {} : { username: connection.options.username }),
+      ...(connection.options.password === undefined ? {} : { password: String(connection.options.password) }),
+      ...(Object.keys(tlsFiles).length === 0 ? {} : { tls: tlsFiles }),
+    };
+    return { connection, sparkplug, embedded: undefined };
+  }
+  const [{ startEmbeddedBroker }, { loadPasswordFile }] = await Promise.all([
+    import('../edge/broker/embedded-broker.ts'),
+    import('../edge/broker/password-file.ts'),
+  ]);
+  const security =
+    values.users === undefined ? ({ mode: 'open' } as const) : ({ mode: 'secured', passwords: await loadPasswordFile(values.users) } as const);
+  let embedded: Awaited<ReturnType<typeof startEmbeddedBroker>>;
+  try {
+    embedded = await startEmbeddedBroker({
+      ...(values.listen === undefined ? {} : { host: values.listen.host, port: values.listen.port }),
+      security,
+      edgeId,
+      ...(values['tls-listen'] === undefined
+        ? {}
+        : {
+            tls: {
+              port: values['tls-listen'],
+              certFile: values['tls-cert']!,
+              keyFile: values['tls-key']!,
+              ...(values['tls-client-ca'] === undefined ? {} : { caFile: values['tls-client-ca'] }),
+            },
+          }),
+    });
+  } catch (error) {
+    throw new UserError(`the embedded broker: ${(error as Error).message}`);
+  }
+  const connection = brokerConnection({
+    broker: embedded.url,
+    ...(embedded.edgeCredentials === undefined ? {} : { username: embedded.edgeCredentials.username }),
+  });
+  if (embedded.edgeCredentials !== undefined) connection.options.password = embedded.edgeCredentials.password;
+  const sparkplug = { url: connection.url, ...(embedded.edgeCredentials ?? {}) };
+  return { connection, sparkplug, embedded };
+}
+
+
+async function loadInference(modelConfigPaths: string[] | undefined, rulesPath: string | undefined): Promise<InferenceSetup> {
+  const { loadInferenceSetup } = await import('../../edge-inference/loop/index.ts');
+  try {
+    return await loadInferenceSetup({ ...(modelConfigPaths === undefined ? {} : { modelConfigPaths }), ...(rulesPath === undefined ? {} : { rulesPath }) });
+  } catch (error) {
+    throw new UserError(`${rulesPath === undefined ? '--model' : '--model or --rules'}: ${(error as Error).message}`);
+  }
+}
+
+async function closeModels(setup: InferenceSetup | undefined): Promise<void> {
+  await Promise.all(setup?.models.map((model) => model.close()) ?? []);
 }
 
 async function simulatedSource(deviceCount: number, values: { app?: string; scenario?: string; 'id-prefix'?: string; seed: number }) {
@@ -169,12 +379,8 @@ async function simulatedSource(deviceCount: number, values: { app?: string; scen
 }
 
 /** docs/edge.md: the outbox in `dataDir` and a sink per `--cloud` URL; the outbox keeps nothing without one. */
-async function startCloud(dataDir: string, urls: readonly string[], edgeId: string, log: (line: string) => void) {
-  const [{ startCloudTier }, { parseCloudTierConfig, ConfigError }, { Registry }] = await Promise.all([
-    import('../edge/cloud-tier.ts'),
-    import('../edge/config.ts'),
-    import('prom-client'),
-  ]);
+async function startCloud(dataDir: string, urls: readonly string[], edgeId: string, registry: Registry, log: (line: string) => void) {
+  const [{ startCloudTier }, { parseCloudTierConfig, ConfigError }] = await Promise.all([import('../edge/cloud-tier.ts'), import('../edge/config.ts')]);
   const sinks: Record<string, unknown> = {};
   for (const url of urls) {
     if (url.startsWith('nats://') || url.startsWith('tls://')) {
@@ -195,7 +401,7 @@ async function startCloud(dataDir: string, urls: readonly string[], edgeId: stri
   try {
     mkdirSync(dataDir, { recursive: true });
     const config = parseCloudTierConfig({ outbox: { path: path.join(dataDir, 'outbox.sqlite') }, sinks }, '--cloud');
-    return startCloudTier(config, { registry: new Registry(), log });
+    return startCloudTier(config, { registry, log });
   } catch (error) {
     if (error instanceof ConfigError || (error as NodeJS.ErrnoException).code !== undefined) throw new UserError((error as Error).message);
     throw error;

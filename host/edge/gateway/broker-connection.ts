@@ -1,8 +1,11 @@
 /**
  * The edge's JSON connection to the broker (docs/mqtt.md §3.1): client id `wasmote-edge-<edge>`, clean session,
  * the edge's last will; MQTT 5 first, and MQTT 3.1.1 when the broker refuses 5 (an aedes broker speaks 3.1.1).
+ * The URL, credentials and TLS files come from brokerConnection (host/edge/broker/connection-options.ts), the one
+ * place that reads them.
  */
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { BrokerConnection } from '../broker/connection-options.ts';
 
 /** How long the first connection may take before the edge gives up with an error. */
 export const CONNECT_TIMEOUT_MS = 10_000;
@@ -12,8 +15,8 @@ const RECONNECT_PERIOD_MS = 1000;
 export type ProtocolVersion = 4 | 5;
 
 export interface BrokerConnectionOptions {
-  /** `mqtt://` or `mqtts://`, with `user:pass@` when the broker wants credentials (docs/mqtt.md §6). */
-  url: string;
+  /** The URL (without credentials) and the credentials and TLS options to connect with (docs/mqtt.md §6). */
+  broker: BrokerConnection;
   clientId: string;
   will: { topic: string; payload: string };
   connectTimeoutMs?: number;
@@ -26,26 +29,12 @@ export class BrokerConnectionError extends Error {
   }
 }
 
-/** The URL without its credentials, for messages. */
-export function brokerUrlForDisplay(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return url;
-  }
-}
-
 function clientOptions(options: BrokerConnectionOptions, protocolVersion: ProtocolVersion): IClientOptions {
-  const parsed = new URL(options.url);
   return {
+    ...options.broker.options,
     protocolVersion,
     clientId: options.clientId,
     clean: true,
-    ...(parsed.username === '' ? {} : { username: decodeURIComponent(parsed.username) }),
-    ...(parsed.password === '' ? {} : { password: decodeURIComponent(parsed.password) }),
     will: { topic: options.will.topic, payload: Buffer.from(options.will.payload), qos: 1, retain: true },
     connectTimeout: options.connectTimeoutMs ?? CONNECT_TIMEOUT_MS,
     // No reconnection until the first connection is made: a wrong address is an error, not a wait.
@@ -55,10 +44,8 @@ function clientOptions(options: BrokerConnectionOptions, protocolVersion: Protoc
 }
 
 function attempt(options: BrokerConnectionOptions, protocolVersion: ProtocolVersion): Promise<MqttClient> {
-  const url = new URL(options.url);
-  const address = `${url.protocol}//${url.host}`;
   return new Promise((resolve, reject) => {
-    const client = mqtt.connect(address, clientOptions(options, protocolVersion));
+    const client = mqtt.connect(options.broker.url, clientOptions(options, protocolVersion));
     const fail = (error: Error): void => {
       client.removeAllListeners('connect');
       client.end(true);
@@ -70,7 +57,7 @@ function attempt(options: BrokerConnectionOptions, protocolVersion: ProtocolVers
       client.options.reconnectPeriod = RECONNECT_PERIOD_MS;
       resolve(client);
     });
-    const closed = (): void => fail(new BrokerConnectionError(`the broker at ${brokerUrlForDisplay(options.url)} closed the connection`));
+    const closed = (): void => fail(new BrokerConnectionError(`the broker at ${options.broker.url} closed the connection`));
     client.once('error', fail);
     client.once('close', closed);
   });
@@ -79,18 +66,13 @@ function attempt(options: BrokerConnectionOptions, protocolVersion: ProtocolVers
 /** Connects with MQTT 5, or 3.1.1 when 5 is refused; rejects with a BrokerConnectionError in words. */
 export async function connectToBroker(options: BrokerConnectionOptions): Promise<{ client: MqttClient; protocolVersion: ProtocolVersion }> {
   try {
-    new URL(options.url);
-  } catch {
-    throw new BrokerConnectionError(`--broker '${options.url}' is not a URL such as mqtt://HOST:PORT`);
-  }
-  try {
     return { client: await attempt(options, 5), protocolVersion: 5 };
   } catch (v5Error) {
     try {
       return { client: await attempt(options, 4), protocolVersion: 4 };
     } catch {
       const why = (v5Error as NodeJS.ErrnoException).code ?? (v5Error as Error).message;
-      throw new BrokerConnectionError(`cannot connect to the broker at ${brokerUrlForDisplay(options.url)}: ${why}`);
+      throw new BrokerConnectionError(`cannot connect to the broker at ${options.broker.url}: ${why}`);
     }
   }
 }

@@ -12,12 +12,19 @@ import { commandFilter, deviceLevels, deviceTopic, isResponseTopicFor } from './
 
 /** docs/mqtt.md §3.6: not a device command; the edge forgets the device. */
 const FORGET = 'forget';
+/** docs/mqtt.md §2: `+` in `wasmote/<edge>/+/cmd/#` matches `$edge`, whose commands the edge itself answers. */
+const EDGE_LEVEL = '$edge';
+
+/** A command to the edge itself (docs/mqtt.md §9.3 `alarm-ack`); `retained` as the message came. */
+export type EdgeCommandHandler = (payload: Buffer, options: { retained: boolean }) => void;
 
 export interface CommandIntakeContext {
   edgeId: string;
   commands: DeviceCommands;
   publisher: EdgePublisher;
   forget(device: string): void;
+  /** The handler of `wasmote/<edge>/$edge/cmd/<command>`, if any. */
+  edgeCommand(command: string): EdgeCommandHandler | undefined;
   /** docs/mqtt.md §1: answers are the edge's own messages, stamped with its session and counter. */
   stamp(): EdgeStamp;
 }
@@ -45,6 +52,10 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
   const command = levels.rest.slice(1).join('/');
   // The empty retained message that clears a retained command comes back to the edge's own subscription.
   if (packet.retain && payload.length === 0) return;
+  if (device === EDGE_LEVEL) {
+    handleEdgeCommand(topic, command, payload, packet, context);
+    return;
+  }
   const defaultTopic = deviceTopic(context.edgeId, device, 'result');
   const correlationData = packet.properties?.correlationData;
   const responseTopic = packet.properties?.responseTopic;
@@ -75,4 +86,16 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
   void context.commands
     .run({ device, command, payload: parsed, ...(correlationData === undefined ? {} : { correlationData }) })
     .then((result) => answer(answerTopic, result));
+}
+
+/** docs/mqtt.md §9.3: the edge's own commands; a retained one is cleared and refused by its handler (§5.1). */
+function handleEdgeCommand(topic: string, command: string, payload: Buffer, packet: IPublishPacket, context: CommandIntakeContext): void {
+  const handler = context.edgeCommand(command);
+  if (packet.retain) context.publisher.clearRetained(topic);
+  if (handler === undefined) {
+    const answer = refusal({ device: EDGE_LEVEL, command }, 'unknown-command', `the edge takes no command ${command}`);
+    context.publisher.answer(deviceTopic(context.edgeId, EDGE_LEVEL, 'result'), { ...answer, ...context.stamp() });
+    return;
+  }
+  handler(payload, { retained: packet.retain });
 }

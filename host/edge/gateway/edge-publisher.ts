@@ -46,12 +46,17 @@ export class EdgePublisher {
     this.send(topic, '', { qos: 1, retain: true });
   }
 
+  /** The edge's own messages (docs/mqtt.md §9): resolves once acknowledged; a failure is logged. */
+  edgeMessage(topic: string, payload: string, options: TopicOptions): Promise<void> {
+    return this.send(topic, payload, options);
+  }
+
   /** Resolves once every publish made so far has been acknowledged or has failed. */
   async flushed(): Promise<void> {
     await Promise.all([...this.inFlight]);
   }
 
-  private send(topic: string, payload: string, options: TopicOptions, properties?: { correlationData: Buffer }): void {
+  private send(topic: string, payload: string, options: TopicOptions, properties?: { correlationData: Buffer }): Promise<void> {
     this.published += 1;
     if (options.qos === 0 && properties === undefined) {
       this.sendAtMostOnce(topic, payload, options);
@@ -65,6 +70,7 @@ export class EdgePublisher {
     });
     this.inFlight.add(done);
     void done.then(() => this.inFlight.delete(done));
+    return done;
   }
 
   /**

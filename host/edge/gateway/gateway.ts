@@ -7,10 +7,11 @@
 import { randomInt } from 'node:crypto';
 import { Counter, Registry } from 'prom-client';
 import { type Clock, systemClock } from '../../flash/clock.ts';
+import type { BrokerConnection } from '../broker/connection-options.ts';
 import type { CloudTier } from '../cloud-tier.ts';
 import type { LinkSource } from '../links/link.ts';
 import { connectToBroker } from './broker-connection.ts';
-import { takeCommands } from './command-intake.ts';
+import { type EdgeCommandHandler, takeCommands } from './command-intake.ts';
 import { DeviceCommands } from './device-commands.ts';
 import { DeviceRegistry, type EdgeIdentity } from './device-registry.ts';
 import { EdgePublisher } from './edge-publisher.ts';
@@ -18,7 +19,7 @@ import { devicesLeftOnline } from './edge-restart.ts';
 import { LinkSession } from './link-session.ts';
 import type { DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
 import { formatWallTime } from './time-anchor.ts';
-import { edgeStateTopic, type QoS } from './topics.ts';
+import { edgeStateTopic, type QoS, type TopicOptions } from './topics.ts';
 
 /** docs/mqtt.md §3.6: the default `--forget-after`, 7 days. */
 export const DEFAULT_FORGET_AFTER_MS = 7 * 24 * 3_600_000;
@@ -30,8 +31,8 @@ const STOP_FLUSH_MS = 5000;
 const SESSION_MAX = 0xffff_ffff;
 
 export interface GatewayOptions {
-  /** `mqtt://` or `mqtts://`, credentials in the URL. */
-  brokerUrl: string;
+  /** The broker's URL and the credentials and TLS to connect with: brokerConnection's answer (docs/mqtt.md §6). */
+  broker: BrokerConnection;
   /** A link id (docs/mqtt.md §1). */
   edgeId: string;
   /** Started by the gateway, stopped by it. */
@@ -61,9 +62,22 @@ export interface Gateway extends GatewayView {
   readonly publishedCount: number;
   /** docs/mqtt.md §4.1 `wasmote_edge_unnamed_values_total`. */
   readonly unnamedValues: number;
+  /** The JSON connection to the broker is up (docs/edge.md, "Health and metrics"). */
+  readonly brokerConnected: boolean;
+  /**
+   * Publishes one of the edge's own messages (docs/mqtt.md §9) on its JSON connection, stamped with `edgeSession`
+   * and `edgeSeq` (§1); `null` is an empty payload, which clears a retained topic. Resolves once acknowledged.
+   */
+  publishEdge(topic: string, payload: object | null, options: TopicOptions): Promise<void>;
+  /** Answers `wasmote/<edge>/$edge/cmd/<command>` (docs/mqtt.md §9.3) with `handler`; returns its removal. */
+  takeEdgeCommand(command: string, handler: EdgeCommandHandler): () => void;
   /** docs/mqtt.md §3.6: forgets a device, clearing its retained messages. */
   forget(device: string): boolean;
-  stop(): Promise<void>;
+  /**
+   * Stops the links, then runs `beforeOffline` while the edge is still online (the closed loop and the Sparkplug
+   * node finish there, docs/edge.md), then publishes the edge offline (`stopped`) and disconnects.
+   */
+  stop(options?: { beforeOffline?: () => Promise<void> }): Promise<void>;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -78,7 +92,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const stateTopic = edgeStateTopic(edgeId);
 
   const { client, protocolVersion } = await connectToBroker({
-    url: options.brokerUrl,
+    broker: options.broker,
     clientId: `wasmote-edge-${edgeId}`,
     will: { topic: stateTopic, payload: JSON.stringify({ state: 'offline', reason: 'connection-lost', startedAt, edgeSession }) },
   });
@@ -138,6 +152,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     lastKept: (device) => kept.get(device) ?? options.cloud?.lastKeys().get(cloudDeviceId(edgeId, device)),
   });
   const commands = new DeviceCommands(registry);
+  const edgeCommands = new Map<string, EdgeCommandHandler>();
 
   // docs/mqtt.md §3.1: devices the last run left online are offline until heard from.
   for (const [device, state] of await devicesLeftOnline(client, edgeId)) {
@@ -151,6 +166,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     commands,
     publisher,
     forget: (device) => registry.forget(device),
+    edgeCommand: (command) => edgeCommands.get(command),
     stamp: edge.stamp,
   });
   const publishStopped = (): void =>
@@ -183,6 +199,15 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     get unnamedValues() {
       return unnamedValues;
     },
+    get brokerConnected() {
+      return client.connected;
+    },
+    publishEdge: (topic, payload, publishOptions) =>
+      publisher.edgeMessage(topic, payload === null ? '' : JSON.stringify({ ...payload, ...edge.stamp() }), publishOptions),
+    takeEdgeCommand(command, handler) {
+      edgeCommands.set(command, handler);
+      return () => edgeCommands.delete(command);
+    },
     onMessage(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -198,12 +223,13 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         detail: error.message,
       })),
     forget: (device) => registry.forget(device),
-    stop() {
+    stop(stopOptions) {
       stopping ??= (async () => {
         cancelForget();
         registry.stop();
         await appended;
         await Promise.all(options.sources.map((source) => source.stop()));
+        await stopOptions?.beforeOffline?.().catch((error: Error) => log(`stopping: ${error.message}`));
         publishStopped();
         await Promise.race([publisher.flushed(), new Promise((resolve) => setTimeout(resolve, STOP_FLUSH_MS).unref())]);
         await client.endAsync();

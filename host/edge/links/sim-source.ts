@@ -83,6 +83,11 @@ export class SimLinkSource implements LinkSource {
     return this.simulation.devices.map((device) => device.deviceId);
   }
 
+  /** The simulated devices, in fleet order: their boards (virtual GPIO) and chips, for tests and tools. */
+  get devices(): Simulation['devices'] {
+    return this.simulation.devices;
+  }
+
   async start(onLink: (link: DeviceLink) => void): Promise<void> {
     for (const link of this.links) onLink(link);
     this.running = this.run();

@@ -24,7 +24,7 @@ describe('wasmote edge', () => {
     expect((await wasmote(['--help'])).stdout).toMatch(/^ {2}edge {6}the edge gateway/m);
     const help = await wasmote(['edge', '--help']);
     expect(help.code).toBe(0);
-    for (const option of ['--broker', '--edge-id', '--sim', '--tcp', '--serial', '--cloud', '--data-dir', '--data-qos', '--data-window', '--forget-after', '--demo']) {
+    for (const option of ['--broker', '--edge-id', '--sim', '--tcp', '--serial', '--cloud', '--data-dir', '--data-qos', '--data-window', '--forget-after', '--demo', '--username', '--password-file', '--ca', '--cert', '--key', '--users', '--listen', '--tls-listen', '--http', '--sparkplug', '--model', '--rules', '--no-inference']) {
       expect(help.stdout).toContain(option);
     }
   });
@@ -32,7 +32,9 @@ describe('wasmote edge', () => {
   it.each([
     [['edge', '--broker', 'mqtt://127.0.0.1:1883'], 'give at least one source of device links'],
     [['edge', '--broker', 'mqtt://127.0.0.1:1883', '--tcp', '0', '--edge-id', 'a/b'], "--edge-id 'a/b' contains \"/\""],
-    [['edge', '--tcp', '0', '--edge-id', 'x'], 'the embedded broker is not available yet: pass --broker mqtt://HOST:PORT'],
+    [['edge', '--tcp', '0', '--edge-id', 'x'], 'the embedded broker needs credentials outside the demo'],
+    [['edge', '--demo', '--username', 'u'], '--username needs --broker'],
+    [['edge', '--demo', '--http', 'nowhere'], '--http: expected [HOST:]PORT'],
     [['edge', '--broker', 'mqtt://127.0.0.1:1', '--tcp', '0'], 'cannot connect to the broker at mqtt://127.0.0.1:1: ECONNREFUSED'],
     [['edge', '--broker', 'mqtt://127.0.0.1:1883', '--tcp', '0', '--cloud', 'nats://127.0.0.1:4222'], '--cloud needs --data-dir'],
   ])('%j fails in one line: %s', async (args, message) => {
@@ -50,7 +52,7 @@ describe('wasmote edge', () => {
     const edgeId = uniqueEdgeId('cli-port');
     const watcher = await Watcher.start(broker.url, edgeId);
     try {
-      const run = await wasmote(['edge', '--broker', broker.url, '--edge-id', edgeId, '--tcp', String(port)]);
+      const run = await wasmote(['edge', '--broker', broker.url, '--edge-id', edgeId, '--tcp', String(port), '--no-inference']);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain(`cannot listen on 127.0.0.1:${port}: the port is in use`);
       expect(run.stderr).not.toMatch(/^\s+at /m);

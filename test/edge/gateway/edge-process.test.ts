@@ -37,7 +37,7 @@ describe('edge runs', () => {
     const leftOnline = { state: 'online', time: '2026-12-04T07:00:00.000Z', session: 77, reason: 'seen', edgeSession: 1 };
     await watcher.publish('old-1/state', JSON.stringify(leftOnline), { qos: 1, retain: true });
     await watcher.publish('old-2/state', JSON.stringify({ ...leftOnline, state: 'offline', reason: 'link-closed' }), { qos: 1, retain: true });
-    const gateway = await startGateway({ brokerUrl: broker.url, edgeId, sources: [], version: '0.1.0' });
+    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [], version: '0.1.0' });
     try {
       const online = await watcher.waitFor('$edge/state', (json) => json.edgeSession === gateway.edgeSession);
       const cleaned = await watcher.waitFor('old-1/state', (json) => json.reason === 'edge-restarted');
@@ -56,7 +56,7 @@ describe('edge runs', () => {
   it('§3.1 a killed edge leaves its will: offline, connection-lost, naming the run', async () => {
     const edgeId = uniqueEdgeId('will');
     const watcher = await Watcher.start(broker.url, edgeId);
-    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WASMOTE, 'edge', '--broker', broker.url, '--edge-id', edgeId, '--tcp', '0'], {
+    const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', WASMOTE, 'edge', '--broker', broker.url, '--edge-id', edgeId, '--tcp', '0', '--no-inference'], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -67,7 +67,7 @@ describe('edge runs', () => {
       const online = await watcher.waitFor('$edge/state', (json) => json.state === 'online', 20_000).catch((error: Error) => {
         throw new Error(`${error.message}\n${output}`);
       });
-      await until(() => output.includes(`mosquitto_sub -v -t 'wasmote/${edgeId}/#'`), 10_000, 'the start-up lines');
+      await until(() => output.includes(`-v -t 'wasmote/${edgeId}/#'`), 10_000, 'the start-up lines');
       child.kill('SIGKILL');
       const will = await watcher.waitFor('$edge/state', (json) => json.state === 'offline');
       expect(will.json).toEqual({ state: 'offline', reason: 'connection-lost', startedAt: online.json.startedAt, edgeSession: online.json.edgeSession });
@@ -81,7 +81,7 @@ describe('edge runs', () => {
     const edgeId = uniqueEdgeId('sim');
     const watcher = await Watcher.start(broker.url, edgeId);
     const source = new SimLinkSource({ app: await sensorNode(), scenario: parseScenario({}), deviceCount: 2, seed: 1, idPrefix: 'simt' });
-    const gateway = await startGateway({ brokerUrl: broker.url, edgeId, sources: [source], version: '0.1.0', dataWindow: 3 });
+    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0', dataWindow: 3 });
     try {
       const birth = await watcher.waitFor('simt-0001/birth');
       expect(birth.json).toMatchObject({ device: 'simt-0001', board: 'sim', helloReason: 'boot', app: { state: 'running' } });
@@ -104,7 +104,7 @@ describe('edge runs', () => {
     const edgeId = uniqueEdgeId('tcp');
     const watcher = await Watcher.start(broker.url, edgeId);
     const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 });
-    const gateway = await startGateway({ brokerUrl: broker.url, edgeId, sources: [source], version: '0.1.0' });
+    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0' });
     let socket: Socket | undefined;
     try {
       socket = connect(source.port, '127.0.0.1');

@@ -85,7 +85,7 @@ describe('the broker connection', () => {
     await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as { port: number };
     const { client, protocolVersion } = await connectToBroker({
-      url: `mqtt://127.0.0.1:${port}`,
+      broker: { url: `mqtt://127.0.0.1:${port}`, options: {} },
       clientId: 'wasmote-edge-fallback',
       will: { topic: 'wasmote/x/$edge/state', payload: '{}' },
     });
@@ -95,7 +95,7 @@ describe('the broker connection', () => {
   });
 
   it('says in words when the broker cannot be reached', async () => {
-    await expect(connectToBroker({ url: 'mqtt://127.0.0.1:1', clientId: 'x', will: { topic: 't', payload: '' } })).rejects.toThrow(
+    await expect(connectToBroker({ broker: { url: 'mqtt://127.0.0.1:1', options: {} }, clientId: 'x', will: { topic: 't', payload: '' } })).rejects.toThrow(
       /cannot connect to the broker at mqtt:\/\/127\.0\.0\.1:1: ECONNREFUSED/,
     );
   });

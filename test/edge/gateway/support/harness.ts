@@ -25,7 +25,7 @@ export async function startHarness(url: string, name: string, options: Partial<G
   const source = new FakeLinkSource();
   const watcher = await Watcher.start(url, edgeId);
   const gateway = await startGateway({
-    brokerUrl: url,
+    broker: { url, options: {} },
     edgeId,
     sources: [source],
     version: '0.1.0',

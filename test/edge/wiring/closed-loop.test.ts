@@ -1,0 +1,90 @@
+/**
+ * Issue 12 end to end: a simulated fleet with a hot spot on device 1 through the real gateway, Mosquitto and the
+ * shipped detector. Only that device gets an alarm, retained on `wasmote/<edge>/$edge/alarms/<id>`; its LED pin
+ * toggles on its virtual GPIO; an alarm-ack over MQTT is answered and the republished alarm says acknowledged; a
+ * retained alarm-ack is refused and cleared (docs/mqtt.md §9.3, §5.1). The sim runs in real time, so the hot spot
+ * starts at 8 s rather than demo-anomaly.json's 40 s.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mqtt from 'mqtt';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadInferenceSetup } from '../../../edge-inference/loop/index.ts';
+import { startClosedLoop } from '../../../host/edge/closed-loop.ts';
+import { startGateway } from '../../../host/edge/gateway/gateway.ts';
+import { SimLinkSource } from '../../../host/edge/links/sim-source.ts';
+import { parseScenario } from '../../../host/sim/scenario.ts';
+import { sensorNode } from '../../support/sim-run.ts';
+import { testBroker, uniqueEdgeId, Watcher } from '../gateway/support/broker.ts';
+import { until } from '../gateway/support/harness.ts';
+
+const ANOMALOUS_DEVICE = 1;
+const LED_PIN = 0;
+const EARLY_HOT_SPOT = {
+  name: 'demo-anomaly with the hot spot at 8 s',
+  faults: [{ kind: 'out-of-range', quantity: 'temperatureC', value: 30, fromS: 8, toS: 60, devices: [ANOMALOUS_DEVICE] }],
+};
+
+let broker: Awaited<ReturnType<typeof testBroker>>;
+let scratch: string;
+beforeAll(async () => {
+  broker = await testBroker();
+  scratch = mkdtempSync(path.join(tmpdir(), 'wasmote-wiring-loop-'));
+});
+afterAll(async () => {
+  await broker?.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+describe('the closed loop through the gateway', () => {
+  it('alarms the anomalous device alone, blinks its LED, and answers an alarm-ack over MQTT', async () => {
+    const edgeId = uniqueEdgeId('loop');
+    const watcher = await Watcher.start(broker.url, edgeId);
+    const source = new SimLinkSource({ app: await sensorNode(), scenario: parseScenario(EARLY_HOT_SPOT), deviceCount: 3, seed: 1, idPrefix: 'loop' });
+    const setup = await loadInferenceSetup({});
+    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0' });
+    const loop = await startClosedLoop(gateway, setup, { alarmStorePath: path.join(scratch, 'alarms.sqlite') });
+    try {
+      const [, anomalous] = source.deviceIds;
+      await until(() => watcher.seen.some((seen) => seen.topic.includes('/$edge/alarms/') && seen.json?.state === 'open'), 45_000, 'an open alarm');
+      const alarms = watcher.seen.filter((seen) => seen.topic.includes('/$edge/alarms/') && seen.json !== null);
+      expect(new Set(alarms.map((seen) => seen.json.device))).toEqual(new Set([anomalous]));
+      const alarm = alarms[0]!;
+      expect(alarm.retain).toBe(true);
+      expect(alarm.packet.qos).toBe(1);
+      expect(alarm.json).toMatchObject({ state: 'open', edgeSession: gateway.edgeSession });
+      expect(typeof alarm.json.edgeSeq).toBe('number');
+
+      // Its LED blinks on the simulated board; the others' stay dark.
+      const ledLevels = (index: number) => new Set(source.devices[index]!.board.gpio.history.filter((change) => change.pin === LED_PIN).map((change) => change.level));
+      await until(() => ledLevels(ANOMALOUS_DEVICE).has(0) && ledLevels(ANOMALOUS_DEVICE).has(1), 15_000, 'the LED blinking');
+      expect(ledLevels(0).has(1)).toBe(false);
+      expect(ledLevels(2).has(1)).toBe(false);
+
+      await watcher.publish('$edge/cmd/alarm-ack', JSON.stringify({ alarm: alarm.json.id, by: 'alice', id: 'k1' }));
+      const answer = await watcher.waitFor('$edge/result', (json) => json?.id === 'k1');
+      expect(answer.json).toMatchObject({ device: '$edge', command: 'alarm-ack', result: 'ok', alarm: alarm.json.id, state: 'acknowledged', acknowledgedBy: 'alice' });
+      const acknowledged = await watcher.waitFor(`$edge/alarms/${alarm.json.id}`, (json) => json?.state === 'acknowledged');
+      expect(acknowledged.retain).toBe(true);
+      expect(acknowledged.json).toMatchObject({ device: anomalous, acknowledgedBy: 'alice' });
+
+      // A retained acknowledgement is refused and cleared, as a retained command is (§5.1).
+      await watcher.publish('$edge/cmd/alarm-ack', JSON.stringify({ alarm: alarm.json.id, by: 'bob', id: 'k2' }), { qos: 1, retain: true });
+      const refused = await watcher.waitFor('$edge/result', (json) => json?.id === 'k2');
+      expect(refused.json).toMatchObject({ result: 'error', error: 'retained' });
+      await watcher.waitFor('$edge/cmd/alarm-ack', (json, seen) => seen.text === '');
+      const late = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
+      const retainedAcks: string[] = [];
+      late.on('message', (_topic, payload) => retainedAcks.push(payload.toString()));
+      await late.subscribeAsync(`wasmote/${edgeId}/$edge/cmd/alarm-ack`, { qos: 1 });
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await late.endAsync();
+      expect(retainedAcks).toEqual([]);
+    } finally {
+      await gateway.stop({ beforeOffline: () => loop.stop() });
+      await Promise.all(setup.models.map((model) => model.close()));
+      await watcher.close();
+    }
+  }, 90_000);
+});
