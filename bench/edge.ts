@@ -113,7 +113,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
   await subscriber.subscribeAsync(`wasmote/${edgeId}/+/data`, { qos: dataQos });
 
   const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 }, { maxConnections: DEVICES + 10 });
-  const gateway = await startGateway({ brokerUrl: peers.brokerUrl, edgeId, sources: [source], version: 'bench', dataQos, cloud });
+  const gateway = await startGateway({ broker: { url: peers.brokerUrl, options: {} }, edgeId, sources: [source], version: 'bench', dataQos, cloud });
   let stopInference = async (): Promise<void> => {};
   if (inference) {
     const { models, rules } = await loadInferenceSetup({});

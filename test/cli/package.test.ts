@@ -4,7 +4,7 @@
  * simulated bootloader started by it is flashed by it, all from that folder.
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -12,7 +12,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../host/build/paths.ts';
 
 const run = promisify(execFile);
-// Installing compiles better-sqlite3 from source where no prebuilt binary can be fetched: minutes on a busy machine.
 const INSTALL_TIMEOUT_MS = 600_000;
 const COMMAND_TIMEOUT_MS = 60_000;
 
@@ -35,15 +34,30 @@ beforeAll(async () => {
   const packDir = await mkdtemp(path.join(tmpdir(), 'wasmote-pack-'));
   await run('npm', ['pack', '--silent', '--ignore-scripts', '--pack-destination', packDir], { cwd: PROJECT_ROOT, timeout: INSTALL_TIMEOUT_MS });
   const [tarball] = (await readdir(packDir)).filter((name) => name.endsWith('.tgz'));
-  // A plain project, as a user has: no allowScripts of its own.
-  await writeFile(path.join(userDir, 'package.json'), JSON.stringify({ name: 'user-project', private: true }));
+  // A plain project, but for one thing: better-sqlite3's install compiles SQLite where no prebuilt binary can be
+  // fetched, several CPU minutes that test that package, not this one. The project's own build of the same version
+  // is copied in instead.
+  await writeFile(
+    path.join(userDir, 'package.json'),
+    JSON.stringify({ name: 'user-project', private: true, allowScripts: { 'better-sqlite3': false } }),
+  );
   await run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', path.join(packDir, tarball!)], {
     cwd: userDir,
     timeout: INSTALL_TIMEOUT_MS,
   });
+  await copyProjectSqliteBuild(path.join(userDir, 'node_modules', 'better-sqlite3'));
   await rm(packDir, { recursive: true, force: true });
   installedCli = path.join(userDir, 'node_modules', '.bin', 'wasmote');
 }, INSTALL_TIMEOUT_MS * 2);
+
+/** Puts the project's compiled better-sqlite3 into the user's copy, which must be the same version. */
+async function copyProjectSqliteBuild(installedDir: string): Promise<void> {
+  const projectDir = path.join(PROJECT_ROOT, 'node_modules', 'better-sqlite3');
+  const version = async (dir: string): Promise<string> => JSON.parse(await readFile(path.join(dir, 'package.json'), 'utf8')).version;
+  const [installed, project] = await Promise.all([version(installedDir), version(projectDir)]);
+  if (installed !== project) throw new Error(`better-sqlite3 ${installed} installed, but the project has ${project}: run npm ci`);
+  await cp(path.join(projectDir, 'build'), path.join(installedDir, 'build'), { recursive: true });
+}
 
 afterAll(async () => {
   if (userDir) await rm(userDir, { recursive: true, force: true });

@@ -60,7 +60,7 @@ export class EdgePublisher {
     this.published += 1;
     if (options.qos === 0 && properties === undefined) {
       this.sendAtMostOnce(topic, payload, options);
-      return;
+      return Promise.resolve();
     }
     const done = new Promise<void>((resolve) => {
       this.client.publish(topic, payload, { ...options, ...(properties === undefined ? {} : { properties }) }, (error) => {

@@ -8,7 +8,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEdgeId } from '../gateway/support/broker.ts';
 import { until } from '../gateway/support/harness.ts';
-import { freePort, Mosquitto, tempDir } from '../support/peers.ts';
+import { freePort, Mosquitto, tempDir } from '../../../bench/peers.ts';
 import { sleep, startEdge, startSimFleet } from './support/processes.ts';
 
 const DEVICES = 2;

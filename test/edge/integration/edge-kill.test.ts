@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEdgeId, Watcher } from '../gateway/support/broker.ts';
 import { until } from '../gateway/support/harness.ts';
-import { freePort, Mosquitto, NatsServer, tempDir } from '../support/peers.ts';
+import { freePort, Mosquitto, NatsServer, tempDir } from '../../../bench/peers.ts';
 import { cloudKey, eventually, sleep, startEdge, startSimFleet, streamKeys, type WasmoteProcess } from './support/processes.ts';
 
 const DEVICES = 3;

@@ -11,7 +11,7 @@ import { LinkEncoder } from '../../../host/link/encoder.ts';
 import { uniqueEdgeId, Watcher } from '../gateway/support/broker.ts';
 import { DOC_METRICS, docHello } from '../gateway/support/fake-device.ts';
 import { until } from '../gateway/support/harness.ts';
-import { Mosquitto, tempDir } from '../support/peers.ts';
+import { Mosquitto, tempDir } from '../../../bench/peers.ts';
 
 const SESSION = 0x4d41_4c46;
 const DEVICE = 'bad-input';
@@ -91,7 +91,7 @@ describe('malformed input', () => {
     const edgeId = uniqueEdgeId('garbage');
     const watcher = await Watcher.start(broker.url, edgeId);
     const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 });
-    const gateway = await startGateway({ brokerUrl: broker.url, edgeId, sources: [source], version: '0.1.0' });
+    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0' });
     let socket: Socket | undefined;
     try {
       socket = connect(source.port, '127.0.0.1');
@@ -129,7 +129,7 @@ describe('malformed input', () => {
     const edgeId = uniqueEdgeId('badcmd');
     const watcher = await Watcher.start(broker.url, edgeId);
     const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 });
-    const gateway = await startGateway({ brokerUrl: broker.url, edgeId, sources: [source], version: '0.1.0' });
+    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0' });
     let socket: Socket | undefined;
     try {
       socket = connect(source.port, '127.0.0.1');

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { uniqueEdgeId, Watcher } from '../gateway/support/broker.ts';
 import { until } from '../gateway/support/harness.ts';
-import { freePort, Mosquitto, NatsServer, tempDir } from '../support/peers.ts';
+import { freePort, Mosquitto, NatsServer, tempDir } from '../../../bench/peers.ts';
 import { cloudKey, eventually, sleep, startEdge, startSimFleet, streamKeys } from './support/processes.ts';
 
 const DEVICES = 2;

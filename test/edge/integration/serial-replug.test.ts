@@ -14,7 +14,7 @@ import type { LinkMessage } from '../../../host/link/messages.ts';
 import { uniqueEdgeId, Watcher } from '../gateway/support/broker.ts';
 import { DOC_METRICS, docHello } from '../gateway/support/fake-device.ts';
 import { until } from '../gateway/support/harness.ts';
-import { Mosquitto, tempDir } from '../support/peers.ts';
+import { Mosquitto, tempDir } from '../../../bench/peers.ts';
 import { sleep, startEdge } from './support/processes.ts';
 
 const SESSION = 0x5e41_0001;

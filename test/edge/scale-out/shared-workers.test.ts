@@ -107,7 +107,7 @@ beforeAll(async () => {
     idPrefix: 'so',
     wallClock: fastWallClock,
   });
-  gateway = await startGateway({ brokerUrl: broker.url, edgeId, sources: [source], version: '0.1.0', dataWindow: WINDOW_LENGTH, dataQos: 1 });
+  gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0', dataWindow: WINDOW_LENGTH, dataQos: 1 });
 }, 60_000);
 
 afterAll(async () => {

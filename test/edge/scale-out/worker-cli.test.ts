@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../host/build/paths.ts';
-import { tempDir } from '../support/peers.ts';
+import { tempDir } from '../../../bench/peers.ts';
 
 const WASMOTE = fileURLToPath(new URL('../links/support/wasmote-from-source.ts', import.meta.url));
 
