@@ -62,10 +62,17 @@ export function rulesOfRole(role: Role): readonly AccessRule[] {
     case 'viewer':
       return [{ access: 'read', filter: 'wasmote/#' }, { access: 'read', filter: 'spBv1.0/#' }, ...EVERY_USER_RULES];
     case 'operator':
-    case 'worker':
       return [
         { access: 'read', filter: 'wasmote/#' },
         { access: 'write', filter: 'wasmote/+/+/cmd/#' },
+        ...EVERY_USER_RULES,
+      ];
+    case 'worker':
+      // docs/mqtt.md §8: a scoring worker publishes its scores where the edge's own go.
+      return [
+        { access: 'read', filter: 'wasmote/#' },
+        { access: 'write', filter: 'wasmote/+/+/cmd/#' },
+        { access: 'write', filter: 'wasmote/+/+/score' },
         ...EVERY_USER_RULES,
       ];
     case 'sparkplug-host':
