@@ -1,4 +1,5 @@
-import mqtt, { type IClientOptions, type IConnackPacket, type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { firstConnack } from '../first-connack.ts';
 import { type Clock, systemClock } from '../../flash/clock.ts';
 import { idempotencyKey, type OutboxRecord } from '../record.ts';
 import { readTlsFiles, TLS_FIELD_NAMES } from '../tls-files.ts';
@@ -161,28 +162,8 @@ export class MqttBridgeSink implements Sink {
       ...(tls && readTlsFiles(tls, TLS_FIELD_NAMES)),
     };
     const client = mqtt.connect(url, options);
-    await new Promise<void>((resolve, reject) => {
-      const settle = (error?: Error): void => {
-        client.removeListener('connect', onConnect);
-        client.removeListener('error', onError);
-        client.removeListener('close', onClose);
-        if (error) {
-          client.end(true);
-          reject(error);
-        } else {
-          resolve();
-        }
-      };
-      const onConnect = (connack: IConnackPacket): void => {
-        this.receiveMaximum = connack.properties?.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM;
-        settle();
-      };
-      const onError = (error: Error): void => settle(error);
-      const onClose = (): void => settle(new Error('connection closed before CONNACK'));
-      client.on('connect', onConnect);
-      client.on('error', onError);
-      client.on('close', onClose);
-    });
+    const connack = await firstConnack(client);
+    this.receiveMaximum = connack.properties?.receiveMaximum ?? DEFAULT_RECEIVE_MAXIMUM;
     this.open = client;
     // Once connected, a failure reaches the batch in flight as 'close'; errors are not left unhandled.
     client.on('error', () => {});

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import { firstConnack } from '../first-connack.ts';
 
 /** How to reach the broker: mqtt.js's own options, as the MQTT bridge takes them (docs/edge.md). */
 export interface BrokerConnectionOptions {
@@ -55,25 +56,9 @@ export function openConnection(url: string, shared: IClientOptions, will: Will):
     ...shared,
     will: { topic: will.topic, payload: Buffer.from(will.payload), qos: 1, retain: false },
   });
-  return new Promise((resolve, reject) => {
-    const settle = (error?: Error): void => {
-      client.removeListener('connect', onConnect);
-      client.removeListener('error', onError);
-      client.removeListener('close', onClose);
-      if (error) {
-        client.end(true);
-        reject(error);
-      } else {
-        // Once connected, a failure shows as 'close'; errors are not left unhandled.
-        client.on('error', () => {});
-        resolve(client);
-      }
-    };
-    const onConnect = (): void => settle();
-    const onError = (error: Error): void => settle(error);
-    const onClose = (): void => settle(new Error('connection closed before CONNACK'));
-    client.on('connect', onConnect);
-    client.on('error', onError);
-    client.on('close', onClose);
+  return firstConnack(client).then(() => {
+    // Once connected, a failure shows as 'close'; errors are not left unhandled.
+    client.on('error', () => {});
+    return client;
   });
 }
