@@ -33,9 +33,10 @@ import { Mosquitto, NatsServer, tempDir } from './peers.ts';
 
 const DEVICES = 1000;
 /** Virtual seconds recorded: the sensor node reports once a second, so DEVICES × this many DATA frames. */
-const VIRTUAL_S = 10;
+const VIRTUAL_S = 30;
 const SEED = 11;
 const REPLAYER = fileURLToPath(new URL('./edge-replayer.ts', import.meta.url));
+const SUBSCRIBER = fileURLToPath(new URL('./edge-subscriber.ts', import.meta.url));
 /** A run that has seen no new DATA message at the sink for this long is over. */
 const STALL_MS = 5000;
 const MS_PER_S = 1000;
@@ -72,6 +73,29 @@ class TimedSink implements Sink {
   }
 }
 
+interface SubscriberReport {
+  messages: number;
+  payloadBytes: number;
+  lastMs: number;
+}
+
+/** Forks a bench process (TypeScript, through tsx) and resolves once it has said it is ready. */
+async function startChild(script: string, args: string[]): Promise<ChildProcess> {
+  const child = fork(script, args, { execArgv: ['--import', 'tsx'] });
+  await new Promise<void>((resolve, reject) => {
+    child.once('message', () => resolve());
+    child.once('exit', (code) => reject(new Error(`${path.basename(script)} exited with ${code}`)));
+  });
+  return child;
+}
+
+function report(subscriber: ChildProcess): Promise<SubscriberReport> {
+  return new Promise((resolve) => {
+    subscriber.once('message', (message) => resolve(message as SubscriberReport));
+    subscriber.send('report');
+  });
+}
+
 interface EdgeRun {
   natsDataMsgPerS: number;
   mqttDataMsgPerS: number;
@@ -101,16 +125,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
   const sink = new TimedSink(new NatsJetStreamSink({ name: NATS_SINK, ...config.sinks.nats! }));
   const cloud = assembleCloudTier(config, [sink], { registry: new Registry() });
 
-  const subscriber = await mqtt.connectAsync(peers.brokerUrl, { protocolVersion: 5 });
-  let dataAtMqtt = 0;
-  let payloadBytes = 0;
-  let lastMqttMs = 0;
-  subscriber.on('message', (_topic, payload) => {
-    dataAtMqtt++;
-    payloadBytes += payload.length;
-    lastMqttMs = wallNowMs();
-  });
-  await subscriber.subscribeAsync(`wasmote/${edgeId}/+/data`, { qos: dataQos });
+  const subscriber = await startChild(SUBSCRIBER, [peers.brokerUrl, `wasmote/${edgeId}/+/data`, String(dataQos)]);
 
   const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 }, { maxConnections: DEVICES + 10 });
   const gateway = await startGateway({ broker: { url: peers.brokerUrl, options: {} }, edgeId, sources: [source], version: 'bench', dataQos, cloud });
@@ -133,11 +148,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
     };
   }
 
-  const replayer: ChildProcess = fork(REPLAYER, [recordingPath, String(source.port)], { execArgv: ['--import', 'tsx'] });
-  await new Promise<void>((resolve, reject) => {
-    replayer.once('message', () => resolve());
-    replayer.once('exit', (code) => reject(new Error(`the replayer exited with ${code}`)));
-  });
+  const replayer = await startChild(REPLAYER, [recordingPath, String(source.port)]);
   let sent = false;
   let progressMs = 0;
   replayer.once('message', () => {
@@ -160,7 +171,8 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
   await stopInference();
   await gateway.stop();
   await cloud.close();
-  await subscriber.endAsync();
+  const { messages: dataAtMqtt, payloadBytes, lastMs: lastMqttMs } = await report(subscriber);
+  subscriber.send('end');
 
   const sorted = Float64Array.from(sink.latenciesMs).sort();
   const dataAtNats = sink.latenciesMs.length;
@@ -180,20 +192,14 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
   return run;
 }
 
-/** One mqtt.js publisher and one subscriber through the broker: `count` messages of `payloadBytes` at `qos`. */
+/**
+ * One mqtt.js publisher and one subscriber (in its own process, as for the edge) through the broker: `count`
+ * messages of `payloadBytes` at `qos`.
+ */
 async function brokerAlone(brokerUrl: string, count: number, payloadBytes: number, qos: QoS): Promise<number> {
   const topic = `bench/alone/${qos}`;
-  const subscriber = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5 });
+  const subscriber = await startChild(SUBSCRIBER, [brokerUrl, topic, String(qos)]);
   const publisher = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5 });
-  let received = 0;
-  let lastMs = 0;
-  let allReceived!: () => void;
-  const done = new Promise<void>((resolve) => (allReceived = resolve));
-  subscriber.on('message', () => {
-    lastMs = wallNowMs();
-    if (++received === count) allReceived();
-  });
-  await subscriber.subscribeAsync(topic, { qos });
   const payload = Buffer.alloc(payloadBytes, 'x');
   const window = 500;
   const startedMs = wallNowMs();
@@ -202,11 +208,19 @@ async function brokerAlone(brokerUrl: string, count: number, payloadBytes: numbe
     for (let n = first; n < Math.min(count, first + window); n++) batch.push(publisher.publishAsync(topic, payload, { qos }));
     await Promise.all(batch);
   }
-  await Promise.race([done, new Promise((resolve) => setTimeout(resolve, STALL_MS))]);
+  // Until every message is in, or nothing new has come for STALL_MS.
+  let last = await report(subscriber);
+  let progressMs = wallNowMs();
+  while (last.messages < count && wallNowMs() - progressMs < STALL_MS) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const now = await report(subscriber);
+    if (now.messages !== last.messages) progressMs = wallNowMs();
+    last = now;
+  }
+  subscriber.send('end');
   await publisher.endAsync();
-  await subscriber.endAsync();
-  const msgPerS = (received * MS_PER_S) / (lastMs - startedMs);
-  process.stderr.write(`bench edge: broker alone, QoS ${qos}, ${payloadBytes} B: ${received}/${count}, ${Math.round(msgPerS)} msg/s\n`);
+  const msgPerS = (last.messages * MS_PER_S) / (last.lastMs - startedMs);
+  process.stderr.write(`bench edge: broker alone, QoS ${qos}, ${payloadBytes} B: ${last.messages}/${count}, ${Math.round(msgPerS)} msg/s\n`);
   return msgPerS;
 }
 

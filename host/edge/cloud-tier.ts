@@ -4,7 +4,7 @@ import type { CloudTierConfig } from './config.ts';
 import type { ForwarderObserver } from './forwarder/forwarder.ts';
 import { Forwarder } from './forwarder/forwarder.ts';
 import { CloudTierMetrics } from './metrics.ts';
-import { type LastKey, type Outbox, OutboxClosedError } from './outbox/outbox.ts';
+import { type LastKey, Listeners, type Outbox, OutboxClosedError } from './outbox/outbox.ts';
 import { SqliteOutbox } from './outbox/sqlite-outbox.ts';
 import type { IngestRecord } from './record.ts';
 import { MqttBridgeSink } from './sinks/mqtt-bridge.ts';
@@ -26,7 +26,22 @@ export class CloudTier {
     readonly outbox: Outbox,
     private readonly sinks: readonly Sink[],
     private readonly forwarder: Forwarder,
+    private readonly deliveries: Listeners,
   ) {}
+
+  /**
+   * docs/edge.md, "Backpressure": the records still to go to the sinks that are taking them. A sink that is down
+   * or failing does not count: the outbox is there to hold its share.
+   */
+  flowingBacklog(): number {
+    const pending = this.outbox.stats().pendingBySink;
+    return Math.max(0, ...this.forwarder.flowingSinks().map((sink) => pending[sink] ?? 0));
+  }
+
+  /** `listener` runs each time a sink has acknowledged records; returns its removal. */
+  onDelivered(listener: () => void): () => void {
+    return this.deliveries.add(listener);
+  }
 
   /**
    * Stores the records in the outbox; resolves once they are durable, and only then may the gateway acknowledge
@@ -83,6 +98,7 @@ export function assembleCloudTier(config: CloudTierConfig, sinks: readonly Sink[
   const clock = options.clock ?? systemClock;
   const names = sinks.map((sink) => sink.name);
   const metrics = new CloudTierMetrics(options.registry, names);
+  const deliveries = new Listeners();
   const { path, durability, commitIntervalMs, commitMaxRecords, ...limits } = config.outbox;
   const outbox = SqliteOutbox.open({
     path,
@@ -101,10 +117,20 @@ export function assembleCloudTier(config: CloudTierConfig, sinks: readonly Sink[
     ...config.forwarder,
     clock,
     random: options.random,
-    observer: withLog(metrics.forwarder, options.log),
+    observer: withDeliveries(withLog(metrics.forwarder, options.log), deliveries),
   });
   forwarder.start();
-  return new CloudTier(outbox, sinks, forwarder);
+  return new CloudTier(outbox, sinks, forwarder, deliveries);
+}
+
+function withDeliveries(observer: ForwarderObserver, deliveries: Listeners): ForwarderObserver {
+  return {
+    ...observer,
+    delivered(sink, records) {
+      observer.delivered(sink, records);
+      deliveries.notify();
+    },
+  };
 }
 
 function withLog(observer: ForwarderObserver, log: ((line: string) => void) | undefined): ForwarderObserver {

@@ -10,12 +10,14 @@ import { type Clock, systemClock } from '../../flash/clock.ts';
 import type { BrokerConnection } from '../broker/connection-options.ts';
 import type { CloudTier } from '../cloud-tier.ts';
 import type { LinkSource } from '../links/link.ts';
+import type { IngestRecord } from '../record.ts';
 import { connectToBroker } from './broker-connection.ts';
 import { type EdgeCommandHandler, takeCommands } from './command-intake.ts';
 import { DeviceCommands } from './device-commands.ts';
 import { DeviceRegistry, type EdgeIdentity } from './device-registry.ts';
 import { EdgePublisher } from './edge-publisher.ts';
 import { devicesLeftOnline } from './edge-restart.ts';
+import { LinkFlow } from './link-flow.ts';
 import { LinkSession } from './link-session.ts';
 import type { DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
 import { formatWallTime } from './time-anchor.ts';
@@ -111,30 +113,50 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const time = formatWallTime(wallNowMs());
     publisher.edgeState(stateTopic, { state: 'online', time, startedAt, ...edge.stamp(), version: options.version, devices: announcedDevices });
   };
-  const deliver = (message: DeviceMessage): void => {
-    publisher.device(message);
+  const deliver = (message: DeviceMessage, encoded?: Buffer): void => {
+    publisher.device(message, encoded);
     for (const listener of listeners) listener(message);
     if (registry.size !== announcedDevices) publishEdgeState();
   };
-  let appended: Promise<unknown> = Promise.resolve();
   /** docs/edge.md, "Gaps across links": each device's last data, log or event key in this run. */
   const kept = new Map<string, { session: number; seq: number }>();
+  const flow = new LinkFlow(() => options.cloud?.flowingBacklog() ?? 0);
+  const stopWatchingSinks = options.cloud?.onDelivered(() => flow.check());
+  // docs/edge.md: data, logs and events are stored before they are published, and everything keeps its order. What
+  // one turn of the event loop emits is stored with one append and published when it resolves.
+  let turn: { messages: DeviceMessage[]; encoded: (Buffer | undefined)[]; records: IngestRecord[]; immediate: NodeJS.Immediate } | null =
+    null;
+  let appended: Promise<unknown> = Promise.resolve();
+  const storeTurn = (): void => {
+    if (turn === null) return;
+    const { messages, encoded, records, immediate } = turn;
+    clearImmediate(immediate);
+    turn = null;
+    const stored = options.cloud!.append(records).catch((error: Error) => log(`cloud tier: ${error.message}`));
+    appended = Promise.all([appended, stored]).then(() => {
+      messages.forEach((message, index) => deliver(message, encoded[index]));
+      flow.published(messages.length);
+    });
+  };
   const emit = (message: DeviceMessage): void => {
-    if ((message.kind === 'data' || message.kind === 'log' || message.kind === 'event') && message.payload !== null) {
+    const streamed = message.kind === 'data' || message.kind === 'log' || message.kind === 'event';
+    if (streamed && message.payload !== null) {
       const { session, seq } = message.payload as { session: number; seq: number };
       kept.set(message.device, { session, seq });
     }
-    const cloud = options.cloud;
-    if (cloud === undefined) {
+    if (options.cloud === undefined) {
       deliver(message);
       return;
     }
-    // docs/edge.md: data, logs and events are stored before they are published; everything keeps its order.
-    const stored =
-      message.kind === 'data' || message.kind === 'log' || message.kind === 'event'
-        ? cloud.append([ingestRecord(edgeId, message, wallNowMs())]).catch((error: Error) => log(`cloud tier: ${error.message}`))
-        : undefined;
-    appended = Promise.all([appended, stored]).then(() => deliver(message));
+    if (turn === null) {
+      turn = { messages: [], encoded: [], records: [], immediate: setImmediate(storeTurn) };
+    }
+    // Encoded once, for the outbox and the broker alike.
+    const encoded = streamed ? Buffer.from(JSON.stringify(message.payload)) : undefined;
+    turn.messages.push(message);
+    turn.encoded.push(encoded);
+    if (encoded !== undefined) turn.records.push(ingestRecord(edgeId, message, encoded, wallNowMs()));
+    flow.emitted(1);
   };
 
   const registry = new DeviceRegistry({
@@ -172,7 +194,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const publishStopped = (): void =>
     publisher.edgeState(stateTopic, { state: 'offline', reason: 'stopped', time: formatWallTime(wallNowMs()), startedAt, ...edge.stamp() });
   try {
-    for (const source of options.sources) await source.start((link) => new LinkSession(link, registry));
+    for (const source of options.sources) {
+      await source.start((link) => {
+        flow.add(link);
+        return new LinkSession(link, registry);
+      });
+    }
   } catch (error) {
     // A source that cannot start (a TCP port in use) ends the run before it began: the edge says so and leaves.
     registry.stop();
@@ -226,7 +253,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     stop(stopOptions) {
       stopping ??= (async () => {
         cancelForget();
+        stopWatchingSinks?.();
         registry.stop();
+        storeTurn();
         await appended;
         await Promise.all(options.sources.map((source) => source.stop()));
         await stopOptions?.beforeOffline?.().catch((error: Error) => log(`stopping: ${error.message}`));
@@ -244,12 +273,12 @@ function cloudDeviceId(edgeId: string, device: string): string {
 }
 
 /** docs/mqtt.md §1: the cloud tier's key is `<edge>/<device>:<session>:<seq>`, the subject `<edge>/<device>/<kind>`. */
-function ingestRecord(edgeId: string, message: DeviceMessage, receivedAtMs: number) {
+function ingestRecord(edgeId: string, message: DeviceMessage, encoded: Buffer, receivedAtMs: number): IngestRecord {
   const payload = message.payload as { session: number; seq: number };
   return {
     key: { deviceId: cloudDeviceId(edgeId, message.device), session: payload.session, seq: payload.seq },
     subject: `${edgeId}/${message.device}/${message.kind}`,
-    payload: Buffer.from(JSON.stringify(message.payload)),
+    payload: encoded,
     receivedAtMs,
   };
 }
