@@ -42,6 +42,11 @@ export interface SqliteOutboxOptions {
 /** The newest committed records kept in memory, so a sink that keeps up reads them without a query. */
 const TAIL_RECORDS = 16_384;
 
+/** Records stored by one INSERT statement of several rows: one call into SQLite for many records. */
+const ROWS_PER_INSERT = 32;
+const INSERT_COLUMNS = '(device_id, session, seq, subject, payload, received_at_ms)';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?)';
+
 /** Schema version in `PRAGMA user_version`. */
 const SCHEMA_VERSION = 1;
 
@@ -102,6 +107,7 @@ export class SqliteOutbox implements Outbox {
   private closed = false;
 
   private readonly insert: Database.Statement;
+  private readonly insertRows: Database.Statement;
   private readonly selectAfter: Database.Statement;
   private readonly bytesThrough: Database.Statement;
   private readonly deleteThrough: Database.Statement;
@@ -122,8 +128,9 @@ export class SqliteOutbox implements Outbox {
   ) {
     this.clock = options.clock ?? systemClock;
     this.observer = options.observer ?? silentObserver;
-    this.insert = this.db.prepare(
-      'INSERT INTO records (device_id, session, seq, subject, payload, received_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    this.insert = this.db.prepare(`INSERT INTO records ${INSERT_COLUMNS} VALUES ${ROW_PLACEHOLDERS}`);
+    this.insertRows = this.db.prepare(
+      `INSERT INTO records ${INSERT_COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill(ROW_PLACEHOLDERS).join(', ')}`,
     );
     this.selectAfter = this.db
       .prepare(
@@ -299,13 +306,26 @@ export class SqliteOutbox implements Outbox {
       const held = extent.newest - extent.oldest + 1;
       const fits = held + entry.records.length <= limits.maxRecords && extent.bytes + entry.bytes <= limits.maxBytes;
       if (!fits && limits.overflow === 'reject-new') return new OutboxFullError(entry.records.length, entry.bytes, limits);
-      for (const { key, subject, payload, receivedAtMs } of entry.records) {
-        const blob = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-        lastKeys.set(key.deviceId, key);
-        extent.newest = Number(
-          this.insert.run(key.deviceId, key.session, key.seq, subject, blob, receivedAtMs).lastInsertRowid,
-        );
-        stored.push({ position: extent.newest, key, subject, payload: blob, receivedAtMs });
+      const { records } = entry;
+      for (let first = 0; first < records.length; ) {
+        const count = records.length - first >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+        const values: unknown[] = [];
+        const blobs: Buffer[] = [];
+        for (let index = first; index < first + count; index++) {
+          const { key, subject, payload, receivedAtMs } = records[index]!;
+          const blob = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+          values.push(key.deviceId, key.session, key.seq, subject, blob, receivedAtMs);
+          blobs.push(blob);
+          lastKeys.set(key.deviceId, key);
+        }
+        // One statement's rows take consecutive positions: AUTOINCREMENT, and this process alone writes the file.
+        const last = Number((count === 1 ? this.insert : this.insertRows).run(values).lastInsertRowid);
+        blobs.forEach((payload, index) => {
+          const { key, subject, receivedAtMs } = records[first + index]!;
+          stored.push({ position: last - count + 1 + index, key, subject, payload, receivedAtMs });
+        });
+        extent.newest = last;
+        first += count;
       }
       extent.bytes += entry.bytes;
       return undefined;
