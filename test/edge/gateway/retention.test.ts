@@ -24,7 +24,7 @@ afterAll(async () => {
 const RETAINED = ['birth', 'state', 'status', 'latest'];
 
 describe('§3.6 removing a device', () => {
-  it('cmd/forget clears its retained messages with empty ones', async () => {
+  it('cmd/forget clears its retained messages with empty ones, and is answered', async () => {
     const harness = await startHarness(broker.url, 'forget');
     try {
       const device = new FakeDevice(harness.source.connect(), 'gone-1');
@@ -32,9 +32,17 @@ describe('§3.6 removing a device', () => {
       device.heartbeat(5000);
       device.data(5000, [{ id: 0, value: 1 }]);
       await harness.watcher.waitFor('gone-1/latest');
-      await harness.watcher.publish('gone-1/cmd/forget', '{}');
+      await harness.watcher.publish('gone-1/cmd/forget', '{"id":"f1"}');
       for (const kind of RETAINED) await harness.watcher.waitFor(`gone-1/${kind}`, (_, seen) => seen.text === '' && seen.retain);
       expect(harness.gateway.devices()).toHaveLength(0);
+      const done = await harness.watcher.waitFor('gone-1/result', (json) => json?.id === 'f1');
+      expect(done.json).toMatchObject({ device: 'gone-1', command: 'forget', id: 'f1', result: 'ok', origin: 'edge' });
+      // §5.1 with MQTT 5: the answer to a device the edge does not know goes to the response topic.
+      const responseTopic = 'gone-1/result/me';
+      await harness.watcher.publish('gone-1/cmd/forget', '{}', { qos: 1, properties: { responseTopic: `wasmote/${harness.edgeId}/${responseTopic}`, correlationData: Buffer.from('f2') } });
+      const unknown = await harness.watcher.waitFor(responseTopic);
+      expect(unknown.json).toMatchObject({ device: 'gone-1', command: 'forget', result: 'error', origin: 'edge', error: 'unknown-device' });
+      expect(unknown.packet.properties?.correlationData?.toString()).toBe('f2');
     } finally {
       await harness.close();
     }
