@@ -246,7 +246,7 @@ function cloudDeviceId(edgeId: string, device: string): string {
   return `${edgeId}/${device}`;
 }
 
-/** docs/mqtt.md §1: the cloud tier's key is `<edge>/<device>:<session>:<seq>`, the subject `<edge>/<device>/<kind>`. */
+/** docs/mqtt.md §1: the subject is `<edge>/<device>/<kind>`, and the cloud tier's key `<subject>:<session>:<seq>`. */
 function ingestRecord(edgeId: string, message: DeviceMessage, receivedAtMs: number) {
   const payload = message.payload as { session: number; seq: number };
   return {

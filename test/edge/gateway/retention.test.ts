@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleCloudTier } from '../../../host/edge/cloud-tier.ts';
 import { parseCloudTierConfig } from '../../../host/edge/config.ts';
-import type { OutboxRecord } from '../../../host/edge/record.ts';
+import { idempotencyKey, type OutboxRecord } from '../../../host/edge/record.ts';
 import type { Sink } from '../../../host/edge/sinks/sink.ts';
 import { tempDir } from '../../../bench/peers.ts';
 import { testBroker } from './support/broker.ts';
@@ -78,7 +78,7 @@ class KeepingSink implements Sink {
 }
 
 describe('the cloud tier', () => {
-  it('gets each data, log and event message, keyed <edge>/<device>:<session>:<seq>, before it is published', async () => {
+  it('gets each data, log and event message, keyed <edge>/<device>/<kind>:<session>:<seq>, before it is published', async () => {
     const dir = tempDir('gateway-cloud');
     const sink = new KeepingSink();
     const config = parseCloudTierConfig({ outbox: { path: path.join(dir.path, 'outbox.sqlite') }, sinks: {} });
@@ -94,6 +94,8 @@ describe('the cloud tier', () => {
       const [data, log] = sink.records;
       expect(data!.key).toEqual({ deviceId: `${harness.edgeId}/cloudy-1`, session: DOC_SESSION, seq: 3 });
       expect(data!.subject).toBe(`${harness.edgeId}/cloudy-1/data`);
+      expect(idempotencyKey(data!)).toBe(`${harness.edgeId}/cloudy-1/data:${DOC_SESSION}:3`);
+      expect(idempotencyKey(log!)).toBe(`${harness.edgeId}/cloudy-1/log:${DOC_SESSION}:4`);
       expect(JSON.parse(Buffer.from(data!.payload).toString())).toEqual(harness.watcher.on('cloudy-1/data')[0]!.json);
       expect(log!.subject).toBe(`${harness.edgeId}/cloudy-1/log`);
       expect(log!.key.seq).toBe(4);
