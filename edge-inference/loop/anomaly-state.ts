@@ -27,6 +27,8 @@ export interface AnomalyStatesOptions {
   /** Each loaded model's version, by name. */
   modelVersions: ReadonlyMap<string, string>;
   publish: Publish;
+  /** Each state as it is published (not its removal). */
+  onState: (state: AnomalyStateMessage) => void;
   log: (line: string) => void;
 }
 
@@ -57,6 +59,11 @@ export class AnomalyStates {
     for (const alarm of this.options.book.activeAlarms()) this.update(alarm.device, alarm.model, nowMs);
   }
 
+  /** Every state on the broker, as this run knows it. */
+  all(): AnomalyStateMessage[] {
+    return [...this.current.values()];
+  }
+
   /** After the rules read a window of `model` on `device` whose newest sample is at `atMs`. */
   update(device: string, model: string, atMs: number): void {
     const version = this.options.modelVersions.get(model);
@@ -81,7 +88,10 @@ export class AnomalyStates {
 
   private send(device: string, model: string, state: AnomalyStateMessage | null): void {
     if (state === null) this.current.delete(stateKey(device, model));
-    else this.current.set(stateKey(device, model), state);
+    else {
+      this.current.set(stateKey(device, model), state);
+      this.options.onState(state);
+    }
     // QoS 1, retained: a state, like §3.3's.
     this.options.publish(anomalyTopic(this.options.edgeId, device, model), state, { qos: 1, retain: true }).catch((error: Error) => {
       this.options.log(`anomaly state of ${device} under ${model}: publishing failed: ${error.message}`);

@@ -8,7 +8,8 @@ import { DeviceTracks } from './device-tracks.ts';
 import { RuleCommands } from './rule-commands.ts';
 import { RuleEngine } from './rule-engine.ts';
 import { defaultRules, resolveRules, type RulesFile } from './rules.ts';
-import { AnomalyStates } from './anomaly-state.ts';
+import type { AnomalyResult, AnomalySource } from '../../host/edge/sparkplug/anomaly-metrics.ts';
+import { AnomalyStates, type AnomalyStateMessage } from './anomaly-state.ts';
 import { scoreMessage, windowScore } from './score-message.ts';
 import { SqliteAlarmStore } from './sqlite-alarm-store.ts';
 import { TelemetryIntake } from './telemetry-intake.ts';
@@ -39,7 +40,7 @@ export interface EdgeInferenceOptions {
   maxDelayMs?: number;
 }
 
-export interface EdgeInference {
+export interface EdgeInference extends AnomalySource {
   /** The alarms the edge keeps: active ones and the retained cleared ones. */
   alarms(): Alarm[];
   acknowledge(alarmId: string, by: string): AcknowledgeOutcome;
@@ -74,6 +75,10 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
     wallClockMs,
     log,
   });
+  const resultListeners = new Set<(result: AnomalyResult) => void>();
+  const emitResult = (result: AnomalyResult): void => {
+    for (const listener of resultListeners) listener(result);
+  };
   const tracks = new DeviceTracks();
   const commands = new RuleCommands(view, book, wallClockMs, log);
   const engine = new RuleEngine({ rules, book, ledOf: (device) => tracks.led(device), runActions: (alarm, actions) => commands.run(alarm, actions) });
@@ -84,6 +89,7 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
     book,
     modelVersions: new Map(options.models.map((model) => [model.name, model.version])),
     publish: options.publish,
+    onState: (state) => emitResult(stateResult(state)),
     log,
   });
 
@@ -107,6 +113,7 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
       });
       const atMs = Date.parse(message.toTime);
       engine.observe({ device: session.device, model: window.model, score: windowScore(window, model.config), anomalous: window.anomalous, atMs });
+      emitResult({ kind: 'score', device: session.device, model: window.model, score: message.score, timeMs: atMs });
       states.update(session.device, window.model, atMs);
     }
   };
@@ -146,6 +153,12 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
   pruneTimer.unref();
 
   return {
+    anomalyModels: options.models.map((model) => ({ name: model.name, metrics: [...model.config.metrics] })),
+    anomalyStates: () => states.all().map(stateResult),
+    onAnomalyResult(listener) {
+      resultListeners.add(listener);
+      return () => resultListeners.delete(listener);
+    },
     alarms: () => book.list(),
     acknowledge: (alarmId, by) => book.acknowledge(alarmId, by),
     answerAlarmAck: (payload, ackOptions = {}) => answerAlarmAck(book, payload, ackOptions.retained === true),
@@ -160,4 +173,9 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
       store.close();
     },
   };
+}
+
+/** An anomaly state (docs/mqtt.md §9.4) as the Sparkplug profile reads it (§7). */
+function stateResult(state: AnomalyStateMessage): AnomalyResult {
+  return { kind: 'state', device: state.device, model: state.model, anomalous: state.state === 'anomalous', timeMs: Date.parse(state.since) };
 }
