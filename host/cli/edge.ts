@@ -216,6 +216,7 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
             ...(values['sparkplug-primary-host'] === undefined ? {} : { primaryHostId: values['sparkplug-primary-host'] }),
             ...broker.sparkplug,
             registry: metrics,
+            ...(inference === undefined ? {} : { anomaly: inference }),
           });
         });
   const http =

@@ -4,7 +4,7 @@
  * state (§3.1). A publish that fails is logged; the stream goes on.
  */
 import type { MqttClient } from 'mqtt';
-import type { CommandAnswer, DeviceMessage } from './messages.ts';
+import type { DeviceMessage } from './messages.ts';
 import { deviceTopic, EDGE_STATE_OPTIONS, publishOptions, RESULT_OPTIONS, type QoS, type TopicOptions } from './topics.ts';
 import type { WindowMessage } from './value-window.ts';
 
@@ -33,8 +33,8 @@ export class EdgePublisher {
     this.send(deviceTopic(this.edgeId, device, 'window'), JSON.stringify(message), publishOptions('window', this.dataQos));
   }
 
-  /** docs/mqtt.md §5.1: with MQTT 5 the answer carries the request's correlation data. */
-  answer(topic: string, answer: CommandAnswer, correlationData?: Uint8Array): void {
+  /** docs/mqtt.md §5.1: with MQTT 5 the answer carries the request's correlation data; §9.3's answers too. */
+  answer(topic: string, answer: object, correlationData?: Uint8Array): void {
     const properties = correlationData === undefined ? undefined : { correlationData: Buffer.from(correlationData) };
     this.send(topic, JSON.stringify(answer), RESULT_OPTIONS, properties);
   }

@@ -16,7 +16,7 @@ import { type EdgeCommandHandler, takeCommands } from './command-intake.ts';
 import { DeviceCommands } from './device-commands.ts';
 import { DeviceRegistry, type EdgeIdentity } from './device-registry.ts';
 import { EdgePublisher } from './edge-publisher.ts';
-import { devicesLeftOnline } from './edge-restart.ts';
+import { devicesLeftOnline, readRetained } from './edge-restart.ts';
 import { LinkFlow } from './link-flow.ts';
 import { LinkSession } from './link-session.ts';
 import type { DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
@@ -75,6 +75,8 @@ export interface Gateway extends GatewayView {
   takeEdgeCommand(command: string, handler: EdgeCommandHandler): () => void;
   /** docs/mqtt.md §3.6: forgets a device, clearing its retained messages. */
   forget(device: string): boolean;
+  /** The retained messages the broker holds under a filter of this edge's tree, by topic (§9.2's reconciliation). */
+  readRetained(filter: string): Promise<Map<string, Buffer>>;
   /**
    * Stops the links, then runs `beforeOffline` while the edge is still online (the closed loop and the Sparkplug
    * node finish there, docs/edge.md), then publishes the edge offline (`stopped`) and disconnects.
@@ -250,6 +252,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         detail: error.message,
       })),
     forget: (device) => registry.forget(device),
+    readRetained: (filter) => readRetained(client, filter),
     stop(stopOptions) {
       stopping ??= (async () => {
         cancelForget();
@@ -272,7 +275,7 @@ function cloudDeviceId(edgeId: string, device: string): string {
   return `${edgeId}/${device}`;
 }
 
-/** docs/mqtt.md §1: the cloud tier's key is `<edge>/<device>:<session>:<seq>`, the subject `<edge>/<device>/<kind>`. */
+/** docs/mqtt.md §1: the subject is `<edge>/<device>/<kind>`, and the cloud tier's key `<subject>:<session>:<seq>`. */
 function ingestRecord(edgeId: string, message: DeviceMessage, encoded: Buffer, receivedAtMs: number): IngestRecord {
   const payload = message.payload as { session: number; seq: number };
   return {

@@ -184,6 +184,8 @@ export type CommandAnswer = EdgeStamp & {
         | 'bad-response-topic';
       detail: string;
     }
+  /** The edge did it itself: `forget` (§3.6). */
+  | { result: 'ok'; origin: 'edge' }
   | { result: 'timeout'; origin: 'edge'; detail: string }
   | { result: 'interrupted'; origin: 'edge'; oldSession: number; newSession: number }
 );

@@ -1,6 +1,7 @@
 /**
  * `wasmote edge --sparkplug` (docs/mqtt.md §7, docs/edge.md "Sparkplug B"): the gateway with simulated devices on
- * a Mosquitto broker, and a DBIRTH per device that Eclipse Tahu's decoder reads.
+ * a Mosquitto broker, and a DBIRTH per device that Eclipse Tahu's decoder reads, with the shipped detector's score
+ * and Active flag, whose scores then come in DDATA by alias.
  */
 import mqtt from 'mqtt';
 import { decodePayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
@@ -19,15 +20,17 @@ afterAll(async () => {
 });
 
 describe('wasmote edge --sparkplug', () => {
-  it('publishes a DBIRTH for each simulated device, decoded by the sparkplug-payload decoder', async () => {
+  it('publishes a DBIRTH for each simulated device and its anomaly scores, decoded by the sparkplug-payload decoder', async () => {
     const edgeId = uniqueEdgeId('spb');
     const host = await mqtt.connectAsync(broker.url, { reconnectPeriod: 0 });
     const births = new Map<string, ReturnType<typeof decodePayload>>();
+    const data: ReturnType<typeof decodePayload>[] = [];
     host.on('message', (topic, payload) => {
       if (topic.startsWith(`spBv1.0/${GROUP}/DBIRTH/${edgeId}/`)) births.set(topic.split('/')[4]!, decodePayload(payload));
+      if (topic.startsWith(`spBv1.0/${GROUP}/DDATA/${edgeId}/`)) data.push(decodePayload(payload));
     });
     await host.subscribeAsync(`spBv1.0/${GROUP}/+/${edgeId}/#`, { qos: 1 });
-    const edge = new EdgeChild(['--broker', broker.url, '--sparkplug', GROUP, '--sim', '2', '--id-prefix', 'spb', '--edge-id', edgeId, '--no-inference']);
+    const edge = new EdgeChild(['--broker', broker.url, '--sparkplug', GROUP, '--sim', '2', '--id-prefix', 'spb', '--edge-id', edgeId]);
     try {
       const deadline = Date.now() + 40_000;
       while (births.size < 2 && Date.now() < deadline && edge.output.indexOf('Error') === -1) await new Promise((resolve) => setTimeout(resolve, 100));
@@ -37,7 +40,16 @@ describe('wasmote edge --sparkplug', () => {
         expect(names).toContain('tmp102/temperature');
         expect(names).toContain('Device Control/Last Result');
         expect(typeof birth.seq === 'number' || typeof birth.seq === 'object').toBe(true);
+        expect(names).toContain('Anomaly/sensor-node-anomaly/Active');
       }
+      const score = births.get('spb-0000')!.metrics!.find((metric) => metric.name === 'Anomaly/sensor-node-anomaly/Score')!;
+      expect(score.type).toBe('Double');
+      // A window of 8 data messages at 1 Hz: the first score comes some 8 s in, by alias alone.
+      const scored = () => data.flatMap((payload) => payload.metrics ?? []).find((metric) => Number(metric.alias) === Number(score.alias));
+      const scoreDeadline = Date.now() + 30_000;
+      while (scored() === undefined && Date.now() < scoreDeadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(scored(), edge.output).toMatchObject({ type: 'Double' });
+      expect(typeof scored()!.value).toBe('number');
       edge.signal('SIGTERM');
       expect(await within(edge.exited, 20_000, 'the edge exiting')).toBe(0);
     } finally {
