@@ -26,7 +26,7 @@ export class CloudTier {
     readonly outbox: Outbox,
     private readonly sinks: readonly Sink[],
     private readonly forwarder: Forwarder,
-    private readonly deliveries: Listeners,
+    private readonly sinkChanges: Listeners,
   ) {}
 
   /**
@@ -38,9 +38,12 @@ export class CloudTier {
     return Math.max(0, ...this.forwarder.flowingSinks().map((sink) => pending[sink] ?? 0));
   }
 
-  /** `listener` runs each time a sink has acknowledged records; returns its removal. */
-  onDelivered(listener: () => void): () => void {
-    return this.deliveries.add(listener);
+  /**
+   * `listener` runs each time a sink has acknowledged records, failed a batch or changed its circuit's state: when
+   * flowingBacklog() may have changed. Returns its removal.
+   */
+  onSinkChange(listener: () => void): () => void {
+    return this.sinkChanges.add(listener);
   }
 
   /**
@@ -98,7 +101,7 @@ export function assembleCloudTier(config: CloudTierConfig, sinks: readonly Sink[
   const clock = options.clock ?? systemClock;
   const names = sinks.map((sink) => sink.name);
   const metrics = new CloudTierMetrics(options.registry, names);
-  const deliveries = new Listeners();
+  const sinkChanges = new Listeners();
   const { path, durability, commitIntervalMs, commitMaxRecords, ...limits } = config.outbox;
   const outbox = SqliteOutbox.open({
     path,
@@ -117,18 +120,25 @@ export function assembleCloudTier(config: CloudTierConfig, sinks: readonly Sink[
     ...config.forwarder,
     clock,
     random: options.random,
-    observer: withDeliveries(withLog(metrics.forwarder, options.log), deliveries),
+    observer: notifying(withLog(metrics.forwarder, options.log), sinkChanges),
   });
   forwarder.start();
-  return new CloudTier(outbox, sinks, forwarder, deliveries);
+  return new CloudTier(outbox, sinks, forwarder, sinkChanges);
 }
 
-function withDeliveries(observer: ForwarderObserver, deliveries: Listeners): ForwarderObserver {
+function notifying(observer: ForwarderObserver, sinkChanges: Listeners): ForwarderObserver {
   return {
-    ...observer,
     delivered(sink, records) {
       observer.delivered(sink, records);
-      deliveries.notify();
+      sinkChanges.notify();
+    },
+    failed(sink, error, retryInMs) {
+      observer.failed(sink, error, retryInMs);
+      sinkChanges.notify();
+    },
+    circuit(sink, state) {
+      observer.circuit(sink, state);
+      sinkChanges.notify();
     },
   };
 }

@@ -31,6 +31,8 @@ export interface CommandIntakeContext {
   edgeCommand(command: string): EdgeCommandHandler | undefined;
   /** docs/mqtt.md §1: answers are the edge's own messages, stamped with its session and counter. */
   stamp(): EdgeStamp;
+  /** Each device command's answer, refusals included, as it is published (docs/edge.md, "Health and metrics"). */
+  answered?(answer: CommandAnswer): void;
 }
 
 /** Subscribes and starts answering; resolves once the subscription is granted. */
@@ -66,7 +68,8 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
   const parsed = parsePayload(payload);
   const id = typeof parsed?.id === 'string' ? parsed.id : undefined;
   const target = id === undefined ? { device, command } : { device, command, id };
-  const answer = (topicForAnswer: string, result: object): void => {
+  const answer = (topicForAnswer: string, result: CommandAnswer): void => {
+    context.answered?.(result);
     context.publisher.answer(topicForAnswer, { ...result, ...context.stamp() }, correlationData);
   };
   if (packet.retain) {

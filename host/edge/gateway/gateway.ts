@@ -17,9 +17,10 @@ import { DeviceCommands } from './device-commands.ts';
 import { DeviceRegistry, type EdgeIdentity } from './device-registry.ts';
 import { EdgePublisher } from './edge-publisher.ts';
 import { devicesLeftOnline, readRetained } from './edge-restart.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
 import { LinkFlow } from './link-flow.ts';
 import { LinkSession } from './link-session.ts';
-import type { DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
+import type { CommandAnswer, DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
 import { formatWallTime } from './time-anchor.ts';
 import { edgeStateTopic, type QoS, type TopicOptions } from './topics.ts';
 
@@ -102,10 +103,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   client.on('error', (error) => log(`broker: ${error.message}`));
   const publisher = new EdgePublisher(client, edgeId, options.dataQos ?? 0, log);
+  const metricsRegistry = options.metrics ?? new Registry();
+  const gatewayMetrics = new GatewayMetrics(metricsRegistry, () => registry.devices());
   const unnamedCounter = new Counter({
     name: 'wasmote_edge_unnamed_values_total',
     help: 'Device values dropped because no birth named them (docs/mqtt.md §4.1)',
-    registers: [options.metrics ?? new Registry()],
+    registers: [metricsRegistry],
   });
   let unnamedValues = 0;
   const listeners = new Set<(message: DeviceMessage) => void>();
@@ -123,7 +126,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /** docs/edge.md, "Gaps across links": each device's last data, log or event key in this run. */
   const kept = new Map<string, { session: number; seq: number }>();
   const flow = new LinkFlow(() => options.cloud?.flowingBacklog() ?? 0);
-  const stopWatchingSinks = options.cloud?.onDelivered(() => flow.check());
+  const stopWatchingSinks = options.cloud?.onSinkChange(() => flow.check());
   // docs/edge.md: data, logs and events are stored before they are published, and everything keeps its order. What
   // one turn of the event loop emits is stored with one append and published when it resolves.
   let turn: { messages: DeviceMessage[]; encoded: (Buffer | undefined)[]; records: IngestRecord[]; immediate: NodeJS.Immediate } | null =
@@ -192,6 +195,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     forget: (device) => registry.forget(device),
     edgeCommand: (command) => edgeCommands.get(command),
     stamp: edge.stamp,
+    answered: (answer) => gatewayMetrics.answered(answer),
   });
   const publishStopped = (): void =>
     publisher.edgeState(stateTopic, { state: 'offline', reason: 'stopped', time: formatWallTime(wallNowMs()), startedAt, ...edge.stamp() });
@@ -199,7 +203,10 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     for (const source of options.sources) {
       await source.start((link) => {
         flow.add(link);
-        return new LinkSession(link, registry);
+        const session = new LinkSession(link, registry);
+        const watched = gatewayMetrics.watchLink(session.decoder.stats);
+        link.onClose(() => watched.closed());
+        return session;
       });
     }
   } catch (error) {
@@ -242,15 +249,18 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return () => listeners.delete(listener);
     },
     devices: () => registry.devices(),
-    command: (device, command, payload) =>
-      commands.run({ device, command, payload }).catch((error: Error) => ({
+    command: async (device, command, payload) => {
+      const answer: CommandAnswer = await commands.run({ device, command, payload }).catch((error: Error) => ({
         device,
         command,
         result: 'error' as const,
         origin: 'edge' as const,
         error: 'malformed' as const,
         detail: error.message,
-      })),
+      }));
+      gatewayMetrics.answered(answer);
+      return answer;
+    },
     forget: (device) => registry.forget(device),
     readRetained: (filter) => readRetained(client, filter),
     stop(stopOptions) {
