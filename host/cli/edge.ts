@@ -215,6 +215,8 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
             group: values.sparkplug!,
             ...(values['sparkplug-primary-host'] === undefined ? {} : { primaryHostId: values['sparkplug-primary-host'] }),
             ...broker.sparkplug,
+            // The version the gateway's connection found the broker speaks (an embedded aedes broker: 3.1.1).
+            protocolVersion: started.protocolVersion,
             registry: metrics,
             ...(inference === undefined ? {} : { anomaly: inference }),
           });
