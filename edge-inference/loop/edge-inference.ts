@@ -96,7 +96,15 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
   // docs/mqtt.md §9.2, §9.4: the store and the broker's retained topics agree before the first window.
   engine.endOrphans(new Set(modelsByName.keys()), wallClockMs());
   book.prune();
-  const readRetained = options.readRetained ?? (async () => new Map<string, Buffer>());
+  // A read that fails leaves what the broker retains as it is: the kept alarms are still republished.
+  const readRetained = async (filter: string): Promise<ReadonlyMap<string, Buffer>> => {
+    try {
+      return (await options.readRetained?.(filter)) ?? new Map();
+    } catch (error) {
+      log(`reading the retained ${filter} failed: ${(error as Error).message}`);
+      return new Map();
+    }
+  };
   const retainedAlarmIds = [...(await readRetained(alarmsFilter(view.edgeId))).keys()].flatMap((topic) => alarmIdOf(view.edgeId, topic) ?? []);
   await book.reconcile(retainedAlarmIds);
   states.reconcile(await readRetained(anomalyFilter(view.edgeId)), wallClockMs());

@@ -244,6 +244,7 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
   const mosquitto = `-h ${address.hostname.replace(/^\[|\]$/g, '')} -p ${address.port || '1883'}${login}`;
   printLine(`watch:    mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/#'`);
   if (inference !== undefined) printLine(`alarms:   mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/$edge/alarms/+'`);
+  if (inference !== undefined) printLine(`anomaly:  mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/+/anomaly/+'`);
   if (values.sparkplug !== undefined) printLine(`sparkplug: mosquitto_sub ${mosquitto} -v -t 'spBv1.0/${values.sparkplug}/#'`);
   const example = simulated?.deviceIds[0] ?? '<device>';
   printLine(`command:  mosquitto_pub ${mosquitto} -t 'wasmote/${edgeId}/${example}/cmd/ping' -m '{"id":"p1"}'`);

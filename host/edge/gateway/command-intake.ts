@@ -7,7 +7,7 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 import { refusal } from './command-answers.ts';
 import type { DeviceCommands } from './device-commands.ts';
 import type { EdgePublisher } from './edge-publisher.ts';
-import type { CommandAnswer, EdgeStamp } from './messages.ts';
+import type { CommandAnswer, EdgeStamp, ForgetAnswer } from './messages.ts';
 import { commandFilter, deviceLevels, deviceTopic, isResponseTopicFor } from './topics.ts';
 
 /** docs/mqtt.md §3.6: not a device command; the edge forgets the device. */
@@ -32,7 +32,7 @@ export interface CommandIntakeContext {
   /** docs/mqtt.md §1: answers are the edge's own messages, stamped with its session and counter. */
   stamp(): EdgeStamp;
   /** Each device command's answer, refusals included, as it is published (docs/edge.md, "Health and metrics"). */
-  answered?(answer: CommandAnswer): void;
+  answered?(answer: CommandAnswer | ForgetAnswer): void;
 }
 
 /** Subscribes and starts answering; resolves once the subscription is granted. */
@@ -68,7 +68,7 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
   const parsed = parsePayload(payload);
   const id = typeof parsed?.id === 'string' ? parsed.id : undefined;
   const target = id === undefined ? { device, command } : { device, command, id };
-  const answer = (topicForAnswer: string, result: CommandAnswer): void => {
+  const answer = (topicForAnswer: string, result: CommandAnswer | ForgetAnswer): void => {
     context.answered?.(result);
     context.publisher.answer(topicForAnswer, { ...result, ...context.stamp() }, correlationData);
   };
@@ -88,7 +88,7 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
   }
   if (command === FORGET) {
     // §3.6: answered as a command is (§5.3), by the edge itself.
-    if (context.forget(device)) answer(answerTopic, { ...target, result: 'ok', origin: 'edge' } satisfies CommandAnswer);
+    if (context.forget(device)) answer(answerTopic, { ...target, command: FORGET, result: 'ok', origin: 'edge' } satisfies ForgetAnswer);
     else answer(answerTopic, refusal(target, 'unknown-device', `the edge knows no device ${device}`));
     return;
   }

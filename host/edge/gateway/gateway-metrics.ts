@@ -6,7 +6,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { DROP_REASONS } from '../../link/drop-reasons.ts';
 import type { LinkDecoderStats } from '../../link/decoder.ts';
-import type { CommandAnswer, GatewayView } from './messages.ts';
+import type { CommandAnswer, ForgetAnswer, GatewayView } from './messages.ts';
 
 /** docs/link-protocol.md §5.2: what the session tracker made of the frames it delivered. */
 const SEQUENCE_EVENTS = { gaps: 'gap', duplicates: 'duplicate', reorders: 'reorder', late: 'late', resets: 'reset', sessionChanges: 'session-change' } as const;
@@ -82,7 +82,7 @@ export class GatewayMetrics {
     };
   }
 
-  answered(answer: CommandAnswer): void {
+  answered(answer: CommandAnswer | ForgetAnswer): void {
     this.commands.inc({ result: answer.result === 'error' ? answer.error : answer.result });
     if ((answer.result === 'ok' || answer.result === 'nack') && answer.origin !== 'edge' && !answer.cached) {
       this.roundTrip.observe(answer.rttMs / MS_PER_S);

@@ -184,11 +184,12 @@ export type CommandAnswer = EdgeStamp & {
         | 'bad-response-topic';
       detail: string;
     }
-  /** The edge did it itself: `forget` (§3.6). */
-  | { result: 'ok'; origin: 'edge' }
   | { result: 'timeout'; origin: 'edge'; detail: string }
   | { result: 'interrupted'; origin: 'edge'; oldSession: number; newSession: number }
 );
+
+/** §3.6: `cmd/forget` done, answered by the edge itself; its refusals are §5.3's `error` answers. */
+export type ForgetAnswer = EdgeStamp & { device: string; command: 'forget'; id?: string; result: 'ok'; origin: 'edge' };
 
 /**
  * What a profile or an in-process consumer sees of a running gateway: every device message as it is published,

@@ -204,6 +204,23 @@ describe('edge inference on gateway messages', () => {
     expect(byTopic('wasmote/lab/d1/anomaly/sensor-node-anomaly')).toEqual([expect.objectContaining({ state: 'anomalous', alarms: [kept!.id], since: kept!.openedAt })]);
   });
 
+  it('starts when the retained topics cannot be read, and says so', async () => {
+    await openAlarm('d1');
+    await edge.stop();
+    published = [];
+    edge = await startEdgeInference(view, {
+      models: [model],
+      alarmStorePath: path.join(scratch, 'alarms.sqlite'),
+      publish: async (topic, payload) => void published.push({ topic, payload: payload as Record<string, unknown> | null }),
+      readRetained: async () => {
+        throw new Error('connection closed');
+      },
+      log: (line) => lines.push(line),
+    });
+    expect(lines).toContain('reading the retained wasmote/lab/$edge/alarms/+ failed: connection closed');
+    expect(published.map((entry) => entry.topic)).toContain('wasmote/lab/$edge/alarms/1');
+  });
+
   it('answers alarm-ack requests it cannot take with the reason', () => {
     const answers = [
       edge.answerAlarmAck('not json'),

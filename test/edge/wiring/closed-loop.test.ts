@@ -3,7 +3,8 @@
  * shipped detector. Only that device gets an alarm, retained on `wasmote/<edge>/$edge/alarms/<id>`; its LED pin
  * toggles on its virtual GPIO; its retained anomaly state names the alarm; an alarm-ack over MQTT 5 is answered on
  * its response topic and the republished alarm says acknowledged with a higher revision; a retained alarm-ack is
- * refused and cleared (docs/mqtt.md §9.3, §5.1). At its start the loop has reconciled what an earlier run left
+ * refused and cleared (docs/mqtt.md §9.3, §5.1); forgetting the device clears its alarm and empties its anomaly
+ * state (§3.6, §9.2, §9.4). At its start the loop has reconciled what an earlier run left
  * retained: an alarm it no longer keeps and anomaly states are emptied or corrected (§9.2, §9.4). The sim runs in real time, so the hot spot
  * starts at 8 s rather than demo-anomaly.json's 40 s.
  */
@@ -110,6 +111,14 @@ describe('the closed loop through the gateway', () => {
       await new Promise((resolve) => setTimeout(resolve, 500));
       await late.endAsync();
       expect(retainedAcks).toEqual([]);
+
+      // §3.6 and §9.2: forgetting the device clears its alarm (`device-forgotten`) and empties its anomaly state.
+      await watcher.publish(`${anomalous}/cmd/forget`, JSON.stringify({ id: 'forget-1' }));
+      expect((await watcher.waitFor(`${anomalous}/result`, (json) => json?.id === 'forget-1')).json).toMatchObject({ command: 'forget', result: 'ok' });
+      const forgotten = await watcher.waitFor(`$edge/alarms/${alarm.json.id}`, (json) => json?.state === 'cleared');
+      expect(forgotten.json).toMatchObject({ clearReason: 'device-forgotten', acknowledgedBy: 'alice' });
+      expect(forgotten.json.revision).toBeGreaterThan(acknowledged.json.revision);
+      await watcher.waitFor(`${anomalous}/anomaly/sensor-node-anomaly`, (json, seen) => seen.text === '' && seen.retain);
     } finally {
       await gateway.stop({ beforeOffline: () => loop.stop() });
       await Promise.all(setup.models.map((model) => model.close()));
