@@ -4,7 +4,7 @@
  * and Active flag, whose scores then come in DDATA by alias.
  */
 import mqtt from 'mqtt';
-import { decodePayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
+import { decodePayload, encodePayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testBroker, uniqueEdgeId } from '../gateway/support/broker.ts';
 import { EdgeChild, within } from './support/edge-child.ts';
@@ -55,6 +55,31 @@ describe('wasmote edge --sparkplug', () => {
     } finally {
       edge.kill();
       await host.endAsync();
+    }
+  }, 90_000);
+
+  it('on the embedded broker, which speaks MQTT 3.1.1 only, is an Edge Node all the same: NBIRTH, DBIRTH, DDATA', async () => {
+    const edgeId = uniqueEdgeId('spe');
+    const edge = new EdgeChild(['--demo', '--listen', '127.0.0.1:0', '--sparkplug', GROUP, '--sim', '1', '--id-prefix', 'spe', '--edge-id', edgeId, '--no-inference']);
+    let host: mqtt.MqttClient | undefined;
+    try {
+      const url = await edge.line(/broker:\s+(mqtt:\/\/\S+)/);
+      host = await mqtt.connectAsync(url, { reconnectPeriod: 0, protocolVersion: 4 });
+      const kinds = new Map<string, ReturnType<typeof decodePayload>>();
+      host.on('message', (topic, payload) => kinds.set(topic.split('/')[2]!, decodePayload(payload)));
+      await host.subscribeAsync(`spBv1.0/${GROUP}/+/${edgeId}/#`, { qos: 1 });
+      // The node may have been born before the subscription: a host asks for its rebirth (Node Control/Rebirth).
+      const rebirth = { timestamp: Date.now(), metrics: [{ name: 'Node Control/Rebirth', type: 'Boolean' as const, value: true }] };
+      await host.publishAsync(`spBv1.0/${GROUP}/NCMD/${edgeId}`, Buffer.from(encodePayload(rebirth)), { qos: 0 });
+      const deadline = Date.now() + 30_000;
+      while (!['NBIRTH', 'DBIRTH', 'DDATA'].every((kind) => kinds.has(kind)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
+      expect([...kinds.keys()].sort(), edge.output).toEqual(expect.arrayContaining(['DBIRTH', 'DDATA', 'NBIRTH']));
+      expect((kinds.get('NBIRTH')!.metrics ?? []).map((metric) => metric.name)).toContain('bdSeq');
+      edge.signal('SIGTERM');
+      expect(await within(edge.exited, 20_000, 'the edge exiting')).toBe(0);
+    } finally {
+      edge.kill();
+      await host?.endAsync();
     }
   }, 90_000);
 });
