@@ -34,7 +34,7 @@ export class MetricChart {
         cursor: { drag: { x: false, y: false } },
         scales: { x: { time: true } },
         series: [{}, ...spec.series.map(({ label, stroke, dash }) => ({ label, stroke, width: 1.5, ...(dash ? { dash } : {}), spanGaps: false }))],
-        axes: [{}, { size: 56 }],
+        axes: [{}, { size: 72 }],
         hooks: { drawClear: [(plot) => this.shade(plot)] },
       },
       [this.xs, ...this.columns],
@@ -66,6 +66,9 @@ export class MetricChart {
     this.plot.setData([this.xs, ...this.columns]);
     const newest = this.columns[0].length === 0 ? null : this.columns[0][this.columns[0].length - 1];
     setText(this.latest, newest === null ? '' : `now ${withUnit(newest, this.unit)}`);
+    // What the chart holds, for a reader of the DOM (a test, an extension): points and the newest time.
+    this.root.dataset.points = String(this.xs.length);
+    this.root.dataset.newest = this.xs.length === 0 ? '' : String(this.xs[this.xs.length - 1]);
   }
 
   clear() {
