@@ -7,6 +7,8 @@ import { MetricChart } from './metric-chart.js';
 const LIST_ITEMS = 100;
 /** Anomalous windows kept for the charts' shading. */
 const MARKERS = 200;
+/** Time each animation frame may spend redrawing charts: well under a 60 Hz frame's 16.7 ms. */
+const FRAME_BUDGET_MS = 6;
 const SERIES_COLOURS = ['#2563eb', '#059669', '#d97706', '#7c3aed', '#db2777', '#0891b2'];
 
 /**
@@ -49,9 +51,16 @@ export class DeviceView {
     ]);
     this.stopListening = state.listen((kind, message) => this.onFeed(kind, message));
     this.resizeObserver = new ResizeObserver(() => this.resize());
+    // Charts redraw in turns: each frame redraws dirty charts until its budget is spent, and the next frame
+    // starts where this one stopped, so no frame runs long however many metrics the device has.
+    this.nextChart = 0;
     this.renderLoop = () => {
-      for (const chart of this.charts.values()) chart.render();
-      for (const chart of this.scoreCharts.values()) chart.render();
+      const charts = [...this.charts.values(), ...this.scoreCharts.values()];
+      const deadline = performance.now() + FRAME_BUDGET_MS;
+      for (let turn = 0; turn < charts.length && performance.now() < deadline; turn += 1) {
+        this.nextChart = (this.nextChart + 1) % charts.length;
+        charts[this.nextChart].render();
+      }
       this.frame = requestAnimationFrame(this.renderLoop);
     };
   }
