@@ -122,7 +122,7 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
     }
-    sockets.handleUpgrade(request, socket, head, (socket) => attach(hub, socket));
+    sockets.handleUpgrade(request, socket, head, (socket) => attach(hub, socket, log));
   });
 
   const port = await listen(server, host, options.port, 'dashboard');
@@ -177,7 +177,7 @@ function originHost(origin: string): string | null {
   }
 }
 
-function attach(hub: FeedHub, socket: WebSocket): void {
+function attach(hub: FeedHub, socket: WebSocket, log: (line: string) => void): void {
   const client = {
     send: (text: string) => socket.send(text),
     get bufferedAmount() {
@@ -188,7 +188,7 @@ function attach(hub: FeedHub, socket: WebSocket): void {
   hub.add(client);
   socket.on('message', (data, isBinary) => {
     if (isBinary) return socket.close(1003, 'text frames only');
-    void hub.receive(client, data.toString());
+    hub.receive(client, data.toString()).catch((error: Error) => log(`dashboard: a page's message failed: ${error.message}`));
   });
   socket.on('close', () => hub.remove(client));
   socket.on('error', () => hub.remove(client));
