@@ -2,7 +2,8 @@
  * Issue 13 end to end in Debian's Chromium: the edge with three simulated devices (a hot spot on device 1) serves
  * the dashboard; the page shows the fleet, a device's chart receives new points, its LED control drives the
  * simulated board's LED pin and follows the state the device reports, an alarm acknowledged on the page stays
- * acknowledged after a reload; without the token the page and its feed refuse.
+ * acknowledged after a reload, a device's controls disabled while it is offline; without the token the page and
+ * its feed refuse.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -166,6 +167,21 @@ describe('the dashboard in Chromium', () => {
     await page.reload();
     await row.locator('.alarm-state', { hasText: 'acknowledged' }).waitFor({ timeout: WAIT_MS });
     await expect(page.locator(`button.ack[data-alarm="${alarmId}"]`).count()).resolves.toBe(0);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('disables a device\'s controls while it is offline', async () => {
+    const { page, errors } = await openPage();
+    const target = source.deviceIds[2]!;
+    await page.goto(`${edge.url}#/device/${target}`);
+    const buttons = page.locator('.controls button');
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.controls button')).every((button) => !(button as HTMLButtonElement).disabled), null, { timeout: WAIT_MS });
+    expect(await buttons.count()).toBe(5);
+    // The cable comes out: the edge publishes it offline (docs/mqtt.md §3.3, link-closed).
+    await source.unplug(2);
+    await page.locator('.badge', { hasText: 'offline (link-closed)' }).waitFor({ timeout: WAIT_MS });
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.controls button, .controls input')).every((control) => (control as HTMLInputElement).disabled), null, { timeout: WAIT_MS });
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
