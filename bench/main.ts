@@ -4,6 +4,7 @@
  */
 import { parseArgs } from 'node:util';
 import { compileAllApps } from '../host/build/compile-app.ts';
+import { benchDashboard } from './dashboard.ts';
 import { benchEdge } from './edge.ts';
 import { benchFirmware } from './firmware.ts';
 import { benchFlasher } from './flasher.ts';
@@ -24,6 +25,10 @@ const SUITES: Record<string, { about: string; run: () => Promise<Record<string, 
     run: benchEdge,
   },
   inference: { about: 'edge anomaly detector on onnxruntime (CPU): windows/s and run() latency per batch size, the runtime path', run: benchInference },
+  dashboard: {
+    about: 'the dashboard in Chromium with 1,000 devices at 1 Hz, 30 s per view: longest main-thread task, chart fps, JS heap start/end',
+    run: benchDashboard,
+  },
   firmware: { about: 'wasm2c vs plain C instruction counts under QEMU -icount; image footprint', run: benchFirmware },
 };
 

@@ -27,7 +27,8 @@ Stops cleanly on SIGINT or SIGTERM: every device and the edge are published offl
 Options:
   --broker <URL>           the MQTT broker: mqtt://, mqtts://, ws:// or wss://HOST:PORT, credentials as
                            mqtt://user:pass@HOST:PORT; MQTT 5, or 3.1.1 when the broker has no 5. Without it, the
-                           embedded broker (MQTT 3.1.1): open on loopback with --demo, else secured with --users
+                           embedded broker (MQTT 3.1.1): open on loopback with --demo, else secured: the edge's own
+                           clients log in with a password drawn at start, other clients need --users
   --username <NAME>        the broker username (docs/mqtt.md §6)
   --password-file <FILE>   the broker password, the file's first line
   --ca <FILE>              the CA certificate (PEM) of an mqtts:// or wss:// broker
@@ -41,6 +42,10 @@ Options:
   --tls-key <FILE>         its private key
   --tls-client-ca <FILE>   require client certificates signed by this CA
   --http [HOST:]PORT       serve /healthz, /metrics and /devices (loopback unless a HOST is given; 0: a free port)
+  --dashboard [HOST:]PORT  serve the live dashboard (docs/dashboard.md; loopback unless a HOST is given; 0: a free
+                           port) and print its URL with the access token
+  --dashboard-token <T>    the dashboard's access token, 16 or more of A-Z a-z 0-9 - _ (default: the environment's
+                           WASMOTE_DASHBOARD_TOKEN, else one drawn at start)
   --sparkplug <GROUP>      also a Sparkplug B Edge Node in this group (docs/mqtt.md §7)
   --sparkplug-primary-host <ID>  birth only while this Sparkplug host is online
   --model <config.json>,...  the anomaly models (default: the shipped detector; docs/mqtt.md §9)
@@ -101,6 +106,14 @@ const OPTIONS = {
       throw error instanceof OptionError ? new UsageError(error.message) : error;
     }
   }),
+  dashboard: value((given) => {
+    try {
+      return parseHttpAddress(given, '--dashboard');
+    } catch (error) {
+      throw error instanceof OptionError ? new UsageError(error.message) : error;
+    }
+  }),
+  'dashboard-token': text(),
   sparkplug: text(),
   'sparkplug-primary-host': text(),
   model: value((given) => given.split(',').map((file) => file.trim())),
@@ -129,6 +142,7 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
     throw new UsageError('give at least one source of device links: --sim N, --tcp PORT or --serial auto', 'edge');
   }
   checkBrokerOptions(values);
+  const dashboardToken = values.dashboard === undefined ? undefined : await chooseDashboardToken(values['dashboard-token']);
   const log = (text: string): void => {
     process.stderr.write(`edge: ${text}\n`);
   };
@@ -204,8 +218,15 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
     import('../edge/closed-loop.ts'),
     import('../../edge-inference/loop/index.ts'),
   ]);
+  const dashboardTap = values.dashboard === undefined ? undefined : new (await import('../dashboard/edge-message-tap.ts')).EdgeMessageTap();
   const inference =
-    inferenceSetup === undefined ? undefined : await startClosedLoop(started, inferenceSetup, { alarmStorePath: path.join(dataDir!, ALARM_STORE_FILE_NAME), log });
+    inferenceSetup === undefined
+      ? undefined
+      : await startClosedLoop(started, inferenceSetup, {
+          alarmStorePath: path.join(dataDir!, ALARM_STORE_FILE_NAME),
+          log,
+          ...(dashboardTap === undefined ? {} : { onPublish: dashboardTap.publish }),
+        });
   const sparkplug =
     values.sparkplug === undefined
       ? undefined
@@ -234,12 +255,31 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
           });
         });
 
+  const dashboard =
+    values.dashboard === undefined
+      ? undefined
+      : await userErrors(async () => {
+          const [{ startDashboard }, { dashboardAlarms }] = await Promise.all([
+            import('../dashboard/dashboard-server.ts'),
+            import('../dashboard/edge-message-tap.ts'),
+          ]);
+          return startDashboard({
+            ...values.dashboard!,
+            token: dashboardToken!,
+            view: started,
+            edgeMessages: dashboardTap!,
+            ...(inference === undefined ? {} : { alarms: dashboardAlarms(inference) }),
+            log,
+          });
+        });
+
   const mqttVersion = gateway.protocolVersion === 5 ? 'MQTT 5' : 'MQTT 3.1.1';
   const brokerUrl = broker.connection.url;
   printLine(`wasmote edge '${edgeId}' (${mqttVersion}); links: ${sources.map((source) => source.name).join(', ')}`);
-  printLine(`broker:   ${brokerUrl}${broker.embedded === undefined ? '' : ` (embedded, ${values.users === undefined ? 'open, no credentials' : `users of ${values.users}`})`}`);
+  printLine(`broker:   ${brokerUrl}${broker.embedded === undefined ? '' : ` (embedded, ${embeddedSecurity(values)})`}`);
   if (broker.embedded?.tlsUrl !== undefined) printLine(`          ${broker.embedded.tlsUrl}`);
-  const login = values.users === undefined && values.username === undefined ? '' : ' -u <user> -P <password>';
+  const loginNeeded = values.broker === undefined ? values.users !== undefined || !values.demo : values.username !== undefined;
+  const login = loginNeeded ? ' -u <user> -P <password>' : '';
   const address = new URL(brokerUrl);
   const mosquitto = `-h ${address.hostname.replace(/^\[|\]$/g, '')} -p ${address.port || '1883'}${login}`;
   printLine(`watch:    mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/#'`);
@@ -249,6 +289,7 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
   const example = simulated?.deviceIds[0] ?? '<device>';
   printLine(`command:  mosquitto_pub ${mosquitto} -t 'wasmote/${edgeId}/${example}/cmd/ping' -m '{"id":"p1"}'`);
   if (http !== undefined) printLine(`http:     ${http.url}/healthz ${http.url}/metrics ${http.url}/devices`);
+  if (dashboard !== undefined) printLine(`dashboard: ${dashboard.url}`);
   closeOnSignals(async () => {
     // Intake stops first; the loop and the Sparkplug node finish while the edge is still online (docs/edge.md).
     await started.stop({
@@ -259,6 +300,7 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
       },
     });
     await http?.close();
+    await dashboard?.close();
     await cloud?.close();
     await broker.embedded?.close();
     removeDataDir();
@@ -278,17 +320,28 @@ function checkBrokerOptions(values: EdgeValues): void {
   }
   const remote = given(REMOTE_ONLY);
   if (remote.length > 0) throw new UsageError(`--${remote[0]} needs --broker; the embedded broker takes --users`, 'edge');
-  if (values.users === undefined && !values.demo) {
-    throw new UsageError(
-      'the embedded broker needs credentials outside the demo (docs/mqtt.md §6): give --users FILE (a Mosquitto password file), --demo, or --broker URL',
-      'edge',
-    );
-  }
   const tls = given(['tls-cert', 'tls-key', 'tls-client-ca']);
   if (values['tls-listen'] === undefined && tls.length > 0) throw new UsageError(`--${tls[0]} needs --tls-listen PORT`, 'edge');
   if (values['tls-listen'] !== undefined && (values['tls-cert'] === undefined || values['tls-key'] === undefined)) {
     throw new UsageError('--tls-listen needs --tls-cert FILE and --tls-key FILE', 'edge');
   }
+}
+
+/** How the embedded broker lets clients in, as the start-up lines say it. */
+function embeddedSecurity(values: EdgeValues): string {
+  if (values.users !== undefined) return `users of ${values.users}`;
+  if (values.demo) return 'open, no credentials';
+  return 'secured: only the edge itself logs in; other MQTT clients need --users FILE';
+}
+
+/** --dashboard-token, else WASMOTE_DASHBOARD_TOKEN, else a token drawn now (docs/dashboard.md, "Access"). */
+async function chooseDashboardToken(given: string | undefined): Promise<string> {
+  const { accessTokenProblem, generateAccessToken } = await import('../dashboard/access-token.ts');
+  const fromEnvironment = process.env.WASMOTE_DASHBOARD_TOKEN;
+  const [token, source] = given !== undefined ? [given, '--dashboard-token'] : fromEnvironment ? [fromEnvironment, 'WASMOTE_DASHBOARD_TOKEN'] : [generateAccessToken(), ''];
+  const problem = source === '' ? null : accessTokenProblem(token);
+  if (problem !== null) throw new UsageError(`${source} ${problem}`, 'edge');
+  return token;
 }
 
 /** The broker the edge uses: --broker with its credentials and TLS files, or the embedded one (docs/edge.md, "Security"). */
@@ -316,12 +369,17 @@ async function brokerFor(values: EdgeValues, edgeId: string) {
     };
     return { connection, sparkplug, embedded: undefined };
   }
-  const [{ startEmbeddedBroker }, { loadPasswordFile }] = await Promise.all([
+  const [{ startEmbeddedBroker }, { loadPasswordFile, parsePasswordFile }] = await Promise.all([
     import('../edge/broker/embedded-broker.ts'),
     import('../edge/broker/password-file.ts'),
   ]);
+  // docs/edge.md, "Security": open only in the demo; else secured, by --users or by the edge's own login alone.
   const security =
-    values.users === undefined ? ({ mode: 'open' } as const) : ({ mode: 'secured', passwords: await loadPasswordFile(values.users) } as const);
+    values.users !== undefined
+      ? ({ mode: 'secured', passwords: await loadPasswordFile(values.users) } as const)
+      : values.demo
+        ? ({ mode: 'open' } as const)
+        : ({ mode: 'secured', passwords: parsePasswordFile('', 'no --users') } as const);
   let embedded: Awaited<ReturnType<typeof startEmbeddedBroker>>;
   try {
     embedded = await startEmbeddedBroker({

@@ -11,13 +11,21 @@ const ALARM_ACK_COMMAND = 'alarm-ack';
 export async function startClosedLoop(
   gateway: Gateway,
   setup: InferenceSetup,
-  options: { alarmStorePath: string; log?: (line: string) => void },
+  options: {
+    alarmStorePath: string;
+    log?: (line: string) => void;
+    /** Called with each score and alarm as it is published: the dashboard's feed (docs/dashboard.md). */
+    onPublish?: (topic: string, payload: object | null) => void;
+  },
 ): Promise<EdgeInference> {
   const log = options.log ?? (() => {});
   const inference = await startEdgeInference(gateway, {
     ...setup,
     alarmStorePath: options.alarmStorePath,
-    publish: (topic, payload, publishOptions) => gateway.publishEdge(topic, payload, publishOptions),
+    publish: (topic, payload, publishOptions) => {
+      options.onPublish?.(topic, payload);
+      return gateway.publishEdge(topic, payload, publishOptions);
+    },
     readRetained: (filter) => gateway.readRetained(filter),
     log,
   });

@@ -112,12 +112,12 @@ function send(response: ServerResponse, { status, contentType, body }: Answer): 
   response.end(body);
 }
 
-/** `--http [HOST:]PORT`: `9464`, `0.0.0.0:9464`, `[::1]:9464`; the host defaults to loopback. */
-export function parseHttpAddress(text: string): { host: string; port: number } {
+/** `--http [HOST:]PORT` (and `--dashboard`): `9464`, `0.0.0.0:9464`, `[::1]:9464`; the host defaults to loopback. */
+export function parseHttpAddress(text: string, option = '--http'): { host: string; port: number } {
   const match = /^(?:\[([^\]]+)\]:|([^:[\]]+):)?(\d{1,5})$/.exec(text);
   const port = match ? Number(match[3]) : NaN;
   if (!match || port > 65_535) {
-    throw new OptionError('--http', `expected [HOST:]PORT, e.g. 9464 or 0.0.0.0:9464 (got ${JSON.stringify(text)})`);
+    throw new OptionError(option, `expected [HOST:]PORT, e.g. 9464 or 0.0.0.0:9464 (got ${JSON.stringify(text)})`);
   }
   return { host: match[1] ?? match[2] ?? '127.0.0.1', port };
 }

@@ -24,7 +24,7 @@ describe('wasmote edge', () => {
     expect((await wasmote(['--help'])).stdout).toMatch(/^ {2}edge {6}the edge gateway/m);
     const help = await wasmote(['edge', '--help']);
     expect(help.code).toBe(0);
-    for (const option of ['--broker', '--edge-id', '--sim', '--tcp', '--serial', '--cloud', '--data-dir', '--data-qos', '--data-window', '--forget-after', '--demo', '--username', '--password-file', '--ca', '--cert', '--key', '--users', '--listen', '--tls-listen', '--http', '--sparkplug', '--model', '--rules', '--no-inference']) {
+    for (const option of ['--broker', '--edge-id', '--sim', '--tcp', '--serial', '--cloud', '--data-dir', '--data-qos', '--data-window', '--forget-after', '--demo', '--username', '--password-file', '--ca', '--cert', '--key', '--users', '--listen', '--tls-listen', '--http', '--dashboard', '--dashboard-token', '--sparkplug', '--model', '--rules', '--no-inference']) {
       expect(help.stdout).toContain(option);
     }
   });
@@ -32,7 +32,9 @@ describe('wasmote edge', () => {
   it.each([
     [['edge', '--broker', 'mqtt://127.0.0.1:1883'], 'give at least one source of device links'],
     [['edge', '--broker', 'mqtt://127.0.0.1:1883', '--tcp', '0', '--edge-id', 'a/b'], "--edge-id 'a/b' contains \"/\""],
-    [['edge', '--tcp', '0', '--edge-id', 'x'], 'the embedded broker needs credentials outside the demo'],
+    [['edge', '--demo', '--dashboard', 'nowhere'], '--dashboard: expected [HOST:]PORT'],
+    [['edge', '--demo', '--dashboard', '0', '--dashboard-token', 'short'], '--dashboard-token must be at least 16 characters long'],
+    [['edge', '--demo', '--dashboard', '0', '--dashboard-token', '<script>alert(1)</script>'], '--dashboard-token may hold only letters'],
     [['edge', '--demo', '--username', 'u'], '--username needs --broker'],
     [['edge', '--demo', '--http', 'nowhere'], '--http: expected [HOST:]PORT'],
     [['edge', '--broker', 'mqtt://127.0.0.1:1', '--tcp', '0'], 'cannot connect to the broker at mqtt://127.0.0.1:1: ECONNREFUSED'],

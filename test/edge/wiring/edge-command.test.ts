@@ -110,9 +110,19 @@ describe('wasmote edge with the embedded broker', () => {
     }
   }, 90_000);
 
-  it('refuses to run the embedded broker without --users or --demo', async () => {
-    const edge = new EdgeChild(['--sim', '1']);
-    expect(await within(edge.exited, 30_000, 'the edge exiting')).toBe(2);
-    expect(edge.output).toMatch(/needs credentials outside the demo/);
-  }, 40_000);
+  it('without --users or --demo, secures the embedded broker: the edge logs itself in, anonymous clients are refused', async () => {
+    const edge = new EdgeChild(['--sim', '1', '--edge-id', uniqueEdgeId('self')]);
+    try {
+      const brokerUrl = await edge.line(BROKER_LINE);
+      expect(edge.output).toMatch(/broker: +mqtt:\/\/\S+ \(embedded, secured: only the edge itself logs in; other MQTT clients need --users FILE\)/);
+      // The edge is up on its own broker: it published its devices (healthy, it runs on).
+      await edge.line(/command: +(mosquitto_pub) .* -u <user> -P <password>/);
+      // MQTT 3.1.1 §3.2.2.3: CONNACK return code 5, not authorized.
+      await expect(mqtt.connectAsync(brokerUrl, { protocolVersion: 4, reconnectPeriod: 0 })).rejects.toThrow(/Not authorized/i);
+      await expect(mqtt.connectAsync(brokerUrl, { protocolVersion: 4, reconnectPeriod: 0, username: 'view~eve', password: 'guess' })).rejects.toThrow(/Not authorized|Bad username/i);
+    } finally {
+      edge.signal('SIGTERM');
+      expect(await within(edge.exited, 20_000, 'the edge exiting')).toBe(0);
+    }
+  }, 60_000);
 });
