@@ -72,7 +72,12 @@ describe('the packed tarball, installed in an empty folder', () => {
     expect(shipped).not.toContain('bench');
     expect(await readdir(path.join(packageDir, 'drivers', 'apps'))).toContain('sensor-node.ts');
     expect(await readdir(path.join(packageDir, 'dist', 'host', 'cli'))).toContain('main.js');
-    expect(await readdir(path.join(packageDir, 'host'))).toEqual(['sim']); // only the scenario files
+    // Only the scenario files and the dashboard's page, which is served as it is (plain ES modules, no TypeScript).
+    expect(await readdir(path.join(packageDir, 'host'))).toEqual(['dashboard', 'sim']);
+    expect(await readdir(path.join(packageDir, 'host', 'dashboard'))).toEqual(['page']);
+    const page = await readdir(path.join(packageDir, 'host', 'dashboard', 'page'));
+    expect(page).toContain('index.html');
+    expect(page.filter((file) => file.endsWith('.ts'))).toEqual([]);
   });
 
   it('prints its usage with `wasmote --help`', async () => {
