@@ -117,6 +117,33 @@ describe('the packed tarball, installed in an empty folder', () => {
     expect(report.goals.every((goal) => goal.met)).toBe(true);
   }, INSTALL_TIMEOUT_MS);
 
+  it('runs the edge with its dashboard: the page and uPlot come from the installed package, the token is required', async () => {
+    const edge = spawn(process.execPath, [installedCli, 'edge', '--demo', '--listen', '127.0.0.1:0', '--sim', '1', '--no-inference', '--dashboard', '127.0.0.1:0'], {
+      cwd: userDir,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    try {
+      let printed = '';
+      edge.stdout!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+      edge.stderr!.on('data', (chunk: Buffer) => (printed += chunk.toString()));
+      const deadline = Date.now() + COMMAND_TIMEOUT_MS;
+      let url: RegExpExecArray | null = null;
+      while ((url = /dashboard: (http:\/\/\S+)\/\?token=(\S+)/.exec(printed)) === null && Date.now() < deadline && edge.exitCode === null) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(url, printed).not.toBeNull();
+      const [, origin, token] = url!;
+      const page = await fetch(`${origin}/?token=${token}`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('<script type="module"');
+      expect((await fetch(`${origin}/assets/vendor/uPlot.esm.js`)).status).toBe(200);
+      expect((await fetch(`${origin}/snapshot`)).status).toBe(401);
+    } finally {
+      edge.kill('SIGINT');
+      await new Promise((resolve) => edge.once('exit', resolve));
+    }
+  });
+
   it('runs `flash simulate` (its timing worker thread compiled too), and its own flasher reads the simulated chip', async () => {
     const simulator = spawn(process.execPath, [installedCli, 'flash', 'simulate', '--chip', 'stm32f411'], {
       cwd: userDir,
