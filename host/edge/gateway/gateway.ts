@@ -10,7 +10,6 @@ import { type Clock, systemClock } from '../../flash/clock.ts';
 import type { BrokerConnection } from '../broker/connection-options.ts';
 import type { CloudTier } from '../cloud-tier.ts';
 import type { LinkSource } from '../links/link.ts';
-import type { IngestRecord } from '../record.ts';
 import { connectToBroker } from './broker-connection.ts';
 import { type EdgeCommandHandler, takeCommands } from './command-intake.ts';
 import { DeviceCommands } from './device-commands.ts';
@@ -18,6 +17,7 @@ import { DeviceRegistry, type EdgeIdentity } from './device-registry.ts';
 import { EdgePublisher } from './edge-publisher.ts';
 import { devicesLeftOnline, readRetained } from './edge-restart.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
+import { IngestTurns, cloudDeviceId } from './ingest-turns.ts';
 import { LinkFlow } from './link-flow.ts';
 import { LinkSession } from './link-session.ts';
 import type { CommandAnswer, DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
@@ -127,41 +127,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const kept = new Map<string, { session: number; seq: number }>();
   const flow = new LinkFlow(() => options.cloud?.flowingBacklog() ?? 0);
   const stopWatchingSinks = options.cloud?.onSinkChange(() => flow.check());
-  // docs/edge.md: data, logs and events are stored before they are published, and everything keeps its order. What
-  // one turn of the event loop emits is stored with one append and published when it resolves.
-  let turn: { messages: DeviceMessage[]; encoded: (Buffer | undefined)[]; records: IngestRecord[]; immediate: NodeJS.Immediate } | null =
-    null;
-  let appended: Promise<unknown> = Promise.resolve();
-  const storeTurn = (): void => {
-    if (turn === null) return;
-    const { messages, encoded, records, immediate } = turn;
-    clearImmediate(immediate);
-    turn = null;
-    const stored = options.cloud!.append(records).catch((error: Error) => log(`cloud tier: ${error.message}`));
-    appended = Promise.all([appended, stored]).then(() => {
-      messages.forEach((message, index) => deliver(message, encoded[index]));
-      flow.published(messages.length);
-    });
-  };
+  const turns = options.cloud === undefined ? undefined : new IngestTurns({ edgeId, cloud: options.cloud, flow, wallNowMs, deliver, log });
   const emit = (message: DeviceMessage): void => {
-    const streamed = message.kind === 'data' || message.kind === 'log' || message.kind === 'event';
-    if (streamed && message.payload !== null) {
+    if ((message.kind === 'data' || message.kind === 'log' || message.kind === 'event') && message.payload !== null) {
       const { session, seq } = message.payload as { session: number; seq: number };
       kept.set(message.device, { session, seq });
     }
-    if (options.cloud === undefined) {
-      deliver(message);
-      return;
-    }
-    if (turn === null) {
-      turn = { messages: [], encoded: [], records: [], immediate: setImmediate(storeTurn) };
-    }
-    // Encoded once, for the outbox and the broker alike.
-    const encoded = streamed ? Buffer.from(JSON.stringify(message.payload)) : undefined;
-    turn.messages.push(message);
-    turn.encoded.push(encoded);
-    if (encoded !== undefined) turn.records.push(ingestRecord(edgeId, message, encoded, wallNowMs()));
-    flow.emitted(1);
+    if (turns === undefined) deliver(message);
+    else turns.add(message);
   };
 
   const registry = new DeviceRegistry({
@@ -268,8 +241,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         cancelForget();
         stopWatchingSinks?.();
         registry.stop();
-        storeTurn();
-        await appended;
+        await turns?.settled();
         await Promise.all(options.sources.map((source) => source.stop()));
         await stopOptions?.beforeOffline?.().catch((error: Error) => log(`stopping: ${error.message}`));
         publishStopped();
@@ -278,20 +250,5 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       })();
       return stopping;
     },
-  };
-}
-
-function cloudDeviceId(edgeId: string, device: string): string {
-  return `${edgeId}/${device}`;
-}
-
-/** docs/mqtt.md §1: the subject is `<edge>/<device>/<kind>`, and the cloud tier's key `<subject>:<session>:<seq>`. */
-function ingestRecord(edgeId: string, message: DeviceMessage, encoded: Buffer, receivedAtMs: number): IngestRecord {
-  const payload = message.payload as { session: number; seq: number };
-  return {
-    key: { deviceId: cloudDeviceId(edgeId, message.device), session: payload.session, seq: payload.seq },
-    subject: `${edgeId}/${message.device}/${message.kind}`,
-    payload: encoded,
-    receivedAtMs,
   };
 }

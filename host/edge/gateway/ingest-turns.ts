@@ -1,0 +1,79 @@
+/**
+ * docs/edge.md: data, logs and events are on disk before they are published, and every message keeps its order.
+ * What one turn of the event loop emits is encoded once (for the outbox and the broker alike), stored with one
+ * append, and published when that append resolves; the link flow (link-flow.ts) hears of each step.
+ */
+import type { CloudTier } from '../cloud-tier.ts';
+import type { IngestRecord } from '../record.ts';
+import type { LinkFlow } from './link-flow.ts';
+import type { DeviceMessage } from './messages.ts';
+
+export interface IngestTurnsOptions {
+  edgeId: string;
+  cloud: CloudTier;
+  flow: LinkFlow;
+  wallNowMs(): number;
+  /** Publishes a message, with its payload's JSON when it was encoded here. */
+  deliver(message: DeviceMessage, encoded?: Buffer): void;
+  log(line: string): void;
+}
+
+interface Turn {
+  messages: DeviceMessage[];
+  encoded: (Buffer | undefined)[];
+  records: IngestRecord[];
+  immediate: NodeJS.Immediate;
+}
+
+export class IngestTurns {
+  private turn: Turn | null = null;
+  /** Resolves once everything stored so far has been published. */
+  private published: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: IngestTurnsOptions) {}
+
+  add(message: DeviceMessage): void {
+    const turn = (this.turn ??= { messages: [], encoded: [], records: [], immediate: setImmediate(() => this.store()) });
+    const stored = (message.kind === 'data' || message.kind === 'log' || message.kind === 'event') && message.payload !== null;
+    const encoded = stored ? Buffer.from(JSON.stringify(message.payload)) : undefined;
+    turn.messages.push(message);
+    turn.encoded.push(encoded);
+    if (encoded !== undefined) turn.records.push(ingestRecord(this.options.edgeId, message, encoded, this.options.wallNowMs()));
+    this.options.flow.emitted(1);
+  }
+
+  /** Stores the turn in progress now, and resolves once everything added so far has been published. */
+  settled(): Promise<unknown> {
+    this.store();
+    return this.published;
+  }
+
+  private store(): void {
+    const turn = this.turn;
+    if (turn === null) return;
+    clearImmediate(turn.immediate);
+    this.turn = null;
+    const { cloud, flow, deliver, log } = this.options;
+    const stored = cloud.append(turn.records).catch((error: Error) => log(`cloud tier: ${error.message}`));
+    this.published = Promise.all([this.published, stored]).then(() => {
+      turn.messages.forEach((message, index) => deliver(message, turn.encoded[index]));
+      flow.published(turn.messages.length);
+    });
+  }
+}
+
+/** docs/mqtt.md §1: the subject is `<edge>/<device>/<kind>`, and the cloud tier's key `<subject>:<session>:<seq>`. */
+function ingestRecord(edgeId: string, message: DeviceMessage, encoded: Buffer, receivedAtMs: number): IngestRecord {
+  const payload = message.payload as { session: number; seq: number };
+  return {
+    key: { deviceId: cloudDeviceId(edgeId, message.device), session: payload.session, seq: payload.seq },
+    subject: `${edgeId}/${message.device}/${message.kind}`,
+    payload: encoded,
+    receivedAtMs,
+  };
+}
+
+/** The cloud tier's device id: the device under its edge (docs/edge.md, "The record key"). */
+export function cloudDeviceId(edgeId: string, device: string): string {
+  return `${edgeId}/${device}`;
+}
