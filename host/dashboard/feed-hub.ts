@@ -159,7 +159,7 @@ export class FeedHub {
         if (device !== null && typeof device !== 'string') return refuse('watch: device must be a device id or null');
         state.watched = device;
         if (device === null) return;
-        this.sendTo(client, this.history(device));
+        this.sendTo(client, this.historyMessage(device));
         // Its stream from now on; points the history already held come again and the page skips them.
         if (this.devices.has(device) && !this.details.has(device)) this.details.set(device, { times: [], series: {}, other: [] });
         return;
@@ -234,7 +234,7 @@ export class FeedHub {
         }
         this.latest.set(device, latest);
         this.pendingValues.set(device, pending);
-        this.history(device, false).addPoint(timeMs, message.payload.values);
+        this.historyOf(device).addPoint(timeMs, message.payload.values);
         const detail = this.details.get(device);
         if (detail !== undefined) {
           const index = detail.times.push(timeMs) - 1;
@@ -246,11 +246,11 @@ export class FeedHub {
         return;
       }
       case 'log':
-        this.history(device, false).addLog(message.payload);
+        this.historyOf(device).addLog(message.payload);
         this.details.get(device)?.other.push({ type: 'log', device, log: message.payload });
         return;
       case 'event':
-        this.history(device, false).addEvent(message.payload);
+        this.historyOf(device).addEvent(message.payload);
         this.details.get(device)?.other.push({ type: 'event', device, event: message.payload });
         return;
     }
@@ -272,7 +272,7 @@ export class FeedHub {
       if (score === null || !this.devices.has(device)) return;
       this.deviceState(device).anomaly[score.model] = score;
       this.changedDevices.add(device);
-      this.history(device, false).addScore(score);
+      this.historyOf(device).addScore(score);
       this.details.get(device)?.other.push({ type: 'score', device, score });
     }
   }
@@ -286,15 +286,18 @@ export class FeedHub {
     return state;
   }
 
-  private history(device: string, asMessage?: true): FeedMessage;
-  private history(device: string, asMessage: false): DeviceHistory;
-  private history(device: string, asMessage = true): FeedMessage | DeviceHistory {
+  /** The device's kept history; made on first use for a device the hub knows. */
+  private historyOf(device: string): DeviceHistory {
     let history = this.histories.get(device);
     if (history === undefined) {
       history = new DeviceHistory(this.limits);
       if (this.devices.has(device)) this.histories.set(device, history);
     }
-    if (!asMessage) return history;
+    return history;
+  }
+
+  private historyMessage(device: string): FeedMessage {
+    const history = this.historyOf(device);
     return { type: 'history', device, ...history.points(), scores: history.scores, logs: history.logs, events: history.events };
   }
 

@@ -57,7 +57,7 @@ export type FeedMessage =
       v: typeof FEED_VERSION;
       edge: string;
       edgeSession: number;
-      /** Whether the page may acknowledge alarms (the edge runs inference). */
+      /** The edge's alarms; null when it runs no inference (and so keeps none). */
       alarms: AlarmRecord[] | null;
       devices: DeviceCard[];
       values: Record<string, LatestValues>;
