@@ -174,7 +174,7 @@ class FleetRow {
     setText(id, device);
     setText(stateCell, card.online ? 'online' : 'offline');
     stateCell.className = `c-state ${card.online ? 'is-online' : 'is-offline'}`;
-    setText(seen, ago(card.lastSeen, nowMs));
+    setText(seen, ago(lastHeard(card, state.values.get(device)), nowMs));
     setText(board, card.board ?? '—');
     setText(app, card.app === null ? '—' : `${card.app.name} ${card.app.version}`);
     setText(fw, card.firmware ?? '—');
@@ -185,6 +185,13 @@ class FleetRow {
     setText(link, card.link === null ? '—' : `${card.link.drops} / ${card.link.gaps}`);
     drawSparkline(this.canvas, sparkMetric === null ? undefined : state.sparks.get(device)?.get(sparkMetric));
   }
+}
+
+/** The later of the last heartbeat's time and the newest value's: a device reporting at 1 Hz was heard a second ago. */
+function lastHeard(card, values) {
+  let newestMs = card.lastSeen === null ? Number.NEGATIVE_INFINITY : Date.parse(card.lastSeen);
+  for (const [timeMs] of Object.values(values ?? {})) if (timeMs > newestMs) newestMs = timeMs;
+  return Number.isFinite(newestMs) ? new Date(newestMs).toISOString() : null;
 }
 
 function drawSparkline(canvas, ring) {
