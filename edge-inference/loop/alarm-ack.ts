@@ -19,14 +19,17 @@ const requestSchema = z
 
 type AlarmAckRequest = z.output<typeof requestSchema>;
 
+/** docs/mqtt.md §9.3: why an acknowledgement was refused. */
+type AlarmAckError = 'malformed' | 'bad-argument' | 'unknown-alarm' | 'already-cleared' | 'retained';
+
 export type AlarmAckAnswer = {
   device: typeof EDGE_PSEUDO_DEVICE;
   command: typeof ALARM_ACK_COMMAND;
   id?: string;
   origin: 'edge';
 } & (
-  | { result: 'ok'; alarm: string; state: 'open' | 'acknowledged' | 'cleared'; acknowledgedBy: string; acknowledgedAt: string }
-  | { result: 'error'; error: 'malformed' | 'bad-argument' | 'unknown-alarm' | 'retained'; detail: string }
+  | { result: 'ok'; alarm: string; state: 'acknowledged'; revision: number; acknowledgedBy: string; acknowledgedAt: string }
+  | { result: 'error'; error: AlarmAckError; detail: string }
 );
 
 type ParsedAlarmAck = { ok: true; request: AlarmAckRequest } | { ok: false; answer: AlarmAckAnswer };
@@ -50,7 +53,7 @@ function parseAlarmAck(payload: Uint8Array | string): ParsedAlarmAck {
   return { ok: true, request: result.data };
 }
 
-function errorAnswer(requestId: string | undefined, error: 'malformed' | 'bad-argument' | 'unknown-alarm' | 'retained', detail: string): AlarmAckAnswer {
+function errorAnswer(requestId: string | undefined, error: AlarmAckError, detail: string): AlarmAckAnswer {
   return { device: EDGE_PSEUDO_DEVICE, command: ALARM_ACK_COMMAND, ...(requestId === undefined ? {} : { id: requestId }), result: 'error', origin: 'edge', error, detail };
 }
 
@@ -69,7 +72,8 @@ export function answerAlarmAck(book: AlarmBook, payload: Uint8Array | string, re
     result: 'ok',
     origin: 'edge',
     alarm: alarmId,
-    state: outcome.alarm.state,
+    state: 'acknowledged',
+    revision: outcome.alarm.revision,
     acknowledgedBy: outcome.alarm.acknowledgedBy!,
     acknowledgedAt: outcome.alarm.acknowledgedAt!,
   };

@@ -1,5 +1,5 @@
-import type { Alarm, AlarmCommandResult, LedBefore } from './alarm.ts';
-import { isActive } from './alarm.ts';
+import type { Alarm, AlarmCommandResult, ClearReason, LedBefore } from './alarm.ts';
+import { isActive, withCurrentFields } from './alarm.ts';
 import type { AlarmStore } from './alarm-store.ts';
 import { alarmTopic, type Publish } from './topics.ts';
 
@@ -32,7 +32,7 @@ export interface AlarmOpening {
   ledBefore: LedBefore | null;
 }
 
-export type AcknowledgeOutcome = { ok: true; alarm: Alarm } | { ok: false; error: 'unknown-alarm'; detail: string };
+export type AcknowledgeOutcome = { ok: true; alarm: Alarm } | { ok: false; error: 'unknown-alarm' | 'already-cleared'; detail: string };
 
 /**
  * The edge's alarms: each change is written to the store, then published retained on
@@ -45,14 +45,20 @@ export class AlarmBook {
   private readonly activeByKey = new Map<string, Alarm>();
 
   constructor(private readonly options: AlarmBookOptions) {
-    for (const alarm of options.store.all()) {
+    for (const stored of options.store.all()) {
+      const alarm = withCurrentFields(stored);
       this.alarms.set(alarm.id, alarm);
       if (isActive(alarm)) this.activeByKey.set(activeKey(alarm.device, alarm.rule), alarm);
     }
   }
 
-  /** Publishes every kept alarm again, so the broker's retained list matches the store after a restart. */
-  async republish(): Promise<void> {
+  /**
+   * docs/mqtt.md §9.2, at the edge's start: publishes every kept alarm again and removes, with an empty retained
+   * payload, each of `retainedIds` (the alarm topics the broker retains for this edge) that the store no longer
+   * keeps, so the broker's retained list is the store's.
+   */
+  async reconcile(retainedIds: Iterable<string> = []): Promise<void> {
+    for (const id of retainedIds) if (!this.alarms.has(id)) this.publishRemoval(id);
     await Promise.all([...this.alarms.values()].map((alarm) => this.publish(alarm)));
   }
 
@@ -65,18 +71,26 @@ export class AlarmBook {
     return this.activeByKey.get(activeKey(device, rule));
   }
 
+  /** The open and acknowledged alarms. */
+  activeAlarms(): Alarm[] {
+    return [...this.activeByKey.values()];
+  }
+
   open(opening: AlarmOpening): Alarm {
     const alarm = this.options.store.create({
       device: opening.device,
       rule: opening.rule,
       model: opening.model,
       state: 'open',
+      revision: 1,
+      updatedAt: this.now(),
       openedAt: new Date(opening.atMs).toISOString(),
       peakScore: opening.peak.score,
       peakAt: new Date(opening.peak.atMs).toISOString(),
       acknowledgedAt: null,
       acknowledgedBy: null,
       clearedAt: null,
+      clearReason: null,
       lastCommandResult: null,
       ledBefore: opening.ledBefore,
     });
@@ -102,24 +116,27 @@ export class AlarmBook {
     this.changed(alarm);
   }
 
-  /** Acknowledging twice keeps the first; a cleared alarm keeps its state but records who saw it. */
+  /** Acknowledging twice keeps the first; a cleared alarm is refused (docs/mqtt.md §9.3 `already-cleared`). */
   acknowledge(alarmId: string, by: string): AcknowledgeOutcome {
     const alarm = this.alarms.get(alarmId);
     if (alarm === undefined) return { ok: false, error: 'unknown-alarm', detail: `no alarm ${alarmId} on this edge` };
+    if (alarm.state === 'cleared') return { ok: false, error: 'already-cleared', detail: `alarm ${alarmId} cleared at ${alarm.clearedAt} (${alarm.clearReason})` };
     if (alarm.acknowledgedAt !== null) return { ok: true, alarm: structuredClone(alarm) };
-    alarm.acknowledgedAt = new Date(this.options.wallClockMs()).toISOString();
+    alarm.acknowledgedAt = this.now();
     alarm.acknowledgedBy = by;
-    if (alarm.state === 'open') alarm.state = 'acknowledged';
+    alarm.state = 'acknowledged';
     this.options.log(`alarm ${alarm.id} acknowledged by ${by}`);
     this.changed(alarm);
     return { ok: true, alarm: structuredClone(alarm) };
   }
 
-  clear(alarm: Alarm, atMs: number): void {
+  /** `atMs`: the window that cleared it (`normal`), or the edge's clock when something else did. */
+  clear(alarm: Alarm, atMs: number, reason: ClearReason = 'normal'): void {
     alarm.state = 'cleared';
     this.activeByKey.delete(activeKey(alarm.device, alarm.rule));
     alarm.clearedAt = new Date(atMs).toISOString();
-    this.options.log(`alarm ${alarm.id} cleared: ${alarm.device}, rule ${alarm.rule}, peak ${alarm.peakScore}`);
+    alarm.clearReason = reason;
+    this.options.log(`alarm ${alarm.id} cleared (${reason}): ${alarm.device}, rule ${alarm.rule}, peak ${alarm.peakScore}`);
     this.changed(alarm);
     this.prune();
   }
@@ -138,7 +155,13 @@ export class AlarmBook {
     });
   }
 
+  private now(): string {
+    return new Date(this.options.wallClockMs()).toISOString();
+  }
+
   private changed(alarm: Alarm): void {
+    alarm.revision += 1;
+    alarm.updatedAt = this.now();
     this.options.store.update(alarm);
     void this.publish(alarm);
   }

@@ -6,6 +6,14 @@ import type { CommandAnswer, WallTime } from '../../host/edge/gateway/messages.t
  */
 export type AlarmState = 'open' | 'acknowledged' | 'cleared';
 
+/**
+ * docs/mqtt.md §9.2 `clearReason`: what cleared an alarm. `normal`: its device's windows were normal long enough;
+ * `device-forgotten`: the edge forgot the device (§3.6); `model-not-applicable`: the device's new birth no longer
+ * declares the model's metrics; `model-unloaded`: the edge started without the rule's model; `rule-removed`: the
+ * edge started without the rule, or with one that no longer covers the device.
+ */
+export type ClearReason = 'normal' | 'device-forgotten' | 'model-not-applicable' | 'model-unloaded' | 'rule-removed';
+
 /** The LED as the device's status (§3.4) showed it before the alarm opened; what `restore: "led"` sends back. */
 export interface LedBefore {
   mode: 'off' | 'on' | 'blink' | 'unknown';
@@ -29,6 +37,10 @@ export interface Alarm {
   rule: string;
   model: string;
   state: AlarmState;
+  /** 1 when it opens, one more at each change: of two copies, the higher is the newer (docs/mqtt.md §9.2). */
+  revision: number;
+  /** The edge's clock at the latest change. */
+  updatedAt: WallTime;
   /** Wall times of the windows' newest samples (docs/mqtt.md §1), except `acknowledgedAt`, the edge's clock. */
   openedAt: WallTime;
   peakScore: number;
@@ -36,10 +48,22 @@ export interface Alarm {
   acknowledgedAt: WallTime | null;
   acknowledgedBy: string | null;
   clearedAt: WallTime | null;
+  /** Null until it clears. */
+  clearReason: ClearReason | null;
   lastCommandResult: AlarmCommandResult | null;
   ledBefore: LedBefore | null;
 }
 
 export function isActive(alarm: Alarm): boolean {
   return alarm.state !== 'cleared';
+}
+
+/** An alarm stored before `revision`, `updatedAt` and `clearReason` existed, with them filled in. */
+export function withCurrentFields(stored: Omit<Alarm, 'revision' | 'updatedAt' | 'clearReason'> & Partial<Alarm>): Alarm {
+  return {
+    ...stored,
+    revision: stored.revision ?? 1,
+    updatedAt: stored.updatedAt ?? stored.clearedAt ?? stored.openedAt,
+    clearReason: stored.clearReason ?? (stored.state === 'cleared' ? 'normal' : null),
+  };
 }

@@ -1,4 +1,4 @@
-import type { DeviceMessage, GatewayView } from '../../host/edge/gateway/messages.ts';
+import type { BirthMessage, DeviceMessage, GatewayView } from '../../host/edge/gateway/messages.ts';
 import { InferenceRuntime, type ScoredWindow } from '../runtime/inference-runtime.ts';
 import type { LoadedModel } from '../runtime/loaded-model.ts';
 import type { Alarm } from './alarm.ts';
@@ -8,10 +8,12 @@ import { DeviceTracks } from './device-tracks.ts';
 import { RuleCommands } from './rule-commands.ts';
 import { RuleEngine } from './rule-engine.ts';
 import { defaultRules, resolveRules, type RulesFile } from './rules.ts';
+import type { AnomalyResult, AnomalySource } from '../../host/edge/sparkplug/anomaly-metrics.ts';
+import { AnomalyStates, type AnomalyStateMessage } from './anomaly-state.ts';
 import { scoreMessage, windowScore } from './score-message.ts';
 import { SqliteAlarmStore } from './sqlite-alarm-store.ts';
 import { TelemetryIntake } from './telemetry-intake.ts';
-import { edgeResultTopic, scoreTopic, type Publish } from './topics.ts';
+import { alarmIdOf, alarmsFilter, anomalyFilter, scoreTopic, type Publish } from './topics.ts';
 
 /** Cleared alarms past their retention are looked for this often, besides at every clear. */
 const PRUNE_INTERVAL_MS = 3600_000;
@@ -24,6 +26,11 @@ export interface EdgeInferenceOptions {
   /** The SQLite file of the alarms, in the edge's data dir. */
   alarmStorePath: string;
   publish: Publish;
+  /**
+   * The retained messages the broker holds under a filter (Gateway.readRetained): at its start the loop reads its
+   * alarm topics and anomaly states back to reconcile them with its store (docs/mqtt.md §9.2, §9.4).
+   */
+  readRetained?: (filter: string) => Promise<ReadonlyMap<string, Buffer>>;
   /** Wall-clock ms since the epoch (default Date.now): acknowledgement times and the cleared alarms' retention. */
   wallClockMs?: () => number;
   log?: (line: string) => void;
@@ -33,16 +40,16 @@ export interface EdgeInferenceOptions {
   maxDelayMs?: number;
 }
 
-export interface EdgeInference {
+export interface EdgeInference extends AnomalySource {
   /** The alarms the edge keeps: active ones and the retained cleared ones. */
   alarms(): Alarm[];
   acknowledge(alarmId: string, by: string): AcknowledgeOutcome;
   /**
-   * The gateway calls this with each message on `wasmote/<edge>/$edge/cmd/alarm-ack` (docs/mqtt.md §9.3); the
-   * answer is published on `wasmote/<edge>/$edge/result` and returned. `retained`: the message was retained,
-   * and is refused as §5.1 refuses a retained command.
+   * The answer to one message on `wasmote/<edge>/$edge/cmd/alarm-ack` (docs/mqtt.md §9.3), which the gateway
+   * publishes as it publishes a command's (§5.1). `retained`: the message was retained, and is refused as §5.1
+   * refuses a retained command.
    */
-  handleAlarmAck(payload: Uint8Array | string, options?: { retained?: boolean }): Promise<AlarmAckAnswer>;
+  answerAlarmAck(payload: Uint8Array | string, options?: { retained?: boolean }): AlarmAckAnswer;
   /** Scores every waiting window now; the rules read them and send their commands (not waited for). */
   flush(): Promise<void>;
   /** Stops listening, scores what waits, waits for the commands under way, closes the alarm store. */
@@ -68,25 +75,54 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
     wallClockMs,
     log,
   });
-  book.prune();
-  await book.republish();
-
+  const resultListeners = new Set<(result: AnomalyResult) => void>();
+  const emitResult = (result: AnomalyResult): void => {
+    for (const listener of resultListeners) listener(result);
+  };
   const tracks = new DeviceTracks();
   const commands = new RuleCommands(view, book, wallClockMs, log);
   const engine = new RuleEngine({ rules, book, ledOf: (device) => tracks.led(device), runActions: (alarm, actions) => commands.run(alarm, actions) });
   const modelsByName = new Map(options.models.map((model) => [model.name, model]));
+  const states = new AnomalyStates({
+    edgeId: view.edgeId,
+    rules,
+    book,
+    modelVersions: new Map(options.models.map((model) => [model.name, model.version])),
+    publish: options.publish,
+    onState: (state) => emitResult(stateResult(state)),
+    log,
+  });
+
+  // docs/mqtt.md §9.2, §9.4: the store and the broker's retained topics agree before the first window.
+  engine.endOrphans(new Set(modelsByName.keys()), wallClockMs());
+  book.prune();
+  // A read that fails leaves what the broker retains as it is: the kept alarms are still republished.
+  const readRetained = async (filter: string): Promise<ReadonlyMap<string, Buffer>> => {
+    try {
+      return (await options.readRetained?.(filter)) ?? new Map();
+    } catch (error) {
+      log(`reading the retained ${filter} failed: ${(error as Error).message}`);
+      return new Map();
+    }
+  };
+  const retainedAlarmIds = [...(await readRetained(alarmsFilter(view.edgeId))).keys()].flatMap((topic) => alarmIdOf(view.edgeId, topic) ?? []);
+  await book.reconcile(retainedAlarmIds);
+  states.reconcile(await readRetained(anomalyFilter(view.edgeId)), wallClockMs());
 
   const onScores = (batch: ScoredWindow[]): void => {
     for (const window of batch) {
       const session = tracks.session(window.deviceId);
       // A window of a session that has since ended (the device rebooted) is stale.
       if (session === undefined) continue;
-      const config = modelsByName.get(window.model)!.config;
-      const message = scoreMessage(window, config, session);
+      const model = modelsByName.get(window.model)!;
+      const message = scoreMessage(window, model, session);
       options.publish(scoreTopic(view.edgeId, session.device), message, { qos: 0, retain: false }).catch((error: Error) => {
         log(`score of ${session.device}: publishing failed: ${error.message}`);
       });
-      engine.observe({ device: session.device, model: window.model, score: windowScore(window, config), anomalous: window.anomalous, atMs: Date.parse(message.toTime) });
+      const atMs = Date.parse(message.toTime);
+      engine.observe({ device: session.device, model: window.model, score: windowScore(window, model.config), anomalous: window.anomalous, atMs });
+      emitResult({ kind: 'score', device: session.device, model: window.model, score: message.score, timeMs: atMs });
+      states.update(session.device, window.model, atMs);
     }
   };
   // One runtime per model: each is fed only the devices whose births declare its metrics.
@@ -104,13 +140,20 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
   );
   const intake = new TelemetryIntake(options.models, runtimes, tracks, log);
 
+  /** docs/mqtt.md §9.2: a model that no longer runs on a device clears its alarms there, and §9.4 its state. */
+  const onBirth = (device: string, birth: BirthMessage | null): void => {
+    const running = intake.birth(device, birth);
+    const ended = (model: string): boolean => !running.has(model);
+    engine.endAlarms(device, birth === null ? 'device-forgotten' : 'model-not-applicable', ended, wallClockMs());
+    for (const model of modelsByName.keys()) if (ended(model)) states.remove(device, model);
+  };
   const onMessage = (message: DeviceMessage): void => {
-    if (message.kind === 'birth') intake.birth(message.device, message.payload);
+    if (message.kind === 'birth') onBirth(message.device, message.payload);
     else if (message.kind === 'status') tracks.status(message.device, message.payload);
     else if (message.kind === 'data') intake.data(message.device, message.payload);
   };
   for (const known of view.devices()) {
-    if (known.birth !== null) intake.birth(known.device, known.birth);
+    if (known.birth !== null) onBirth(known.device, known.birth);
     tracks.status(known.device, known.status);
   }
   const stopListening = view.onMessage(onMessage);
@@ -118,17 +161,15 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
   pruneTimer.unref();
 
   return {
+    anomalyModels: options.models.map((model) => ({ name: model.name, metrics: [...model.config.metrics] })),
+    anomalyStates: () => states.all().map(stateResult),
+    onAnomalyResult(listener) {
+      resultListeners.add(listener);
+      return () => resultListeners.delete(listener);
+    },
     alarms: () => book.list(),
     acknowledge: (alarmId, by) => book.acknowledge(alarmId, by),
-    async handleAlarmAck(payload, ackOptions = {}) {
-      const answer = answerAlarmAck(book, payload, ackOptions.retained === true);
-      try {
-        await options.publish(edgeResultTopic(view.edgeId), answer, { qos: 1, retain: false });
-      } catch (error) {
-        log(`alarm-ack: publishing the answer failed: ${(error as Error).message}`);
-      }
-      return answer;
-    },
+    answerAlarmAck: (payload, ackOptions = {}) => answerAlarmAck(book, payload, ackOptions.retained === true),
     async flush() {
       await Promise.all([...runtimes.values()].map((runtime) => runtime.flush()));
     },
@@ -140,4 +181,9 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
       store.close();
     },
   };
+}
+
+/** An anomaly state (docs/mqtt.md §9.4) as the Sparkplug profile reads it (§7). */
+function stateResult(state: AnomalyStateMessage): AnomalyResult {
+  return { kind: 'state', device: state.device, model: state.model, anomalous: state.state === 'anomalous', timeMs: Date.parse(state.since) };
 }

@@ -1,4 +1,4 @@
-import type { Alarm, LedBefore } from './alarm.ts';
+import type { Alarm, ClearReason, LedBefore } from './alarm.ts';
 import type { AlarmBook } from './alarm-book.ts';
 import { AlarmHysteresis } from './alarm-hysteresis.ts';
 import type { Rule, RuleAction } from './rules.ts';
@@ -83,9 +83,39 @@ export class RuleEngine {
     }
   }
 
+  /**
+   * docs/mqtt.md §9.2: clears the device's active alarms whose model `ended` names, when no window will: the device
+   * was forgotten, or its new birth no longer declares the model's metrics. Only the latter still has a device
+   * to send the rule's clearing commands to.
+   */
+  endAlarms(device: string, reason: 'device-forgotten' | 'model-not-applicable', ended: (model: string) => boolean, nowMs: number): void {
+    for (const rule of this.options.rules) {
+      if (!ended(rule.model)) continue;
+      this.tracks.delete(trackKey(rule.name, device));
+      const active = this.options.book.active(device, rule.name);
+      if (active === undefined) continue;
+      this.options.book.clear(active, nowMs, reason);
+      if (reason === 'model-not-applicable') this.options.runActions(active, rule.onClear);
+    }
+  }
+
+  /**
+   * At the edge's start: clears the alarms kept from an earlier run whose rule is gone, or whose model is not
+   * loaded (`model-unloaded`), or whose rule no longer covers their device (`rule-removed`).
+   */
+  endOrphans(loadedModels: ReadonlySet<string>, nowMs: number): void {
+    for (const alarm of this.options.book.activeAlarms()) {
+      const rule = this.options.rules.find((candidate) => candidate.name === alarm.rule);
+      let reason: ClearReason | undefined;
+      if (!loadedModels.has(alarm.model)) reason = 'model-unloaded';
+      else if (rule === undefined || rule.model !== alarm.model || (rule.devices !== undefined && !rule.devices.includes(alarm.device))) reason = 'rule-removed';
+      if (reason !== undefined) this.options.book.clear(alarm, nowMs, reason);
+    }
+  }
+
   /** Made at a device's first window of the rule; open when the store kept an active alarm from an earlier run. */
   private trackOf(rule: Rule, device: string, open: boolean): RuleTrack {
-    const key = `${rule.name}\u0000${device}`;
+    const key = trackKey(rule.name, device);
     let track = this.tracks.get(key);
     if (track === undefined) {
       track = { hysteresis: new AlarmHysteresis({ openAfterWindows: rule.openAfterWindows, clearAfterNormalMs: rule.clearAfterNormalMs, open }), runPeak: undefined };
@@ -93,6 +123,10 @@ export class RuleEngine {
     }
     return track;
   }
+}
+
+function trackKey(rule: string, device: string): string {
+  return `${rule}\u0000${device}`;
 }
 
 function beyond(score: number, threshold: number, anomalousWhen: 'above' | 'below'): boolean {

@@ -1,7 +1,7 @@
 import type { WallTime } from '../../host/edge/gateway/messages.ts';
 import type { ModelConfig } from '../runtime/model-config.ts';
 import type { ScoredWindow } from '../runtime/inference-runtime.ts';
-import type { WindowVerdict } from '../runtime/loaded-model.ts';
+import type { LoadedModel, WindowVerdict } from '../runtime/loaded-model.ts';
 import type { SessionTrack } from './device-tracks.ts';
 
 /**
@@ -11,16 +11,26 @@ import type { SessionTrack } from './device-tracks.ts';
  */
 export interface ScoreMessage {
   model: string;
+  /** The model's version (LoadedModel.version): its file's hash. */
+  modelVersion: string;
+  /** Who scored it: `edge`, or `worker/<client id>` (§8). */
+  source: string;
   time: WallTime;
   session: number;
+  /** The `seq` of the window's newest data message: with `session` and `model`, the score's identity (§1). */
+  seq?: number;
   /** The newest sample's device clock, beside `time` as in every device message (§1). */
   uptimeMs: number;
   fromTime: WallTime;
   toTime: WallTime;
+  /** The metrics the window covered, in the model's order. */
+  metrics: string[];
   /** A score model's score; a class model's probability of its anomalous classes together. */
   score: number;
   /** A score model's threshold; null for a class model. */
   threshold: number | null;
+  /** Which side of `threshold` is anomalous; null for a class model (its `anomalousClasses` are). */
+  anomalousWhen: 'above' | 'below' | null;
   anomalous: boolean;
   /** Values in the window that repeat a reading the device did not send (edge-inference/README.md, "Windows"). */
   heldValues: number;
@@ -30,7 +40,12 @@ export interface ScoreMessage {
 }
 
 /** What a model said about a window, as §9.1 spells it: the part of a score message shared by the edge and workers. */
-export type VerdictFields = Pick<ScoreMessage, 'score' | 'threshold' | 'anomalous' | 'label' | 'probabilities'>;
+export type VerdictFields = Pick<ScoreMessage, 'score' | 'threshold' | 'anomalousWhen' | 'anomalous' | 'label' | 'probabilities'>;
+
+/** The model's part of a score message, shared by the edge and workers. */
+export function modelFields(model: LoadedModel): Pick<ScoreMessage, 'model' | 'modelVersion' | 'metrics'> {
+  return { model: model.name, modelVersion: model.version, metrics: [...model.config.metrics] };
+}
 
 /** The score of a window: the model's own, or for a class model the probability of its anomalous classes. */
 export function windowScore(verdict: WindowVerdict, config: ModelConfig): number {
@@ -44,6 +59,7 @@ export function verdictFields(verdict: WindowVerdict, config: ModelConfig): Verd
   const fields: VerdictFields = {
     score: windowScore(verdict, config),
     threshold: config.output.kind === 'score' ? config.output.threshold : null,
+    anomalousWhen: config.output.kind === 'score' ? config.output.anomalousWhen : null,
     anomalous: verdict.anomalous,
   };
   if (verdict.kind === 'class-probabilities') {
@@ -53,18 +69,27 @@ export function verdictFields(verdict: WindowVerdict, config: ModelConfig): Verd
   return fields;
 }
 
-export function scoreMessage(window: ScoredWindow, config: ModelConfig, session: SessionTrack): ScoreMessage {
+/** §9.1's `source` of the edge's own scores. */
+export const EDGE_SCORE_SOURCE = 'edge';
+
+export function scoreMessage(window: ScoredWindow, model: LoadedModel, session: SessionTrack): ScoreMessage {
   const toTime = new Date(session.wallOffsetMs + window.toTimeMs).toISOString();
-  const { score, threshold, anomalous, ...classFields } = verdictFields(window, config);
+  const { score, threshold, anomalousWhen, anomalous, ...classFields } = verdictFields(window, model.config);
+  const { modelVersion, metrics } = modelFields(model);
   return {
     model: window.model,
+    modelVersion,
+    source: EDGE_SCORE_SOURCE,
     time: toTime,
     session: session.session,
+    ...(window.toSeq === undefined ? {} : { seq: window.toSeq }),
     uptimeMs: window.toTimeMs,
     fromTime: new Date(session.wallOffsetMs + window.fromTimeMs).toISOString(),
     toTime,
+    metrics,
     score,
     threshold,
+    anomalousWhen,
     anomalous,
     heldValues: window.heldValues,
     ...classFields,

@@ -19,13 +19,13 @@ export class TelemetryIntake {
     private readonly log: (line: string) => void,
   ) {}
 
-  /** A birth, or null when the device was removed (§3.6). */
-  birth(device: string, birth: BirthMessage | null): void {
+  /** A birth, or null when the device was removed (§3.6); returns the names of the models that run on it now. */
+  birth(device: string, birth: BirthMessage | null): Set<string> {
     this.forget(this.tracks.birth(device, birth));
     const declared = this.tracks.metricNames(device);
     if (declared === undefined) {
       this.applicable.delete(device);
-      return;
+      return new Set();
     }
     const chosen: InferenceRuntime[] = [];
     for (const model of this.models) {
@@ -34,6 +34,7 @@ export class TelemetryIntake {
       else this.log(`model ${model.name} does not run on ${device}: its birth declares no ${missing.join(', ')}`);
     }
     this.applicable.set(device, chosen);
+    return new Set(chosen.flatMap((runtime) => runtime.modelNames));
   }
 
   data(device: string, data: DataMessage): void {
@@ -41,7 +42,7 @@ export class TelemetryIntake {
     if (chosen === undefined || chosen.length === 0) return;
     const { track, forgottenKey } = this.tracks.data(device, data);
     this.forget(forgottenKey);
-    const sample = { timeMs: data.uptimeMs, values: data.values };
+    const sample = { timeMs: data.uptimeMs, seq: data.seq, values: data.values };
     for (const runtime of chosen) runtime.feed(track.key, sample);
   }
 

@@ -10,6 +10,34 @@ export function alarmTopic(edgeId: string, alarmId: string): string {
   return `wasmote/${edgeId}/$edge/alarms/${alarmId}`;
 }
 
+/** §9.2: every alarm topic of the edge, read back at its start. */
+export function alarmsFilter(edgeId: string): string {
+  return `wasmote/${edgeId}/$edge/alarms/+`;
+}
+
+/** The alarm id of one of this edge's alarm topics; undefined for another topic. */
+export function alarmIdOf(edgeId: string, topic: string): string | undefined {
+  const prefix = `wasmote/${edgeId}/$edge/alarms/`;
+  return topic.startsWith(prefix) ? topic.slice(prefix.length) : undefined;
+}
+
+/** §9.4: a device's anomaly state under one model. A model name is one topic level (its config's rule). */
+export function anomalyTopic(edgeId: string, deviceId: string, model: string): string {
+  return `wasmote/${edgeId}/${deviceId}/anomaly/${model}`;
+}
+
+/** §9.4: every anomaly state of the edge, read back at its start. */
+export function anomalyFilter(edgeId: string): string {
+  return `wasmote/${edgeId}/+/anomaly/+`;
+}
+
+/** The device and model of one of this edge's anomaly topics; undefined for another topic. */
+export function anomalyTopicLevels(edgeId: string, topic: string): { device: string; model: string } | undefined {
+  const levels = topic.split('/');
+  if (levels.length !== 5 || levels[0] !== 'wasmote' || levels[1] !== edgeId || levels[3] !== 'anomaly') return undefined;
+  return { device: levels[2]!, model: levels[4]! };
+}
+
 /** §9.3: where the edge takes an acknowledgement... */
 export function alarmAckTopic(edgeId: string): string {
   return `wasmote/${edgeId}/$edge/cmd/alarm-ack`;

@@ -9,6 +9,8 @@ export interface ReadyWindow {
   toTimeMs: number;
   /** Values in the window that repeat a metric's last reading because the sample lacked it. */
   heldValues: number;
+  /** The newest sample's `seq`, when it had one. */
+  toSeq?: number;
   values: Float32Array;
 }
 
@@ -73,10 +75,10 @@ export class DeviceWindow {
     this.sinceEmitted = Math.min(this.sinceEmitted + 1, Number.MAX_SAFE_INTEGER);
     if (this.filled < this.length || this.sinceEmitted < this.config.window.stride) return undefined;
     this.sinceEmitted = 0;
-    return this.copyOut();
+    return this.copyOut(sample.seq);
   }
 
-  private copyOut(): ReadyWindow {
+  private copyOut(toSeq: number | undefined): ReadyWindow {
     // The oldest sample sits where the next one will go.
     const split = this.next * this.metricCount;
     const values = new Float32Array(this.ring.length);
@@ -89,6 +91,7 @@ export class DeviceWindow {
       fromTimeMs: this.times[this.next]!,
       toTimeMs: this.times[(this.next + this.length - 1) % this.length]!,
       heldValues,
+      ...(toSeq === undefined ? {} : { toSeq }),
       values,
     };
   }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type ort from 'onnxruntime-node';
@@ -6,6 +7,9 @@ import { ModelLoadError } from './model-errors.ts';
 import { loadOnnxRuntime, type OnnxRuntime } from './onnx-runtime.ts';
 
 type Session = ort.InferenceSession;
+
+/** A model's version: this many hex digits of its file's SHA-256 (64 bits; two files never share one by chance). */
+const MODEL_VERSION_HEX_DIGITS = 16;
 type ValueMetadata = ort.InferenceSession.ValueMetadata;
 
 /** What the model said about one window. */
@@ -27,6 +31,8 @@ export class LoadedModel {
     readonly config: ModelConfig,
     /** The .onnx file as it was loaded. */
     readonly modelPath: string,
+    /** The first 16 hex digits of the .onnx file's SHA-256: `modelVersion` in docs/mqtt.md §9. */
+    readonly version: string,
     private readonly session: Session,
     private readonly runtime: OnnxRuntime,
   ) {}
@@ -67,7 +73,7 @@ export class LoadedModel {
       const reason = String((error as Error).message ?? error).split('\n')[0];
       throw new ModelLoadError(`model '${config.name}': ${modelPath} is not a model onnxruntime can load: ${reason}`);
     }
-    const model = new LoadedModel(config, modelPath, session, runtime);
+    const model = new LoadedModel(config, modelPath, createHash('sha256').update(bytes).digest('hex').slice(0, MODEL_VERSION_HEX_DIGITS), session, runtime);
     try {
       model.checkSignature();
       await model.trialRun();

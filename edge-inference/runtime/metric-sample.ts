@@ -6,5 +6,7 @@
 export interface MetricSample {
   /** The device's clock at the reading, ms since its boot. */
   timeMs: number;
+  /** The `seq` of the data message that carried it (docs/mqtt.md §1), when it came from one. */
+  seq?: number;
   values: Readonly<Record<string, number>>;
 }

@@ -7,14 +7,14 @@ import type { MqttClient } from 'mqtt';
 import { InferenceRuntime, type ScoredWindow } from '../runtime/inference-runtime.ts';
 import type { LoadedModel } from '../runtime/loaded-model.ts';
 import type { ScoreMessage } from '../loop/score-message.ts';
-import { verdictFields } from '../loop/score-message.ts';
+import { modelFields, verdictFields } from '../loop/score-message.ts';
 import { scoreTopic } from '../loop/topics.ts';
 import { messageWindow, parseWindowMessage, windowSource } from './window-message.ts';
 
-/** §9.1 plus the message's `seq` (with `session`, the key of the window message it scores) and the worker. */
+/** §9.1 with the window message's `seq` (with `session`, the key of the window message it scores) and the worker. */
 export interface WorkerScoreMessage extends ScoreMessage {
   seq: number;
-  /** The worker's MQTT client id. */
+  /** The worker's MQTT client id; `source` is `worker/<it>`. */
   worker: string;
 }
 
@@ -68,7 +68,7 @@ interface PendingWindow {
 export async function startScoreWorker(options: ScoreWorkerOptions): Promise<ScoreWorker> {
   const { client, models, worker, log } = options;
   const stats: ScoreWorkerStats = { windowsReceived: 0, windowsScored: 0, windowsTooShort: 0, messagesMalformed: 0 };
-  const configs = new Map(models.map((model) => [model.name, model.config]));
+  const modelsByName = new Map(models.map((model) => [model.name, model]));
   const pending = new Map<string, PendingWindow>();
   const publishing = new Set<Promise<unknown>>();
   const birthsSeen = new Set<string>();
@@ -79,15 +79,17 @@ export async function startScoreWorker(options: ScoreWorkerOptions): Promise<Sco
       if (source === undefined) continue;
       if (--source.modelsLeft === 0) pending.delete(window.deviceId);
       stats.windowsScored++;
+      const model = modelsByName.get(window.model)!;
       const message: WorkerScoreMessage = {
-        model: window.model,
+        ...modelFields(model),
+        source: `worker/${worker}`,
         time: source.toTime,
         session: source.session,
         seq: source.seq,
         uptimeMs: source.uptimeMs,
         fromTime: source.fromTime,
         toTime: source.toTime,
-        ...verdictFields(window, configs.get(window.model)!),
+        ...verdictFields(window, model.config),
         heldValues: window.heldValues,
         worker,
       };

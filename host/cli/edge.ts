@@ -236,7 +236,10 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
             group: values.sparkplug!,
             ...(values['sparkplug-primary-host'] === undefined ? {} : { primaryHostId: values['sparkplug-primary-host'] }),
             ...broker.sparkplug,
+            // The version the gateway's connection found the broker speaks (an embedded aedes broker: 3.1.1).
+            protocolVersion: started.protocolVersion,
             registry: metrics,
+            ...(inference === undefined ? {} : { anomaly: inference }),
           });
         });
   const http =
@@ -281,6 +284,7 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
   const mosquitto = `-h ${address.hostname.replace(/^\[|\]$/g, '')} -p ${address.port || '1883'}${login}`;
   printLine(`watch:    mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/#'`);
   if (inference !== undefined) printLine(`alarms:   mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/$edge/alarms/+'`);
+  if (inference !== undefined) printLine(`anomaly:  mosquitto_sub ${mosquitto} -v -t 'wasmote/${edgeId}/+/anomaly/+'`);
   if (values.sparkplug !== undefined) printLine(`sparkplug: mosquitto_sub ${mosquitto} -v -t 'spBv1.0/${values.sparkplug}/#'`);
   const example = simulated?.deviceIds[0] ?? '<device>';
   printLine(`command:  mosquitto_pub ${mosquitto} -t 'wasmote/${edgeId}/${example}/cmd/ping' -m '{"id":"p1"}'`);

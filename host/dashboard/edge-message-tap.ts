@@ -23,6 +23,6 @@ export class EdgeMessageTap implements EdgeMessages {
 export function dashboardAlarms(inference: EdgeInference): DashboardAlarms {
   return {
     list: () => inference.alarms() as unknown as AlarmRecord[],
-    acknowledge: (alarm, by, requestId) => inference.handleAlarmAck(JSON.stringify({ alarm, by, id: requestId })),
+    acknowledge: async (alarm, by, requestId) => inference.answerAlarmAck(JSON.stringify({ alarm, by, id: requestId })),
   };
 }

@@ -26,11 +26,10 @@ export async function startClosedLoop(
       options.onPublish?.(topic, payload);
       return gateway.publishEdge(topic, payload, publishOptions);
     },
+    readRetained: (filter) => gateway.readRetained(filter),
     log,
   });
-  const release = gateway.takeEdgeCommand(ALARM_ACK_COMMAND, (payload, { retained }) => {
-    void inference.handleAlarmAck(payload, { retained }).catch((error: Error) => log(`${ALARM_ACK_COMMAND}: ${error.message}`));
-  });
+  const release = gateway.takeEdgeCommand(ALARM_ACK_COMMAND, async (payload, { retained }) => inference.answerAlarmAck(payload, { retained }));
   return {
     ...inference,
     stop: async () => {

@@ -4,7 +4,7 @@ import type { CloudTierConfig } from './config.ts';
 import type { ForwarderObserver } from './forwarder/forwarder.ts';
 import { Forwarder } from './forwarder/forwarder.ts';
 import { CloudTierMetrics } from './metrics.ts';
-import { type LastKey, type Outbox, OutboxClosedError } from './outbox/outbox.ts';
+import { type LastKey, Listeners, type Outbox, OutboxClosedError } from './outbox/outbox.ts';
 import { SqliteOutbox } from './outbox/sqlite-outbox.ts';
 import type { IngestRecord } from './record.ts';
 import { MqttBridgeSink } from './sinks/mqtt-bridge.ts';
@@ -26,7 +26,25 @@ export class CloudTier {
     readonly outbox: Outbox,
     private readonly sinks: readonly Sink[],
     private readonly forwarder: Forwarder,
+    private readonly sinkChanges: Listeners,
   ) {}
+
+  /**
+   * docs/edge.md, "Backpressure": the records still to go to the sinks that are taking them. A sink that is down
+   * or failing does not count: the outbox is there to hold its share.
+   */
+  flowingBacklog(): number {
+    const pending = this.outbox.stats().pendingBySink;
+    return Math.max(0, ...this.forwarder.flowingSinks().map((sink) => pending[sink] ?? 0));
+  }
+
+  /**
+   * `listener` runs each time a sink has acknowledged records, failed a batch or changed its circuit's state: when
+   * flowingBacklog() may have changed. Returns its removal.
+   */
+  onSinkChange(listener: () => void): () => void {
+    return this.sinkChanges.add(listener);
+  }
 
   /**
    * Stores the records in the outbox; resolves once they are durable, and only then may the gateway acknowledge
@@ -83,6 +101,7 @@ export function assembleCloudTier(config: CloudTierConfig, sinks: readonly Sink[
   const clock = options.clock ?? systemClock;
   const names = sinks.map((sink) => sink.name);
   const metrics = new CloudTierMetrics(options.registry, names);
+  const sinkChanges = new Listeners();
   const { path, durability, commitIntervalMs, commitMaxRecords, ...limits } = config.outbox;
   const outbox = SqliteOutbox.open({
     path,
@@ -101,10 +120,27 @@ export function assembleCloudTier(config: CloudTierConfig, sinks: readonly Sink[
     ...config.forwarder,
     clock,
     random: options.random,
-    observer: withLog(metrics.forwarder, options.log),
+    observer: notifying(withLog(metrics.forwarder, options.log), sinkChanges),
   });
   forwarder.start();
-  return new CloudTier(outbox, sinks, forwarder);
+  return new CloudTier(outbox, sinks, forwarder, sinkChanges);
+}
+
+function notifying(observer: ForwarderObserver, sinkChanges: Listeners): ForwarderObserver {
+  return {
+    delivered(sink, records) {
+      observer.delivered(sink, records);
+      sinkChanges.notify();
+    },
+    failed(sink, error, retryInMs) {
+      observer.failed(sink, error, retryInMs);
+      sinkChanges.notify();
+    },
+    circuit(sink, state) {
+      observer.circuit(sink, state);
+      sinkChanges.notify();
+    },
+  };
 }
 
 function withLog(observer: ForwarderObserver, log: ((line: string) => void) | undefined): ForwarderObserver {

@@ -34,10 +34,12 @@ export interface OutboxRecord extends IngestRecord {
 
 /**
  * The key as one string, the same for every peer (JetStream `Nats-Msg-Id`, the MQTT bridge's user property):
- * `<deviceId>:<session>:<seq>` in decimal. Read from the right, it stays unambiguous whatever the device id holds.
+ * `<subject>:<session>:<seq>`, session and seq in decimal. The subject names the device and the kind of message
+ * (`<edge>/<device>/data`), so messages of two kinds made from one frame never share a key (docs/mqtt.md §1). Read
+ * from the right, it stays unambiguous whatever the subject holds.
  */
-export function idempotencyKey(key: RecordKey): string {
-  return `${key.deviceId}:${key.session}:${key.seq}`;
+export function idempotencyKey(record: Pick<IngestRecord, 'key' | 'subject'>): string {
+  return `${record.subject}:${record.key.session}:${record.key.seq}`;
 }
 
 export class RecordError extends Error {

@@ -13,9 +13,11 @@ const record = (overrides: Overrides = {}): IngestRecord => ({
 });
 
 describe('record key', () => {
-  it('is device, session and seq in decimal, read unambiguously from the right', () => {
-    expect(idempotencyKey({ deviceId: 'sensor-1', session: 4_294_967_295, seq: 65_535 })).toBe('sensor-1:4294967295:65535');
-    expect(idempotencyKey({ deviceId: 'a:b', session: 0, seq: 0 })).toBe('a:b:0:0');
+  it('is subject (device and kind), session and seq in decimal, read unambiguously from the right', () => {
+    expect(idempotencyKey(record({ key: { session: 4_294_967_295, seq: 65_535 } }))).toBe('sensor-1/data:4294967295:65535');
+    expect(idempotencyKey(record({ subject: 'a:b/log', key: { session: 0, seq: 0 } }))).toBe('a:b/log:0:0');
+    // Two kinds of message from one frame: two keys.
+    expect(idempotencyKey(record({ subject: 'lab/sensor-1/window' }))).not.toBe(idempotencyKey(record({ subject: 'lab/sensor-1/data' })));
   });
 
   it('accepts a record at both ends of the session and seq ranges', () => {

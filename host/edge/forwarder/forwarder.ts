@@ -53,6 +53,14 @@ export class Forwarder {
     await Promise.all(this.lanes.map((lane) => lane.stop()));
   }
 
+  /**
+   * The sinks that are taking records: their last batch went through and their circuit is closed. A sink that is
+   * down or failing is not among them; the outbox holds its share until it is back.
+   */
+  flowingSinks(): string[] {
+    return this.lanes.filter((lane) => lane.flowing).map((lane) => lane.sink.name);
+  }
+
   circuitStates(): Record<string, CircuitState> {
     return Object.fromEntries(this.lanes.map((lane) => [lane.sink.name, lane.breaker.state]));
   }
@@ -67,6 +75,10 @@ class SinkLane {
   /** Ends the current wait early (stop, or new records). */
   private wake: (() => void) | undefined;
   private removeListener: (() => void) | undefined;
+
+  get flowing(): boolean {
+    return this.failedAttempts === 0 && this.breaker.state === 'closed';
+  }
 
   constructor(
     readonly sink: Sink,

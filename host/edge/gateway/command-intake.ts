@@ -7,7 +7,7 @@ import type { IPublishPacket, MqttClient } from 'mqtt';
 import { refusal } from './command-answers.ts';
 import type { DeviceCommands } from './device-commands.ts';
 import type { EdgePublisher } from './edge-publisher.ts';
-import type { CommandAnswer, EdgeStamp } from './messages.ts';
+import type { CommandAnswer, EdgeStamp, ForgetAnswer } from './messages.ts';
 import { commandFilter, deviceLevels, deviceTopic, isResponseTopicFor } from './topics.ts';
 
 /** docs/mqtt.md §3.6: not a device command; the edge forgets the device. */
@@ -15,18 +15,24 @@ const FORGET = 'forget';
 /** docs/mqtt.md §2: `+` in `wasmote/<edge>/+/cmd/#` matches `$edge`, whose commands the edge itself answers. */
 const EDGE_LEVEL = '$edge';
 
-/** A command to the edge itself (docs/mqtt.md §9.3 `alarm-ack`); `retained` as the message came. */
-export type EdgeCommandHandler = (payload: Buffer, options: { retained: boolean }) => void;
+/**
+ * A command to the edge itself (docs/mqtt.md §9.3 `alarm-ack`); `retained` as the message came. It resolves with
+ * its answer, a JSON object in §5.3's shape, which the intake publishes as it publishes a device command's.
+ */
+export type EdgeCommandHandler = (payload: Buffer, options: { retained: boolean }) => Promise<object>;
 
 export interface CommandIntakeContext {
   edgeId: string;
   commands: DeviceCommands;
   publisher: EdgePublisher;
-  forget(device: string): void;
+  /** False when the edge knows no such device. */
+  forget(device: string): boolean;
   /** The handler of `wasmote/<edge>/$edge/cmd/<command>`, if any. */
   edgeCommand(command: string): EdgeCommandHandler | undefined;
   /** docs/mqtt.md §1: answers are the edge's own messages, stamped with its session and counter. */
   stamp(): EdgeStamp;
+  /** Each device command's answer, refusals included, as it is published (docs/edge.md, "Health and metrics"). */
+  answered?(answer: CommandAnswer | ForgetAnswer): void;
 }
 
 /** Subscribes and starts answering; resolves once the subscription is granted. */
@@ -62,7 +68,8 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
   const parsed = parsePayload(payload);
   const id = typeof parsed?.id === 'string' ? parsed.id : undefined;
   const target = id === undefined ? { device, command } : { device, command, id };
-  const answer = (topicForAnswer: string, result: CommandAnswer): void => {
+  const answer = (topicForAnswer: string, result: CommandAnswer | ForgetAnswer): void => {
+    context.answered?.(result);
     context.publisher.answer(topicForAnswer, { ...result, ...context.stamp() }, correlationData);
   };
   if (packet.retain) {
@@ -80,7 +87,9 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
     return;
   }
   if (command === FORGET) {
-    context.forget(device);
+    // §3.6: answered as a command is (§5.3), by the edge itself.
+    if (context.forget(device)) answer(answerTopic, { ...target, command: FORGET, result: 'ok', origin: 'edge' } satisfies ForgetAnswer);
+    else answer(answerTopic, refusal(target, 'unknown-device', `the edge knows no device ${device}`));
     return;
   }
   void context.commands
@@ -88,14 +97,31 @@ export function handleCommand(topic: string, payload: Buffer, packet: IPublishPa
     .then((result) => answer(answerTopic, result));
 }
 
-/** docs/mqtt.md §9.3: the edge's own commands; a retained one is cleared and refused by its handler (§5.1). */
+/**
+ * docs/mqtt.md §9.3: the edge's own commands, answered as §5.1 answers a device's: on the request's response topic
+ * (`wasmote/<edge>/$edge/result/<anything>`) with its correlation data, else on `wasmote/<edge>/$edge/result`. A
+ * retained one is cleared here and refused by its handler.
+ */
 function handleEdgeCommand(topic: string, command: string, payload: Buffer, packet: IPublishPacket, context: CommandIntakeContext): void {
   const handler = context.edgeCommand(command);
   if (packet.retain) context.publisher.clearRetained(topic);
-  if (handler === undefined) {
-    const answer = refusal({ device: EDGE_LEVEL, command }, 'unknown-command', `the edge takes no command ${command}`);
-    context.publisher.answer(deviceTopic(context.edgeId, EDGE_LEVEL, 'result'), { ...answer, ...context.stamp() });
+  const defaultTopic = deviceTopic(context.edgeId, EDGE_LEVEL, 'result');
+  const correlationData = packet.properties?.correlationData;
+  const responseTopic = packet.properties?.responseTopic;
+  const answer = (topicForAnswer: string, result: object): void => {
+    context.publisher.answer(topicForAnswer, { ...result, ...context.stamp() }, correlationData);
+  };
+  const parsed = parsePayload(payload);
+  const id = typeof parsed?.id === 'string' ? parsed.id : undefined;
+  const target = id === undefined ? { device: EDGE_LEVEL, command } : { device: EDGE_LEVEL, command, id };
+  if (responseTopic !== undefined && !isResponseTopicFor(context.edgeId, EDGE_LEVEL, responseTopic)) {
+    answer(defaultTopic, refusal(target, 'bad-response-topic', `the response topic must be ${defaultTopic}/<anything>`));
     return;
   }
-  handler(payload, { retained: packet.retain });
+  const answerTopic = responseTopic ?? defaultTopic;
+  if (handler === undefined) {
+    answer(answerTopic, refusal(target, 'unknown-command', `the edge takes no command ${command}`));
+    return;
+  }
+  void handler(payload, { retained: packet.retain }).then((result) => answer(answerTopic, result));
 }

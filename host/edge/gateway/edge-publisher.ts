@@ -4,7 +4,7 @@
  * state (§3.1). A publish that fails is logged; the stream goes on.
  */
 import type { MqttClient } from 'mqtt';
-import type { CommandAnswer, DeviceMessage } from './messages.ts';
+import type { DeviceMessage } from './messages.ts';
 import { deviceTopic, EDGE_STATE_OPTIONS, publishOptions, RESULT_OPTIONS, type QoS, type TopicOptions } from './topics.ts';
 import type { WindowMessage } from './value-window.ts';
 
@@ -22,17 +22,19 @@ export class EdgePublisher {
     private readonly log: (line: string) => void,
   ) {}
 
-  device(message: DeviceMessage): void {
+  /** `encoded` is the payload's JSON already encoded, when the caller has it. */
+  device(message: DeviceMessage, encoded?: Buffer): void {
     const topic = deviceTopic(this.edgeId, message.device, message.kind);
-    this.send(topic, message.payload === null ? '' : JSON.stringify(message.payload), publishOptions(message.kind, this.dataQos));
+    const payload = encoded ?? (message.payload === null ? '' : JSON.stringify(message.payload));
+    this.send(topic, payload, publishOptions(message.kind, this.dataQos));
   }
 
   window(device: string, message: WindowMessage): void {
     this.send(deviceTopic(this.edgeId, device, 'window'), JSON.stringify(message), publishOptions('window', this.dataQos));
   }
 
-  /** docs/mqtt.md §5.1: with MQTT 5 the answer carries the request's correlation data. */
-  answer(topic: string, answer: CommandAnswer, correlationData?: Uint8Array): void {
+  /** docs/mqtt.md §5.1: with MQTT 5 the answer carries the request's correlation data; §9.3's answers too. */
+  answer(topic: string, answer: object, correlationData?: Uint8Array): void {
     const properties = correlationData === undefined ? undefined : { correlationData: Buffer.from(correlationData) };
     this.send(topic, JSON.stringify(answer), RESULT_OPTIONS, properties);
   }
@@ -56,7 +58,7 @@ export class EdgePublisher {
     await Promise.all([...this.inFlight]);
   }
 
-  private send(topic: string, payload: string, options: TopicOptions, properties?: { correlationData: Buffer }): Promise<void> {
+  private send(topic: string, payload: string | Buffer, options: TopicOptions, properties?: { correlationData: Buffer }): Promise<void> {
     this.published += 1;
     if (options.qos === 0 && properties === undefined) {
       this.sendAtMostOnce(topic, payload, options);
@@ -78,7 +80,7 @@ export class EdgePublisher {
    * 'drain', one listener each, whose removal costs grow with their number (the edge bench's profile). Instead the
    * publisher waits for that 'drain' once, for every message written meanwhile.
    */
-  private sendAtMostOnce(topic: string, payload: string, options: TopicOptions): void {
+  private sendAtMostOnce(topic: string, payload: string | Buffer, options: TopicOptions): void {
     this.client.publish(topic, payload, options);
     const stream = this.client.stream as NodeJS.WritableStream & { writableNeedDrain?: boolean };
     if (this.drained !== undefined || stream?.writableNeedDrain !== true) return;

@@ -10,14 +10,17 @@ import { type Clock, systemClock } from '../../flash/clock.ts';
 import type { BrokerConnection } from '../broker/connection-options.ts';
 import type { CloudTier } from '../cloud-tier.ts';
 import type { LinkSource } from '../links/link.ts';
+import type { IngestRecord } from '../record.ts';
 import { connectToBroker } from './broker-connection.ts';
 import { type EdgeCommandHandler, takeCommands } from './command-intake.ts';
 import { DeviceCommands } from './device-commands.ts';
 import { DeviceRegistry, type EdgeIdentity } from './device-registry.ts';
 import { EdgePublisher } from './edge-publisher.ts';
-import { devicesLeftOnline } from './edge-restart.ts';
+import { devicesLeftOnline, readRetained } from './edge-restart.ts';
+import { GatewayMetrics } from './gateway-metrics.ts';
+import { LinkFlow } from './link-flow.ts';
 import { LinkSession } from './link-session.ts';
-import type { DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
+import type { CommandAnswer, DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
 import { formatWallTime } from './time-anchor.ts';
 import { edgeStateTopic, type QoS, type TopicOptions } from './topics.ts';
 
@@ -73,6 +76,8 @@ export interface Gateway extends GatewayView {
   takeEdgeCommand(command: string, handler: EdgeCommandHandler): () => void;
   /** docs/mqtt.md §3.6: forgets a device, clearing its retained messages. */
   forget(device: string): boolean;
+  /** The retained messages the broker holds under a filter of this edge's tree, by topic (§9.2's reconciliation). */
+  readRetained(filter: string): Promise<Map<string, Buffer>>;
   /**
    * Stops the links, then runs `beforeOffline` while the edge is still online (the closed loop and the Sparkplug
    * node finish there, docs/edge.md), then publishes the edge offline (`stopped`) and disconnects.
@@ -98,10 +103,12 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   });
   client.on('error', (error) => log(`broker: ${error.message}`));
   const publisher = new EdgePublisher(client, edgeId, options.dataQos ?? 0, log);
+  const metricsRegistry = options.metrics ?? new Registry();
+  const gatewayMetrics = new GatewayMetrics(metricsRegistry, () => registry.devices());
   const unnamedCounter = new Counter({
     name: 'wasmote_edge_unnamed_values_total',
     help: 'Device values dropped because no birth named them (docs/mqtt.md §4.1)',
-    registers: [options.metrics ?? new Registry()],
+    registers: [metricsRegistry],
   });
   let unnamedValues = 0;
   const listeners = new Set<(message: DeviceMessage) => void>();
@@ -111,30 +118,50 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const time = formatWallTime(wallNowMs());
     publisher.edgeState(stateTopic, { state: 'online', time, startedAt, ...edge.stamp(), version: options.version, devices: announcedDevices });
   };
-  const deliver = (message: DeviceMessage): void => {
-    publisher.device(message);
+  const deliver = (message: DeviceMessage, encoded?: Buffer): void => {
+    publisher.device(message, encoded);
     for (const listener of listeners) listener(message);
     if (registry.size !== announcedDevices) publishEdgeState();
   };
-  let appended: Promise<unknown> = Promise.resolve();
   /** docs/edge.md, "Gaps across links": each device's last data, log or event key in this run. */
   const kept = new Map<string, { session: number; seq: number }>();
+  const flow = new LinkFlow(() => options.cloud?.flowingBacklog() ?? 0);
+  const stopWatchingSinks = options.cloud?.onSinkChange(() => flow.check());
+  // docs/edge.md: data, logs and events are stored before they are published, and everything keeps its order. What
+  // one turn of the event loop emits is stored with one append and published when it resolves.
+  let turn: { messages: DeviceMessage[]; encoded: (Buffer | undefined)[]; records: IngestRecord[]; immediate: NodeJS.Immediate } | null =
+    null;
+  let appended: Promise<unknown> = Promise.resolve();
+  const storeTurn = (): void => {
+    if (turn === null) return;
+    const { messages, encoded, records, immediate } = turn;
+    clearImmediate(immediate);
+    turn = null;
+    const stored = options.cloud!.append(records).catch((error: Error) => log(`cloud tier: ${error.message}`));
+    appended = Promise.all([appended, stored]).then(() => {
+      messages.forEach((message, index) => deliver(message, encoded[index]));
+      flow.published(messages.length);
+    });
+  };
   const emit = (message: DeviceMessage): void => {
-    if ((message.kind === 'data' || message.kind === 'log' || message.kind === 'event') && message.payload !== null) {
+    const streamed = message.kind === 'data' || message.kind === 'log' || message.kind === 'event';
+    if (streamed && message.payload !== null) {
       const { session, seq } = message.payload as { session: number; seq: number };
       kept.set(message.device, { session, seq });
     }
-    const cloud = options.cloud;
-    if (cloud === undefined) {
+    if (options.cloud === undefined) {
       deliver(message);
       return;
     }
-    // docs/edge.md: data, logs and events are stored before they are published; everything keeps its order.
-    const stored =
-      message.kind === 'data' || message.kind === 'log' || message.kind === 'event'
-        ? cloud.append([ingestRecord(edgeId, message, wallNowMs())]).catch((error: Error) => log(`cloud tier: ${error.message}`))
-        : undefined;
-    appended = Promise.all([appended, stored]).then(() => deliver(message));
+    if (turn === null) {
+      turn = { messages: [], encoded: [], records: [], immediate: setImmediate(storeTurn) };
+    }
+    // Encoded once, for the outbox and the broker alike.
+    const encoded = streamed ? Buffer.from(JSON.stringify(message.payload)) : undefined;
+    turn.messages.push(message);
+    turn.encoded.push(encoded);
+    if (encoded !== undefined) turn.records.push(ingestRecord(edgeId, message, encoded, wallNowMs()));
+    flow.emitted(1);
   };
 
   const registry = new DeviceRegistry({
@@ -168,11 +195,20 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     forget: (device) => registry.forget(device),
     edgeCommand: (command) => edgeCommands.get(command),
     stamp: edge.stamp,
+    answered: (answer) => gatewayMetrics.answered(answer),
   });
   const publishStopped = (): void =>
     publisher.edgeState(stateTopic, { state: 'offline', reason: 'stopped', time: formatWallTime(wallNowMs()), startedAt, ...edge.stamp() });
   try {
-    for (const source of options.sources) await source.start((link) => new LinkSession(link, registry));
+    for (const source of options.sources) {
+      await source.start((link) => {
+        flow.add(link);
+        const session = new LinkSession(link, registry);
+        const watched = gatewayMetrics.watchLink(session.decoder.stats);
+        link.onClose(() => watched.closed());
+        return session;
+      });
+    }
   } catch (error) {
     // A source that cannot start (a TCP port in use) ends the run before it began: the edge says so and leaves.
     registry.stop();
@@ -213,20 +249,26 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return () => listeners.delete(listener);
     },
     devices: () => registry.devices(),
-    command: (device, command, payload) =>
-      commands.run({ device, command, payload }).catch((error: Error) => ({
+    command: async (device, command, payload) => {
+      const answer: CommandAnswer = await commands.run({ device, command, payload }).catch((error: Error) => ({
         device,
         command,
         result: 'error' as const,
         origin: 'edge' as const,
         error: 'malformed' as const,
         detail: error.message,
-      })),
+      }));
+      gatewayMetrics.answered(answer);
+      return answer;
+    },
     forget: (device) => registry.forget(device),
+    readRetained: (filter) => readRetained(client, filter),
     stop(stopOptions) {
       stopping ??= (async () => {
         cancelForget();
+        stopWatchingSinks?.();
         registry.stop();
+        storeTurn();
         await appended;
         await Promise.all(options.sources.map((source) => source.stop()));
         await stopOptions?.beforeOffline?.().catch((error: Error) => log(`stopping: ${error.message}`));
@@ -243,13 +285,13 @@ function cloudDeviceId(edgeId: string, device: string): string {
   return `${edgeId}/${device}`;
 }
 
-/** docs/mqtt.md §1: the cloud tier's key is `<edge>/<device>:<session>:<seq>`, the subject `<edge>/<device>/<kind>`. */
-function ingestRecord(edgeId: string, message: DeviceMessage, receivedAtMs: number) {
+/** docs/mqtt.md §1: the subject is `<edge>/<device>/<kind>`, and the cloud tier's key `<subject>:<session>:<seq>`. */
+function ingestRecord(edgeId: string, message: DeviceMessage, encoded: Buffer, receivedAtMs: number): IngestRecord {
   const payload = message.payload as { session: number; seq: number };
   return {
     key: { deviceId: cloudDeviceId(edgeId, message.device), session: payload.session, seq: payload.seq },
     subject: `${edgeId}/${message.device}/${message.kind}`,
-    payload: Buffer.from(JSON.stringify(message.payload)),
+    payload: encoded,
     receivedAtMs,
   };
 }

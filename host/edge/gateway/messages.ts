@@ -188,6 +188,9 @@ export type CommandAnswer = EdgeStamp & {
   | { result: 'interrupted'; origin: 'edge'; oldSession: number; newSession: number }
 );
 
+/** §3.6: `cmd/forget` done, answered by the edge itself; its refusals are §5.3's `error` answers. */
+export type ForgetAnswer = EdgeStamp & { device: string; command: 'forget'; id?: string; result: 'ok'; origin: 'edge' };
+
 /**
  * What a profile or an in-process consumer sees of a running gateway: every device message as it is published,
  * the retained state to start from, and the one way to command a device (§5.2), which always resolves with the

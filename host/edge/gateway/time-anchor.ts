@@ -15,6 +15,8 @@ export function formatWallTime(wallMs: number): WallTime {
  */
 export class TimeAnchor {
   private readonly estimatesMs: number[] = [];
+  /** The newest uptime stamped on the anchor so far, and the wall time it was given. */
+  private latestAnchored: { uptimeMs: number; wallMs: number } | undefined;
 
   addEstimate(arrivalWallMs: number, uptimeMs: number): void {
     this.estimatesMs.push(arrivalWallMs - uptimeMs);
@@ -26,10 +28,21 @@ export class TimeAnchor {
     return this.estimatesMs.length === 0 ? null : Math.min(...this.estimatesMs);
   }
 
-  /** `time` and `timeSource` for a message stamped `uptimeMs` that arrived at `arrivalWallMs`. */
+  /**
+   * `time` and `timeSource` for a message stamped `uptimeMs` that arrived at `arrivalWallMs`. docs/mqtt.md §1:
+   * anchored times never go back as uptime goes forward. A smaller estimate moves the anchor back; a message newer
+   * than the newest stamped so far, whose time would then fall before that one's, gets that one's time instead,
+   * until the device's clock has caught up.
+   */
   stamp(uptimeMs: number, arrivalWallMs: number): { time: WallTime; timeSource: TimeSource } {
     const anchor = this.anchorWallMs;
     if (anchor === null) return { time: formatWallTime(arrivalWallMs), timeSource: 'arrival' };
-    return { time: formatWallTime(anchor + uptimeMs), timeSource: 'anchored' };
+    let wallMs = anchor + uptimeMs;
+    const latest = this.latestAnchored;
+    if (latest === undefined || uptimeMs >= latest.uptimeMs) {
+      if (latest !== undefined) wallMs = Math.max(wallMs, latest.wallMs);
+      this.latestAnchored = { uptimeMs, wallMs };
+    }
+    return { time: formatWallTime(wallMs), timeSource: 'anchored' };
   }
 }

@@ -50,6 +50,8 @@ export class SerialDeviceLink implements DeviceLink {
   private readonly listeners = new LinkListeners();
   private writing: Promise<void> = Promise.resolve();
   private readonly reading: Promise<void>;
+  /** Set while paused: reading waits for it (the UART driver's buffer holds what comes meanwhile). */
+  private resumed: { promise: Promise<void>; resolve: () => void } | null = null;
 
   private constructor(
     readonly path: string,
@@ -84,6 +86,18 @@ export class SerialDeviceLink implements DeviceLink {
     });
   }
 
+  pause(): void {
+    if (this.resumed !== null) return;
+    let resolve!: () => void;
+    const promise = new Promise<void>((done) => (resolve = done));
+    this.resumed = { promise, resolve };
+  }
+
+  resume(): void {
+    this.resumed?.resolve();
+    this.resumed = null;
+  }
+
   onData(listener: (bytes: Uint8Array) => void): void {
     this.listeners.onData(listener);
   }
@@ -107,6 +121,7 @@ export class SerialDeviceLink implements DeviceLink {
   /** Reports the close once, then releases the port. */
   private async end(reason: LinkCloseReason): Promise<void> {
     this.listeners.close(reason);
+    this.resume();
     if (this.binding.isOpen) await this.binding.close().catch(() => {});
   }
 
@@ -115,6 +130,8 @@ export class SerialDeviceLink implements DeviceLink {
     const binding = this.binding;
     try {
       while (binding.isOpen && !this.listeners.closed) {
+        if (this.resumed !== null) await this.resumed.promise;
+        if (this.listeners.closed) return;
         const bytesRead = isUnixBinding(binding) ? await readUnix(binding, chunk) : (await binding.read(chunk, 0, chunk.length)).bytesRead;
         if (this.listeners.closed) return;
         this.listeners.data(new Uint8Array(chunk.subarray(0, bytesRead)));

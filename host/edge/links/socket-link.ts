@@ -46,6 +46,14 @@ export class SocketDeviceLink implements DeviceLink {
     this.socket.write(bytes);
   }
 
+  pause(): void {
+    this.socket.pause();
+  }
+
+  resume(): void {
+    this.socket.resume();
+  }
+
   onData(listener: (bytes: Uint8Array) => void): void {
     this.listeners.onData(listener);
   }

@@ -39,6 +39,14 @@ export interface SqliteOutboxOptions {
   observer?: OutboxObserver;
 }
 
+/** The newest committed records kept in memory, so a sink that keeps up reads them without a query. */
+const TAIL_RECORDS = 16_384;
+
+/** Records stored by one INSERT statement of several rows: one call into SQLite for many records. */
+const ROWS_PER_INSERT = 32;
+const INSERT_COLUMNS = '(device_id, session, seq, subject, payload, received_at_ms)';
+const ROW_PLACEHOLDERS = '(?, ?, ?, ?, ?, ?)';
+
 /** Schema version in `PRAGMA user_version`. */
 const SCHEMA_VERSION = 1;
 
@@ -99,12 +107,18 @@ export class SqliteOutbox implements Outbox {
   private closed = false;
 
   private readonly insert: Database.Statement;
+  private readonly insertRows: Database.Statement;
   private readonly selectAfter: Database.Statement;
   private readonly bytesThrough: Database.Statement;
   private readonly deleteThrough: Database.Statement;
   private readonly sizesFrom: Database.Statement;
   private readonly upsertCursor: Database.Statement;
   private readonly upsertLastKey: Database.Statement;
+  /**
+   * The newest committed records in position order, consecutive, also in the table: a read after a cursor inside
+   * it is served from here (the table is the truth after a restart or a long backlog).
+   */
+  private tail: OutboxRecord[] = [];
   /** The last_keys table as committed. */
   private readonly last: Map<string, LastKey>;
 
@@ -114,8 +128,9 @@ export class SqliteOutbox implements Outbox {
   ) {
     this.clock = options.clock ?? systemClock;
     this.observer = options.observer ?? silentObserver;
-    this.insert = this.db.prepare(
-      'INSERT INTO records (device_id, session, seq, subject, payload, received_at_ms) VALUES (?, ?, ?, ?, ?, ?)',
+    this.insert = this.db.prepare(`INSERT INTO records ${INSERT_COLUMNS} VALUES ${ROW_PLACEHOLDERS}`);
+    this.insertRows = this.db.prepare(
+      `INSERT INTO records ${INSERT_COLUMNS} VALUES ${Array(ROWS_PER_INSERT).fill(ROW_PLACEHOLDERS).join(', ')}`,
     );
     this.selectAfter = this.db
       .prepare(
@@ -191,7 +206,10 @@ export class SqliteOutbox implements Outbox {
 
   async read(sink: string, limit: number): Promise<OutboxRecord[]> {
     if (this.closed) throw new OutboxClosedError();
-    const rows = this.selectAfter.all(this.cursors.get(sink), limit) as RecordRow[];
+    const after = this.cursors.get(sink);
+    const tailStart = this.tail[0]?.position;
+    if (tailStart !== undefined && after + 1 >= tailStart) return this.tail.slice(after + 1 - tailStart, after + 1 - tailStart + limit);
+    const rows = this.selectAfter.all(after, limit) as RecordRow[];
     return rows.map(([position, deviceId, session, seq, subject, payload, receivedAtMs]) => ({
       position,
       key: { deviceId, session, seq },
@@ -253,6 +271,7 @@ export class SqliteOutbox implements Outbox {
       return;
     }
     this.extent = outcome.extent;
+    this.keepTail(outcome.stored);
     this.cursors.raiseTo(outcome.extent.oldest - 1);
     this.cursorsDirty = false;
     if (outcome.dropped > 0) this.observer.dropped(outcome.dropped, 'overflow');
@@ -280,27 +299,56 @@ export class SqliteOutbox implements Outbox {
     const extent = { ...this.extent };
     // What every sink holds leaves first, making room before the overflow policy looks.
     this.removeThrough(extent, this.cursors.lowest(extent.newest));
+    // Each device's last key, written once per commit rather than once per record.
+    const lastKeys = new Map<string, LastKey>();
+    const stored: OutboxRecord[] = [];
     const rejections = queue.map((entry) => {
       const held = extent.newest - extent.oldest + 1;
       const fits = held + entry.records.length <= limits.maxRecords && extent.bytes + entry.bytes <= limits.maxBytes;
       if (!fits && limits.overflow === 'reject-new') return new OutboxFullError(entry.records.length, entry.bytes, limits);
-      for (const { key, subject, payload, receivedAtMs } of entry.records) {
-        const blob = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
-        this.upsertLastKey.run(key.deviceId, key.session, key.seq);
-        extent.newest = Number(
-          this.insert.run(key.deviceId, key.session, key.seq, subject, blob, receivedAtMs).lastInsertRowid,
-        );
+      const { records } = entry;
+      for (let first = 0; first < records.length; ) {
+        const count = records.length - first >= ROWS_PER_INSERT ? ROWS_PER_INSERT : 1;
+        const values: unknown[] = [];
+        const blobs: Buffer[] = [];
+        for (let index = first; index < first + count; index++) {
+          const { key, subject, payload, receivedAtMs } = records[index]!;
+          const blob = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+          values.push(key.deviceId, key.session, key.seq, subject, blob, receivedAtMs);
+          blobs.push(blob);
+          lastKeys.set(key.deviceId, key);
+        }
+        // One statement's rows take consecutive positions: AUTOINCREMENT, and this process alone writes the file.
+        const last = Number((count === 1 ? this.insert : this.insertRows).run(values).lastInsertRowid);
+        blobs.forEach((payload, index) => {
+          const { key, subject, receivedAtMs } = records[first + index]!;
+          stored.push({ position: last - count + 1 + index, key, subject, payload, receivedAtMs });
+        });
+        extent.newest = last;
+        first += count;
       }
       extent.bytes += entry.bytes;
       return undefined;
     });
+    for (const [deviceId, { session, seq }] of lastKeys) this.upsertLastKey.run(deviceId, session, seq);
     const dropped = this.dropOverflow(extent);
     if (this.cursorsDirty || dropped > 0) {
       for (const [sink, position] of this.cursors.entries()) {
         this.upsertCursor.run(sink, Math.max(position, extent.oldest - 1));
       }
     }
-    return { extent, dropped, rejections };
+    return { extent, dropped, rejections, stored };
+  }
+
+  /** Adds a commit's records to the tail and trims it to TAIL_RECORDS and to what the table still holds. */
+  private keepTail(stored: readonly OutboxRecord[]): void {
+    const last = this.tail[this.tail.length - 1];
+    if (stored.length > 0 && last !== undefined && stored[0]!.position !== last.position + 1) this.tail = [];
+    for (const record of stored) this.tail.push(record);
+    const first = this.tail[0]?.position;
+    if (first === undefined) return;
+    const drop = Math.max(this.tail.length - TAIL_RECORDS, this.extent.oldest - first);
+    if (drop > 0) this.tail = this.tail.slice(drop);
   }
 
   /** Removes the oldest records until the limits hold; returns how many. */
@@ -334,6 +382,8 @@ interface CommitOutcome {
   dropped: number;
   /** Per queued append: the error it is rejected with, or undefined once stored. */
   rejections: (Error | undefined)[];
+  /** What the commit stored, in position order. */
+  stored: OutboxRecord[];
 }
 
 function openDatabase(path: string, durability: Durability): Database.Database {

@@ -5,7 +5,7 @@ import { idempotencyKey, type OutboxRecord } from '../record.ts';
 import { readTlsFiles, TLS_FIELD_NAMES } from '../tls-files.ts';
 import { acknowledgedPrefix, type Sink, SinkError } from './sink.ts';
 
-/** The MQTT 5 user property (MQTT 5 §3.3.2.3.7) holding the record key, `<deviceId>:<session>:<seq>`. */
+/** The MQTT 5 user property (MQTT 5 §3.3.2.3.7) holding the record key, `<subject>:<session>:<seq>`. */
 export const IDEMPOTENCY_KEY_PROPERTY = 'idempotency-key';
 /** When the edge received the record (Unix epoch ms). */
 export const RECEIVED_AT_PROPERTY = 'received-at-ms';
@@ -106,7 +106,7 @@ export class MqttBridgeSink implements Sink {
               qos: 1,
               properties: {
                 userProperties: {
-                  [IDEMPOTENCY_KEY_PROPERTY]: idempotencyKey(record.key),
+                  [IDEMPOTENCY_KEY_PROPERTY]: idempotencyKey(record),
                   [RECEIVED_AT_PROPERTY]: String(record.receivedAtMs),
                 },
               },

@@ -114,7 +114,7 @@ export class NatsJetStreamSink implements Sink {
     try {
       records.forEach((record, index) => {
         const h = headers();
-        h.set(MSG_ID_HEADER, idempotencyKey(record.key));
+        h.set(MSG_ID_HEADER, idempotencyKey(record));
         h.set(RECEIVED_AT_HEADER, String(record.receivedAtMs));
         nc.publish(natsSubject(prefix, record.subject), record.payload, { reply: `${inbox}.${firstId + index}`, headers: h });
       });

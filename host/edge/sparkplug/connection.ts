@@ -14,6 +14,8 @@ export interface BrokerConnectionOptions {
   connectTimeoutMs?: number;
   /** MQTT keep alive: how soon the broker notices a silent edge and publishes its NDEATH. */
   keepaliveS?: number;
+  /** 5 (the default), or 4 for a broker that speaks MQTT 3.1.1 only (the gateway learns which when it connects). */
+  protocolVersion?: 4 | 5;
 }
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
@@ -25,17 +27,19 @@ export interface Will {
 }
 
 /**
- * The mqtt.js options every CONNECT shares: MQTT 5, Clean Start with Session Expiry 0 (Sparkplug 3.0
- * tck-id-principles-persistence-clean-session-50), no reconnecting of its own. TLS files are read here, once, so a
- * missing one fails the start rather than a later reconnection.
+ * The mqtt.js options every CONNECT shares: with MQTT 5, Clean Start with Session Expiry 0 (Sparkplug 3.0
+ * tck-id-principles-persistence-clean-session-50); with MQTT 3.1.1, Clean Session (…-clean-session-311); no
+ * reconnecting of its own. TLS files are read here, once, so a missing one fails the start rather than a later
+ * reconnection.
  */
 export function sharedClientOptions(options: BrokerConnectionOptions, clientId: string): IClientOptions {
   const { username, password, tls } = options;
+  const protocolVersion = options.protocolVersion ?? 5;
   return {
-    protocolVersion: 5,
+    protocolVersion,
     clientId,
     clean: true,
-    properties: { sessionExpiryInterval: 0 },
+    ...(protocolVersion === 5 && { properties: { sessionExpiryInterval: 0 } }),
     username,
     password,
     connectTimeout: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,

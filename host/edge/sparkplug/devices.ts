@@ -1,4 +1,5 @@
 import type { BirthMessage, DeviceMessage, GatewayView, StatusMessage } from '../gateway/messages.ts';
+import type { AnomalyValues } from './anomaly-metrics.ts';
 import type { ControlSource } from './control-metrics.ts';
 import type { TimedValue } from './device-metrics.ts';
 import type { MetricValue } from './payload.ts';
@@ -19,6 +20,8 @@ export interface TrackedDevice {
   born: boolean;
   /** The control metrics' values as last published, by row. */
   publishedControls: Map<number, MetricValue | null>;
+  /** The closed loop's latest score and state per model (docs/mqtt.md §7 "Anomaly metrics"). */
+  anomaly: AnomalyValues;
 }
 
 export function controlSource(tracked: TrackedDevice & { birth: BirthMessage }): ControlSource {
@@ -59,6 +62,7 @@ export class DeviceTable {
         lastResult: '',
         born: false,
         publishedControls: new Map(),
+        anomaly: new Map(),
       };
       this.byDevice.set(device, tracked);
     }

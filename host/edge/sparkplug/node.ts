@@ -3,6 +3,7 @@ import type { Registry } from 'prom-client';
 import { type Clock, systemClock } from '../../flash/clock.ts';
 import type { CommandAnswer, DeviceMessage, GatewayView } from '../gateway/messages.ts';
 import { DeviceSlots } from './aliases.ts';
+import { AnomalyMetrics, type AnomalyResult, type AnomalySource, recordAnomalyResult } from './anomaly-metrics.ts';
 import { type BrokerConnectionOptions, openConnection, sharedClientOptions } from './connection.ts';
 import { controlMetricsOf, LAST_RESULT_METRIC, resolveControlMetric } from './control-metrics.ts';
 import { type CommandRequest, commandsForWrites, type ControlWrite } from './device-commands.ts';
@@ -37,6 +38,8 @@ export interface SparkplugNodeOptions extends BrokerConnectionOptions {
   clock?: Clock;
   /** Unix epoch ms, for payload timestamps. */
   wallClockMs?: () => number;
+  /** The closed loop, whose scores and anomaly states become device metrics (docs/mqtt.md §7); none without it. */
+  anomaly?: AnomalySource;
 }
 
 export interface SparkplugNode {
@@ -69,10 +72,12 @@ class EdgeNode {
   private readonly wallClockMs: () => number;
   private readonly counters: SparkplugCounters;
   private readonly devices: DeviceTable;
+  private readonly anomalyMetrics: AnomalyMetrics;
   private readonly bdSeqs = new BirthDeathSequence();
   private readonly sequence = new MessageSequence();
   private readonly primaryHost = new PrimaryHostTracker();
   private stopListening: (() => void) | undefined;
+  private stopListeningToAnomalies: (() => void) | undefined;
   /** The connection being opened, until it is open or has failed. */
   private opening: Promise<MqttClient | undefined> | undefined;
   private client: MqttClient | undefined;
@@ -94,11 +99,17 @@ class EdgeNode {
     this.counters = new SparkplugCounters(options.registry);
     const slots = new DeviceSlots();
     this.devices = new DeviceTable((device) => slots.slotOf(device));
+    this.anomalyMetrics = new AnomalyMetrics(options.anomaly?.anomalyModels ?? []);
   }
 
   start(): void {
     this.devices.load(this.view);
     this.stopListening = this.view.onMessage((message) => this.onDeviceMessage(message));
+    for (const result of this.options.anomaly?.anomalyStates() ?? []) {
+      const tracked = this.devices.find(result.device);
+      if (tracked !== undefined) recordAnomalyResult(tracked.anomaly, result);
+    }
+    this.stopListeningToAnomalies = this.options.anomaly?.onAnomalyResult((result) => this.onAnomalyResult(result));
     this.connect();
   }
 
@@ -106,6 +117,7 @@ class EdgeNode {
     if (this.stopped) return;
     this.stopped = true;
     this.stopListening?.();
+    this.stopListeningToAnomalies?.();
     this.cancelReconnect?.();
     const client = this.client ?? (await this.opening);
     if (client) await this.publishDeathAndDisconnect(client);
@@ -217,7 +229,8 @@ class EdgeNode {
   private publishDeviceBirth(tracked: TrackedDevice): void {
     if (!this.born || !tracked.birth) return;
     const source = controlSource({ ...tracked, birth: tracked.birth });
-    this.publishDeviceMessage('DBIRTH', tracked.device, deviceBirthMetrics(tracked.slot, source, tracked.values));
+    const anomalyMetrics = this.anomalyMetrics.birthMetrics(tracked.slot, tracked.birth, tracked.anomaly, Date.parse(tracked.birth.time));
+    this.publishDeviceMessage('DBIRTH', tracked.device, [...deviceBirthMetrics(tracked.slot, source, tracked.values), ...anomalyMetrics]);
     tracked.publishedControls = controlValues(source);
     tracked.born = true;
   }
@@ -267,6 +280,16 @@ class EdgeNode {
       case 'event':
         break;
     }
+  }
+
+  /** docs/mqtt.md §7 "Anomaly metrics": a score or a state change is a DDATA of its own. */
+  private onAnomalyResult(result: AnomalyResult): void {
+    const tracked = this.devices.find(result.device);
+    if (tracked === undefined) return;
+    recordAnomalyResult(tracked.anomaly, result);
+    if (!tracked.born || !tracked.birth) return;
+    const metric = this.anomalyMetrics.dataMetric(tracked.slot, tracked.birth, result);
+    if (metric !== undefined) this.publishDeviceMessage('DDATA', tracked.device, [metric]);
   }
 
   // The broker's messages: STATE, NCMD, DCMD

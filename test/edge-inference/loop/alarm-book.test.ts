@@ -1,11 +1,13 @@
 /**
  * Alarms kept in SQLite and published retained (edge-inference/loop/alarm-book.ts, sqlite-alarm-store.ts): they
  * survive the store being closed and opened again, ids are never reused, cleared alarms past their retention are
- * removed with an empty retained message, and acknowledgements keep the first.
+ * removed with an empty retained message, acknowledgements keep the first, every change has a higher revision, and
+ * the broker's retained alarms are reconciled with the store (docs/mqtt.md §9.2).
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AlarmBook, type ClearedAlarmRetention } from '../../../edge-inference/loop/alarm-book.ts';
 import { SqliteAlarmStore } from '../../../edge-inference/loop/sqlite-alarm-store.ts';
@@ -55,8 +57,50 @@ describe('the alarm book', () => {
     expect(second.book.list()).toEqual(before);
     expect(second.book.active('d1', 'detector')).toMatchObject({ id: alarm.id, state: 'open', peakScore: 9, lastCommandResult: { answer: { result: 'timeout' } } });
     expect(second.book.active('d2', 'detector')).toBeUndefined();
-    await second.book.republish();
+    await second.book.reconcile();
     expect(second.published).toEqual(before.map((entry) => ({ topic: `wasmote/lab/$edge/alarms/${entry.id}`, payload: entry, qos: 1, retain: true })));
+  });
+
+  it('reconciles the broker with the store: republishes what it keeps, empties what it does not', async () => {
+    const { book, published } = openBook();
+    const kept = book.open(opening('d1'));
+    published.length = 0;
+    await book.reconcile(['7', kept.id, '12']);
+    expect(published.filter((entry) => entry.payload === null)).toEqual(['7', '12'].map((id) => ({ topic: `wasmote/lab/$edge/alarms/${id}`, payload: null, qos: 1, retain: true })));
+    expect(published.filter((entry) => entry.payload !== null).map((entry) => entry.topic)).toEqual([`wasmote/lab/$edge/alarms/${kept.id}`]);
+  });
+
+  it('numbers each change of an alarm and stamps it with the edge clock', () => {
+    let nowMs = T0_MS;
+    const { book, published } = openBook(undefined, () => nowMs);
+    const alarm = book.open(opening('d1'));
+    nowMs += 1000;
+    book.observeScore(alarm, 9, T0_MS + 1000, (score, peak) => score > peak);
+    nowMs += 1000;
+    book.acknowledge(alarm.id, 'alice');
+    nowMs += 1000;
+    book.clear(alarm, T0_MS + 3000, 'device-forgotten');
+    expect(published.map((entry) => [(entry.payload as { revision: number }).revision, (entry.payload as { updatedAt: string }).updatedAt])).toEqual([
+      [1, '2026-12-04T08:00:00.000Z'],
+      [2, '2026-12-04T08:00:01.000Z'],
+      [3, '2026-12-04T08:00:02.000Z'],
+      [4, '2026-12-04T08:00:03.000Z'],
+    ]);
+    expect(published.at(-1)!.payload).toMatchObject({ state: 'cleared', clearReason: 'device-forgotten', clearedAt: '2026-12-04T08:00:03.000Z' });
+  });
+
+  it('reads alarms stored before revisions with a first revision and the reason normal', () => {
+    const { book, close } = openBook();
+    const alarm = book.open(opening('d1'));
+    book.clear(alarm, T0_MS + 5000);
+    close();
+    // An alarm as an earlier edge wrote it: no revision, updatedAt or clearReason.
+    const db = new Database(storePath);
+    const { revision, updatedAt, clearReason, ...older } = alarm;
+    db.prepare('UPDATE alarms SET alarm = ? WHERE id = ?').run(JSON.stringify({ ...older, id: undefined }), Number(alarm.id));
+    db.close();
+    expect(openBook().book.list()[0]).toMatchObject({ id: alarm.id, revision: 1, updatedAt: '2026-12-04T08:00:05.000Z', clearReason: 'normal' });
+    expect([revision, updatedAt, clearReason]).toEqual([2, '2026-12-04T08:00:00.000Z', 'normal']);
   });
 
   it('never reuses an id, even of a removed alarm', () => {
@@ -83,7 +127,7 @@ describe('the alarm book', () => {
     expect(published.filter((entry) => entry.payload === null).map((entry) => entry.topic)).toEqual(['1', '2', '3'].map((id) => `wasmote/lab/$edge/alarms/${id}`));
   });
 
-  it('acknowledges an open alarm once, records who saw a cleared one, and names an unknown one', () => {
+  it('acknowledges an open alarm once, refuses a cleared one, and names an unknown one', () => {
     const { book } = openBook(undefined, () => T0_MS + 5000);
     const open = book.open(opening('d1'));
     expect(book.acknowledge(open.id, 'alice')).toMatchObject({ ok: true, alarm: { state: 'acknowledged', acknowledgedBy: 'alice', acknowledgedAt: '2026-12-04T08:00:05.000Z' } });
@@ -93,7 +137,8 @@ describe('the alarm book', () => {
     expect(book.list()[0]).toMatchObject({ state: 'cleared', acknowledgedBy: 'alice' });
     const cleared = book.open(opening('d2'));
     book.clear(cleared, T0_MS);
-    expect(book.acknowledge(cleared.id, 'bob')).toMatchObject({ ok: true, alarm: { state: 'cleared', acknowledgedBy: 'bob' } });
+    expect(book.acknowledge(cleared.id, 'bob')).toEqual({ ok: false, error: 'already-cleared', detail: `alarm ${cleared.id} cleared at 2026-12-04T08:00:00.000Z (normal)` });
+    expect(book.list().find((alarm) => alarm.id === cleared.id)).toMatchObject({ acknowledgedBy: null });
     expect(book.acknowledge('99', 'bob')).toEqual({ ok: false, error: 'unknown-alarm', detail: 'no alarm 99 on this edge' });
   });
 

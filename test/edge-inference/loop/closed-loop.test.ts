@@ -105,17 +105,31 @@ describe('the closed loop on a simulated fleet', () => {
     const alarmMessages = published.filter((entry) => entry.topic === `wasmote/${EDGE}/$edge/alarms/${alarm.id}`);
     expect(alarmMessages.every((entry) => entry.retain && entry.qos === 1)).toBe(true);
     expect(alarmMessages.map((entry) => entry.payload!.state)).toContain('open');
-    expect(alarmMessages.at(-1)!.payload).toMatchObject({ state: 'cleared', device: ids[ANOMALOUS_DEVICE] });
+    expect(alarmMessages.at(-1)!.payload).toMatchObject({ state: 'cleared', clearReason: 'normal', device: ids[ANOMALOUS_DEVICE] });
+    // Each copy has a higher revision than the one before (§9.2).
+    const revisions = alarmMessages.map((entry) => entry.payload!.revision as number);
+    expect(revisions).toEqual(revisions.map((_, index) => index + 1));
+
+    // §9.4: the anomalous device's state went normal → anomalous (with its alarm) → normal; the others stayed normal.
+    const states = (index: number) => published.filter((entry) => entry.topic === `wasmote/${EDGE}/${ids[index]}/anomaly/sensor-node-anomaly`);
+    expect(states(ANOMALOUS_DEVICE).every((entry) => entry.retain && entry.qos === 1)).toBe(true);
+    expect(states(ANOMALOUS_DEVICE).map((entry) => [entry.payload!.state, entry.payload!.alarms])).toEqual([
+      ['normal', []],
+      ['anomalous', [alarm.id]],
+      ['normal', []],
+    ]);
+    expect(states(ANOMALOUS_DEVICE)[1]!.payload).toMatchObject({ modelVersion: model.version, since: alarm.openedAt });
+    expect(states(ANOMALOUS_DEVICE)[2]!.payload).toMatchObject({ since: alarm.clearedAt });
+    for (const index of [0, 2]) expect(states(index).map((entry) => entry.payload!.state)).toEqual(['normal']);
     expect(lines.some((line) => line.includes(`alarm ${alarm.id} ${ids[ANOMALOUS_DEVICE]}: led {"mode":"blink","periodMs":200} → ok`))).toBe(true);
 
-    // A restarted edge has the alarm and publishes it again; an acknowledgement over MQTT is answered.
+    // A restarted edge has the alarm and publishes it again; acknowledging it, cleared, is refused.
     published.length = 0;
     const restarted = await startEdgeInference(view, { models: [model], alarmStorePath, publish });
     expect(restarted.alarms()).toEqual(alarms);
     expect(published).toContainEqual({ topic: `wasmote/${EDGE}/$edge/alarms/${alarm.id}`, payload: alarm, qos: 1, retain: true });
-    const answer = await restarted.handleAlarmAck(JSON.stringify({ alarm: alarm.id, by: 'alice', id: 'r1' }));
-    expect(answer).toMatchObject({ device: '$edge', command: 'alarm-ack', id: 'r1', result: 'ok', origin: 'edge', alarm: alarm.id, state: 'cleared', acknowledgedBy: 'alice' });
-    expect(published.at(-1)).toMatchObject({ topic: `wasmote/${EDGE}/$edge/result`, qos: 1, retain: false, payload: answer });
+    const answer = restarted.answerAlarmAck(JSON.stringify({ alarm: alarm.id, by: 'alice', id: 'r1' }));
+    expect(answer).toEqual({ device: '$edge', command: 'alarm-ack', id: 'r1', result: 'error', origin: 'edge', error: 'already-cleared', detail: `alarm ${alarm.id} cleared at ${alarm.clearedAt} (normal)` });
     await restarted.stop();
   }, 120_000);
 });

@@ -13,6 +13,7 @@ import { startEdgeInference, type EdgeInference } from '../../../edge-inference/
 import { loadInferenceSetup } from '../../../edge-inference/loop/inference-setup.ts';
 import { parseRules, RulesError } from '../../../edge-inference/loop/rules.ts';
 import { LoadedModel } from '../../../edge-inference/runtime/loaded-model.ts';
+import { SqliteAlarmStore } from '../../../edge-inference/loop/sqlite-alarm-store.ts';
 
 const T0_MS = Date.parse('2026-12-04T08:00:00.250Z');
 
@@ -28,7 +29,9 @@ class ScriptedView implements GatewayView {
   devices(): ReturnType<GatewayView['devices']> {
     return [];
   }
-  async command(device: string, command: string): Promise<CommandAnswer> {
+  readonly commands: { device: string; command: string; payload: Record<string, unknown> }[] = [];
+  async command(device: string, command: string, payload: Record<string, unknown>): Promise<CommandAnswer> {
+    this.commands.push({ device, command, payload });
     return { device, command, result: 'ok', origin: 'app', status: 'OK', statusCode: 0, cached: false, rttMs: 1 };
   }
   send(message: DeviceMessage): void {
@@ -71,10 +74,19 @@ function birth(device: string, session: number, metricNames: readonly string[]):
 }
 
 /** A reading with each metric at the model's own mean (a sensor stuck there, so anomalous: not what these tests read). */
-function data(device: string, session: number, uptimeMs: number, timeMs: number): DeviceMessage {
+function data(device: string, session: number, uptimeMs: number, timeMs: number, seq = 0): DeviceMessage {
   const values = Object.fromEntries(model.config.metrics.map((metric) => [metric, model.config.scaling[metric]?.offset ?? 0]));
-  return { device, kind: 'data', payload: { time: new Date(timeMs).toISOString(), uptimeMs, session, seq: 0, values } };
+  return { device, kind: 'data', payload: { time: new Date(timeMs).toISOString(), uptimeMs, session, seq, values } };
 }
+
+/** Enough stuck readings for the default rule's three anomalous windows in a row: the alarm opens. */
+async function openAlarm(device: string): Promise<void> {
+  view.send(birth(device, 1, model.config.metrics));
+  for (let index = 0; index < model.config.window.length + 2; index++) view.send(data(device, 1, index * 1000, T0_MS + index * 1000, index));
+  await edge.flush();
+}
+
+const anomalyStates = (device: string) => published.filter((entry) => entry.topic === `wasmote/lab/${device}/anomaly/sensor-node-anomaly`).map((entry) => entry.payload);
 
 const scores = () => published.filter((entry) => entry.topic.endsWith('/score'));
 
@@ -94,10 +106,10 @@ describe('edge inference on gateway messages', () => {
   it('gives scores the wall times of the data messages, and starts afresh on a new session', async () => {
     view.send(birth('d1', 1, model.config.metrics));
     // Uptime and wall time on different bases: the score's times follow the messages' `time`.
-    for (let index = 0; index < 9; index++) view.send(data('d1', 1, 5000 + index * 1000, T0_MS + index * 1000));
+    for (let index = 0; index < 9; index++) view.send(data('d1', 1, 5000 + index * 1000, T0_MS + index * 1000, 100 + index));
     await edge.flush();
     expect(scores().map((entry) => entry.payload)).toEqual([
-      expect.objectContaining({ model: 'sensor-node-anomaly', session: 1, uptimeMs: 12_000, fromTime: '2026-12-04T08:00:00.250Z', toTime: '2026-12-04T08:00:07.250Z', time: '2026-12-04T08:00:07.250Z', heldValues: 0 }),
+      expect.objectContaining({ model: 'sensor-node-anomaly', session: 1, seq: 107, uptimeMs: 12_000, fromTime: '2026-12-04T08:00:00.250Z', toTime: '2026-12-04T08:00:07.250Z', time: '2026-12-04T08:00:07.250Z', heldValues: 0 }),
       expect.objectContaining({ fromTime: '2026-12-04T08:00:01.250Z', toTime: '2026-12-04T08:00:08.250Z' }),
     ]);
     view.send(birth('d1', 2, model.config.metrics));
@@ -109,13 +121,113 @@ describe('edge inference on gateway messages', () => {
     expect(scores().at(-1)!.payload).toMatchObject({ session: 2, fromTime: '2026-12-04T08:01:00.250Z' });
   });
 
-  it('answers alarm-ack requests it cannot take with the reason, on the edge result topic', async () => {
+  it('makes each score readable alone: model version, source, metrics, threshold and its direction', async () => {
+    view.send(birth('d1', 1, model.config.metrics));
+    for (let index = 0; index < 8; index++) view.send(data('d1', 1, index * 1000, T0_MS + index * 1000, index));
+    await edge.flush();
+    expect(scores()[0]!.payload).toMatchObject({
+      modelVersion: expect.stringMatching(/^[0-9a-f]{16}$/),
+      source: 'edge',
+      seq: 7,
+      // The shipped config's metrics, in its order.
+      metrics: ['tmp102.temperature', 'sht31.temperature', 'sht31.humidity', 'bme280.temperature', 'bme280.pressure', 'bme280.humidity', 'mpu6050.accel_x', 'mpu6050.accel_y', 'mpu6050.accel_z', 'mpu6050.gyro_x', 'mpu6050.gyro_y', 'mpu6050.gyro_z', 'mpu6050.temperature'],
+      threshold: 3.2104966967237623,
+      anomalousWhen: 'above',
+    });
+  });
+
+  it('keeps a retained anomaly state per device and model, with its open alarm', async () => {
+    await openAlarm('d1');
+    const [alarm] = edge.alarms();
+    expect(alarm).toMatchObject({ device: 'd1', state: 'open' });
+    expect(anomalyStates('d1')).toEqual([
+      expect.objectContaining({ device: 'd1', model: 'sensor-node-anomaly', modelVersion: model.version, state: 'normal', since: '2026-12-04T08:00:07.250Z', alarms: [] }),
+      expect.objectContaining({ state: 'anomalous', since: alarm!.openedAt, alarms: [alarm!.id] }),
+    ]);
+  });
+
+  it('clears the alarms of a forgotten device, and removes its anomaly state', async () => {
+    await openAlarm('d1');
+    view.send({ device: 'd1', kind: 'birth', payload: null });
+    expect(edge.alarms()).toEqual([expect.objectContaining({ device: 'd1', state: 'cleared', clearReason: 'device-forgotten' })]);
+    expect(anomalyStates('d1').at(-1)).toBeNull();
+    expect(view.commands.map((entry) => entry.payload)).toEqual([{ mode: 'blink', periodMs: 200 }]);
+  });
+
+  it('clears an alarm whose model the device no longer declares, and restores its LED', async () => {
+    await openAlarm('d1');
+    view.send(birth('d1', 2, model.config.metrics.slice(1)));
+    await edge.stop();
+    expect(edge.alarms()).toEqual([expect.objectContaining({ state: 'cleared', clearReason: 'model-not-applicable' })]);
+    expect(anomalyStates('d1').at(-1)).toBeNull();
+    expect(view.commands.map((entry) => entry.payload)).toEqual([{ mode: 'blink', periodMs: 200 }, { mode: 'off' }]);
+  });
+
+  it('at a restart clears alarms of models it no longer loads, and reconciles the retained topics with its store', async () => {
+    await openAlarm('d1');
+    await edge.stop();
+    const [kept] = edge.alarms();
+    const orphanStore = new SqliteAlarmStore(path.join(scratch, 'alarms.sqlite'));
+    const { id: _keptId, ...fields } = kept!;
+    const orphan = orphanStore.create({ ...fields, rule: 'bearing', model: 'bearing' });
+    orphanStore.close();
+    const retained = new Map([
+      ['wasmote/lab/$edge/alarms/+', ['wasmote/lab/$edge/alarms/99', `wasmote/lab/$edge/alarms/${kept!.id}`]],
+      ['wasmote/lab/+/anomaly/+', ['wasmote/lab/d7/anomaly/sensor-node-anomaly', 'wasmote/lab/d1/anomaly/bearing']],
+    ]);
+    const retainedPayloads = new Map<string, Buffer>([
+      ['wasmote/lab/$edge/alarms/99', Buffer.from('{"id":"99"}')],
+      [`wasmote/lab/$edge/alarms/${kept!.id}`, Buffer.from(JSON.stringify(kept))],
+      ['wasmote/lab/d7/anomaly/sensor-node-anomaly', Buffer.from(JSON.stringify({ device: 'd7', model: 'sensor-node-anomaly', modelVersion: model.version, state: 'anomalous', since: '2026-12-04T07:00:00.000Z', alarms: ['5'] }))],
+      ['wasmote/lab/d1/anomaly/bearing', Buffer.from('{"state":"normal","alarms":[]}')],
+    ]);
+    published = [];
+    const filters: string[] = [];
+    edge = await startEdgeInference(view, {
+      models: [model],
+      alarmStorePath: path.join(scratch, 'alarms.sqlite'),
+      publish: async (topic, payload) => void published.push({ topic, payload: payload as Record<string, unknown> | null }),
+      readRetained: async (filter) => {
+        filters.push(filter);
+        return new Map((retained.get(filter) ?? []).map((topic) => [topic, retainedPayloads.get(topic)!]));
+      },
+      wallClockMs: () => T0_MS + 3_600_000,
+    });
+    expect(filters).toEqual(['wasmote/lab/$edge/alarms/+', 'wasmote/lab/+/anomaly/+']);
+    expect(edge.alarms().find((alarm) => alarm.id === orphan.id)).toMatchObject({ state: 'cleared', clearReason: 'model-unloaded', clearedAt: '2026-12-04T09:00:00.250Z' });
+    expect(edge.alarms().find((alarm) => alarm.id === kept!.id)).toMatchObject({ state: 'open' });
+    const byTopic = (topic: string) => published.filter((entry) => entry.topic === topic).map((entry) => entry.payload);
+    expect(byTopic('wasmote/lab/$edge/alarms/99')).toEqual([null]);
+    expect(byTopic(`wasmote/lab/$edge/alarms/${orphan.id}`).at(-1)).toMatchObject({ state: 'cleared' });
+    expect(byTopic('wasmote/lab/d1/anomaly/bearing')).toEqual([null]);
+    expect(byTopic('wasmote/lab/d7/anomaly/sensor-node-anomaly')).toEqual([expect.objectContaining({ state: 'normal', alarms: [], since: '2026-12-04T09:00:00.250Z' })]);
+    expect(byTopic('wasmote/lab/d1/anomaly/sensor-node-anomaly')).toEqual([expect.objectContaining({ state: 'anomalous', alarms: [kept!.id], since: kept!.openedAt })]);
+  });
+
+  it('starts when the retained topics cannot be read, and says so', async () => {
+    await openAlarm('d1');
+    await edge.stop();
+    published = [];
+    edge = await startEdgeInference(view, {
+      models: [model],
+      alarmStorePath: path.join(scratch, 'alarms.sqlite'),
+      publish: async (topic, payload) => void published.push({ topic, payload: payload as Record<string, unknown> | null }),
+      readRetained: async () => {
+        throw new Error('connection closed');
+      },
+      log: (line) => lines.push(line),
+    });
+    expect(lines).toContain('reading the retained wasmote/lab/$edge/alarms/+ failed: connection closed');
+    expect(published.map((entry) => entry.topic)).toContain('wasmote/lab/$edge/alarms/1');
+  });
+
+  it('answers alarm-ack requests it cannot take with the reason', () => {
     const answers = [
-      await edge.handleAlarmAck('not json'),
-      await edge.handleAlarmAck('[1]'),
-      await edge.handleAlarmAck(JSON.stringify({ alarm: '1', id: 'q1' })),
-      await edge.handleAlarmAck(Buffer.from(JSON.stringify({ alarm: '42', by: 'alice', id: 'q2' }))),
-      await edge.handleAlarmAck(JSON.stringify({ alarm: '42', by: 'alice' }), { retained: true }),
+      edge.answerAlarmAck('not json'),
+      edge.answerAlarmAck('[1]'),
+      edge.answerAlarmAck(JSON.stringify({ alarm: '1', id: 'q1' })),
+      edge.answerAlarmAck(Buffer.from(JSON.stringify({ alarm: '42', by: 'alice', id: 'q2' }))),
+      edge.answerAlarmAck(JSON.stringify({ alarm: '42', by: 'alice' }), { retained: true }),
     ];
     expect(answers.map((answer) => (answer.result === 'error' ? [answer.id, answer.error] : answer.result))).toEqual([
       [undefined, 'malformed'],
@@ -125,7 +237,6 @@ describe('edge inference on gateway messages', () => {
       [undefined, 'retained'],
     ]);
     expect(answers[2]).toMatchObject({ device: '$edge', command: 'alarm-ack', origin: 'edge', detail: expect.stringContaining('by') });
-    expect(published.map((entry) => entry.topic)).toEqual(Array(5).fill('wasmote/lab/$edge/result'));
   });
 
   it('refuses rules that name no loaded model, at start', async () => {

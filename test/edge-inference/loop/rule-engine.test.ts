@@ -57,7 +57,7 @@ function setUp(rules: Rule[], led: Alarm['ledBefore'] = null) {
   /** One window a second per score, from T0. */
   const feed = (device: string, scores: number[], startS = 0) =>
     scores.forEach((score, index) => engine.observe({ device, model: 'detector', score, anomalous: score > THRESHOLD, atMs: T0_MS + (startS + index) * 1000 }));
-  return { book, commands, feed };
+  return { book, commands, feed, engine };
 }
 
 describe('rules', () => {
@@ -113,5 +113,28 @@ describe('rules', () => {
     feed('d3', [30, 30, 30]);
     expect(commands.map(({ device, command }) => `${device} ${command}`)).toEqual(['d1 led', 'd2 led', 'd2 interval', 'd3 led']);
     expect(book.list().map(({ device, rule }) => `${device} ${rule}`)).toEqual(['d1 detector', 'd2 detector', 'd2 strict', 'd3 detector']);
+  });
+
+  it('at a start, clears alarms whose model is not loaded or whose rule is gone or no longer covers the device', () => {
+    const first = setUp([defaultRule(), defaultRule({ name: 'strict' }), defaultRule({ name: 'narrow' })]);
+    first.feed('d1', [9, 9, 9]);
+    first.feed('d2', [9, 9, 9]);
+    const orphan = first.book.open({ device: 'd3', rule: 'bearing', model: 'bearing', atMs: T0_MS, peak: { score: 1, atMs: T0_MS }, ledBefore: null });
+    // Restarted without the rule 'strict', with 'narrow' on d2 alone, and without the model 'bearing'.
+    const second = setUp([defaultRule(), defaultRule({ name: 'narrow', devices: ['d2'] })]);
+    second.engine.endOrphans(new Set(['detector']), T0_MS + 60_000);
+    const reasons = second.book.list().map(({ device, rule, state, clearReason }) => `${device} ${rule} ${state} ${clearReason}`);
+    expect(reasons).toEqual([
+      'd1 detector open null',
+      'd1 strict cleared rule-removed',
+      'd1 narrow cleared rule-removed',
+      'd2 detector open null',
+      'd2 strict cleared rule-removed',
+      'd2 narrow open null',
+      'd3 bearing cleared model-unloaded',
+    ]);
+    expect(second.book.list().find((alarm) => alarm.id === orphan.id)!.clearedAt).toBe('2026-12-04T08:01:00.000Z');
+    // No commands: the rule or model that would say which is gone.
+    expect(second.commands).toEqual([]);
   });
 });

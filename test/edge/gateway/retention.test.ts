@@ -4,7 +4,7 @@ import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assembleCloudTier } from '../../../host/edge/cloud-tier.ts';
 import { parseCloudTierConfig } from '../../../host/edge/config.ts';
-import type { OutboxRecord } from '../../../host/edge/record.ts';
+import { idempotencyKey, type OutboxRecord } from '../../../host/edge/record.ts';
 import type { Sink } from '../../../host/edge/sinks/sink.ts';
 import { tempDir } from '../../../bench/peers.ts';
 import { testBroker } from './support/broker.ts';
@@ -24,7 +24,7 @@ afterAll(async () => {
 const RETAINED = ['birth', 'state', 'status', 'latest'];
 
 describe('§3.6 removing a device', () => {
-  it('cmd/forget clears its retained messages with empty ones', async () => {
+  it('cmd/forget clears its retained messages with empty ones, and is answered', async () => {
     const harness = await startHarness(broker.url, 'forget');
     try {
       const device = new FakeDevice(harness.source.connect(), 'gone-1');
@@ -32,9 +32,17 @@ describe('§3.6 removing a device', () => {
       device.heartbeat(5000);
       device.data(5000, [{ id: 0, value: 1 }]);
       await harness.watcher.waitFor('gone-1/latest');
-      await harness.watcher.publish('gone-1/cmd/forget', '{}');
+      await harness.watcher.publish('gone-1/cmd/forget', '{"id":"f1"}');
       for (const kind of RETAINED) await harness.watcher.waitFor(`gone-1/${kind}`, (_, seen) => seen.text === '' && seen.retain);
       expect(harness.gateway.devices()).toHaveLength(0);
+      const done = await harness.watcher.waitFor('gone-1/result', (json) => json?.id === 'f1');
+      expect(done.json).toMatchObject({ device: 'gone-1', command: 'forget', id: 'f1', result: 'ok', origin: 'edge' });
+      // §5.1 with MQTT 5: the answer to a device the edge does not know goes to the response topic.
+      const responseTopic = 'gone-1/result/me';
+      await harness.watcher.publish('gone-1/cmd/forget', '{}', { qos: 1, properties: { responseTopic: `wasmote/${harness.edgeId}/${responseTopic}`, correlationData: Buffer.from('f2') } });
+      const unknown = await harness.watcher.waitFor(responseTopic);
+      expect(unknown.json).toMatchObject({ device: 'gone-1', command: 'forget', result: 'error', origin: 'edge', error: 'unknown-device' });
+      expect(unknown.packet.properties?.correlationData?.toString()).toBe('f2');
     } finally {
       await harness.close();
     }
@@ -70,7 +78,7 @@ class KeepingSink implements Sink {
 }
 
 describe('the cloud tier', () => {
-  it('gets each data, log and event message, keyed <edge>/<device>:<session>:<seq>, before it is published', async () => {
+  it('gets each data, log and event message, keyed <edge>/<device>/<kind>:<session>:<seq>, before it is published', async () => {
     const dir = tempDir('gateway-cloud');
     const sink = new KeepingSink();
     const config = parseCloudTierConfig({ outbox: { path: path.join(dir.path, 'outbox.sqlite') }, sinks: {} });
@@ -86,6 +94,8 @@ describe('the cloud tier', () => {
       const [data, log] = sink.records;
       expect(data!.key).toEqual({ deviceId: `${harness.edgeId}/cloudy-1`, session: DOC_SESSION, seq: 3 });
       expect(data!.subject).toBe(`${harness.edgeId}/cloudy-1/data`);
+      expect(idempotencyKey(data!)).toBe(`${harness.edgeId}/cloudy-1/data:${DOC_SESSION}:3`);
+      expect(idempotencyKey(log!)).toBe(`${harness.edgeId}/cloudy-1/log:${DOC_SESSION}:4`);
       expect(JSON.parse(Buffer.from(data!.payload).toString())).toEqual(harness.watcher.on('cloudy-1/data')[0]!.json);
       expect(log!.subject).toBe(`${harness.edgeId}/cloudy-1/log`);
       expect(log!.key.seq).toBe(4);

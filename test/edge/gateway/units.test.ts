@@ -20,6 +20,21 @@ describe('docs/mqtt.md §1 time anchor', () => {
     expect(anchor.anchorWallMs).toBe(30);
     expect(anchor.stamp(1000, 0)).toEqual({ time: '1970-01-01T00:00:01.030Z', timeSource: 'anchored' });
   });
+
+  it('never steps back as uptime goes on when a smaller estimate moves the anchor back', () => {
+    const anchor = new TimeAnchor();
+    anchor.addEstimate(10_050, 10_000); // anchor 50 ms
+    expect(anchor.stamp(10_500, 0).time).toBe('1970-01-01T00:00:10.550Z');
+    anchor.addEstimate(15_010, 15_000); // anchor 10 ms: 40 ms back
+    // 10.520 on the new anchor would come before 10.550, already given to an older message: held there...
+    expect(anchor.stamp(10_510, 0).time).toBe('1970-01-01T00:00:10.550Z');
+    expect(anchor.stamp(10_530, 0).time).toBe('1970-01-01T00:00:10.550Z');
+    // ...until the device's clock has passed it.
+    expect(anchor.stamp(10_560, 0).time).toBe('1970-01-01T00:00:10.570Z');
+    // A late message, older than the newest stamped, takes the anchor as it is.
+    expect(anchor.stamp(10_000, 0).time).toBe('1970-01-01T00:00:10.010Z');
+    expect(anchor.stamp(10_600, 0).time).toBe('1970-01-01T00:00:10.610Z');
+  });
 });
 
 describe('docs/mqtt.md §5.1 command payloads', () => {

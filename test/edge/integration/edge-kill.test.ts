@@ -16,8 +16,8 @@ const DEVICES = 3;
 function heldKeys(file: string): string[] {
   const db = new Database(file);
   try {
-    const rows = db.prepare('SELECT device_id, session, seq FROM records').raw().all() as [string, number, number][];
-    return rows.map(([deviceId, session, seq]) => `${deviceId}:${session}:${seq}`);
+    const rows = db.prepare('SELECT subject, session, seq FROM records').raw().all() as [string, number, number][];
+    return rows.map(([subject, session, seq]) => `${subject}:${session}:${seq}`);
   } finally {
     db.close();
   }

@@ -3,6 +3,7 @@
  * where someone asked, and the edge keeps running and publishing the device's data.
  */
 import { connect, type Socket } from 'node:net';
+import { Registry } from 'prom-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway } from '../../../host/edge/gateway/gateway.ts';
 import { TcpLinkSource } from '../../../host/edge/links/tcp-source.ts';
@@ -28,6 +29,17 @@ afterAll(async () => {
   await broker?.stop();
   dir?.remove();
 });
+
+/** A sample's value from the registry's Prometheus text, 0 when absent (docs/edge.md, "Health and metrics"). */
+async function sample(registry: Registry, name: string, labels: Record<string, string> = {}): Promise<number> {
+  // A histogram's samples (`<name>_count`, …) belong to the metric `<name>`.
+  const metric = (await registry.getMetricsAsJSON()).find((candidate) => name === candidate.name || name.startsWith(`${candidate.name}_`));
+  const values = (metric?.values ?? []) as { value: number; labels: Record<string, string | number>; metricName?: string }[];
+  const match = values.find(
+    (value) => (value.metricName ?? name) === name && Object.entries(labels).every(([key, wanted]) => String(value.labels[key]) === wanted),
+  );
+  return match?.value ?? 0;
+}
 
 /** The device's side of a TCP link: numbered frames of its session, and the runner's answers to commands. */
 class SocketDevice {
@@ -91,7 +103,8 @@ describe('malformed input', () => {
     const edgeId = uniqueEdgeId('garbage');
     const watcher = await Watcher.start(broker.url, edgeId);
     const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 });
-    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0' });
+    const metrics = new Registry();
+    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0', metrics });
     let socket: Socket | undefined;
     try {
       socket = connect(source.port, '127.0.0.1');
@@ -118,6 +131,18 @@ describe('malformed input', () => {
       expect(await watcher.waitFor(`${DEVICE}/data`, (json) => json.values['tmp102.temperature'] === 22.5)).toBeDefined();
       expect(watcher.on(`${DEVICE}/data`).map(({ json }) => json.values['tmp102.temperature'])).toEqual([21.5, 22.5]);
       expect(watcher.on(`${DEVICE}/state`).at(-1)!.json.state).toBe('online');
+
+      // /metrics counts what the device's status counts, by the same reasons, and the device as online.
+      for (const [reason, count] of Object.entries(drops as Record<string, number>)) {
+        expect(await sample(metrics, 'wasmote_edge_frames_total', { reason }), reason).toBe(count);
+      }
+      expect(await sample(metrics, 'wasmote_edge_frames_total', { reason: 'ok' })).toBe(status.json.edgeLink.framesOk);
+      expect(await sample(metrics, 'wasmote_edge_devices', { state: 'online' })).toBe(1);
+      socket.destroy();
+      await watcher.waitFor(`${DEVICE}/state`, (json) => json.state === 'offline');
+      // A closed link's counts stay in the totals.
+      expect(await sample(metrics, 'wasmote_edge_frames_total', { reason: 'crc' })).toBe(drops.crc);
+      expect(await sample(metrics, 'wasmote_edge_devices', { state: 'offline' })).toBe(1);
     } finally {
       socket?.destroy();
       await gateway.stop();
@@ -125,11 +150,12 @@ describe('malformed input', () => {
     }
   });
 
-  it('malformed command payloads are answered with an error on the result topic; the device keeps working', async () => {
+  it('malformed command payloads are answered with an error on the result topic and counted; the device keeps working', async () => {
     const edgeId = uniqueEdgeId('badcmd');
     const watcher = await Watcher.start(broker.url, edgeId);
     const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 });
-    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0' });
+    const metrics = new Registry();
+    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0', metrics });
     let socket: Socket | undefined;
     try {
       socket = connect(source.port, '127.0.0.1');
@@ -161,6 +187,10 @@ describe('malformed input', () => {
       expect((await watcher.waitFor(`${DEVICE}/result`, (json) => json?.id === 'still-here')).json).toMatchObject({ result: 'ok', origin: 'runner' });
       device.data(23.5);
       await watcher.waitFor(`${DEVICE}/data`, (json) => json.values['tmp102.temperature'] === 23.5);
+
+      const commands = (result: string) => sample(metrics, 'wasmote_edge_commands_total', { result });
+      expect([await commands('malformed'), await commands('bad-argument'), await commands('unknown-command'), await commands('ok')]).toEqual([4, 3, 1, 1]);
+      expect(await sample(metrics, 'wasmote_edge_command_round_trip_seconds_count')).toBe(1);
     } finally {
       socket?.destroy();
       await gateway.stop();

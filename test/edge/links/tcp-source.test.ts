@@ -178,4 +178,24 @@ describe('the TCP link source', () => {
     expect(error).toBeInstanceOf(TcpListenError);
     expect((error as Error).message).toBe(`cannot listen on 127.0.0.1:${first.port}: the port is in use`);
   });
+
+  it("paused, stops reading, so the peer's writes back up in TCP; resumed, delivers every byte in order", async () => {
+    const { source, links } = await startSource();
+    const peer = await dial(source.port);
+    sockets.push(peer);
+    await eventually(() => links.length === 1, 'a link');
+    const [watched] = links;
+    watched!.link.pause!();
+    // Far more than the kernel's buffers hold, so the peer's socket must report that it is full.
+    const chunk = Buffer.alloc(64 * 1024, 0x5a);
+    let written = 0;
+    while (peer.write(chunk)) written += chunk.length;
+    written += chunk.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(watched!.bytes.length).toBeLessThan(written);
+    expect(peer.writableNeedDrain).toBe(true);
+    watched!.link.resume!();
+    await eventually(() => watched!.bytes.length === written, `all ${written} bytes after resume`, 20_000);
+    expect(watched!.bytes.every((byte) => byte === 0x5a)).toBe(true);
+  });
 });

@@ -109,6 +109,23 @@ describe('SqliteOutbox on disk', () => {
     expect(await readAll(second)).toEqual([40, 41, 42, 43, 44, 45, 46, 47, 48, 49]);
   });
 
+  it('reads the same records whether they come from its in-memory tail or, after a reopen, from the table', async () => {
+    const dbPath = databasePath();
+    const first = open(dbPath, { sinks: ['nats', 'mqtt'], commitMaxRecords: 4096 });
+    // More than the tail keeps, in appends of several sizes, with one sink far behind and one keeping up.
+    for (let from = 0; from < 20_000; from += 997) await first.append(makeRecords(from, Math.min(997, 20_000 - from)));
+    first.ack('nats', 19_000);
+    const plain = (records: Awaited<ReturnType<SqliteOutbox['read']>>) =>
+      records.map(({ position, key, subject, payload, receivedAtMs }) => ({ position, key, subject, n: recordNumber(payload), receivedAtMs }));
+    const kept = { behind: plain(await first.read('mqtt', 50_000)), keepingUp: plain(await first.read('nats', 50_000)) };
+    await first.close();
+    const second = open(dbPath, { sinks: ['nats', 'mqtt'] });
+    expect(kept.behind).toHaveLength(20_000);
+    expect(kept.keepingUp.map((record) => record.n)).toEqual(Array.from({ length: 1000 }, (_, n) => 19_000 + n));
+    expect(plain(await second.read('mqtt', 50_000))).toEqual(kept.behind);
+    expect(plain(await second.read('nats', 50_000))).toEqual(kept.keepingUp);
+  });
+
   it('refuses a second opener while one holds the file', () => {
     const dbPath = databasePath();
     open(dbPath);

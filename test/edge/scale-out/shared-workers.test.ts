@@ -164,9 +164,13 @@ describe('wasmote worker: a group sharing the window messages', () => {
         toTime: times[times.length - 1],
         threshold: model.config.output.kind === 'score' ? model.config.output.threshold : null,
         anomalous: (verdict as { anomalous: boolean }).anomalous,
+        anomalousWhen: 'above',
+        metrics: model.config.metrics,
+        modelVersion: model.version,
         heldValues: 0,
       });
       expect(workerIds).toContain(score.worker);
+      expect(score.source).toBe(`worker/${score.worker}`);
     } finally {
       await model.close();
     }

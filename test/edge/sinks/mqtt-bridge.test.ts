@@ -104,8 +104,8 @@ describe('MQTT bridge', () => {
       await end(client);
     }
     expect(received).toHaveLength(300);
-    expect(received[0]).toEqual({ topic: 'site-1/edge/dev-0/data', key: 'dev-0:1:0', receivedAtMs: '1700000000000', n: 0 });
-    expect(received[299]).toEqual({ topic: 'site-1/edge/dev-3/data', key: 'dev-3:1:299', receivedAtMs: '1700000000299', n: 299 });
+    expect(received[0]).toEqual({ topic: 'site-1/edge/dev-0/data', key: 'dev-0/data:1:0', receivedAtMs: '1700000000000', n: 0 });
+    expect(received[299]).toEqual({ topic: 'site-1/edge/dev-3/data', key: 'dev-3/data:1:299', receivedAtMs: '1700000000299', n: 299 });
     // The broker's own log: MQTT 5 (p5), Clean Start 0 (c0), as the user configured.
     expect(broker.output).toMatch(new RegExp(`New client connected from 127\\.0\\.0\\.1:\\d+ as ${options.clientId} \\(p5, c0, k\\d+, u'edge'\\)`));
   });

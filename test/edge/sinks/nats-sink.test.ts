@@ -63,8 +63,8 @@ describe('NATS JetStream sink', () => {
     const prefix = options.stream.subjectPrefix;
     const stored = await readStream(server.url, options.stream.name, AUTH);
     expect(stored).toHaveLength(200);
-    expect(stored[0]).toEqual({ subject: `${prefix}.dev-0.data`, msgId: 'dev-0:1:0', receivedAtMs: '1700000000000', n: 0 });
-    expect(stored[199]).toEqual({ subject: `${prefix}.dev-3.data`, msgId: 'dev-3:1:199', receivedAtMs: '1700000000199', n: 199 });
+    expect(stored[0]).toEqual({ subject: `${prefix}.dev-0.data`, msgId: 'dev-0/data:1:0', receivedAtMs: '1700000000000', n: 0 });
+    expect(stored[199]).toEqual({ subject: `${prefix}.dev-3.data`, msgId: 'dev-3/data:1:199', receivedAtMs: '1700000000199', n: 199 });
     const config = await streamConfig(server.url, options.stream.name, AUTH);
     expect(config).toMatchObject({ subjects: [`${prefix}.>`], duplicate_window: nanos(60_000), storage: 'file' });
   });

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { AnomalyResult, AnomalySource } from '../../../host/edge/sparkplug/anomaly-metrics.ts';
 import {
   dataOf,
   latestOf,
@@ -344,5 +345,59 @@ describe('DCMD', () => {
     expect(await rejected('unknown-metric')).toBe(1);
     expect(await rejected('bad-value')).toBe(1);
     expect(await rejected('unknown-device')).toBe(1);
+  });
+});
+
+/** The closed loop as the node reads it: results the test publishes. */
+class ScriptedAnomalies implements AnomalySource {
+  readonly anomalyModels = [
+    { name: 'vibration', metrics: ['mpu6050.gyro_x'] },
+    { name: 'hot-spot', metrics: ['tmp102.temperature', 'sht31.humidity'] },
+  ];
+  private readonly listeners = new Set<(result: AnomalyResult) => void>();
+  constructor(private readonly startStates: AnomalyResult[]) {}
+  anomalyStates(): AnomalyResult[] {
+    return this.startStates;
+  }
+  onAnomalyResult(listener: (result: AnomalyResult) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+  send(result: AnomalyResult): void {
+    for (const listener of this.listeners) listener(result);
+  }
+}
+
+describe('anomaly metrics (docs/mqtt.md §7, §9)', () => {
+  it('names a score and an Active flag per model that runs on the device in DBIRTH, and sends each change in DDATA', async () => {
+    rig = await makeRig(broker.url);
+    rig.gateway.bringUp(sensorNodeBirth(DEVICE_A));
+    const sinceMs = Date.parse('2026-12-04T07:29:00.000Z');
+    const anomalies = new ScriptedAnomalies([{ kind: 'state', device: DEVICE_A, model: 'hot-spot', anomalous: false, timeMs: sinceMs }]);
+    rig.start({ anomaly: anomalies });
+
+    const dbirth = await rig.host.waitFor('the DBIRTH', (message) => message.type === 'DBIRTH');
+    // The second model's aliases: 768 + 2 × 1 + 1 and + 2; the first reads a metric this device lacks.
+    expect(metricNamed(dbirth, 'Anomaly/hot-spot/Score')).toMatchObject({ alias: 1024 + 771, type: 'Double', value: null });
+    expect(metricNamed(dbirth, 'Anomaly/hot-spot/Active')).toMatchObject({ alias: 1024 + 772, type: 'Boolean', value: false, timestampMs: sinceMs });
+    expect(dbirth.metrics.filter((metric) => metric.name?.startsWith('Anomaly/vibration'))).toEqual([]);
+
+    const scoredMs = Date.parse('2026-12-04T07:30:08.000Z');
+    anomalies.send({ kind: 'score', device: DEVICE_A, model: 'hot-spot', score: 491.5, timeMs: scoredMs });
+    anomalies.send({ kind: 'score', device: DEVICE_A, model: 'vibration', score: 2, timeMs: scoredMs });
+    anomalies.send({ kind: 'state', device: DEVICE_A, model: 'hot-spot', anomalous: true, timeMs: scoredMs });
+    const active = await rig.host.waitFor('the Active DDATA', (message) => message.type === 'DDATA' && message.metrics.some((metric) => metric.alias === 1024 + 772));
+    const ddata = rig.host.of('DDATA', DEVICE_A);
+    expect(ddata.map((message) => message.metrics)).toEqual([
+      [{ alias: 1024 + 771, type: 'Double', value: 491.5, timestampMs: scoredMs }],
+      [{ alias: 1024 + 772, type: 'Boolean', value: true, timestampMs: scoredMs }],
+    ]);
+    expect(active.seq).toBe((dbirth.seq! + 2) % 256);
+
+    // A rebirth carries the latest values.
+    await rig.host.command(`spBv1.0/${rig.group}/NCMD/${rig.edge}`, [{ name: 'Node Control/Rebirth', type: 'Boolean', value: true }]);
+    const reborn = await rig.host.waitFor('the second DBIRTH', (message) => message.type === 'DBIRTH' && message !== dbirth);
+    expect(metricNamed(reborn, 'Anomaly/hot-spot/Score')).toMatchObject({ value: 491.5, timestampMs: scoredMs });
+    expect(metricNamed(reborn, 'Anomaly/hot-spot/Active')).toMatchObject({ value: true });
   });
 });

@@ -105,9 +105,9 @@ export async function streamKeys(servers: string, stream = STREAM): Promise<stri
   }
 }
 
-/** The cloud key of a data, log or event message (docs/mqtt.md §1). */
+/** The cloud key of a data message (docs/mqtt.md §1). */
 export function cloudKey(edgeId: string, device: string, json: { session: number; seq: number }): string {
-  return `${edgeId}/${device}:${json.session}:${json.seq}`;
+  return `${edgeId}/${device}/data:${json.session}:${json.seq}`;
 }
 
 export function sleep(ms: number): Promise<void> {

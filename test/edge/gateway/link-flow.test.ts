@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import type { DeviceLink } from '../../../host/edge/links/link.ts';
+import { type FlowLimits, LinkFlow } from '../../../host/edge/gateway/link-flow.ts';
+
+const LIMITS: FlowLimits = { pauseAtWaiting: 100, resumeBelowWaiting: 20, pauseAtSinkBacklog: 1000, resumeBelowSinkBacklog: 300 };
+
+/** A link that records whether it is reading; close() reports the close as a transport would. */
+function link(): DeviceLink & { reading: boolean; closeNow(): void } {
+  const closers: ((reason: 'closed') => void)[] = [];
+  return {
+    name: 'test',
+    reading: true,
+    write: () => {},
+    onData: () => {},
+    onClose: (listener) => closers.push(listener),
+    pause() {
+      this.reading = false;
+    },
+    resume() {
+      this.reading = true;
+    },
+    close: async () => {},
+    closeNow: () => closers.forEach((close) => close('closed')),
+  };
+}
+
+describe('LinkFlow (docs/edge.md, "Backpressure")', () => {
+  it('pauses every link when the waiting messages reach the limit and resumes them only below the lower mark', () => {
+    const flow = new LinkFlow(() => 0, LIMITS);
+    const links = [link(), link()];
+    links.forEach((one) => flow.add(one));
+    flow.emitted(99);
+    expect(links.map((one) => one.reading)).toEqual([true, true]);
+    flow.emitted(1);
+    expect(links.map((one) => one.reading)).toEqual([false, false]);
+    flow.published(80); // 20 wait: not below the mark
+    expect(flow.isPaused).toBe(true);
+    flow.published(1);
+    expect(links.map((one) => one.reading)).toEqual([true, true]);
+  });
+
+  it('pauses for a flowing sink that falls behind, and a link that opens meanwhile starts paused', () => {
+    let backlog = 0;
+    const flow = new LinkFlow(() => backlog, LIMITS);
+    const first = link();
+    flow.add(first);
+    backlog = 1000;
+    flow.check();
+    expect(first.reading).toBe(false);
+    const second = link();
+    flow.add(second);
+    expect(second.reading).toBe(false);
+    backlog = 300;
+    flow.check();
+    expect(flow.isPaused).toBe(true);
+    backlog = 299;
+    flow.check();
+    expect([first.reading, second.reading]).toEqual([true, true]);
+  });
+
+  it('stays paused while messages wait even if the sinks have caught up, and forgets a closed link', () => {
+    let backlog = 5000;
+    const flow = new LinkFlow(() => backlog, LIMITS);
+    const closing = link();
+    flow.add(closing);
+    flow.emitted(50);
+    flow.check();
+    expect(closing.reading).toBe(false);
+    closing.closeNow();
+    backlog = 0;
+    closing.reading = false;
+    flow.published(10); // 40 still wait
+    expect(flow.isPaused).toBe(true);
+    flow.published(30);
+    expect(flow.isPaused).toBe(false);
+    expect(closing.reading).toBe(false);
+  });
+});
