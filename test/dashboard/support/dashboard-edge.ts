@@ -38,7 +38,7 @@ export async function startDashboardEdge(options: {
 }): Promise<DashboardEdge> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'wasmote-dashboard-'));
   const edgeId = uniqueEdgeId(options.name);
-  const gateway = await startGateway({ broker: { url: options.brokerUrl, options: {} }, edgeId, sources: options.sources, version: '0.1.0', log: (line) => process.stderr.write(`edge: ${line}\n`) });
+  const gateway = await startGateway({ broker: { url: options.brokerUrl, options: {} }, edgeId, sources: options.sources, version: '0.1.0' });
   const tap = new EdgeMessageTap();
   let setup: InferenceSetup | undefined;
   let inference: EdgeInference | undefined;
