@@ -114,6 +114,8 @@ describe('the dashboard in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('.fleet-rows .fleet-row:not([hidden]) .is-online').length === 3, null, { timeout: WAIT_MS });
     await expect(rows.locator('.c-id').allTextContents()).resolves.toEqual(source.deviceIds);
     await page.locator('.summary', { hasText: '3 devices: 3 online' }).waitFor({ timeout: WAIT_MS });
+    // The screenshot once every row has its link counters (the first heartbeat) and a sparkline to show.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.fleet-rows .c-link')).filter((cell) => /^\d+ \/ \d+$/.test(cell.textContent ?? '')).length === 3, null, { timeout: WAIT_MS });
     await page.screenshot({ path: artifactPath('fleet.png') });
 
     // Device 0, by keyboard: its row is a link.

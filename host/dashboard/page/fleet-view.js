@@ -176,7 +176,7 @@ class FleetRow {
     stateCell.className = `c-state ${card.online ? 'is-online' : 'is-offline'}`;
     setText(seen, ago(lastHeard(card, state.values.get(device)), nowMs));
     setText(board, card.board ?? '—');
-    setText(app, card.app === null ? '—' : `${card.app.name} ${card.app.version}`);
+    setText(app, appText(card.app));
     setText(fw, card.firmware ?? '—');
     const alarms = state.activeAlarms(device);
     const flagged = Object.values(card.anomaly).some((score) => score.anomalous);
@@ -185,6 +185,12 @@ class FleetRow {
     setText(link, card.link === null ? '—' : `${card.link.drops} / ${card.link.gaps}`);
     drawSparkline(this.canvas, sparkMetric === null ? undefined : state.sparks.get(device)?.get(sparkMetric));
   }
+}
+
+/** The app's name and version; a version that already starts with `<name>@` (docs/mqtt.md §3.2) stands alone. */
+export function appText(app) {
+  if (app === null) return '—';
+  return app.version.startsWith(`${app.name}@`) ? app.version : `${app.name} ${app.version}`;
 }
 
 /** The later of the last heartbeat's time and the newest value's: a device reporting at 1 Hz was heard a second ago. */
@@ -206,11 +212,11 @@ function drawSparkline(canvas, ring) {
     if (value > max) max = value;
   });
   const span = max - min || 1;
-  const step = width / (ring.values.length - 1);
-  const offset = (ring.values.length - ring.count) * step;
+  // The points held so far across the whole width: a device that just appeared still shows a trend.
+  const step = width / (ring.count - 1);
   context.beginPath();
   ring.forEach((value, index) => {
-    const x = offset + index * step;
+    const x = index * step;
     const y = height - 2 - ((value - min) / span) * (height - 4);
     if (index === 0) context.moveTo(x, y);
     else context.lineTo(x, y);
