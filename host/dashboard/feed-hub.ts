@@ -43,9 +43,19 @@ export interface FeedClient {
   close(code: number, reason: string): void;
 }
 
+/** One device's anomaly state under one model (docs/mqtt.md §9.4). */
+export interface AnomalyStateEntry {
+  device: string;
+  model: string;
+  state: 'normal' | 'anomalous';
+  since: string | null;
+}
+
 export interface FeedHubOptions {
   view: GatewayView;
   alarms?: DashboardAlarms;
+  /** The anomaly states the closed loop published before the hub started; later ones come as edge messages. */
+  anomalyStates?: () => AnomalyStateEntry[];
   edgeMessages?: EdgeMessages;
   /** Deltas go out at most this often (default 250 ms): a page redraws at most 4 times a second for the fleet. */
   flushIntervalMs?: number;
@@ -72,6 +82,7 @@ interface DeviceState {
   state: DeviceStateMessage | null;
   status: StatusMessage | null;
   anomaly: Record<string, ScorePoint>;
+  anomalyState: DeviceCard['anomalyState'];
 }
 
 interface Detail {
@@ -101,12 +112,16 @@ export class FeedHub {
   constructor(private readonly options: FeedHubOptions) {
     this.limits = options.history ?? DEFAULT_HISTORY_LIMITS;
     for (const known of options.view.devices()) {
-      this.devices.set(known.device, { birth: known.birth, state: known.state, status: known.status, anomaly: {} });
+      this.devices.set(known.device, { birth: known.birth, state: known.state, status: known.status, anomaly: {}, anomalyState: {} });
       if (known.latest !== null && known.latest.session === known.birth?.session) {
         const values: LatestValues = {};
         for (const [name, { value, time }] of Object.entries(known.latest.values)) values[name] = [Date.parse(time), value];
         this.latest.set(known.device, values);
       }
+    }
+    for (const { device, model, state, since } of options.anomalyStates?.() ?? []) {
+      const known = this.devices.get(device);
+      if (known !== undefined) known.anomalyState[model] = { state, since };
     }
     this.stopListening.push(options.view.onMessage((message) => this.deviceMessage(message)));
     if (options.edgeMessages !== undefined) this.stopListening.push(options.edgeMessages.listen((topic, payload) => this.edgeMessage(topic, payload)));
@@ -265,6 +280,17 @@ export class FeedHub {
       else this.broadcasts.push({ type: 'alarm', alarm: payload as AlarmRecord });
       return;
     }
+    // §9.4: wasmote/<edge>/<device>/anomaly/<model>, removed with an empty payload
+    if (levels.length === 5 && levels[3] === 'anomaly') {
+      const [device, model] = [levels[2]!, levels[4]!];
+      const known = this.devices.get(device);
+      if (known === undefined) return;
+      const { state, since } = (payload ?? {}) as { state?: unknown; since?: unknown };
+      if (payload === null) delete known.anomalyState[model];
+      else if (state === 'normal' || state === 'anomalous') known.anomalyState[model] = { state, since: typeof since === 'string' ? since : null };
+      this.changedDevices.add(device);
+      return;
+    }
     // §9.1: wasmote/<edge>/<device>/score
     if (levels.length === 4 && levels[3] === 'score' && payload !== null) {
       const device = levels[2]!;
@@ -280,7 +306,7 @@ export class FeedHub {
   private deviceState(device: string): DeviceState {
     let state = this.devices.get(device);
     if (state === undefined) {
-      state = { birth: null, state: null, status: null, anomaly: {} };
+      state = { birth: null, state: null, status: null, anomaly: {}, anomalyState: {} };
       this.devices.set(device, state);
     }
     return state;
@@ -302,7 +328,7 @@ export class FeedHub {
   }
 
   private card(device: string): DeviceCard {
-    const { birth, state, status, anomaly } = this.devices.get(device)!;
+    const { birth, state, status, anomaly, anomalyState } = this.devices.get(device)!;
     return {
       device,
       online: state?.state === 'online',
@@ -328,6 +354,7 @@ export class FeedHub {
           ? null
           : { drops: Object.values(status.edgeLink.drops).reduce((sum, count) => sum + count, 0), gaps: status.edgeLink.gaps },
       anomaly,
+      anomalyState,
     };
   }
 

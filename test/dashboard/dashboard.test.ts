@@ -169,6 +169,10 @@ describe('the dashboard in Chromium', () => {
     await page.reload();
     await row.locator('.alarm-state', { hasText: 'acknowledged' }).waitFor({ timeout: WAIT_MS });
     await expect(page.locator(`button.ack[data-alarm="${alarmId}"]`).count()).resolves.toBe(0);
+    // Acknowledged is still active: the fleet's badge counts it on that device alone.
+    await page.goto(`${edge.url}#/`);
+    await page.locator('.fleet-row', { hasText: anomalous }).locator('.c-anomaly', { hasText: '1 alarm' }).waitFor({ timeout: WAIT_MS });
+    await expect(page.locator('.fleet-row', { hasText: source.deviceIds[0]! }).locator('.c-anomaly').textContent()).resolves.not.toContain('alarm');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);

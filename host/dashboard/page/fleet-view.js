@@ -178,13 +178,24 @@ class FleetRow {
     setText(board, card.board ?? '—');
     setText(app, appText(card.app));
     setText(fw, card.firmware ?? '—');
-    const alarms = state.activeAlarms(device);
-    const flagged = Object.values(card.anomaly).some((score) => score.anomalous);
-    setText(anomaly, alarms > 0 ? `${alarms} alarm${alarms === 1 ? '' : 's'}` : flagged ? 'anomalous' : Object.keys(card.anomaly).length > 0 ? 'normal' : '—');
-    anomaly.className = `c-anomaly ${alarms > 0 || flagged ? 'is-anomalous' : ''}`;
+    const verdict = anomalyVerdict(card, state.activeAlarms(device));
+    setText(anomaly, verdict.text);
+    anomaly.className = `c-anomaly ${verdict.flagged ? 'is-anomalous' : ''}`;
     setText(link, card.link === null ? '—' : `${card.link.drops} / ${card.link.gaps}`);
     drawSparkline(this.canvas, sparkMetric === null ? undefined : state.sparks.get(device)?.get(sparkMetric));
   }
+}
+
+/**
+ * The anomaly badge: active alarms first, then the models' anomaly states (docs/mqtt.md §9.4), then the latest
+ * windows' verdicts (§9.1); a dash before any model has scored the device.
+ */
+export function anomalyVerdict(card, activeAlarms) {
+  if (activeAlarms > 0) return { text: `${activeAlarms} alarm${activeAlarms === 1 ? '' : 's'}`, flagged: true };
+  const states = Object.values(card.anomalyState ?? {});
+  const scores = Object.values(card.anomaly);
+  if (states.some((entry) => entry.state === 'anomalous') || scores.some((score) => score.anomalous)) return { text: 'anomalous', flagged: true };
+  return { text: states.length + scores.length > 0 ? 'normal' : '—', flagged: false };
 }
 
 /** The app's name and version; a version that already starts with `<name>@` (docs/mqtt.md §3.2) stands alone. */

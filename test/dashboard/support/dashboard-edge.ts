@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ALARM_STORE_FILE_NAME, loadInferenceSetup, type EdgeInference, type InferenceSetup } from '../../../edge-inference/loop/index.ts';
 import { startDashboard, type Dashboard } from '../../../host/dashboard/dashboard-server.ts';
-import { dashboardAlarms, EdgeMessageTap } from '../../../host/dashboard/edge-message-tap.ts';
+import { dashboardAlarms, dashboardAnomalyStates, EdgeMessageTap } from '../../../host/dashboard/edge-message-tap.ts';
 import { startClosedLoop } from '../../../host/edge/closed-loop.ts';
 import { startGateway, type Gateway } from '../../../host/edge/gateway/gateway.ts';
 import type { LinkSource } from '../../../host/edge/links/link.ts';
@@ -51,7 +51,7 @@ export async function startDashboardEdge(options: {
     token: TEST_TOKEN,
     view: gateway,
     edgeMessages: tap,
-    ...(inference === undefined ? {} : { alarms: dashboardAlarms(inference) }),
+    ...(inference === undefined ? {} : { alarms: dashboardAlarms(inference), anomalyStates: dashboardAnomalyStates(inference) }),
     ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
   });
   return {
