@@ -112,8 +112,10 @@ interface EdgeRun {
   p50Ms: number;
   p99Ms: number;
   meanPayloadBytes: number;
-  /** Windows the model scored, with inference on. */
+  /** Windows the model scored, with inference on... */
   scoresPublished: number;
+  /** ...and those its runtime dropped because it fell behind. */
+  windowsDropped: number;
 }
 
 interface Peers {
@@ -141,6 +143,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
   const gateway = await startGateway({ broker: { url: peers.brokerUrl, options: {} }, edgeId, sources: [source], version: 'bench', dataQos, cloud });
   let stopInference = async (): Promise<void> => {};
   let scoresPublished = 0;
+  let windowsDropped = 0;
   if (inference) {
     // As `wasmote edge` runs it: scores and alarms on the gateway's own connection. Scores are counted on the way.
     const setup = await loadInferenceSetup({});
@@ -154,6 +157,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
     });
     const loop = await startClosedLoop(counted, setup, { alarmStorePath: path.join(peers.dir, `alarms-${runNumber}.sqlite`) });
     stopInference = async () => {
+      windowsDropped = loop.windowCounts().dropped;
       await loop.stop();
       await Promise.all(setup.models.map((model) => model.close()));
     };
@@ -196,11 +200,12 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
     p99Ms: percentileMs(sorted, 0.99),
     meanPayloadBytes: Math.round(payloadBytes / Math.max(1, dataAtMqtt)),
     scoresPublished,
+    windowsDropped,
   };
   process.stderr.write(
     `bench edge: ${label}: ${dataAtNats}/${recording.dataMessages} DATA at NATS, ${Math.round(run.natsDataMsgPerS)} msg/s; ` +
       `${dataAtMqtt} at MQTT, ${Math.round(run.mqttDataMsgPerS)} msg/s; p50 ${round1(run.p50Ms)} ms, p99 ${round1(run.p99Ms)} ms` +
-      `${inference ? `; ${scoresPublished} windows scored` : ''}\n`,
+      `${inference ? `; ${scoresPublished} windows scored, ${windowsDropped} dropped` : ''}\n`,
   );
   return run;
 }
@@ -298,6 +303,7 @@ export async function benchEdge(): Promise<Record<string, number>> {
       inferenceOffMsgPerS: Math.round(inferenceOff.natsDataMsgPerS),
       inferenceOnMsgPerS: Math.round(inferenceOn.natsDataMsgPerS),
       inferenceWindowsScored: inferenceOn.scoresPublished,
+      inferenceWindowsDropped: inferenceOn.windowsDropped,
       inferenceOnOverOff: ratio(inferenceOn.natsDataMsgPerS, inferenceOff.natsDataMsgPerS),
       inferenceOffP99Ms: round1(inferenceOff.p99Ms),
       inferenceOnP99Ms: round1(inferenceOn.p99Ms),

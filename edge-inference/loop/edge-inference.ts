@@ -50,6 +50,11 @@ export interface EdgeInference extends AnomalySource {
    * refuses a retained command.
    */
   answerAlarmAck(payload: Uint8Array | string, options?: { retained?: boolean }): AlarmAckAnswer;
+  /**
+   * Windows scored and dropped so far, over every model: a runtime that cannot keep up drops its oldest waiting
+   * windows (edge-inference/README.md, "Batches").
+   */
+  windowCounts(): { scored: number; dropped: number };
   /** Scores every waiting window now; the rules read them and send their commands (not waited for). */
   flush(): Promise<void>;
   /** Stops listening, scores what waits, waits for the commands under way, closes the alarm store. */
@@ -170,6 +175,10 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
     alarms: () => book.list(),
     acknowledge: (alarmId, by) => book.acknowledge(alarmId, by),
     answerAlarmAck: (payload, ackOptions = {}) => answerAlarmAck(book, payload, ackOptions.retained === true),
+    windowCounts() {
+      const all = [...runtimes.values()].map((runtime) => runtime.stats);
+      return { scored: all.reduce((sum, stats) => sum + stats.windowsScored, 0), dropped: all.reduce((sum, stats) => sum + stats.windowsDropped, 0) };
+    },
     async flush() {
       await Promise.all([...runtimes.values()].map((runtime) => runtime.flush()));
     },
