@@ -38,7 +38,7 @@ export class FleetView {
       },
     });
     this.spacer = el('div', { class: 'spacer' });
-    this.scroller = el('div', { class: 'fleet-rows', role: 'list', onscroll: () => this.drawRows() }, [this.spacer]);
+    this.scroller = el('nav', { class: 'fleet-rows', 'aria-label': 'Devices', onscroll: () => this.drawRows() }, [this.spacer]);
     const header = el('div', { class: 'fleet-row fleet-head', 'aria-hidden': 'true' }, [
       el('span', { class: 'c-id', text: 'Device' }),
       el('span', { class: 'c-state', text: 'State' }),
@@ -153,7 +153,7 @@ class FleetRow {
     };
     this.canvas = el('canvas', { class: 'c-spark', width: SPARK_WIDTH_PX * devicePixelRatio, height: SPARK_HEIGHT_PX * devicePixelRatio, 'aria-hidden': 'true' });
     const { id, state, seen, board, app, fw, anomaly, link } = this.cells;
-    this.node = el('a', { class: 'fleet-row', role: 'listitem' }, [id, state, seen, board, app, fw, this.canvas, anomaly, link]);
+    this.node = el('a', { class: 'fleet-row' }, [id, state, seen, board, app, fw, this.canvas, anomaly, link]);
     this.device = null;
   }
 
