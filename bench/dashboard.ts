@@ -118,7 +118,7 @@ async function measureWindow(browser: Browser, page: Page, dataMessages: () => n
     return round1(usedSize / BYTES_PER_MB);
   };
   const heapStartMB = await heapMB();
-  // As text: the bench runs under tsx, whose transform would add helpers the page does not have.
+  // As text: the bench runs under tsx, whose transform adds functions (__name) the page does not have.
   await page.evaluate(PROBE_SCRIPT);
   await browser.startTracing(page, { categories: ['toplevel', '__metadata'] });
   const dataBefore = dataMessages();

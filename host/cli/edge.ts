@@ -259,7 +259,7 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
     values.dashboard === undefined
       ? undefined
       : await userErrors(async () => {
-          const [{ startDashboard }, { dashboardAlarms }] = await Promise.all([
+          const [{ startDashboard }, { dashboardAlarms, dashboardAnomalyStates }] = await Promise.all([
             import('../dashboard/dashboard-server.ts'),
             import('../dashboard/edge-message-tap.ts'),
           ]);
@@ -268,7 +268,7 @@ export async function runEdge(args: string[], { verbose = false }: { verbose?: b
             token: dashboardToken!,
             view: started,
             edgeMessages: dashboardTap!,
-            ...(inference === undefined ? {} : { alarms: dashboardAlarms(inference) }),
+            ...(inference === undefined ? {} : { alarms: dashboardAlarms(inference), anomalyStates: dashboardAnomalyStates(inference) }),
             log,
           });
         });

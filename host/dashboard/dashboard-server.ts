@@ -34,6 +34,7 @@ export interface Dashboard {
 
 /** RFC 9110 §15. */
 const HTTP_OK = 200;
+const HTTP_BAD_REQUEST = 400;
 const HTTP_UNAUTHORIZED = 401;
 const HTTP_FORBIDDEN = 403;
 const HTTP_NOT_FOUND = 404;
@@ -97,7 +98,12 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   const sockets = new WebSocketServer({ noServer: true, maxPayload: MAX_PAGE_MESSAGE_BYTES, perMessageDeflate: false });
 
   const server = createServer((request, response) => {
-    const url = new URL(request.url ?? '/', 'http://dashboard');
+    const url = requestUrl(request);
+    if (url === null) {
+      response.writeHead(HTTP_BAD_REQUEST, { ...SECURITY_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+      response.end('not a URL\n');
+      return;
+    }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       response.writeHead(HTTP_METHOD_NOT_ALLOWED, { ...SECURITY_HEADERS, Allow: 'GET, HEAD', 'Content-Type': 'text/plain; charset=utf-8' });
       response.end('the dashboard takes GET\n');
@@ -116,8 +122,8 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
   });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const url = new URL(request.url ?? '/', 'http://dashboard');
-    const refusal = upgradeRefusal(request, url, options.token);
+    const url = requestUrl(request);
+    const refusal = url === null ? { status: HTTP_BAD_REQUEST, reason: 'Bad Request' } : upgradeRefusal(request, url, options.token);
     if (refusal !== null) {
       socket.end(`HTTP/1.1 ${refusal.status} ${refusal.reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
       return;
@@ -138,6 +144,15 @@ export async function startDashboard(options: DashboardOptions): Promise<Dashboa
       await closeServer(server);
     },
   };
+}
+
+/** The request's URL; null for a request target that is not one (the edge answers 400 and runs on). */
+function requestUrl(request: IncomingMessage): URL | null {
+  try {
+    return new URL(request.url ?? '/', 'http://dashboard');
+  } catch {
+    return null;
+  }
 }
 
 function answerPage(request: IncomingMessage, response: ServerResponse, url: URL, token: string, shell: Buffer): void {

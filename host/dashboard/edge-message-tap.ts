@@ -1,6 +1,6 @@
 import type { EdgeInference } from '../../edge-inference/loop/index.ts';
 import type { AlarmRecord } from './feed-messages.ts';
-import type { DashboardAlarms, EdgeMessageListener, EdgeMessages } from './feed-hub.ts';
+import type { AnomalyStateEntry, DashboardAlarms, EdgeMessageListener, EdgeMessages } from './feed-hub.ts';
 
 /**
  * The edge's own messages handed to the dashboard in process: the closed loop calls `publish` with each score and
@@ -25,4 +25,14 @@ export function dashboardAlarms(inference: EdgeInference): DashboardAlarms {
     list: () => inference.alarms() as unknown as AlarmRecord[],
     acknowledge: async (alarm, by, requestId) => inference.answerAlarmAck(JSON.stringify({ alarm, by, id: requestId })),
   };
+}
+
+/** The anomaly states (docs/mqtt.md §9.4) the closed loop published before the dashboard started. */
+export function dashboardAnomalyStates(inference: EdgeInference): () => AnomalyStateEntry[] {
+  return () =>
+    inference.anomalyStates().flatMap((result) =>
+      result.kind === 'state'
+        ? [{ device: result.device, model: result.model, state: result.anomalous ? ('anomalous' as const) : ('normal' as const), since: new Date(result.timeMs).toISOString() }]
+        : [],
+    );
 }

@@ -43,9 +43,19 @@ export interface FeedClient {
   close(code: number, reason: string): void;
 }
 
+/** One device's anomaly state under one model (docs/mqtt.md §9.4). */
+export interface AnomalyStateEntry {
+  device: string;
+  model: string;
+  state: 'normal' | 'anomalous';
+  since: string | null;
+}
+
 export interface FeedHubOptions {
   view: GatewayView;
   alarms?: DashboardAlarms;
+  /** The anomaly states the closed loop published before the hub started; later ones come as edge messages. */
+  anomalyStates?: () => AnomalyStateEntry[];
   edgeMessages?: EdgeMessages;
   /** Deltas go out at most this often (default 250 ms): a page redraws at most 4 times a second for the fleet. */
   flushIntervalMs?: number;
@@ -72,6 +82,7 @@ interface DeviceState {
   state: DeviceStateMessage | null;
   status: StatusMessage | null;
   anomaly: Record<string, ScorePoint>;
+  anomalyState: DeviceCard['anomalyState'];
 }
 
 interface Detail {
@@ -101,12 +112,16 @@ export class FeedHub {
   constructor(private readonly options: FeedHubOptions) {
     this.limits = options.history ?? DEFAULT_HISTORY_LIMITS;
     for (const known of options.view.devices()) {
-      this.devices.set(known.device, { birth: known.birth, state: known.state, status: known.status, anomaly: {} });
+      this.devices.set(known.device, { birth: known.birth, state: known.state, status: known.status, anomaly: {}, anomalyState: {} });
       if (known.latest !== null && known.latest.session === known.birth?.session) {
         const values: LatestValues = {};
         for (const [name, { value, time }] of Object.entries(known.latest.values)) values[name] = [Date.parse(time), value];
         this.latest.set(known.device, values);
       }
+    }
+    for (const { device, model, state, since } of options.anomalyStates?.() ?? []) {
+      const known = this.devices.get(device);
+      if (known !== undefined) known.anomalyState[model] = { state, since };
     }
     this.stopListening.push(options.view.onMessage((message) => this.deviceMessage(message)));
     if (options.edgeMessages !== undefined) this.stopListening.push(options.edgeMessages.listen((topic, payload) => this.edgeMessage(topic, payload)));
@@ -159,7 +174,7 @@ export class FeedHub {
         if (device !== null && typeof device !== 'string') return refuse('watch: device must be a device id or null');
         state.watched = device;
         if (device === null) return;
-        this.sendTo(client, this.history(device));
+        this.sendTo(client, this.historyMessage(device));
         // Its stream from now on; points the history already held come again and the page skips them.
         if (this.devices.has(device) && !this.details.has(device)) this.details.set(device, { times: [], series: {}, other: [] });
         return;
@@ -234,7 +249,7 @@ export class FeedHub {
         }
         this.latest.set(device, latest);
         this.pendingValues.set(device, pending);
-        this.history(device, false).addPoint(timeMs, message.payload.values);
+        this.historyOf(device).addPoint(timeMs, message.payload.values);
         const detail = this.details.get(device);
         if (detail !== undefined) {
           const index = detail.times.push(timeMs) - 1;
@@ -246,11 +261,11 @@ export class FeedHub {
         return;
       }
       case 'log':
-        this.history(device, false).addLog(message.payload);
+        this.historyOf(device).addLog(message.payload);
         this.details.get(device)?.other.push({ type: 'log', device, log: message.payload });
         return;
       case 'event':
-        this.history(device, false).addEvent(message.payload);
+        this.historyOf(device).addEvent(message.payload);
         this.details.get(device)?.other.push({ type: 'event', device, event: message.payload });
         return;
     }
@@ -265,6 +280,17 @@ export class FeedHub {
       else this.broadcasts.push({ type: 'alarm', alarm: payload as AlarmRecord });
       return;
     }
+    // §9.4: wasmote/<edge>/<device>/anomaly/<model>, removed with an empty payload
+    if (levels.length === 5 && levels[3] === 'anomaly') {
+      const [device, model] = [levels[2]!, levels[4]!];
+      const known = this.devices.get(device);
+      if (known === undefined) return;
+      const { state, since } = (payload ?? {}) as { state?: unknown; since?: unknown };
+      if (payload === null) delete known.anomalyState[model];
+      else if (state === 'normal' || state === 'anomalous') known.anomalyState[model] = { state, since: typeof since === 'string' ? since : null };
+      this.changedDevices.add(device);
+      return;
+    }
     // §9.1: wasmote/<edge>/<device>/score
     if (levels.length === 4 && levels[3] === 'score' && payload !== null) {
       const device = levels[2]!;
@@ -272,7 +298,7 @@ export class FeedHub {
       if (score === null || !this.devices.has(device)) return;
       this.deviceState(device).anomaly[score.model] = score;
       this.changedDevices.add(device);
-      this.history(device, false).addScore(score);
+      this.historyOf(device).addScore(score);
       this.details.get(device)?.other.push({ type: 'score', device, score });
     }
   }
@@ -280,26 +306,29 @@ export class FeedHub {
   private deviceState(device: string): DeviceState {
     let state = this.devices.get(device);
     if (state === undefined) {
-      state = { birth: null, state: null, status: null, anomaly: {} };
+      state = { birth: null, state: null, status: null, anomaly: {}, anomalyState: {} };
       this.devices.set(device, state);
     }
     return state;
   }
 
-  private history(device: string, asMessage?: true): FeedMessage;
-  private history(device: string, asMessage: false): DeviceHistory;
-  private history(device: string, asMessage = true): FeedMessage | DeviceHistory {
+  /** The device's kept history; made on first use for a device the hub knows. */
+  private historyOf(device: string): DeviceHistory {
     let history = this.histories.get(device);
     if (history === undefined) {
       history = new DeviceHistory(this.limits);
       if (this.devices.has(device)) this.histories.set(device, history);
     }
-    if (!asMessage) return history;
+    return history;
+  }
+
+  private historyMessage(device: string): FeedMessage {
+    const history = this.historyOf(device);
     return { type: 'history', device, ...history.points(), scores: history.scores, logs: history.logs, events: history.events };
   }
 
   private card(device: string): DeviceCard {
-    const { birth, state, status, anomaly } = this.devices.get(device)!;
+    const { birth, state, status, anomaly, anomalyState } = this.devices.get(device)!;
     return {
       device,
       online: state?.state === 'online',
@@ -325,6 +354,7 @@ export class FeedHub {
           ? null
           : { drops: Object.values(status.edgeLink.drops).reduce((sum, count) => sum + count, 0), gaps: status.edgeLink.gaps },
       anomaly,
+      anomalyState,
     };
   }
 

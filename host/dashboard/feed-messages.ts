@@ -34,6 +34,8 @@ export interface DeviceCard {
   link: { drops: number; gaps: number } | null;
   /** The latest score of each model (§9.1). */
   anomaly: Record<string, ScorePoint>;
+  /** Each model's anomaly state (§9.4): `anomalous` while one of its alarms is active on the device. */
+  anomalyState: Record<string, { state: 'normal' | 'anomalous'; since: string | null }>;
 }
 
 export interface ScorePoint {
@@ -57,7 +59,7 @@ export type FeedMessage =
       v: typeof FEED_VERSION;
       edge: string;
       edgeSession: number;
-      /** Whether the page may acknowledge alarms (the edge runs inference). */
+      /** The edge's alarms; null when it runs no inference (and so keeps none). */
       alarms: AlarmRecord[] | null;
       devices: DeviceCard[];
       values: Record<string, LatestValues>;

@@ -2,8 +2,8 @@
  * Issue 13 end to end in Debian's Chromium: the edge with three simulated devices (a hot spot on device 1) serves
  * the dashboard; the page shows the fleet, a device's chart receives new points, its LED control drives the
  * simulated board's LED pin and follows the state the device reports, an alarm acknowledged on the page stays
- * acknowledged after a reload, a device's controls disabled while it is offline; without the token the page and
- * its feed refuse.
+ * acknowledged after a reload, the interval and brightness controls answered and reported, a device's controls
+ * disabled while it is offline; without the token the page and its feed refuse.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -114,6 +114,8 @@ describe('the dashboard in Chromium', () => {
     await page.waitForFunction(() => document.querySelectorAll('.fleet-rows .fleet-row:not([hidden]) .is-online').length === 3, null, { timeout: WAIT_MS });
     await expect(rows.locator('.c-id').allTextContents()).resolves.toEqual(source.deviceIds);
     await page.locator('.summary', { hasText: '3 devices: 3 online' }).waitFor({ timeout: WAIT_MS });
+    // The screenshot once every row has its link counters (the first heartbeat) and a sparkline to show.
+    await page.waitForFunction(() => Array.from(document.querySelectorAll('.fleet-rows .c-link')).filter((cell) => /^\d+ \/ \d+$/.test(cell.textContent ?? '')).length === 3, null, { timeout: WAIT_MS });
     await page.screenshot({ path: artifactPath('fleet.png') });
 
     // Device 0, by keyboard: its row is a link.
@@ -167,17 +169,30 @@ describe('the dashboard in Chromium', () => {
     await page.reload();
     await row.locator('.alarm-state', { hasText: 'acknowledged' }).waitFor({ timeout: WAIT_MS });
     await expect(page.locator(`button.ack[data-alarm="${alarmId}"]`).count()).resolves.toBe(0);
+    // Acknowledged is still active: the fleet's badge counts it on that device alone.
+    await page.goto(`${edge.url}#/`);
+    await page.locator('.fleet-row', { hasText: anomalous }).locator('.c-anomaly', { hasText: '1 alarm' }).waitFor({ timeout: WAIT_MS });
+    await expect(page.locator('.fleet-row', { hasText: source.deviceIds[0]! }).locator('.c-anomaly').textContent()).resolves.not.toContain('alarm');
     expect(errors).toEqual([]);
     await page.close();
   }, 60_000);
 
-  it('disables a device\'s controls while it is offline', async () => {
+  it('sets the report interval and brightness, shown as reported, and disables the controls while offline', async () => {
     const { page, errors } = await openPage();
     const target = source.deviceIds[2]!;
     await page.goto(`${edge.url}#/device/${target}`);
     const buttons = page.locator('.controls button');
     await page.waitForFunction(() => Array.from(document.querySelectorAll('.controls button')).every((button) => !(button as HTMLButtonElement).disabled), null, { timeout: WAIT_MS });
     expect(await buttons.count()).toBe(5);
+    // Report interval and brightness: the answer, then what the next heartbeat reports.
+    await page.locator('input[aria-label="Report interval in ms"]').fill('2000');
+    await page.locator('.control', { hasText: 'Report interval' }).locator('button').click();
+    await page.locator('.result[data-control="interval"]', { hasText: /^ok in \d+ ms$/ }).waitFor({ timeout: WAIT_MS });
+    await page.locator('input[aria-label="Brightness in percent"]').fill('50');
+    await page.locator('.control', { hasText: 'Brightness' }).locator('button').click();
+    await page.locator('.result[data-control="brightness"]', { hasText: /^ok in \d+ ms$/ }).waitFor({ timeout: WAIT_MS });
+    await page.locator('.reported[data-control="interval"]', { hasText: 'reported: 2000 ms' }).waitFor({ timeout: WAIT_MS });
+    await page.locator('.reported[data-control="brightness"]', { hasText: 'reported: 50 %' }).waitFor({ timeout: WAIT_MS });
     // The cable comes out: the edge publishes it offline (docs/mqtt.md §3.3, link-closed).
     await source.unplug(2);
     await page.locator('.badge', { hasText: 'offline (link-closed)' }).waitFor({ timeout: WAIT_MS });

@@ -98,6 +98,23 @@ describe('the dashboard feed hub', () => {
     ]);
   });
 
+  it('starts from the anomaly states published before it, and drops one removed (§9.4)', async () => {
+    const view = new ScriptedView();
+    const listeners = new Set<(topic: string, payload: object | null) => void>();
+    hub = new FeedHub({
+      view,
+      flushIntervalMs: 10,
+      anomalyStates: () => [{ device: DEVICE, model: 'm', state: 'normal', since: iso(T0) }, { device: 'unknown-0000', model: 'm', state: 'anomalous', since: null }],
+      edgeMessages: { listen: (listener) => (listeners.add(listener), () => listeners.delete(listener)) },
+    });
+    const client = new RecordingClient();
+    hub.add(client);
+    expect(client.messages[0]!.devices[0].anomalyState).toEqual({ m: { state: 'normal', since: iso(T0) } });
+    for (const listener of listeners) listener(`wasmote/e/${DEVICE}/anomaly/m`, null);
+    await until(() => client.ofType('devices').length > 0, 5000, 'a flush');
+    expect(client.ofType('devices')[0]!.devices[0].anomalyState).toEqual({});
+  });
+
   it('coalesces a flush: one values message with the newest value, every point for the page that watches', async () => {
     const view = new ScriptedView();
     hub = new FeedHub({ view, flushIntervalMs: 50 });
@@ -177,7 +194,7 @@ describe('the dashboard feed hub', () => {
     expect(again.messages[0]!.devices).toEqual([]);
   });
 
-  it('passes on status as the reported state, scores as the anomaly, and alarms as they change', async () => {
+  it('passes on status as the reported state, scores and §9.4 states as the anomaly, and alarms as they change', async () => {
     const view = new ScriptedView();
     const listeners = new Set<(topic: string, payload: object | null) => void>();
     hub = new FeedHub({ view, flushIntervalMs: 10, edgeMessages: { listen: (listener) => (listeners.add(listener), () => listeners.delete(listener)) } });
@@ -190,12 +207,14 @@ describe('the dashboard feed hub', () => {
       listener(`wasmote/e/${DEVICE}/score`, { model: 'm', time: iso(T0), fromTime: iso(T0 - 1000), toTime: iso(T0), score: 3, threshold: 1, anomalous: true, extra: 'ignored' });
       listener('wasmote/e/$edge/alarms/9', { id: '9', device: DEVICE, state: 'open', revision: 2 });
       listener('wasmote/e/$edge/alarms/8', null);
+      listener(`wasmote/e/${DEVICE}/anomaly/m`, { device: DEVICE, model: 'm', modelVersion: 'v', state: 'anomalous', since: iso(T0), alarms: ['9'] });
     }
     await until(() => client.ofType('devices').length > 0 && client.ofType('alarm-removed').length > 0, 5000, 'a flush');
     const card = client.ofType('devices').at(-1)!.devices[0];
     expect(card.reported).toEqual({ led: { mode: 'on', periodMs: 0, level: 1 }, brightnessU16: 65535, reportIntervalMs: 500, time: iso(T0) });
     expect(card.link).toEqual({ drops: 3, gaps: 4 });
     expect(card.anomaly).toEqual({ m: { model: 'm', fromMs: T0 - 1000, toMs: T0, score: 3, threshold: 1, anomalous: true } });
+    expect(card.anomalyState).toEqual({ m: { state: 'anomalous', since: iso(T0) } });
     expect(client.ofType('alarm')).toEqual([{ type: 'alarm', alarm: { id: '9', device: DEVICE, state: 'open', revision: 2 } }]);
     expect(client.ofType('alarm-removed')).toEqual([{ type: 'alarm-removed', id: '8' }]);
   });

@@ -71,7 +71,7 @@ export class AlarmsView {
       el('td', { text: ago(alarm.openedAt) }),
       el('td', { text: typeof alarm.peakScore === 'number' ? alarm.peakScore.toPrecision(3) : '—' }),
       el('td', { text: acknowledged ? `${text(alarm.acknowledgedBy)}, ${ago(alarm.acknowledgedAt)}` : '—' }),
-      el('td', { text: typeof alarm.clearedAt === 'string' ? ago(alarm.clearedAt) : '—' }),
+      el('td', { text: typeof alarm.clearedAt === 'string' ? `${ago(alarm.clearedAt)}${alarm.clearReason ? ` (${alarm.clearReason})` : ''}` : '—' }),
       el('td', { text: command ? `${text(command.command)}: ${text(command.answer?.result)}` : '—' }),
       el('td', {}, [button]),
     ]);

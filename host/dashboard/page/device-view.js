@@ -1,6 +1,7 @@
 import { DeviceControls } from './device-controls.js';
 import { clear, el, setText } from './dom.js';
 import { ago, clockTime } from './format.js';
+import { anomalyVerdict, appText } from './fleet-view.js';
 import { MetricChart } from './metric-chart.js';
 
 /** Logs and events listed, newest first. */
@@ -136,9 +137,10 @@ export class DeviceView {
     const facts = [
       ['Last seen', ago(card.lastSeen)],
       ['Board', card.board ?? '—'],
-      ['App', card.app === null ? '—' : `${card.app.name} ${card.app.version} (${card.app.state})`],
+      ['App', card.app === null ? '—' : `${appText(card.app)} (${card.app.state})`],
       ['Firmware', card.firmware ?? '—'],
       ['Link drops / gaps', card.link === null ? '—' : `${card.link.drops} / ${card.link.gaps}`],
+      ['Anomaly', anomalyVerdict(card, this.state.activeAlarms(this.device)).text],
     ];
     this.facts.replaceChildren(...facts.flatMap(([name, value]) => [el('dt', { text: name }), el('dd', { text: value })]));
     this.controls.update(card);

@@ -54,9 +54,14 @@ export class FleetState {
       case 'values':
         for (const [device, values] of Object.entries(message.values)) this.addValues(device, values);
         break;
-      case 'alarm':
-        this.alarms?.set(message.alarm.id, message.alarm);
+      case 'alarm': {
+        // docs/mqtt.md §9.2: of two copies of an alarm, the higher revision is the newer.
+        const held = this.alarms?.get(message.alarm.id);
+        if (!(typeof held?.revision === 'number' && typeof message.alarm.revision === 'number' && held.revision > message.alarm.revision)) {
+          this.alarms?.set(message.alarm.id, message.alarm);
+        }
         break;
+      }
       case 'alarm-removed':
         this.alarms?.delete(message.id);
         break;

@@ -38,7 +38,7 @@ export class FleetView {
       },
     });
     this.spacer = el('div', { class: 'spacer' });
-    this.scroller = el('div', { class: 'fleet-rows', role: 'list', onscroll: () => this.drawRows() }, [this.spacer]);
+    this.scroller = el('nav', { class: 'fleet-rows', 'aria-label': 'Devices', onscroll: () => this.drawRows() }, [this.spacer]);
     const header = el('div', { class: 'fleet-row fleet-head', 'aria-hidden': 'true' }, [
       el('span', { class: 'c-id', text: 'Device' }),
       el('span', { class: 'c-state', text: 'State' }),
@@ -153,7 +153,7 @@ class FleetRow {
     };
     this.canvas = el('canvas', { class: 'c-spark', width: SPARK_WIDTH_PX * devicePixelRatio, height: SPARK_HEIGHT_PX * devicePixelRatio, 'aria-hidden': 'true' });
     const { id, state, seen, board, app, fw, anomaly, link } = this.cells;
-    this.node = el('a', { class: 'fleet-row', role: 'listitem' }, [id, state, seen, board, app, fw, this.canvas, anomaly, link]);
+    this.node = el('a', { class: 'fleet-row' }, [id, state, seen, board, app, fw, this.canvas, anomaly, link]);
     this.device = null;
   }
 
@@ -174,17 +174,41 @@ class FleetRow {
     setText(id, device);
     setText(stateCell, card.online ? 'online' : 'offline');
     stateCell.className = `c-state ${card.online ? 'is-online' : 'is-offline'}`;
-    setText(seen, ago(card.lastSeen, nowMs));
+    setText(seen, ago(lastHeard(card, state.values.get(device)), nowMs));
     setText(board, card.board ?? '—');
-    setText(app, card.app === null ? '—' : `${card.app.name} ${card.app.version}`);
+    setText(app, appText(card.app));
     setText(fw, card.firmware ?? '—');
-    const alarms = state.activeAlarms(device);
-    const flagged = Object.values(card.anomaly).some((score) => score.anomalous);
-    setText(anomaly, alarms > 0 ? `${alarms} alarm${alarms === 1 ? '' : 's'}` : flagged ? 'anomalous' : Object.keys(card.anomaly).length > 0 ? 'normal' : '—');
-    anomaly.className = `c-anomaly ${alarms > 0 || flagged ? 'is-anomalous' : ''}`;
+    const verdict = anomalyVerdict(card, state.activeAlarms(device));
+    setText(anomaly, verdict.text);
+    anomaly.className = `c-anomaly ${verdict.flagged ? 'is-anomalous' : ''}`;
     setText(link, card.link === null ? '—' : `${card.link.drops} / ${card.link.gaps}`);
     drawSparkline(this.canvas, sparkMetric === null ? undefined : state.sparks.get(device)?.get(sparkMetric));
   }
+}
+
+/**
+ * The anomaly badge: active alarms first, then the models' anomaly states (docs/mqtt.md §9.4), then the latest
+ * windows' verdicts (§9.1); a dash before any model has scored the device.
+ */
+export function anomalyVerdict(card, activeAlarms) {
+  if (activeAlarms > 0) return { text: `${activeAlarms} alarm${activeAlarms === 1 ? '' : 's'}`, flagged: true };
+  const states = Object.values(card.anomalyState ?? {});
+  const scores = Object.values(card.anomaly);
+  if (states.some((entry) => entry.state === 'anomalous') || scores.some((score) => score.anomalous)) return { text: 'anomalous', flagged: true };
+  return { text: states.length + scores.length > 0 ? 'normal' : '—', flagged: false };
+}
+
+/** The app's name and version; a version that already starts with `<name>@` (docs/mqtt.md §3.2) stands alone. */
+export function appText(app) {
+  if (app === null) return '—';
+  return app.version.startsWith(`${app.name}@`) ? app.version : `${app.name} ${app.version}`;
+}
+
+/** The later of the last heartbeat's time and the newest value's: a device reporting at 1 Hz was heard a second ago. */
+function lastHeard(card, values) {
+  let newestMs = card.lastSeen === null ? Number.NEGATIVE_INFINITY : Date.parse(card.lastSeen);
+  for (const [timeMs] of Object.values(values ?? {})) if (timeMs > newestMs) newestMs = timeMs;
+  return Number.isFinite(newestMs) ? new Date(newestMs).toISOString() : null;
 }
 
 function drawSparkline(canvas, ring) {
@@ -199,11 +223,11 @@ function drawSparkline(canvas, ring) {
     if (value > max) max = value;
   });
   const span = max - min || 1;
-  const step = width / (ring.values.length - 1);
-  const offset = (ring.values.length - ring.count) * step;
+  // The points held so far across the whole width: a device that just appeared still shows a trend.
+  const step = width / (ring.count - 1);
   context.beginPath();
   ring.forEach((value, index) => {
-    const x = offset + index * step;
+    const x = index * step;
     const y = height - 2 - ((value - min) / span) * (height - 4);
     if (index === 0) context.moveTo(x, y);
     else context.lineTo(x, y);

@@ -41,7 +41,7 @@ function route() {
   else if (hash === '/alarms') current = new AlarmsView(state, feed);
   else current = new FleetView(state);
   current.mount(viewNode);
-  for (const link of document.querySelectorAll('nav a')) {
+  for (const link of document.querySelectorAll('header nav a')) {
     const target = link.getAttribute('href');
     const here = target === `#${hash}` || (target === '#/' && device === null && hash !== '/alarms');
     if (here) link.setAttribute('aria-current', 'page');

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ALARM_STORE_FILE_NAME, loadInferenceSetup, type EdgeInference, type InferenceSetup } from '../../../edge-inference/loop/index.ts';
 import { startDashboard, type Dashboard } from '../../../host/dashboard/dashboard-server.ts';
-import { dashboardAlarms, EdgeMessageTap } from '../../../host/dashboard/edge-message-tap.ts';
+import { dashboardAlarms, dashboardAnomalyStates, EdgeMessageTap } from '../../../host/dashboard/edge-message-tap.ts';
 import { startClosedLoop } from '../../../host/edge/closed-loop.ts';
 import { startGateway, type Gateway } from '../../../host/edge/gateway/gateway.ts';
 import type { LinkSource } from '../../../host/edge/links/link.ts';
@@ -38,7 +38,7 @@ export async function startDashboardEdge(options: {
 }): Promise<DashboardEdge> {
   const scratch = mkdtempSync(path.join(tmpdir(), 'wasmote-dashboard-'));
   const edgeId = uniqueEdgeId(options.name);
-  const gateway = await startGateway({ broker: { url: options.brokerUrl, options: {} }, edgeId, sources: options.sources, version: '0.1.0', log: (line) => process.stderr.write(`edge: ${line}\n`) });
+  const gateway = await startGateway({ broker: { url: options.brokerUrl, options: {} }, edgeId, sources: options.sources, version: '0.1.0' });
   const tap = new EdgeMessageTap();
   let setup: InferenceSetup | undefined;
   let inference: EdgeInference | undefined;
@@ -51,7 +51,7 @@ export async function startDashboardEdge(options: {
     token: TEST_TOKEN,
     view: gateway,
     edgeMessages: tap,
-    ...(inference === undefined ? {} : { alarms: dashboardAlarms(inference) }),
+    ...(inference === undefined ? {} : { alarms: dashboardAlarms(inference), anomalyStates: dashboardAnomalyStates(inference) }),
     ...(options.flushIntervalMs === undefined ? {} : { flushIntervalMs: options.flushIntervalMs }),
   });
   return {
