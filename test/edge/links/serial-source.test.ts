@@ -125,6 +125,34 @@ describe('the serial link source over socat pseudo-terminals', () => {
     expect(await links[1]!.closed).toBe('closed');
   });
 
+  it('paused, reads nothing while the device writes; resumed, delivers every frame in order', async () => {
+    const portPath = path.join(dir, 'ttyDEVICE0');
+    const device = await plug(portPath, 0x0003_0003);
+    const links: WatchedLink[] = [];
+    source = new SerialLinkSource({ ports: [portPath], pollIntervalMs: POLL_INTERVAL_MS, reopenBackoff: TEST_BACKOFF });
+    await source.start((link) => links.push(watch(link)));
+    await eventually(() => links.length === 1, 'the link');
+    const [watched] = links;
+    await device.log('before');
+    await eventually(() => watched!.messages.length === 1, 'the first frame');
+
+    watched!.link.pause!();
+    // The read already waiting when pause() came delivers what it gets; the pause holds from the next read on.
+    await device.log('first while paused');
+    await eventually(() => watched!.messages.length === 2, 'the read under way');
+    for (let k = 0; k < 5; k++) await device.log(`paused ${k}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(watched!.messages.length).toBe(2);
+
+    watched!.link.resume!();
+    await eventually(() => watched!.messages.length === 7, 'every frame after resume');
+    expect(watched!.messages.map((message) => (message as { text: string }).text)).toEqual([
+      'before',
+      'first while paused',
+      ...Array.from({ length: 5 }, (_, k) => `paused ${k}`),
+    ]);
+  });
+
   it('waits for a named port that is missing at the start', async () => {
     const portPath = path.join(dir, 'ttyLATE');
     const links: WatchedLink[] = [];
