@@ -1,5 +1,6 @@
+import type { FlowConsumer } from '../../host/edge/gateway/link-flow.ts';
 import type { BirthMessage, DeviceMessage, GatewayView } from '../../host/edge/gateway/messages.ts';
-import { InferenceRuntime, type ScoredWindow } from '../runtime/inference-runtime.ts';
+import { DEFAULT_MAX_BATCH_WINDOWS, InferenceRuntime, type ScoredWindow } from '../runtime/inference-runtime.ts';
 import type { LoadedModel } from '../runtime/loaded-model.ts';
 import type { Alarm } from './alarm.ts';
 import { answerAlarmAck, type AlarmAckAnswer } from './alarm-ack.ts';
@@ -17,6 +18,12 @@ import { alarmIdOf, alarmsFilter, anomalyFilter, scoreTopic, type Publish } from
 
 /** Cleared alarms past their retention are looked for this often, besides at every clear. */
 const PRUNE_INTERVAL_MS = 3600_000;
+/** docs/edge.md, "Backpressure": the links pause while this many batches of windows wait to be scored... */
+const HOLD_LINKS_AT_BATCHES = 8;
+/** ...and read again once fewer than this many wait. */
+const RESUME_LINKS_BELOW_BATCHES = 2;
+/** The runtime's bound on waiting windows when the links pause for it: a turn's burst fits with room to spare. */
+const QUEUED_BATCHES_WITH_HOLD = 64;
 
 export interface EdgeInferenceOptions {
   /** Loaded models; their owner closes them after `stop()`. */
@@ -35,6 +42,11 @@ export interface EdgeInferenceOptions {
   wallClockMs?: () => number;
   log?: (line: string) => void;
   clearedAlarmRetention?: Partial<ClearedAlarmRetention>;
+  /**
+   * The gateway's backpressure (docs/edge.md, "Backpressure", Gateway.holdLinksFor): with it, the device links
+   * pause while windows pile up faster than the models score them, instead of the runtime dropping the oldest.
+   */
+  holdLinks?: (consumer: FlowConsumer) => { changed(): void; remove(): void };
   /** Passed to each model's InferenceRuntime (edge-inference/README.md, "Batches"). */
   maxBatchWindows?: number;
   maxDelayMs?: number;
@@ -129,6 +141,7 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
       emitResult({ kind: 'score', device: session.device, model: window.model, score: message.score, timeMs: atMs });
       states.update(session.device, window.model, atMs);
     }
+    hold?.changed();
   };
   // One runtime per model: each is fed only the devices whose births declare its metrics.
   const runtimes = new Map(
@@ -138,12 +151,21 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
         models: [model],
         maxBatchWindows: options.maxBatchWindows,
         maxDelayMs: options.maxDelayMs,
+        // Held back by the links' pause, the queue stays far below this; without it, the runtime's own bound holds.
+        ...(options.holdLinks && { maxQueuedWindows: QUEUED_BATCHES_WITH_HOLD * (options.maxBatchWindows ?? DEFAULT_MAX_BATCH_WINDOWS) }),
         onScores,
         onError: (error) => log(error.message),
       }),
     ]),
   );
   const intake = new TelemetryIntake(options.models, runtimes, tracks, log);
+  // The links pause at this many batches waiting, and read again below a couple: the runtime never has to drop.
+  const batchWindows = Math.max(0, ...[...runtimes.values()].map((runtime) => runtime.batchWindows));
+  const hold = options.holdLinks?.({
+    backlog: () => Math.max(0, ...[...runtimes.values()].map((runtime) => runtime.queuedWindows)),
+    pauseAt: HOLD_LINKS_AT_BATCHES * batchWindows,
+    resumeBelow: RESUME_LINKS_BELOW_BATCHES * batchWindows,
+  });
 
   /** docs/mqtt.md §9.2: a model that no longer runs on a device clears its alarms there, and §9.4 its state. */
   const onBirth = (device: string, birth: BirthMessage | null): void => {
@@ -184,6 +206,7 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
     },
     async stop() {
       stopListening();
+      hold?.remove();
       clearInterval(pruneTimer);
       await Promise.all([...runtimes.values()].map((runtime) => runtime.close()));
       await commands.settled();

@@ -4,6 +4,9 @@ import type { MetricSample } from './metric-sample.ts';
 import { ModelLoadError } from './model-errors.ts';
 
 /** One window scored by one model. */
+/** Windows per run() unless configured (edge-inference/README.md, "Batches"). */
+export const DEFAULT_MAX_BATCH_WINDOWS = 256;
+
 export type ScoredWindow = Omit<ReadyWindow, 'values'> & { model: string } & WindowVerdict;
 
 export interface InferenceRuntimeOptions {
@@ -63,12 +66,22 @@ export class InferenceRuntime {
     const twice = names.find((name, index) => names.indexOf(name) !== index);
     if (twice !== undefined) throw new ModelLoadError(`two models are named '${twice}'; each needs its own name`);
     this.lanes = options.models.map((model) => new ModelLane(model));
-    this.maxBatchWindows = positiveInteger(options.maxBatchWindows ?? 256, 'maxBatchWindows');
+    this.maxBatchWindows = positiveInteger(options.maxBatchWindows ?? DEFAULT_MAX_BATCH_WINDOWS, 'maxBatchWindows');
     this.maxDelayMs = Math.max(0, options.maxDelayMs ?? 20);
     this.maxQueuedWindows = positiveInteger(options.maxQueuedWindows ?? 16 * this.maxBatchWindows, 'maxQueuedWindows');
   }
 
   /** The models, by name. */
+  /** Windows ready and waiting for a run, over every model. */
+  get queuedWindows(): number {
+    return this.lanes.reduce((sum, lane) => sum + lane.queue.length, 0);
+  }
+
+  /** At most this many windows go into one run(). */
+  get batchWindows(): number {
+    return this.maxBatchWindows;
+  }
+
   get modelNames(): string[] {
     return this.lanes.map((lane) => lane.model.name);
   }

@@ -27,6 +27,7 @@ export async function startClosedLoop(
       return gateway.publishEdge(topic, payload, publishOptions);
     },
     readRetained: (filter) => gateway.readRetained(filter),
+    holdLinks: (consumer) => gateway.holdLinksFor(consumer),
     log,
   });
   const release = gateway.takeEdgeCommand(ALARM_ACK_COMMAND, async (payload, { retained }) => inference.answerAlarmAck(payload, { retained }));

@@ -18,7 +18,7 @@ import { EdgePublisher } from './edge-publisher.ts';
 import { devicesLeftOnline, readRetained } from './edge-restart.ts';
 import { GatewayMetrics } from './gateway-metrics.ts';
 import { IngestTurns, cloudDeviceId } from './ingest-turns.ts';
-import { LinkFlow } from './link-flow.ts';
+import { type FlowConsumer, LinkFlow } from './link-flow.ts';
 import { LinkSession } from './link-session.ts';
 import type { CommandAnswer, DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
 import { formatWallTime } from './time-anchor.ts';
@@ -30,6 +30,8 @@ export const DEFAULT_FORGET_AFTER_MS = 7 * 24 * 3_600_000;
 const FORGET_CHECK_MS = 60_000;
 /** A clean stop waits at most this long for the broker to acknowledge the last messages. */
 const STOP_FLUSH_MS = 5000;
+/** docs/edge.md, "Backpressure": records a sink that is taking them may have still to go before the links pause. */
+const SINK_BACKLOG_LIMITS = { pauseAt: 4000, resumeBelow: 1500 };
 /** docs/link-protocol.md §5.1: a session is a u32, never 0. */
 const SESSION_MAX = 0xffff_ffff;
 
@@ -72,6 +74,12 @@ export interface Gateway extends GatewayView {
    * and `edgeSeq` (§1); `null` is an empty payload, which clears a retained topic. Resolves once acknowledged.
    */
   publishEdge(topic: string, payload: object | null, options: TopicOptions): Promise<void>;
+  /**
+   * docs/edge.md, "Backpressure": the links also wait for this in-process consumer of the device messages (the
+   * closed loop's inference) while its backlog is high. Returns `changed`, to call when its backlog falls, and the
+   * consumer's removal.
+   */
+  holdLinksFor(consumer: FlowConsumer): { changed(): void; remove(): void };
   /** Answers `wasmote/<edge>/$edge/cmd/<command>` (docs/mqtt.md §9.3) with `handler`; returns its removal. */
   takeEdgeCommand(command: string, handler: EdgeCommandHandler): () => void;
   /** docs/mqtt.md §3.6: forgets a device, clearing its retained messages. */
@@ -125,7 +133,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   };
   /** docs/edge.md, "Gaps across links": each device's last data, log or event key in this run. */
   const kept = new Map<string, { session: number; seq: number }>();
-  const flow = new LinkFlow(() => options.cloud?.flowingBacklog() ?? 0);
+  const flow = new LinkFlow();
+  if (options.cloud !== undefined) flow.waitFor({ backlog: () => options.cloud!.flowingBacklog(), ...SINK_BACKLOG_LIMITS });
   const stopWatchingSinks = options.cloud?.onSinkChange(() => flow.check());
   const turns = options.cloud === undefined ? undefined : new IngestTurns({ edgeId, cloud: options.cloud, flow, wallNowMs, deliver, log });
   const emit = (message: DeviceMessage): void => {
@@ -213,6 +222,9 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     },
     publishEdge: (topic, payload, publishOptions) =>
       publisher.edgeMessage(topic, payload === null ? '' : JSON.stringify({ ...payload, ...edge.stamp() }), publishOptions),
+    holdLinksFor(consumer) {
+      return { changed: () => flow.check(), remove: flow.waitFor(consumer) };
+    },
     takeEdgeCommand(command, handler) {
       edgeCommands.set(command, handler);
       return () => edgeCommands.delete(command);

@@ -1,29 +1,22 @@
 /**
- * docs/edge.md, "Backpressure": the edge reads its device links only as fast as it can store and forward what they
- * send. The links pause while too many messages wait to be stored and published, or while a sink that is taking
- * records has too many still to go; they read again once both have come down. Paused, a link leaves what the
+ * docs/edge.md, "Backpressure": the edge reads its device links only as fast as it can store, forward and score what
+ * they send. The links pause while too many messages wait to be stored and published, or while a consumer of them
+ * (a sink that is taking records, the inference runtime) has too many still to take; they read again once every one
+ * has come down. Paused, a link leaves what the
  * device sends to its transport (TCP's window, a UART driver's buffer), so a burst costs latency at the device's
  * end instead of memory at the edge's, and the edge's latency stays bounded.
  */
 import type { DeviceLink } from '../links/link.ts';
 
-export interface FlowLimits {
-  /** Messages emitted and not yet published: pause at this many... */
-  pauseAtWaiting: number;
-  /** ...and read again below this many. */
-  resumeBelowWaiting: number;
-  /** Records a flowing sink has still to take: pause at this many... */
-  pauseAtSinkBacklog: number;
-  /** ...and read again below this many. */
-  resumeBelowSinkBacklog: number;
+/** A consumer the links wait for: its backlog, at which the links pause, and below which they may read again. */
+export interface FlowConsumer {
+  backlog(): number;
+  pauseAt: number;
+  resumeBelow: number;
 }
 
-export const DEFAULT_FLOW_LIMITS: FlowLimits = {
-  pauseAtWaiting: 4000,
-  resumeBelowWaiting: 1000,
-  pauseAtSinkBacklog: 4000,
-  resumeBelowSinkBacklog: 1500,
-};
+/** Messages emitted and not yet published: the links pause at `pauseAt` and read again below `resumeBelow`. */
+export const WAITING_LIMITS = { pauseAt: 4000, resumeBelow: 1000 };
 
 export class LinkFlow {
   private readonly links = new Set<DeviceLink>();
@@ -31,10 +24,9 @@ export class LinkFlow {
   /** Messages emitted and not yet published. */
   private waiting = 0;
 
-  constructor(
-    private readonly sinkBacklog: () => number,
-    private readonly limits: FlowLimits = DEFAULT_FLOW_LIMITS,
-  ) {}
+  private readonly consumers = new Set<FlowConsumer>();
+
+  constructor(private readonly waitingLimits: { pauseAt: number; resumeBelow: number } = WAITING_LIMITS) {}
 
   get isPaused(): boolean {
     return this.paused;
@@ -47,10 +39,19 @@ export class LinkFlow {
     if (this.paused) link.pause?.();
   }
 
+  /** A consumer to wait for from now on; returns its removal. Call check() when its backlog falls. */
+  waitFor(consumer: FlowConsumer): () => void {
+    this.consumers.add(consumer);
+    return () => {
+      this.consumers.delete(consumer);
+      this.check();
+    };
+  }
+
   /** `count` messages wait to be stored and published. */
   emitted(count: number): void {
     this.waiting += count;
-    if (!this.paused && this.waiting >= this.limits.pauseAtWaiting) this.pause();
+    if (!this.paused && this.waiting >= this.waitingLimits.pauseAt) this.pause();
   }
 
   /** `count` messages have been published. */
@@ -59,12 +60,13 @@ export class LinkFlow {
     this.check();
   }
 
-  /** Looks again: a sink took records, or messages were published. */
+  /** Looks again: a consumer took some of its backlog, or messages were published. */
   check(): void {
-    const backlog = this.sinkBacklog();
+    const consumers = [...this.consumers];
     if (this.paused) {
-      if (this.waiting < this.limits.resumeBelowWaiting && backlog < this.limits.resumeBelowSinkBacklog) this.resume();
-    } else if (this.waiting >= this.limits.pauseAtWaiting || backlog >= this.limits.pauseAtSinkBacklog) {
+      const caughtUp = this.waiting < this.waitingLimits.resumeBelow && consumers.every((consumer) => consumer.backlog() < consumer.resumeBelow);
+      if (caughtUp) this.resume();
+    } else if (this.waiting >= this.waitingLimits.pauseAt || consumers.some((consumer) => consumer.backlog() >= consumer.pauseAt)) {
       this.pause();
     }
   }

@@ -121,6 +121,41 @@ describe('edge inference on gateway messages', () => {
     expect(scores().at(-1)!.payload).toMatchObject({ session: 2, fromTime: '2026-12-04T08:01:00.250Z' });
   });
 
+  it("holds the gateway's links while windows wait, and lets them go as the model scores them: none is dropped", async () => {
+    await edge.stop();
+    const held: { backlog(): number; pauseAt: number; resumeBelow: number }[] = [];
+    let changes = 0;
+    let removed = false;
+    edge = await startEdgeInference(view, {
+      models: [model],
+      alarmStorePath: path.join(scratch, 'held.sqlite'),
+      publish: async () => {},
+      maxBatchWindows: 16,
+      holdLinks: (consumer) => {
+        held.push(consumer);
+        return { changed: () => changes++, remove: () => (removed = true) };
+      },
+    });
+    expect(held).toHaveLength(1);
+    const [consumer] = held;
+    expect([consumer!.pauseAt, consumer!.resumeBelow]).toEqual([8 * 16, 2 * 16]);
+    // 300 devices' eighth reading in one turn: 300 windows ready at once, more than the runtime's own bound
+    // without a hold (16 batches of 16), while the first run is under way.
+    const devices = Array.from({ length: 300 }, (_, n) => `d${n}`);
+    for (const device of devices) view.send(birth(device, 1, model.config.metrics));
+    for (let index = 0; index < model.config.window.length; index++) {
+      for (const device of devices) view.send(data(device, 1, index * 1000, T0_MS + index * 1000, index));
+    }
+    expect(consumer!.backlog()).toBeGreaterThanOrEqual(consumer!.pauseAt);
+    await edge.flush();
+    expect(consumer!.backlog()).toBe(0);
+    expect(changes).toBeGreaterThanOrEqual(Math.ceil(300 / 16));
+    expect(edge.windowCounts()).toEqual({ scored: 300, dropped: 0 });
+    await edge.stop();
+    expect(removed).toBe(true);
+    edge = await startEdgeInference(view, { models: [model], alarmStorePath: path.join(scratch, 'after.sqlite'), publish: async () => {} });
+  });
+
   it('makes each score readable alone: model version, source, metrics, threshold and its direction', async () => {
     view.send(birth('d1', 1, model.config.metrics));
     for (let index = 0; index < 8; index++) view.send(data('d1', 1, index * 1000, T0_MS + index * 1000, index));

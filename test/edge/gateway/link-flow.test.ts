@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { DeviceLink } from '../../../host/edge/links/link.ts';
-import { type FlowLimits, LinkFlow } from '../../../host/edge/gateway/link-flow.ts';
+import { LinkFlow } from '../../../host/edge/gateway/link-flow.ts';
 
-const LIMITS: FlowLimits = { pauseAtWaiting: 100, resumeBelowWaiting: 20, pauseAtSinkBacklog: 1000, resumeBelowSinkBacklog: 300 };
+const WAITING = { pauseAt: 100, resumeBelow: 20 };
 
-/** A link that records whether it is reading; close() reports the close as a transport would. */
+/** A link that records whether it is reading; closeNow() reports the close as a transport would. */
 function link(): DeviceLink & { reading: boolean; closeNow(): void } {
   const closers: ((reason: 'closed') => void)[] = [];
   return {
@@ -26,7 +26,7 @@ function link(): DeviceLink & { reading: boolean; closeNow(): void } {
 
 describe('LinkFlow (docs/edge.md, "Backpressure")', () => {
   it('pauses every link when the waiting messages reach the limit and resumes them only below the lower mark', () => {
-    const flow = new LinkFlow(() => 0, LIMITS);
+    const flow = new LinkFlow(WAITING);
     const links = [link(), link()];
     links.forEach((one) => flow.add(one));
     flow.emitted(99);
@@ -39,9 +39,10 @@ describe('LinkFlow (docs/edge.md, "Backpressure")', () => {
     expect(links.map((one) => one.reading)).toEqual([true, true]);
   });
 
-  it('pauses for a flowing sink that falls behind, and a link that opens meanwhile starts paused', () => {
+  it('pauses for a consumer that falls behind, and a link that opens meanwhile starts paused', () => {
     let backlog = 0;
-    const flow = new LinkFlow(() => backlog, LIMITS);
+    const flow = new LinkFlow(WAITING);
+    flow.waitFor({ backlog: () => backlog, pauseAt: 1000, resumeBelow: 300 });
     const first = link();
     flow.add(first);
     backlog = 1000;
@@ -58,9 +59,27 @@ describe('LinkFlow (docs/edge.md, "Backpressure")', () => {
     expect([first.reading, second.reading]).toEqual([true, true]);
   });
 
-  it('stays paused while messages wait even if the sinks have caught up, and forgets a closed link', () => {
+  it('resumes only when every consumer is below its own mark, and no longer waits for a removed one', () => {
+    const backlogs = { sink: 5000, inference: 0 };
+    const flow = new LinkFlow(WAITING);
+    flow.waitFor({ backlog: () => backlogs.sink, pauseAt: 4000, resumeBelow: 1500 });
+    const removeInference = flow.waitFor({ backlog: () => backlogs.inference, pauseAt: 2048, resumeBelow: 512 });
+    const one = link();
+    flow.add(one);
+    flow.check();
+    expect(one.reading).toBe(false);
+    backlogs.sink = 0;
+    backlogs.inference = 600;
+    flow.check();
+    expect(one.reading).toBe(false);
+    removeInference();
+    expect(one.reading).toBe(true);
+  });
+
+  it('stays paused while messages wait even if the consumers have caught up, and forgets a closed link', () => {
     let backlog = 5000;
-    const flow = new LinkFlow(() => backlog, LIMITS);
+    const flow = new LinkFlow(WAITING);
+    flow.waitFor({ backlog: () => backlog, pauseAt: 4000, resumeBelow: 1500 });
     const closing = link();
     flow.add(closing);
     flow.emitted(50);
@@ -68,7 +87,6 @@ describe('LinkFlow (docs/edge.md, "Backpressure")', () => {
     expect(closing.reading).toBe(false);
     closing.closeNow();
     backlog = 0;
-    closing.reading = false;
     flow.published(10); // 40 still wait
     expect(flow.isPaused).toBe(true);
     flow.published(30);
