@@ -154,7 +154,11 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
         // Held back by the links' pause, the queue stays far below this; without it, the runtime's own bound holds.
         ...(options.holdLinks && { maxQueuedWindows: QUEUED_BATCHES_WITH_HOLD * (options.maxBatchWindows ?? DEFAULT_MAX_BATCH_WINDOWS) }),
         onScores,
-        onError: (error) => log(error.message),
+        onError: (error) => {
+          log(error.message);
+          // A failed batch has left the queue too: the links may read again.
+          hold?.changed();
+        },
       }),
     ]),
   );

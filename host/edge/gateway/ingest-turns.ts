@@ -56,7 +56,14 @@ export class IngestTurns {
     const { cloud, flow, deliver, log } = this.options;
     const stored = cloud.append(turn.records).catch((error: Error) => log(`cloud tier: ${error.message}`));
     this.published = Promise.all([this.published, stored]).then(() => {
-      turn.messages.forEach((message, index) => deliver(message, turn.encoded[index]));
+      turn.messages.forEach((message, index) => {
+        // One message's failure (a listener that throws) must not hold back the rest, nor every later turn.
+        try {
+          deliver(message, turn.encoded[index]);
+        } catch (error) {
+          log(`publishing ${message.kind} of ${message.device}: ${(error as Error).message}`);
+        }
+      });
       flow.published(turn.messages.length);
     });
   }
