@@ -16,18 +16,27 @@ const [recordingPath, portText] = process.argv.slice(2);
 const recording = deserialize(readFileSync(recordingPath!)) as Recording;
 const port = Number(portText);
 
-const sockets: Socket[] = await Promise.all(
-  Array.from(
-    { length: recording.deviceCount },
-    () =>
-      new Promise<Socket>((resolve, reject) => {
-        const socket = connect({ port, host: '127.0.0.1', noDelay: true }, () => resolve(socket));
-        socket.once('error', reject);
-        // The edge's HELLO requests and commands are read and left unanswered: the recording is what it is.
-        socket.resume();
-      }),
-  ),
-);
+/**
+ * At most this many connections are opened at once: a storm of 10,000 simultaneous connects overflows the listen
+ * queue, and the kernel's SYN cookies then leave some connections open at this end only, to be reset at the first
+ * write. A fleet that comes back from a power cut does not dial in the same microsecond either.
+ */
+const CONNECTS_AT_ONCE = 256;
+
+function dial(): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ port, host: '127.0.0.1', noDelay: true }, () => resolve(socket));
+    socket.once('error', reject);
+    // The edge's HELLO requests and commands are read and left unanswered: the recording is what it is.
+    socket.resume();
+  });
+}
+
+const sockets: Socket[] = [];
+while (sockets.length < recording.deviceCount) {
+  const count = Math.min(CONNECTS_AT_ONCE, recording.deviceCount - sockets.length);
+  sockets.push(...(await Promise.all(Array.from({ length: count }, dial))));
+}
 
 async function replay(): Promise<void> {
   for (const round of recording.rounds) {

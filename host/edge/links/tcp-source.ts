@@ -17,6 +17,12 @@ export interface TcpLinkSourceOptions {
 }
 
 const DEFAULT_MAX_CONNECTIONS = 1024;
+/**
+ * Connections the kernel may hold before the edge accepts them (listen(2) backlog; Linux caps it at
+ * net.core.somaxconn, 4096 by default): room for a fleet that reconnects at once, where Node's default of 511
+ * would overflow into SYN cookies and connections reset at their first write.
+ */
+const LISTEN_BACKLOG = 4096;
 
 export class TcpListenError extends Error {
   constructor(message: string) {
@@ -69,7 +75,7 @@ export class TcpLinkSource implements LinkSource {
         reject(new TcpListenError(`cannot listen on ${this.address.host}:${this.address.port}: ${why}`));
       };
       this.server.once('error', onError);
-      this.server.listen(this.address.port, this.address.host, () => {
+      this.server.listen({ port: this.address.port, host: this.address.host, backlog: LISTEN_BACKLOG }, () => {
         this.server.off('error', onError);
         this.boundPort = (this.server.address() as { port: number }).port;
         resolve();
