@@ -31,7 +31,7 @@ export interface InterpApp {
 /** The core's sources and the host build's main, for a host compile. */
 export async function interpHostSources(): Promise<string[]> {
   const core = (await cSources([path.join('engine', 'interp')])).filter((file) => CORE_FILES.includes(path.basename(file)));
-  return [HOST_MAIN, ...core, path.join(FIRMWARE_DIR, 'engine', 'trap.c')];
+  return [HOST_MAIN, ...core, path.join(FIRMWARE_DIR, 'engine', 'trap.c'), path.join(FIRMWARE_DIR, 'link', 'utf8.c')];
 }
 
 let hostBuild: Promise<string> | undefined;

@@ -168,7 +168,7 @@ void interp_instantiate(void) {
     memcpy(&module.global_values[global->slot], global->init, valtype_slots(global->type) * sizeof(slot_t));
   }
   for (uint32_t t = 0; t < module.table_size; t++) module.table[t] = NO_FUNCTION;
-  memset(module.data_dropped, 0, module.data_count);
+  if (module.data_count) memset(module.data_dropped, 0, module.data_count);
   /* §4.5.4: element segments, then data segments, in order; an active segment is dropped once applied. */
   if (module.elements_at) {
     const uint8_t *at = module.wasm + module.elements_at;

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <string.h>
 
+#include "../../link/utf8.h"
 #include "module.h"
 #include "reader.h"
 
@@ -178,9 +179,17 @@ static void read_types(reader_t *r) {
   module.valtypes = arena;
 }
 
+/* §5.2.4 names: UTF-8, checked when a section is read (the checked names are read again later unchecked). */
 static uint32_t read_name(reader_t *r, const uint8_t **name) {
   uint32_t length = read_u32(r);
   *name = read_bytes(r, length);
+  return length;
+}
+
+static uint32_t read_checked_name(reader_t *r, const uint8_t **name) {
+  uint32_t at = reader_offset(r);
+  uint32_t length = read_name(r, name);
+  if (!utf8_valid(*name, length)) load_refuse("malformed UTF-8 encoding of a name", "", at);
   return length;
 }
 
@@ -228,8 +237,8 @@ static void read_imports(reader_t *r, uint32_t host_count) {
   for (uint32_t i = 0; i < count; i++) {
     uint32_t at = reader_offset(r);
     const uint8_t *module_name, *name;
-    uint32_t module_length = read_name(r, &module_name);
-    uint32_t name_length = read_name(r, &name);
+    uint32_t module_length = read_checked_name(r, &module_name);
+    uint32_t name_length = read_checked_name(r, &name);
     uint8_t kind = read_byte(r);
     if (kind != EXTERNAL_FUNCTION) load_refuse("only functions may be imported, as the HAL ABI has them", "", at);
     uint32_t type = read_u32(r);
@@ -353,7 +362,7 @@ static void read_exports(reader_t *r) {
   for (uint32_t i = 0; i < count; i++) {
     uint32_t at = reader_offset(r);
     const uint8_t *name;
-    uint32_t length = read_name(r, &name);
+    uint32_t length = read_checked_name(r, &name);
     uint8_t kind = read_byte(r);
     uint32_t index = read_u32(r);
     uint32_t bound = kind == EXTERNAL_FUNCTION ? module.function_count
@@ -461,7 +470,7 @@ static void read_module(uint32_t host_count) {
     if (id > SECTION_DATA_COUNT) load_refuse("unknown section", "", at);
     if (id == SECTION_CUSTOM) {
       const uint8_t *name;
-      read_name(&section, &name);
+      read_checked_name(&section, &name);
       continue;
     }
     if (SECTION_RANK[id] <= last_rank) load_refuse("section out of order or repeated", "", at);

@@ -2,8 +2,9 @@
  * The interpreter built for the host, for tests and the build: `interp-host FILE.wasm` loads the module with
  * Binaryen's fuzzing imports (fuzzing-support.log-*), instantiates it and calls each exported function with
  * zero arguments in export order, printing one line per log, result and trap, then a hash of the linear
- * memory; test/firmware/interp/ compares the lines with V8's. `interp-host --arena FILE.wasm` prints the arena
- * bytes the module needs with the HAL ABI's imports, which the firmware build sizes the board's arena by.
+ * memory; test/firmware/interp/ compares the lines with V8's. `interp-host --validate FILE.wasm` only loads it
+ * with those imports and prints `valid` or `refused` and the reason. `interp-host --arena FILE.wasm` prints the
+ * arena bytes the module needs with the HAL ABI's imports, which the firmware build sizes the board's arena by.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -123,8 +124,9 @@ static uint32_t memory_hash(void) {
 
 int main(int argc, char **argv) {
   int sizing = argc == 3 && strcmp(argv[1], "--arena") == 0;
-  if (argc != 2 && !sizing) {
-    fprintf(stderr, "usage: interp-host [--arena] FILE.wasm\n");
+  int validating = argc == 3 && strcmp(argv[1], "--validate") == 0;
+  if (argc != 2 && !sizing && !validating) {
+    fprintf(stderr, "usage: interp-host [--arena | --validate] FILE.wasm\n");
     return 2;
   }
   uint32_t length;
@@ -138,6 +140,10 @@ int main(int argc, char **argv) {
   }
   if (sizing) {
     printf("%" PRIu32 "\n", interp_arena_peak());
+    return 0;
+  }
+  if (validating) {
+    printf("valid\n");
     return 0;
   }
   if (setjmp(trap_target) != 0) {
