@@ -24,7 +24,7 @@ const SUITES: Record<string, { about: string; run: () => Promise<Record<string, 
     run: benchEdge,
   },
   inference: { about: 'edge anomaly detector on onnxruntime (CPU): windows/s and run() latency per batch size, the runtime path', run: benchInference },
-  firmware: { about: 'wasm2c vs plain C instruction counts under QEMU -icount; image footprint', run: benchFirmware },
+  firmware: { about: 'wasm2c and the interpreter vs plain C instruction counts under QEMU -icount; footprint, load', run: benchFirmware },
 };
 
 const HELP = `Usage: npm run bench [-- --only <suite>[,<suite>…]]

@@ -40,8 +40,12 @@ const FIRMWARE_STACK_BYTES = 1536;
  * storage), so the firmware's stack holds the loop's frame and the HAL beneath it, not the app's calls.
  */
 const INTERPRETER_LOOP_STACK_BYTES = 512;
-/** Interpreter files compiled for speed (the dispatch loop), with sqrt to the FPU without errno. */
-const INTERP_FLAGS = ['-O2', '-fno-math-errno'];
+/**
+ * The interpreter's dispatch loop is compiled for speed, with sqrt to the FPU without errno; its loader, which
+ * runs once per boot, for size like the rest of the firmware.
+ */
+const INTERP_LOOP_SOURCE = path.join(INTERP_BACKEND_DIR, 'exec.c');
+const INTERP_LOOP_FLAGS = ['-O2', '-fno-math-errno'];
 /** The arena beyond what the host build measured: alignment, and the loader's margin before scratch. */
 const ARENA_MARGIN_BYTES = 16;
 /** An emulated device's identity: the simulator's defaults for device 0 of seed 1 (host/sim/simulation.ts). */
@@ -227,10 +231,10 @@ function isBenchCSide(source: string): boolean {
   return source === BENCH_C_WORKLOADS || path.dirname(source) === BENCH_C_NODE_DIR;
 }
 
-/** Files of the wasm2c backend see the same runtime configuration as the generated app; the interpreter's run fast. */
+/** Files of the wasm2c backend see the same runtime configuration as the generated app; the interpreter's loop runs fast. */
 function backendFlags(source: string): string[] {
   if (path.dirname(source) === path.dirname(WASM2C_CONFIG_HEADER)) return ['-include', WASM2C_CONFIG_HEADER];
-  if (path.dirname(source) === INTERP_BACKEND_DIR) return INTERP_FLAGS;
+  if (source === INTERP_LOOP_SOURCE) return INTERP_LOOP_FLAGS;
   return [];
 }
 

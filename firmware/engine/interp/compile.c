@@ -64,7 +64,12 @@ typedef struct {
 static reader_t r;
 static uint8_t *vals;
 static uint32_t val_count, val_capacity;
-static ctrl_t *ctrls;
+/*
+ * The control stack grows down the arena's scratch one frame at a time, as deep as the function nests, so the
+ * arena the build measures holds no more than the module needs: frame i is at ctrl_first - i.
+ */
+_Static_assert(sizeof(ctrl_t) % 8 == 0, "control frames must stay contiguous in the 8-byte-aligned scratch");
+static ctrl_t *ctrl_first;
 static uint32_t ctrl_count, ctrl_capacity;
 static uint8_t *local_types;
 static uint32_t *local_slot;
@@ -76,8 +81,12 @@ static _Noreturn void invalid(const char *what) {
   load_refuse(what, "", instruction_at);
 }
 
+static ctrl_t *frame_at(uint32_t index) {
+  return ctrl_first - index;
+}
+
 static ctrl_t *top(void) {
-  return &ctrls[ctrl_count - 1];
+  return frame_at(ctrl_count - 1);
 }
 
 static int emitting(void) {
@@ -157,9 +166,13 @@ static uint32_t slots_of(const uint8_t *types, uint32_t count) {
 }
 
 static void push_ctrl(uint8_t kind, const uint8_t *in, uint32_t in_count, const uint8_t *out, uint32_t out_count) {
-  if (ctrl_count == ctrl_capacity) invalid("function too complex: nesting");
+  if (ctrl_count == ctrl_capacity) {
+    ctrl_t *more = arena_scratch(sizeof(ctrl_t));
+    if (ctrl_capacity == 0) ctrl_first = more;
+    ctrl_capacity++;
+  }
   int dead = ctrl_count > 0 && (top()->dead || top()->unreachable);
-  ctrl_t *frame = &ctrls[ctrl_count++];
+  ctrl_t *frame = frame_at(ctrl_count++);
   frame->kind = kind;
   frame->in = in;
   frame->in_count = in_count;
@@ -247,7 +260,7 @@ static void emit_branch(ctrl_t *frame, int conditional) {
   uint32_t count;
   const uint8_t *types = label_types(frame, &count);
   uint32_t keep = slots_of(types, count);
-  if (frame == &ctrls[0]) {
+  if (frame == frame_at(0)) {
     /* A branch to the function's own label is a return (§4.4.8 br to the outermost label). */
     uint32_t skip = NO_FIXUP;
     if (conditional) {
@@ -272,7 +285,7 @@ static void emit_branch(ctrl_t *frame, int conditional) {
 
 static ctrl_t *label(uint32_t depth) {
   if (depth >= ctrl_count) invalid("unknown label");
-  return &ctrls[ctrl_count - 1 - depth];
+  return frame_at(ctrl_count - 1 - depth);
 }
 
 /* ---- instructions by kind ---- */
@@ -527,7 +540,7 @@ static void instruction(uint8_t op) {
       return;
     }
     case OP_RETURN: {
-      ctrl_t *frame = &ctrls[0];
+      ctrl_t *frame = frame_at(0);
       if (emitting()) emit_branch(frame, 0);
       pop_vals(frame->out, frame->out_count);
       unreachable();
@@ -754,8 +767,7 @@ void compile_function(uint32_t function_index, const uint8_t *body, const uint8_
   uint32_t body_bytes = (uint32_t)(end - r.at);
   val_capacity = body_bytes + 256;
   vals = arena_scratch(val_capacity);
-  ctrl_capacity = body_bytes / 2 + 2;
-  ctrls = arena_scratch(ctrl_capacity * sizeof(ctrl_t));
+  ctrl_capacity = 0;
   val_count = 0;
   ctrl_count = 0;
 
