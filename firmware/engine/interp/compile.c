@@ -110,6 +110,54 @@ static void emit64(const uint8_t *bytes) {
   emit(cells[1]);
 }
 
+/*
+ * Fused pairs: an opcode may take the place of the one before it when nothing jumps between them (`barrier`, the
+ * latest branch target): `i32.const c` and an i32 binary operator become the operator with c as immediate, two
+ * `local.get`s one, and an i32 comparison (or eqz) before a conditional branch a compare-and-branch.
+ */
+static uint32_t last_op_at = NO_FIXUP;
+static cell_t last_op;
+static uint32_t barrier;
+
+static int takes_immediate(cell_t op) {
+  return (op >= OP_I32_EQ && op <= OP_I32_GE_U) || (op >= OP_I32_ADD && op <= OP_I32_MUL) ||
+         (op >= OP_I32_AND && op <= OP_I32_SHR_U);
+}
+
+/* Whether the last opcode, `cells` cells long with its immediates, is the last thing emitted and no target follows it. */
+static int last_op_fusable(uint32_t cells) {
+  return last_op_at != NO_FIXUP && last_op_at >= barrier && last_op_at + cells == here();
+}
+
+static void replace_last_op(cell_t op) {
+  module.code[last_op_at] = (cell_t)interp_dispatch[op];
+  last_op = op;
+}
+
+static void emit_op(cell_t op) {
+  if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
+    replace_last_op(OP_I32_IMMEDIATE + (op - OP_I32_EQ));
+    return;
+  }
+  if (op == OP_LOCAL_GET && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
+    replace_last_op(OP_LOCAL_GET2);
+    return;
+  }
+  if ((op == OP_BR_UNLESS || op == OP_BR_IF) && last_op_fusable(1)) {
+    if (last_op == OP_I32_EQZ) {
+      replace_last_op(op == OP_BR_UNLESS ? OP_BR_IF : OP_BR_UNLESS);
+      return;
+    }
+    if (last_op >= OP_I32_EQ && last_op <= OP_I32_GE_U) {
+      replace_last_op((op == OP_BR_UNLESS ? OP_BR_UNLESS_COMPARE : OP_BR_IF_COMPARE) + (last_op - OP_I32_EQ));
+      return;
+    }
+  }
+  last_op_at = here();
+  last_op = op;
+  emit((cell_t)interp_dispatch[op]);
+}
+
 /* A forward target: the cell holds the chain's previous link until patch() writes the target in each. */
 static void emit_fixup(uint32_t *chain) {
   uint32_t at = here();
@@ -118,6 +166,7 @@ static void emit_fixup(uint32_t *chain) {
 }
 
 static void patch(uint32_t chain, uint32_t target) {
+  if (chain != NO_FIXUP) barrier = target;
   while (chain != NO_FIXUP) {
     uint32_t next = module.code[chain];
     module.code[chain] = target;
@@ -183,6 +232,7 @@ static void push_ctrl(uint8_t kind, const uint8_t *in, uint32_t in_count, const 
   frame->end_fixups = NO_FIXUP;
   frame->else_fixup = NO_FIXUP;
   frame->loop_start = here();
+  if (kind == OP_LOOP) barrier = frame->loop_start;
   frame->unreachable = 0;
   frame->dead = (uint8_t)dead;
   push_vals(in, in_count);
@@ -264,19 +314,19 @@ static void emit_branch(ctrl_t *frame, int conditional) {
     /* A branch to the function's own label is a return (§4.4.8 br to the outermost label). */
     uint32_t skip = NO_FIXUP;
     if (conditional) {
-      emit(OP_BR_UNLESS);
+      emit_op(OP_BR_UNLESS);
       emit_fixup(&skip);
     }
-    emit(OP_RETURN);
+    emit_op(OP_RETURN);
     emit(function_result_slots);
     emit(function_local_slots);
     patch(skip, here());
     return;
   }
   if (slots - keep == frame->slot_height) {
-    emit(conditional ? OP_BR_IF : OP_BR);
+    emit_op(conditional ? OP_BR_IF : OP_BR);
   } else {
-    emit(conditional ? OP_BR_IF_MOVE : OP_BR_MOVE);
+    emit_op(conditional ? OP_BR_IF_MOVE : OP_BR_MOVE);
     emit(keep);
     emit(frame->slot_height);
   }
@@ -343,7 +393,7 @@ static uint8_t local_type(uint32_t index) {
 static void emit_local(uint8_t op32, uint8_t op64, uint32_t index) {
   uint8_t type = local_type(index);
   if (!emitting()) return;
-  emit(valtype_slots(type) == 2 ? op64 : op32);
+  emit_op(valtype_slots(type) == 2 ? op64 : op32);
   emit(local_slot[index]);
 }
 
@@ -352,10 +402,10 @@ static void call(uint32_t function_index) {
   const func_type_t *type = &module.types[function->type];
   if (emitting()) {
     if (function_index < module.imported_functions) {
-      emit(OP_CALL_HOST);
+      emit_op(OP_CALL_HOST);
       emit(function_index);
     } else {
-      emit(OP_CALL);
+      emit_op(OP_CALL);
       emit(function_index);
     }
   }
@@ -371,7 +421,7 @@ static void misc_instruction(void) {
     /* Non-trapping float-to-int conversions: i32.trunc_sat_f32_s .. i64.trunc_sat_f64_u. */
     static const uint8_t from[] = {VALTYPE_F32, VALTYPE_F32, VALTYPE_F64, VALTYPE_F64, VALTYPE_F32, VALTYPE_F32, VALTYPE_F64, VALTYPE_F64};
     pop_expect(from[sub]);
-    if (emitting()) emit(OP_TRUNC_SAT + sub);
+    if (emitting()) emit_op(OP_TRUNC_SAT + sub);
     push(sub < 4 ? i : VALTYPE_I64);
     return;
   }
@@ -386,7 +436,7 @@ static void misc_instruction(void) {
       pop_expect(i);
       pop_expect(i);
       if (emitting()) {
-        emit(OP_MEMORY_INIT);
+        emit_op(OP_MEMORY_INIT);
         emit(segment);
       }
       return;
@@ -396,7 +446,7 @@ static void misc_instruction(void) {
       if (interp_data_count_declared() == UINT32_MAX) invalid("data.drop requires a data count section");
       if (segment >= interp_data_count_declared()) invalid("unknown data segment");
       if (emitting()) {
-        emit(OP_DATA_DROP);
+        emit_op(OP_DATA_DROP);
         emit(segment);
       }
       return;
@@ -408,7 +458,7 @@ static void misc_instruction(void) {
       pop_expect(i);
       pop_expect(i);
       pop_expect(i);
-      if (emitting()) emit(OP_MEMORY_COPY);
+      if (emitting()) emit_op(OP_MEMORY_COPY);
       return;
     case 11: /* memory.fill */
       read_zero_byte();
@@ -416,7 +466,7 @@ static void misc_instruction(void) {
       pop_expect(i);
       pop_expect(i);
       pop_expect(i);
-      if (emitting()) emit(OP_MEMORY_FILL);
+      if (emitting()) emit_op(OP_MEMORY_FILL);
       return;
     case 12: case 13: case 14: case 15: case 16: case 17:
       invalid("unsupported feature: table instructions (bulk memory's tables, reference types)");
@@ -429,7 +479,7 @@ static void instruction(uint8_t op) {
   const uint8_t i = VALTYPE_I32;
   switch (op) {
     case OP_UNREACHABLE:
-      if (emitting()) emit(OP_UNREACHABLE);
+      if (emitting()) emit_op(OP_UNREACHABLE);
       unreachable();
       return;
     case OP_NOP:
@@ -444,7 +494,7 @@ static void instruction(uint8_t op) {
       pop_vals(in, in_count);
       uint32_t else_fixup = NO_FIXUP;
       if (op == OP_IF && emitting()) {
-        emit(OP_BR_UNLESS);
+        emit_op(OP_BR_UNLESS);
         emit_fixup(&else_fixup);
       }
       push_ctrl(op, in, in_count, out, out_count);
@@ -457,7 +507,7 @@ static void instruction(uint8_t op) {
       pop_vals(frame->out, frame->out_count);
       if (val_count != frame->height) invalid("type mismatch: values left on the stack at else");
       if (emitting()) {
-        emit(OP_BR);
+        emit_op(OP_BR);
         emit_fixup(&frame->end_fixups);
       }
       patch(frame->else_fixup, here());
@@ -479,7 +529,7 @@ static void instruction(uint8_t op) {
       if (ctrl_count == 0) {
         /* The function's end: return its results (§4.4.10). */
         if (!frame.dead) {
-          emit(OP_RETURN);
+          emit_op(OP_RETURN);
           emit(function_result_slots);
           emit(function_local_slots);
         }
@@ -513,7 +563,7 @@ static void instruction(uint8_t op) {
       pop_expect(i);
       int emit_now = emitting();
       if (emit_now) {
-        emit(OP_BR_TABLE);
+        emit_op(OP_BR_TABLE);
         emit(targets);
       }
       uint32_t arity = UINT32_MAX;
@@ -560,7 +610,7 @@ static void instruction(uint8_t op) {
       pop_expect(i);
       const func_type_t *type = &module.types[type_index];
       if (emitting()) {
-        emit(OP_CALL_INDIRECT);
+        emit_op(OP_CALL_INDIRECT);
         emit(type->canonical);
       }
       const uint8_t *types = module.valtypes + type->types_at;
@@ -573,7 +623,7 @@ static void instruction(uint8_t op) {
       invalid("unsupported feature: tail calls");
     case OP_DROP: {
       uint8_t type = pop();
-      if (emitting()) emit(valtype_slots(type) == 2 ? OP_DROP64 : OP_DROP);
+      if (emitting()) emit_op(valtype_slots(type) == 2 ? OP_DROP64 : OP_DROP);
       return;
     }
     case OP_SELECT: {
@@ -582,7 +632,7 @@ static void instruction(uint8_t op) {
       uint8_t b = pop();
       if (a != UNKNOWN && b != UNKNOWN && a != b) invalid("type mismatch in select");
       uint8_t type = a != UNKNOWN ? a : b;
-      if (emitting()) emit(valtype_slots(type) == 2 ? OP_SELECT64 : OP_SELECT);
+      if (emitting()) emit_op(valtype_slots(type) == 2 ? OP_SELECT64 : OP_SELECT);
       push(type);
       return;
     }
@@ -620,7 +670,7 @@ static void instruction(uint8_t op) {
       }
       if (emitting()) {
         int wide = valtype_slots(global->type) == 2;
-        emit(op == OP_GLOBAL_GET ? (wide ? OP_GLOBAL_GET64 : OP_GLOBAL_GET) : (wide ? OP_GLOBAL_SET64 : OP_GLOBAL_SET));
+        emit_op(op == OP_GLOBAL_GET ? (wide ? OP_GLOBAL_GET64 : OP_GLOBAL_GET) : (wide ? OP_GLOBAL_SET64 : OP_GLOBAL_SET));
         emit(global->slot);
       }
       if (op == OP_GLOBAL_GET) push(global->type);
@@ -629,20 +679,20 @@ static void instruction(uint8_t op) {
     case OP_MEMORY_SIZE:
       read_zero_byte();
       require_memory();
-      if (emitting()) emit(op);
+      if (emitting()) emit_op(op);
       push(i);
       return;
     case OP_MEMORY_GROW:
       read_zero_byte();
       require_memory();
       pop_expect(i);
-      if (emitting()) emit(op);
+      if (emitting()) emit_op(op);
       push(i);
       return;
     case OP_I32_CONST: {
       int32_t value = (int32_t)read_signed(&r, 32);
       if (emitting()) {
-        emit(op);
+        emit_op(op);
         emit((cell_t)value);
       }
       push(i);
@@ -651,7 +701,7 @@ static void instruction(uint8_t op) {
     case OP_I64_CONST: {
       uint64_t value = (uint64_t)read_signed(&r, 64);
       if (emitting()) {
-        emit(OP_CONST64);
+        emit_op(OP_CONST64);
         emit64((const uint8_t *)&value);
       }
       push(VALTYPE_I64);
@@ -660,7 +710,7 @@ static void instruction(uint8_t op) {
     case OP_F32_CONST: {
       uint32_t bits = read_fixed32(&r);
       if (emitting()) {
-        emit(OP_I32_CONST);
+        emit_op(OP_I32_CONST);
         emit(bits);
       }
       push(VALTYPE_F32);
@@ -669,7 +719,7 @@ static void instruction(uint8_t op) {
     case OP_F64_CONST: {
       const uint8_t *bytes = read_bytes(&r, 8);
       if (emitting()) {
-        emit(OP_CONST64);
+        emit_op(OP_CONST64);
         emit64(bytes);
       }
       push(VALTYPE_F64);
@@ -707,7 +757,7 @@ static void instruction(uint8_t op) {
       pop_expect(i);
     }
     if (emitting()) {
-      emit(op);
+      emit_op(op);
       emit(offset);
     }
     return;
@@ -717,7 +767,7 @@ static void instruction(uint8_t op) {
     numeric_signature(op, &a, &b, &result);
     if (b != UNKNOWN) pop_expect(b);
     pop_expect(a);
-    if (emitting()) emit(op);
+    if (emitting()) emit_op(op);
     push(result);
     return;
   }
@@ -773,6 +823,8 @@ void compile_function(uint32_t function_index, const uint8_t *body, const uint8_
 
   function->local_slots = (uint16_t)next_slot;
   function->code_at = here();
+  barrier = here();
+  last_op_at = NO_FIXUP;
   function_local_slots = next_slot;
   function_result_slots = type->result_slots;
   slots = next_slot + 2;

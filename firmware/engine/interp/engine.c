@@ -52,13 +52,17 @@ void engine_load(void) {
 }
 
 /* A module the build accepted is refused on the board only if it is not the one the build checked. */
-static void require_export(int32_t function) {
+static void require_loaded(void) {
   if (!loaded) interp_trap(TRAP_OTHER, interp_load_error());
+}
+
+static void require_export(int32_t function) {
+  require_loaded();
   if (function < 0) interp_trap(TRAP_OTHER, "the app lacks an export the HAL ABI requires");
 }
 
 bool engine_instantiate(trap_t *trap) {
-  GUARDED(trap, require_export(0); interp_instantiate());
+  GUARDED(trap, require_loaded(); interp_instantiate());
 }
 
 uint32_t engine_abi_version(void) {

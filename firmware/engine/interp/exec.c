@@ -147,6 +147,12 @@ static inline uint8_t *address(uint32_t base, uint32_t offset, uint32_t bytes) {
 
 static void run(uint32_t entry, slot_t *fp);
 
+const int32_t *interp_dispatch;
+
+void interp_prepare_dispatch(void) {
+  run(0, NULL);
+}
+
 void interp_call(uint32_t function_index, slot_t *slots) {
   const function_t *function = &module.functions[function_index];
   const func_type_t *type = &module.types[function->type];
@@ -286,75 +292,118 @@ void interp_instantiate(void) {
     sp -= 3;                                                       \
   } while (0)
 
-#define NEXT() goto *handlers[*ip++]
+/* Direct threading: an opcode cell holds its handler's offset from the `invalid` label (interp_dispatch). */
+#define NEXT() goto *(&&invalid + (int32_t)*ip++)
+
+/* The fused opcodes of an i32 operator (compile.c emit_op). */
+#define IMMEDIATE(op) (OP_I32_IMMEDIATE + (op) - OP_I32_EQ)
+#define UNLESS(op) (OP_BR_UNLESS_COMPARE + (op) - OP_I32_EQ)
+#define IF(op) (OP_BR_IF_COMPARE + (op) - OP_I32_EQ)
+/* An i32 operator whose second operand is the cell after it. */
+#define I32_IMMEDIATE(expression) \
+  do {                            \
+    uint32_t a = sp[-1], b = *ip++; \
+    sp[-1] = (expression);        \
+  } while (0)
+/* A branch on an i32 comparison of the top two slots, taken when the comparison is `taken_when`. */
+#define BRANCH_ON(comparison, taken_when) \
+  do {                                    \
+    uint32_t a = sp[-2], b = sp[-1];      \
+    sp -= 2;                              \
+    if ((comparison) == (taken_when)) ip = code + *ip; \
+    else ip++;                            \
+  } while (0)
 
 static void run(uint32_t entry, slot_t *fp) {
-/* Every opcode not named below is invalid: the range sets them first, the named ones override it. */
+/*
+ * Each opcode's handler as its offset from the `invalid` label (GCC's label differences): compile.c writes the
+ * offset in the cell, so dispatch is one load and an indirect jump. Every opcode not named below is invalid: the
+ * range sets them first, the named ones override it.
+ */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-  static const void *const handlers[256] = {
-      [0 ... 255] = &&invalid,
-      [0x00] = &&op_unreachable, [0x0C] = &&op_br, [0x0D] = &&op_br_if, [0x0E] = &&op_br_table,
-      [0x0F] = &&op_return, [0x10] = &&op_call, [0x11] = &&op_call_indirect, [0x1A] = &&op_drop,
-      [0x1B] = &&op_select, [0x20] = &&op_local_get, [0x21] = &&op_local_set, [0x22] = &&op_local_tee,
-      [0x23] = &&op_global_get, [0x24] = &&op_global_set,
-      [0x28] = &&op_i32_load, [0x29] = &&op_i64_load, [0x2A] = &&op_i32_load, [0x2B] = &&op_i64_load,
-      [0x2C] = &&op_i32_load8_s, [0x2D] = &&op_i32_load8_u, [0x2E] = &&op_i32_load16_s, [0x2F] = &&op_i32_load16_u,
-      [0x30] = &&op_i64_load8_s, [0x31] = &&op_i64_load8_u, [0x32] = &&op_i64_load16_s, [0x33] = &&op_i64_load16_u,
-      [0x34] = &&op_i64_load32_s, [0x35] = &&op_i64_load32_u,
-      [0x36] = &&op_i32_store, [0x37] = &&op_i64_store, [0x38] = &&op_i32_store, [0x39] = &&op_i64_store,
-      [0x3A] = &&op_i32_store8, [0x3B] = &&op_i32_store16, [0x3C] = &&op_i64_store8, [0x3D] = &&op_i64_store16,
-      [0x3E] = &&op_i64_store32, [0x3F] = &&op_memory_size, [0x40] = &&op_memory_grow, [0x41] = &&op_const32,
-      [0x45] = &&op_i32_eqz, [0x46] = &&op_i32_eq, [0x47] = &&op_i32_ne, [0x48] = &&op_i32_lt_s, [0x49] = &&op_i32_lt_u,
-      [0x4A] = &&op_i32_gt_s, [0x4B] = &&op_i32_gt_u, [0x4C] = &&op_i32_le_s, [0x4D] = &&op_i32_le_u,
-      [0x4E] = &&op_i32_ge_s, [0x4F] = &&op_i32_ge_u,
-      [0x50] = &&op_i64_eqz, [0x51] = &&op_i64_eq, [0x52] = &&op_i64_ne, [0x53] = &&op_i64_lt_s, [0x54] = &&op_i64_lt_u,
-      [0x55] = &&op_i64_gt_s, [0x56] = &&op_i64_gt_u, [0x57] = &&op_i64_le_s, [0x58] = &&op_i64_le_u,
-      [0x59] = &&op_i64_ge_s, [0x5A] = &&op_i64_ge_u,
-      [0x5B] = &&op_f32_eq, [0x5C] = &&op_f32_ne, [0x5D] = &&op_f32_lt, [0x5E] = &&op_f32_gt, [0x5F] = &&op_f32_le,
-      [0x60] = &&op_f32_ge,
-      [0x61] = &&op_f64_eq, [0x62] = &&op_f64_ne, [0x63] = &&op_f64_lt, [0x64] = &&op_f64_gt, [0x65] = &&op_f64_le,
-      [0x66] = &&op_f64_ge,
-      [0x67] = &&op_i32_clz, [0x68] = &&op_i32_ctz, [0x69] = &&op_i32_popcnt, [0x6A] = &&op_i32_add,
-      [0x6B] = &&op_i32_sub, [0x6C] = &&op_i32_mul, [0x6D] = &&op_i32_div_s, [0x6E] = &&op_i32_div_u,
-      [0x6F] = &&op_i32_rem_s, [0x70] = &&op_i32_rem_u, [0x71] = &&op_i32_and, [0x72] = &&op_i32_or,
-      [0x73] = &&op_i32_xor, [0x74] = &&op_i32_shl, [0x75] = &&op_i32_shr_s, [0x76] = &&op_i32_shr_u,
-      [0x77] = &&op_i32_rotl, [0x78] = &&op_i32_rotr,
-      [0x79] = &&op_i64_clz, [0x7A] = &&op_i64_ctz, [0x7B] = &&op_i64_popcnt, [0x7C] = &&op_i64_add,
-      [0x7D] = &&op_i64_sub, [0x7E] = &&op_i64_mul, [0x7F] = &&op_i64_div_s, [0x80] = &&op_i64_div_u,
-      [0x81] = &&op_i64_rem_s, [0x82] = &&op_i64_rem_u, [0x83] = &&op_i64_and, [0x84] = &&op_i64_or,
-      [0x85] = &&op_i64_xor, [0x86] = &&op_i64_shl, [0x87] = &&op_i64_shr_s, [0x88] = &&op_i64_shr_u,
-      [0x89] = &&op_i64_rotl, [0x8A] = &&op_i64_rotr,
-      [0x8B] = &&op_f32_abs, [0x8C] = &&op_f32_neg, [0x8D] = &&op_f32_ceil, [0x8E] = &&op_f32_floor,
-      [0x8F] = &&op_f32_trunc, [0x90] = &&op_f32_nearest, [0x91] = &&op_f32_sqrt, [0x92] = &&op_f32_add,
-      [0x93] = &&op_f32_sub, [0x94] = &&op_f32_mul, [0x95] = &&op_f32_div, [0x96] = &&op_f32_min,
-      [0x97] = &&op_f32_max, [0x98] = &&op_f32_copysign,
-      [0x99] = &&op_f64_abs, [0x9A] = &&op_f64_neg, [0x9B] = &&op_f64_ceil, [0x9C] = &&op_f64_floor,
-      [0x9D] = &&op_f64_trunc, [0x9E] = &&op_f64_nearest, [0x9F] = &&op_f64_sqrt, [0xA0] = &&op_f64_add,
-      [0xA1] = &&op_f64_sub, [0xA2] = &&op_f64_mul, [0xA3] = &&op_f64_div, [0xA4] = &&op_f64_min,
-      [0xA5] = &&op_f64_max, [0xA6] = &&op_f64_copysign,
-      [0xA7] = &&op_i32_wrap_i64, [0xA8] = &&op_i32_trunc_f32_s, [0xA9] = &&op_i32_trunc_f32_u,
-      [0xAA] = &&op_i32_trunc_f64_s, [0xAB] = &&op_i32_trunc_f64_u, [0xAC] = &&op_i64_extend_i32_s,
-      [0xAD] = &&op_i64_extend_i32_u, [0xAE] = &&op_i64_trunc_f32_s, [0xAF] = &&op_i64_trunc_f32_u,
-      [0xB0] = &&op_i64_trunc_f64_s, [0xB1] = &&op_i64_trunc_f64_u, [0xB2] = &&op_f32_convert_i32_s,
-      [0xB3] = &&op_f32_convert_i32_u, [0xB4] = &&op_f32_convert_i64_s, [0xB5] = &&op_f32_convert_i64_u,
-      [0xB6] = &&op_f32_demote_f64, [0xB7] = &&op_f64_convert_i32_s, [0xB8] = &&op_f64_convert_i32_u,
-      [0xB9] = &&op_f64_convert_i64_s, [0xBA] = &&op_f64_convert_i64_u, [0xBB] = &&op_f64_promote_f32,
-      [0xBC] = &&op_nop, [0xBD] = &&op_nop, [0xBE] = &&op_nop, [0xBF] = &&op_nop,
-      [0xC0] = &&op_i32_extend8_s, [0xC1] = &&op_i32_extend16_s, [0xC2] = &&op_i64_extend8_s,
-      [0xC3] = &&op_i64_extend16_s, [0xC4] = &&op_i64_extend32_s,
-      [OP_BR_UNLESS] = &&op_br_unless, [OP_BR_MOVE] = &&op_br_move, [OP_BR_IF_MOVE] = &&op_br_if_move,
-      [OP_CALL_HOST] = &&op_call_host, [OP_DROP64] = &&op_drop64, [OP_SELECT64] = &&op_select64,
-      [OP_LOCAL_GET64] = &&op_local_get64, [OP_LOCAL_SET64] = &&op_local_set64, [OP_LOCAL_TEE64] = &&op_local_tee64,
-      [OP_GLOBAL_GET64] = &&op_global_get64, [OP_GLOBAL_SET64] = &&op_global_set64, [OP_CONST64] = &&op_const64,
-      [OP_TRUNC_SAT + 0] = &&op_i32_trunc_sat_f32_s, [OP_TRUNC_SAT + 1] = &&op_i32_trunc_sat_f32_u,
-      [OP_TRUNC_SAT + 2] = &&op_i32_trunc_sat_f64_s, [OP_TRUNC_SAT + 3] = &&op_i32_trunc_sat_f64_u,
-      [OP_TRUNC_SAT + 4] = &&op_i64_trunc_sat_f32_s, [OP_TRUNC_SAT + 5] = &&op_i64_trunc_sat_f32_u,
-      [OP_TRUNC_SAT + 6] = &&op_i64_trunc_sat_f64_s, [OP_TRUNC_SAT + 7] = &&op_i64_trunc_sat_f64_u,
-      [OP_MEMORY_INIT] = &&op_memory_init, [OP_DATA_DROP] = &&op_data_drop, [OP_MEMORY_COPY] = &&op_memory_copy,
-      [OP_MEMORY_FILL] = &&op_memory_fill,
+  static const int32_t handlers[OP_COUNT] = {
+      [0 ... OP_COUNT - 1] = &&invalid - &&invalid,
+      [0x00] = &&op_unreachable - &&invalid, [0x0C] = &&op_br - &&invalid, [0x0D] = &&op_br_if - &&invalid, [0x0E] = &&op_br_table - &&invalid,
+      [0x0F] = &&op_return - &&invalid, [0x10] = &&op_call - &&invalid, [0x11] = &&op_call_indirect - &&invalid, [0x1A] = &&op_drop - &&invalid,
+      [0x1B] = &&op_select - &&invalid, [0x20] = &&op_local_get - &&invalid, [0x21] = &&op_local_set - &&invalid, [0x22] = &&op_local_tee - &&invalid,
+      [0x23] = &&op_global_get - &&invalid, [0x24] = &&op_global_set - &&invalid,
+      [0x28] = &&op_i32_load - &&invalid, [0x29] = &&op_i64_load - &&invalid, [0x2A] = &&op_i32_load - &&invalid, [0x2B] = &&op_i64_load - &&invalid,
+      [0x2C] = &&op_i32_load8_s - &&invalid, [0x2D] = &&op_i32_load8_u - &&invalid, [0x2E] = &&op_i32_load16_s - &&invalid, [0x2F] = &&op_i32_load16_u - &&invalid,
+      [0x30] = &&op_i64_load8_s - &&invalid, [0x31] = &&op_i64_load8_u - &&invalid, [0x32] = &&op_i64_load16_s - &&invalid, [0x33] = &&op_i64_load16_u - &&invalid,
+      [0x34] = &&op_i64_load32_s - &&invalid, [0x35] = &&op_i64_load32_u - &&invalid,
+      [0x36] = &&op_i32_store - &&invalid, [0x37] = &&op_i64_store - &&invalid, [0x38] = &&op_i32_store - &&invalid, [0x39] = &&op_i64_store - &&invalid,
+      [0x3A] = &&op_i32_store8 - &&invalid, [0x3B] = &&op_i32_store16 - &&invalid, [0x3C] = &&op_i64_store8 - &&invalid, [0x3D] = &&op_i64_store16 - &&invalid,
+      [0x3E] = &&op_i64_store32 - &&invalid, [0x3F] = &&op_memory_size - &&invalid, [0x40] = &&op_memory_grow - &&invalid, [0x41] = &&op_const32 - &&invalid,
+      [0x45] = &&op_i32_eqz - &&invalid, [0x46] = &&op_i32_eq - &&invalid, [0x47] = &&op_i32_ne - &&invalid, [0x48] = &&op_i32_lt_s - &&invalid, [0x49] = &&op_i32_lt_u - &&invalid,
+      [0x4A] = &&op_i32_gt_s - &&invalid, [0x4B] = &&op_i32_gt_u - &&invalid, [0x4C] = &&op_i32_le_s - &&invalid, [0x4D] = &&op_i32_le_u - &&invalid,
+      [0x4E] = &&op_i32_ge_s - &&invalid, [0x4F] = &&op_i32_ge_u - &&invalid,
+      [0x50] = &&op_i64_eqz - &&invalid, [0x51] = &&op_i64_eq - &&invalid, [0x52] = &&op_i64_ne - &&invalid, [0x53] = &&op_i64_lt_s - &&invalid, [0x54] = &&op_i64_lt_u - &&invalid,
+      [0x55] = &&op_i64_gt_s - &&invalid, [0x56] = &&op_i64_gt_u - &&invalid, [0x57] = &&op_i64_le_s - &&invalid, [0x58] = &&op_i64_le_u - &&invalid,
+      [0x59] = &&op_i64_ge_s - &&invalid, [0x5A] = &&op_i64_ge_u - &&invalid,
+      [0x5B] = &&op_f32_eq - &&invalid, [0x5C] = &&op_f32_ne - &&invalid, [0x5D] = &&op_f32_lt - &&invalid, [0x5E] = &&op_f32_gt - &&invalid, [0x5F] = &&op_f32_le - &&invalid,
+      [0x60] = &&op_f32_ge - &&invalid,
+      [0x61] = &&op_f64_eq - &&invalid, [0x62] = &&op_f64_ne - &&invalid, [0x63] = &&op_f64_lt - &&invalid, [0x64] = &&op_f64_gt - &&invalid, [0x65] = &&op_f64_le - &&invalid,
+      [0x66] = &&op_f64_ge - &&invalid,
+      [0x67] = &&op_i32_clz - &&invalid, [0x68] = &&op_i32_ctz - &&invalid, [0x69] = &&op_i32_popcnt - &&invalid, [0x6A] = &&op_i32_add - &&invalid,
+      [0x6B] = &&op_i32_sub - &&invalid, [0x6C] = &&op_i32_mul - &&invalid, [0x6D] = &&op_i32_div_s - &&invalid, [0x6E] = &&op_i32_div_u - &&invalid,
+      [0x6F] = &&op_i32_rem_s - &&invalid, [0x70] = &&op_i32_rem_u - &&invalid, [0x71] = &&op_i32_and - &&invalid, [0x72] = &&op_i32_or - &&invalid,
+      [0x73] = &&op_i32_xor - &&invalid, [0x74] = &&op_i32_shl - &&invalid, [0x75] = &&op_i32_shr_s - &&invalid, [0x76] = &&op_i32_shr_u - &&invalid,
+      [0x77] = &&op_i32_rotl - &&invalid, [0x78] = &&op_i32_rotr - &&invalid,
+      [0x79] = &&op_i64_clz - &&invalid, [0x7A] = &&op_i64_ctz - &&invalid, [0x7B] = &&op_i64_popcnt - &&invalid, [0x7C] = &&op_i64_add - &&invalid,
+      [0x7D] = &&op_i64_sub - &&invalid, [0x7E] = &&op_i64_mul - &&invalid, [0x7F] = &&op_i64_div_s - &&invalid, [0x80] = &&op_i64_div_u - &&invalid,
+      [0x81] = &&op_i64_rem_s - &&invalid, [0x82] = &&op_i64_rem_u - &&invalid, [0x83] = &&op_i64_and - &&invalid, [0x84] = &&op_i64_or - &&invalid,
+      [0x85] = &&op_i64_xor - &&invalid, [0x86] = &&op_i64_shl - &&invalid, [0x87] = &&op_i64_shr_s - &&invalid, [0x88] = &&op_i64_shr_u - &&invalid,
+      [0x89] = &&op_i64_rotl - &&invalid, [0x8A] = &&op_i64_rotr - &&invalid,
+      [0x8B] = &&op_f32_abs - &&invalid, [0x8C] = &&op_f32_neg - &&invalid, [0x8D] = &&op_f32_ceil - &&invalid, [0x8E] = &&op_f32_floor - &&invalid,
+      [0x8F] = &&op_f32_trunc - &&invalid, [0x90] = &&op_f32_nearest - &&invalid, [0x91] = &&op_f32_sqrt - &&invalid, [0x92] = &&op_f32_add - &&invalid,
+      [0x93] = &&op_f32_sub - &&invalid, [0x94] = &&op_f32_mul - &&invalid, [0x95] = &&op_f32_div - &&invalid, [0x96] = &&op_f32_min - &&invalid,
+      [0x97] = &&op_f32_max - &&invalid, [0x98] = &&op_f32_copysign - &&invalid,
+      [0x99] = &&op_f64_abs - &&invalid, [0x9A] = &&op_f64_neg - &&invalid, [0x9B] = &&op_f64_ceil - &&invalid, [0x9C] = &&op_f64_floor - &&invalid,
+      [0x9D] = &&op_f64_trunc - &&invalid, [0x9E] = &&op_f64_nearest - &&invalid, [0x9F] = &&op_f64_sqrt - &&invalid, [0xA0] = &&op_f64_add - &&invalid,
+      [0xA1] = &&op_f64_sub - &&invalid, [0xA2] = &&op_f64_mul - &&invalid, [0xA3] = &&op_f64_div - &&invalid, [0xA4] = &&op_f64_min - &&invalid,
+      [0xA5] = &&op_f64_max - &&invalid, [0xA6] = &&op_f64_copysign - &&invalid,
+      [0xA7] = &&op_i32_wrap_i64 - &&invalid, [0xA8] = &&op_i32_trunc_f32_s - &&invalid, [0xA9] = &&op_i32_trunc_f32_u - &&invalid,
+      [0xAA] = &&op_i32_trunc_f64_s - &&invalid, [0xAB] = &&op_i32_trunc_f64_u - &&invalid, [0xAC] = &&op_i64_extend_i32_s - &&invalid,
+      [0xAD] = &&op_i64_extend_i32_u - &&invalid, [0xAE] = &&op_i64_trunc_f32_s - &&invalid, [0xAF] = &&op_i64_trunc_f32_u - &&invalid,
+      [0xB0] = &&op_i64_trunc_f64_s - &&invalid, [0xB1] = &&op_i64_trunc_f64_u - &&invalid, [0xB2] = &&op_f32_convert_i32_s - &&invalid,
+      [0xB3] = &&op_f32_convert_i32_u - &&invalid, [0xB4] = &&op_f32_convert_i64_s - &&invalid, [0xB5] = &&op_f32_convert_i64_u - &&invalid,
+      [0xB6] = &&op_f32_demote_f64 - &&invalid, [0xB7] = &&op_f64_convert_i32_s - &&invalid, [0xB8] = &&op_f64_convert_i32_u - &&invalid,
+      [0xB9] = &&op_f64_convert_i64_s - &&invalid, [0xBA] = &&op_f64_convert_i64_u - &&invalid, [0xBB] = &&op_f64_promote_f32 - &&invalid,
+      [0xBC] = &&op_nop - &&invalid, [0xBD] = &&op_nop - &&invalid, [0xBE] = &&op_nop - &&invalid, [0xBF] = &&op_nop - &&invalid,
+      [0xC0] = &&op_i32_extend8_s - &&invalid, [0xC1] = &&op_i32_extend16_s - &&invalid, [0xC2] = &&op_i64_extend8_s - &&invalid,
+      [0xC3] = &&op_i64_extend16_s - &&invalid, [0xC4] = &&op_i64_extend32_s - &&invalid,
+      [OP_BR_UNLESS] = &&op_br_unless - &&invalid, [OP_BR_MOVE] = &&op_br_move - &&invalid, [OP_BR_IF_MOVE] = &&op_br_if_move - &&invalid,
+      [OP_CALL_HOST] = &&op_call_host - &&invalid, [OP_DROP64] = &&op_drop64 - &&invalid, [OP_SELECT64] = &&op_select64 - &&invalid,
+      [OP_LOCAL_GET64] = &&op_local_get64 - &&invalid, [OP_LOCAL_SET64] = &&op_local_set64 - &&invalid, [OP_LOCAL_TEE64] = &&op_local_tee64 - &&invalid,
+      [OP_GLOBAL_GET64] = &&op_global_get64 - &&invalid, [OP_GLOBAL_SET64] = &&op_global_set64 - &&invalid, [OP_CONST64] = &&op_const64 - &&invalid,
+      [OP_TRUNC_SAT + 0] = &&op_i32_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 1] = &&op_i32_trunc_sat_f32_u - &&invalid,
+      [OP_TRUNC_SAT + 2] = &&op_i32_trunc_sat_f64_s - &&invalid, [OP_TRUNC_SAT + 3] = &&op_i32_trunc_sat_f64_u - &&invalid,
+      [OP_TRUNC_SAT + 4] = &&op_i64_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 5] = &&op_i64_trunc_sat_f32_u - &&invalid,
+      [OP_TRUNC_SAT + 6] = &&op_i64_trunc_sat_f64_s - &&invalid, [OP_TRUNC_SAT + 7] = &&op_i64_trunc_sat_f64_u - &&invalid,
+      [OP_MEMORY_INIT] = &&op_memory_init - &&invalid, [OP_DATA_DROP] = &&op_data_drop - &&invalid, [OP_MEMORY_COPY] = &&op_memory_copy - &&invalid,
+      [OP_MEMORY_FILL] = &&op_memory_fill - &&invalid,
+      [IMMEDIATE(0x46)] = &&op_i32_eq_imm - &&invalid, [IMMEDIATE(0x47)] = &&op_i32_ne_imm - &&invalid, [IMMEDIATE(0x48)] = &&op_i32_lt_s_imm - &&invalid,
+      [IMMEDIATE(0x49)] = &&op_i32_lt_u_imm - &&invalid, [IMMEDIATE(0x4A)] = &&op_i32_gt_s_imm - &&invalid, [IMMEDIATE(0x4B)] = &&op_i32_gt_u_imm - &&invalid,
+      [IMMEDIATE(0x4C)] = &&op_i32_le_s_imm - &&invalid, [IMMEDIATE(0x4D)] = &&op_i32_le_u_imm - &&invalid, [IMMEDIATE(0x4E)] = &&op_i32_ge_s_imm - &&invalid,
+      [IMMEDIATE(0x4F)] = &&op_i32_ge_u_imm - &&invalid, [IMMEDIATE(0x6A)] = &&op_i32_add_imm - &&invalid, [IMMEDIATE(0x6B)] = &&op_i32_sub_imm - &&invalid,
+      [IMMEDIATE(0x6C)] = &&op_i32_mul_imm - &&invalid, [IMMEDIATE(0x71)] = &&op_i32_and_imm - &&invalid, [IMMEDIATE(0x72)] = &&op_i32_or_imm - &&invalid,
+      [IMMEDIATE(0x73)] = &&op_i32_xor_imm - &&invalid, [IMMEDIATE(0x74)] = &&op_i32_shl_imm - &&invalid, [IMMEDIATE(0x75)] = &&op_i32_shr_s_imm - &&invalid,
+      [IMMEDIATE(0x76)] = &&op_i32_shr_u_imm - &&invalid,
+      [UNLESS(0x46)] = &&op_br_unless_eq - &&invalid, [UNLESS(0x47)] = &&op_br_unless_ne - &&invalid, [UNLESS(0x48)] = &&op_br_unless_lt_s - &&invalid,
+      [UNLESS(0x49)] = &&op_br_unless_lt_u - &&invalid, [UNLESS(0x4A)] = &&op_br_unless_gt_s - &&invalid, [UNLESS(0x4B)] = &&op_br_unless_gt_u - &&invalid,
+      [UNLESS(0x4C)] = &&op_br_unless_le_s - &&invalid, [UNLESS(0x4D)] = &&op_br_unless_le_u - &&invalid, [UNLESS(0x4E)] = &&op_br_unless_ge_s - &&invalid,
+      [UNLESS(0x4F)] = &&op_br_unless_ge_u - &&invalid,
+      [IF(0x46)] = &&op_br_if_eq - &&invalid, [IF(0x47)] = &&op_br_if_ne - &&invalid, [IF(0x48)] = &&op_br_if_lt_s - &&invalid, [IF(0x49)] = &&op_br_if_lt_u - &&invalid,
+      [IF(0x4A)] = &&op_br_if_gt_s - &&invalid, [IF(0x4B)] = &&op_br_if_gt_u - &&invalid, [IF(0x4C)] = &&op_br_if_le_s - &&invalid, [IF(0x4D)] = &&op_br_if_le_u - &&invalid,
+      [IF(0x4E)] = &&op_br_if_ge_s - &&invalid, [IF(0x4F)] = &&op_br_if_ge_u - &&invalid,
+      [OP_LOCAL_GET2] = &&op_local_get2 - &&invalid,
   };
 #pragma GCC diagnostic pop
+  if (fp == NULL) {
+    interp_dispatch = handlers;
+    return;
+  }
   const cell_t *const code = module.code;
   slot_t *const globals = module.global_values;
   const cell_t *ip;
@@ -497,6 +546,12 @@ op_local_set:
 op_local_tee:
   fp[*ip++] = sp[-1];
   NEXT();
+op_local_get2:
+  sp[0] = fp[ip[0]];
+  sp[1] = fp[ip[1]];
+  sp += 2;
+  ip += 2;
+  NEXT();
 op_local_get64: {
   const slot_t *local = fp + *ip++;
   sp[0] = local[0];
@@ -637,6 +692,46 @@ op_f64_lt: F64_COMPARE(a < b); NEXT();
 op_f64_gt: F64_COMPARE(a > b); NEXT();
 op_f64_le: F64_COMPARE(a <= b); NEXT();
 op_f64_ge: F64_COMPARE(a >= b); NEXT();
+
+op_i32_eq_imm: I32_IMMEDIATE(a == b); NEXT();
+op_i32_ne_imm: I32_IMMEDIATE(a != b); NEXT();
+op_i32_lt_s_imm: I32_IMMEDIATE((int32_t)a < (int32_t)b); NEXT();
+op_i32_lt_u_imm: I32_IMMEDIATE(a < b); NEXT();
+op_i32_gt_s_imm: I32_IMMEDIATE((int32_t)a > (int32_t)b); NEXT();
+op_i32_gt_u_imm: I32_IMMEDIATE(a > b); NEXT();
+op_i32_le_s_imm: I32_IMMEDIATE((int32_t)a <= (int32_t)b); NEXT();
+op_i32_le_u_imm: I32_IMMEDIATE(a <= b); NEXT();
+op_i32_ge_s_imm: I32_IMMEDIATE((int32_t)a >= (int32_t)b); NEXT();
+op_i32_ge_u_imm: I32_IMMEDIATE(a >= b); NEXT();
+op_i32_add_imm: I32_IMMEDIATE(a + b); NEXT();
+op_i32_sub_imm: I32_IMMEDIATE(a - b); NEXT();
+op_i32_mul_imm: I32_IMMEDIATE(a * b); NEXT();
+op_i32_and_imm: I32_IMMEDIATE(a & b); NEXT();
+op_i32_or_imm: I32_IMMEDIATE(a | b); NEXT();
+op_i32_xor_imm: I32_IMMEDIATE(a ^ b); NEXT();
+op_i32_shl_imm: I32_IMMEDIATE(a << (b & 31)); NEXT();
+op_i32_shr_s_imm: I32_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
+op_i32_shr_u_imm: I32_IMMEDIATE(a >> (b & 31)); NEXT();
+op_br_unless_eq: BRANCH_ON(a == b, 0); NEXT();
+op_br_unless_ne: BRANCH_ON(a != b, 0); NEXT();
+op_br_unless_lt_s: BRANCH_ON((int32_t)a < (int32_t)b, 0); NEXT();
+op_br_unless_lt_u: BRANCH_ON(a < b, 0); NEXT();
+op_br_unless_gt_s: BRANCH_ON((int32_t)a > (int32_t)b, 0); NEXT();
+op_br_unless_gt_u: BRANCH_ON(a > b, 0); NEXT();
+op_br_unless_le_s: BRANCH_ON((int32_t)a <= (int32_t)b, 0); NEXT();
+op_br_unless_le_u: BRANCH_ON(a <= b, 0); NEXT();
+op_br_unless_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b, 0); NEXT();
+op_br_unless_ge_u: BRANCH_ON(a >= b, 0); NEXT();
+op_br_if_eq: BRANCH_ON(a == b, 1); NEXT();
+op_br_if_ne: BRANCH_ON(a != b, 1); NEXT();
+op_br_if_lt_s: BRANCH_ON((int32_t)a < (int32_t)b, 1); NEXT();
+op_br_if_lt_u: BRANCH_ON(a < b, 1); NEXT();
+op_br_if_gt_s: BRANCH_ON((int32_t)a > (int32_t)b, 1); NEXT();
+op_br_if_gt_u: BRANCH_ON(a > b, 1); NEXT();
+op_br_if_le_s: BRANCH_ON((int32_t)a <= (int32_t)b, 1); NEXT();
+op_br_if_le_u: BRANCH_ON(a <= b, 1); NEXT();
+op_br_if_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b, 1); NEXT();
+op_br_if_ge_u: BRANCH_ON(a >= b, 1); NEXT();
 
 op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
 op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();

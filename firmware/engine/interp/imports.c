@@ -1,13 +1,14 @@
 /*
  * The HAL ABI's imports bound to firmware/hal/, one host function each: arguments come in value slots (an f64
  * in two), the result goes to the first. Each passes the instance's linear memory to the HAL, which checks every
- * pointer against it (docs/hal-abi.md §3). The signatures are host/firmware/abi-signatures.ts's; the loader
- * refuses an import whose type differs.
+ * pointer against it (docs/hal-abi.md §3). The names and signatures are hal_abi.h's; the loader refuses an
+ * import whose type differs.
  */
 #include <string.h>
 
 #include "../../hal/imports.h"
 #include "../engine.h"
+#include "hal_abi.h"
 #include "imports.h"
 
 static double f64_at(const slot_t *slots) {
@@ -92,26 +93,7 @@ static void seed(slot_t *s) {
   memcpy(s, &value, sizeof value);
 }
 
-const interp_host_import_t engine_imports[] = {
-    {"hal", "i2c_write", "iii:i", i2c_write},
-    {"hal", "i2c_read", "iii:i", i2c_read},
-    {"hal", "i2c_write_read", "iiiii:i", i2c_write_read},
-    {"hal", "gpio_mode", "ii:i", gpio_mode},
-    {"hal", "gpio_write", "ii:i", gpio_write},
-    {"hal", "gpio_read", "ii:i", gpio_read},
-    {"hal", "pwm_set", "ii:i", pwm_set},
-    {"hal", "clock_ms", "i:i", clock_ms},
-    {"hal", "clock_us", "i:i", clock_us},
-    {"hal", "delay_us", "i:i", delay_us},
-    {"hal", "log", "iii:i", log_line},
-    {"hal", "metric_declare", "iiiii:i", metric_declare},
-    {"hal", "metric_report", "iF:i", metric_report},
-    {"hal", "metric_describe", "iiFF:i", metric_describe},
-    {"hal", "command_declare", "i:i", command_declare},
-    {"hal", "output_state", "ii:i", output_state},
-    {"env", "abort", "iiii:", abort_app},
-    {"env", "trace", "iiFFFFF:", trace},
-    {"env", "seed", ":F", seed},
-};
+#define BIND(module, name, signature, function) {module, name, signature, function},
+const interp_host_import_t engine_imports[] = {HAL_ABI_IMPORTS(BIND)};
 
 const uint32_t engine_import_count = sizeof engine_imports / sizeof engine_imports[0];

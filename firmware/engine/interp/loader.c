@@ -248,7 +248,16 @@ static void read_imports(reader_t *r, uint32_t host_count) {
                                   name_is(name, name_length, module.host[host].name))) {
       host++;
     }
-    if (host == host_count) load_refuse("an import the HAL ABI lacks", "", at);
+    if (host == host_count) {
+      char import_name[64];
+      uint32_t module_part = module_length < 31 ? module_length : 31;
+      uint32_t name_part = name_length < 31 ? name_length : 31;
+      memcpy(import_name, module_name, module_part);
+      import_name[module_part] = '.';
+      memcpy(import_name + module_part + 1, name, name_part);
+      import_name[module_part + 1 + name_part] = 0;
+      load_refuse("an import the HAL ABI lacks:", import_name, at);
+    }
     char signature[64];
     signature_of(&module.types[type], signature, sizeof signature);
     if (strcmp(signature, module.host[host].signature) != 0) load_refuse("an import with the wrong signature:", module.host[host].name, at);
@@ -521,6 +530,7 @@ bool interp_load(const interp_storage_t *storage, const uint8_t *wasm, uint32_t 
     memset(&module, 0, sizeof module);
     return false;
   }
+  interp_prepare_dispatch();
   read_module(import_count);
   interp_bind_storage(storage);
   return true;

@@ -111,7 +111,25 @@ enum {
   OP_DATA_DROP = 0xE9,
   OP_MEMORY_COPY = 0xEA,
   OP_MEMORY_FILL = 0xEB,
-  OP_COUNT = 0xEC,
+  /* Fused pairs (compile.c emit_op): i32 operators 0x46..0x78 with an immediate second operand, */
+  OP_I32_IMMEDIATE = 0x100,
+  /* the i32 comparisons 0x46..0x4F as conditions of a branch, */
+  OP_BR_UNLESS_COMPARE = 0x140,
+  OP_BR_IF_COMPARE = 0x150,
+  /* and two local.gets. */
+  OP_LOCAL_GET2 = 0x160,
+  OP_COUNT = 0x161,
+};
+
+/* Wasm opcodes the fusions name (§5.4.7). */
+enum {
+  OP_I32_EQZ = 0x45,
+  OP_I32_EQ = 0x46,
+  OP_I32_GE_U = 0x4F,
+  OP_I32_ADD = 0x6A,
+  OP_I32_MUL = 0x6C,
+  OP_I32_AND = 0x71,
+  OP_I32_SHR_U = 0x76,
 };
 
 /* Slots a value type takes. */
@@ -120,6 +138,10 @@ static inline uint32_t valtype_slots(uint8_t type) {
 }
 
 /* compile.c: validates one function body (§3.3, Appendix A.3's algorithm) and appends its code. */
+/* exec.c: each opcode's cell (its handler's offset), set by interp_prepare_dispatch() before the first compile. */
+extern const int32_t *interp_dispatch;
+void interp_prepare_dispatch(void);
+
 /* exec.c: where the instance's value stack and memory are. */
 void interp_bind_storage(const interp_storage_t *storage);
 /* An unsigned or signed LEB128 the loader has already validated. */

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../hal_abi.h"
 #include "../interp.h"
 
 #define ARENA_BYTES (4u << 20)
@@ -58,19 +59,9 @@ static const interp_host_import_t FUZZING_IMPORTS[] = {
     {"fuzzing-support", "log-f64", "F:", log_f64},
 };
 
-/* docs/hal-abi.md §4, §5: the board's imports, for sizing only (never called). */
-static const interp_host_import_t HAL_IMPORTS[] = {
-    {"hal", "i2c_write", "iii:i", ignore}, {"hal", "i2c_read", "iii:i", ignore},
-    {"hal", "i2c_write_read", "iiiii:i", ignore}, {"hal", "gpio_mode", "ii:i", ignore},
-    {"hal", "gpio_write", "ii:i", ignore}, {"hal", "gpio_read", "ii:i", ignore},
-    {"hal", "pwm_set", "ii:i", ignore}, {"hal", "clock_ms", "i:i", ignore},
-    {"hal", "clock_us", "i:i", ignore}, {"hal", "delay_us", "i:i", ignore},
-    {"hal", "log", "iii:i", ignore}, {"hal", "metric_declare", "iiiii:i", ignore},
-    {"hal", "metric_report", "iF:i", ignore}, {"hal", "metric_describe", "iiFF:i", ignore},
-    {"hal", "command_declare", "i:i", ignore}, {"hal", "output_state", "ii:i", ignore},
-    {"env", "abort", "iiii:", ignore}, {"env", "trace", "iiFFFFF:", ignore},
-    {"env", "seed", ":F", ignore},
-};
+/* hal_abi.h: the board's imports, to validate and size an app (never called). */
+#define UNBOUND(module, name, signature, function) {module, name, signature, ignore},
+static const interp_host_import_t HAL_IMPORTS[] = {HAL_ABI_IMPORTS(UNBOUND)};
 
 static uint8_t *read_file(const char *path, uint32_t *length) {
   FILE *file = fopen(path, "rb");
