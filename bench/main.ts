@@ -8,6 +8,7 @@ import { benchEdge } from './edge.ts';
 import { benchFirmware } from './firmware.ts';
 import { benchFlasher } from './flasher.ts';
 import { benchInference } from './inference.ts';
+import { benchInterpFuzz } from './interp-fuzz.ts';
 import { benchLinkDecoder } from './link-decoder.ts';
 import { benchOutbox } from './outbox.ts';
 import { benchSimulator } from './simulator.ts';
@@ -25,6 +26,7 @@ const SUITES: Record<string, { about: string; run: () => Promise<Record<string, 
   },
   inference: { about: 'edge anomaly detector on onnxruntime (CPU): windows/s and run() latency per batch size, the runtime path', run: benchInference },
   firmware: { about: 'wasm2c and the interpreter vs plain C instruction counts under QEMU -icount; footprint, load', run: benchFirmware },
+  'interp-fuzz': { about: 'the interpreter against V8 on 1000 wasm-opt -ttf modules, its validator on 3000 mutants', run: benchInterpFuzz },
 };
 
 const HELP = `Usage: npm run bench [-- --only <suite>[,<suite>…]]

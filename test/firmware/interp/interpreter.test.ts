@@ -14,6 +14,7 @@ import { BUILD_DIR } from '../../../host/build/paths.ts';
 import { interpHostSources } from '../../../host/firmware/interp-build.ts';
 import { appPath } from '../../support/apps.ts';
 import { buildNativeProgram } from '../support/native.ts';
+import { fuzzModule, LEGITIMATE_REFUSAL, mutant, normalised } from './fuzz-modules.ts';
 import { v8Lines } from './v8-reference.ts';
 
 const run = promisify(execFile);
@@ -21,30 +22,6 @@ const WORK_DIR = path.join(BUILD_DIR, 'test-interp');
 const CORPUS_DIR = path.join(import.meta.dirname, 'corpus');
 const FUZZ_MODULES = 200;
 const MUTANTS = 400;
-/** Bytes of random input per module: translate-to-fuzz makes a module of a few KiB from them. */
-const FUZZ_INPUT_BYTES = 4096;
-/** The post-MVP features AssemblyScript's release build enables (docs/firmware.md, "Interpreter"). */
-const FEATURES = ['--enable-sign-ext', '--enable-bulk-memory', '--enable-nontrapping-float-to-int', '--enable-mutable-globals'];
-/** What the interpreter may refuse that V8 accepts: a feature it leaves out, or an import outside the ABI. */
-const LEGITIMATE_REFUSAL = /unsupported|HAL ABI/;
-
-/** xorshift32: the same inputs on every run, so a failing seed can be replayed. */
-function randomBytes(seed: number, length: number): Uint8Array {
-  let state = (seed * 2654435761) >>> 0 || 1;
-  const bytes = new Uint8Array(length);
-  for (let i = 0; i < length; i++) {
-    state ^= state << 13;
-    state >>>= 0;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    state >>>= 0;
-    bytes[i] = state & 0xff;
-  }
-  return bytes;
-}
-
-/** Refusals compare as refusals: the two say why in their own words. */
-const normalised = (lines: string[]) => lines.map((line) => (line.startsWith('refused') ? 'refused' : line));
 
 describe('the interpreter built for the host, against V8', { timeout: 600_000 }, () => {
   let host: string;
@@ -65,20 +42,11 @@ describe('the interpreter built for the host, against V8', { timeout: 600_000 },
     return stdout.trim().split('\n');
   }
 
-  async function fuzzModule(seed: number): Promise<string> {
-    const input = path.join(WORK_DIR, `fuzz-${seed}.bin`);
-    const output = path.join(WORK_DIR, `fuzz-${seed}.wasm`);
-    await writeFile(input, randomBytes(seed, FUZZ_INPUT_BYTES));
-    // --denan: NaN bit patterns are V8's to choose (§4.3.3), so the modules make none.
-    await run('wasm-opt', ['-ttf', input, '-o', output, '--denan', ...FEATURES]);
-    return output;
-  }
-
   it(`gives V8's logs, results, traps and memory on ${FUZZ_MODULES} modules from wasm-opt -ttf`, async () => {
     const differences: string[] = [];
     let ran = 0;
     for (let seed = 1; seed <= FUZZ_MODULES; seed++) {
-      const wasmPath = await fuzzModule(seed);
+      const wasmPath = await fuzzModule(WORK_DIR, seed);
       const expected = normalised(v8Lines(new Uint8Array(await readFile(wasmPath))));
       const actual = normalised(await interpLines(wasmPath));
       if (expected[0] !== 'refused') ran++;
@@ -104,29 +72,23 @@ describe('the interpreter built for the host, against V8', { timeout: 600_000 },
   });
 
   it(`refuses what V8 refuses and accepts what it accepts, on ${MUTANTS} mutated modules, and never crashes`, async () => {
-    const sources = [await readFile(appPath('sensor-node')), ...(await Promise.all([1, 2, 3].map(async (seed) => readFile(await fuzzModule(seed)))))];
-    const random = randomBytes(MUTANTS, MUTANTS * 8);
+    const sources = [
+      await readFile(appPath('sensor-node')),
+      ...(await Promise.all([1, 2, 3].map(async (seed) => readFile(await fuzzModule(WORK_DIR, seed))))),
+    ];
     const disagreements: string[] = [];
     const counts = { refused: 0, valid: 0 };
     for (let i = 0; i < MUTANTS; i++) {
-      const source = sources[i % sources.length]!;
-      const pick = (k: number) => random[i * 8 + k]!;
-      const at = ((pick(1) << 8) | pick(2)) % source.length;
-      // One byte replaced, the module cut short, a byte inserted, or one removed.
-      const mutant = [
-        () => Uint8Array.from(source, (byte, index) => (index === at ? pick(3) : byte)),
-        () => source.subarray(0, at),
-        () => Uint8Array.from([...source.subarray(0, at), pick(3), ...source.subarray(at)]),
-        () => Uint8Array.from([...source.subarray(0, at), ...source.subarray(at + 1)]),
-      ][pick(0) % 4]!();
+      const mutated = mutant(sources[i % sources.length]!, i);
       const wasmPath = path.join(WORK_DIR, `mutant-${i}.wasm`);
-      await writeFile(wasmPath, mutant);
+      await writeFile(wasmPath, mutated);
       // A crash or a sanitizer report exits non-zero and fails the run here.
       const [verdict] = await interpLines(wasmPath, ['--validate']);
       const accepted = verdict === 'valid';
       counts[accepted ? 'valid' : 'refused']++;
-      if (WebAssembly.validate(mutant) ? !accepted && !LEGITIMATE_REFUSAL.test(verdict!) : accepted) {
-        disagreements.push(`mutant ${i} (at byte ${at}): interpreter '${verdict}', V8 ${WebAssembly.validate(mutant) ? 'accepts' : 'refuses'}`);
+      const v8Accepts = WebAssembly.validate(mutated);
+      if (v8Accepts ? !accepted && !LEGITIMATE_REFUSAL.test(verdict!) : accepted) {
+        disagreements.push(`mutant ${i}: interpreter '${verdict}', V8 ${v8Accepts ? 'accepts' : 'refuses'}`);
       }
     }
     expect(disagreements).toEqual([]);
