@@ -112,11 +112,15 @@ static void emit64(const uint8_t *bytes) {
 
 /*
  * Fused pairs: an opcode may take the place of the one before it when nothing jumps between them (`barrier`, the
- * latest branch target): `i32.const c` and an i32 binary operator become the operator with c as immediate, two
- * `local.get`s one, and an i32 comparison (or eqz) before a conditional branch a compare-and-branch.
+ * latest branch target): `i32.const c` and an i32 binary operator become the operator with c as immediate (and
+ * with a `local.get` before them, the operator on the local and c), two `local.get`s one (and with the operator
+ * after them, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
+ * compare-and-branch.
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
+static uint32_t previous_op_at = NO_FIXUP;
+static cell_t previous_op;
 static uint32_t barrier;
 
 static int takes_immediate(cell_t op) {
@@ -136,7 +140,21 @@ static void replace_last_op(cell_t op) {
 
 static void emit_op(cell_t op) {
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
+    if (previous_op == OP_LOCAL_GET && previous_op_at >= barrier && previous_op_at + 2 == last_op_at) {
+      /* [local.get x][i32.const c] becomes [operator x c]: the constant moves down a cell. */
+      cell_t constant = module.code[last_op_at + 1];
+      arena_give_back(sizeof(cell_t));
+      module.code[previous_op_at + 2] = constant;
+      last_op_at = previous_op_at;
+      previous_op_at = NO_FIXUP;
+      replace_last_op(OP_I32_LOCAL_IMMEDIATE + (op - OP_I32_EQ));
+      return;
+    }
     replace_last_op(OP_I32_IMMEDIATE + (op - OP_I32_EQ));
+    return;
+  }
+  if (takes_immediate(op) && last_op == OP_LOCAL_GET2 && last_op_fusable(3)) {
+    replace_last_op(OP_I32_LOCALS + (op - OP_I32_EQ));
     return;
   }
   if (op == OP_LOCAL_GET && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
@@ -153,6 +171,8 @@ static void emit_op(cell_t op) {
       return;
     }
   }
+  previous_op_at = last_op_at;
+  previous_op = last_op;
   last_op_at = here();
   last_op = op;
   emit((cell_t)interp_dispatch[op]);
@@ -825,6 +845,7 @@ void compile_function(uint32_t function_index, const uint8_t *body, const uint8_
   function->code_at = here();
   barrier = here();
   last_op_at = NO_FIXUP;
+  previous_op_at = NO_FIXUP;
   function_local_slots = next_slot;
   function_result_slots = type->result_slots;
   slots = next_slot + 2;

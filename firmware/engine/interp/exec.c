@@ -305,6 +305,21 @@ void interp_instantiate(void) {
     uint32_t a = sp[-1], b = *ip++; \
     sp[-1] = (expression);        \
   } while (0)
+#define LOCAL_IMMEDIATE(op) (OP_I32_LOCAL_IMMEDIATE + (op) - OP_I32_EQ)
+#define LOCALS(op) (OP_I32_LOCALS + (op) - OP_I32_EQ)
+/* An i32 operator on the local of slot ip[0] and the immediate ip[1], or on the locals of slots ip[0] and ip[1]. */
+#define LOCAL_AND_IMMEDIATE(expression) \
+  do {                                  \
+    uint32_t a = fp[ip[0]], b = ip[1];  \
+    ip += 2;                            \
+    *sp++ = (expression);               \
+  } while (0)
+#define TWO_LOCALS(expression)             \
+  do {                                     \
+    uint32_t a = fp[ip[0]], b = fp[ip[1]]; \
+    ip += 2;                               \
+    *sp++ = (expression);                  \
+  } while (0)
 /* A branch on an i32 comparison of the top two slots, taken when the comparison is `taken_when`. */
 #define BRANCH_ON(comparison, taken_when) \
   do {                                    \
@@ -398,6 +413,34 @@ static void run(uint32_t entry, slot_t *fp) {
       [IF(0x4A)] = &&op_br_if_gt_s - &&invalid, [IF(0x4B)] = &&op_br_if_gt_u - &&invalid, [IF(0x4C)] = &&op_br_if_le_s - &&invalid, [IF(0x4D)] = &&op_br_if_le_u - &&invalid,
       [IF(0x4E)] = &&op_br_if_ge_s - &&invalid, [IF(0x4F)] = &&op_br_if_ge_u - &&invalid,
       [OP_LOCAL_GET2] = &&op_local_get2 - &&invalid,
+      [LOCAL_IMMEDIATE(0x46)] = &&op_i32_eq_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x47)] = &&op_i32_ne_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x48)] = &&op_i32_lt_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x49)] = &&op_i32_lt_u_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4A)] = &&op_i32_gt_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4B)] = &&op_i32_gt_u_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4C)] = &&op_i32_le_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4D)] = &&op_i32_le_u_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4E)] = &&op_i32_ge_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4F)] = &&op_i32_ge_u_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x6A)] = &&op_i32_add_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x6B)] = &&op_i32_sub_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x6C)] = &&op_i32_mul_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x71)] = &&op_i32_and_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x72)] = &&op_i32_or_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x73)] = &&op_i32_xor_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x74)] = &&op_i32_shl_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x75)] = &&op_i32_shr_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x76)] = &&op_i32_shr_u_local_imm - &&invalid, [LOCALS(0x46)] = &&op_i32_eq_locals - &&invalid,
+      [LOCALS(0x47)] = &&op_i32_ne_locals - &&invalid, [LOCALS(0x48)] = &&op_i32_lt_s_locals - &&invalid,
+      [LOCALS(0x49)] = &&op_i32_lt_u_locals - &&invalid, [LOCALS(0x4A)] = &&op_i32_gt_s_locals - &&invalid,
+      [LOCALS(0x4B)] = &&op_i32_gt_u_locals - &&invalid, [LOCALS(0x4C)] = &&op_i32_le_s_locals - &&invalid,
+      [LOCALS(0x4D)] = &&op_i32_le_u_locals - &&invalid, [LOCALS(0x4E)] = &&op_i32_ge_s_locals - &&invalid,
+      [LOCALS(0x4F)] = &&op_i32_ge_u_locals - &&invalid, [LOCALS(0x6A)] = &&op_i32_add_locals - &&invalid,
+      [LOCALS(0x6B)] = &&op_i32_sub_locals - &&invalid, [LOCALS(0x6C)] = &&op_i32_mul_locals - &&invalid,
+      [LOCALS(0x71)] = &&op_i32_and_locals - &&invalid, [LOCALS(0x72)] = &&op_i32_or_locals - &&invalid,
+      [LOCALS(0x73)] = &&op_i32_xor_locals - &&invalid, [LOCALS(0x74)] = &&op_i32_shl_locals - &&invalid,
+      [LOCALS(0x75)] = &&op_i32_shr_s_locals - &&invalid, [LOCALS(0x76)] = &&op_i32_shr_u_locals - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -712,6 +755,44 @@ op_i32_xor_imm: I32_IMMEDIATE(a ^ b); NEXT();
 op_i32_shl_imm: I32_IMMEDIATE(a << (b & 31)); NEXT();
 op_i32_shr_s_imm: I32_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
 op_i32_shr_u_imm: I32_IMMEDIATE(a >> (b & 31)); NEXT();
+op_i32_eq_local_imm: LOCAL_AND_IMMEDIATE(a == b); NEXT();
+op_i32_ne_local_imm: LOCAL_AND_IMMEDIATE(a != b); NEXT();
+op_i32_lt_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a < (int32_t)b); NEXT();
+op_i32_lt_u_local_imm: LOCAL_AND_IMMEDIATE(a < b); NEXT();
+op_i32_gt_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a > (int32_t)b); NEXT();
+op_i32_gt_u_local_imm: LOCAL_AND_IMMEDIATE(a > b); NEXT();
+op_i32_le_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a <= (int32_t)b); NEXT();
+op_i32_le_u_local_imm: LOCAL_AND_IMMEDIATE(a <= b); NEXT();
+op_i32_ge_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a >= (int32_t)b); NEXT();
+op_i32_ge_u_local_imm: LOCAL_AND_IMMEDIATE(a >= b); NEXT();
+op_i32_add_local_imm: LOCAL_AND_IMMEDIATE(a + b); NEXT();
+op_i32_sub_local_imm: LOCAL_AND_IMMEDIATE(a - b); NEXT();
+op_i32_mul_local_imm: LOCAL_AND_IMMEDIATE(a * b); NEXT();
+op_i32_and_local_imm: LOCAL_AND_IMMEDIATE(a & b); NEXT();
+op_i32_or_local_imm: LOCAL_AND_IMMEDIATE(a | b); NEXT();
+op_i32_xor_local_imm: LOCAL_AND_IMMEDIATE(a ^ b); NEXT();
+op_i32_shl_local_imm: LOCAL_AND_IMMEDIATE(a << (b & 31)); NEXT();
+op_i32_shr_s_local_imm: LOCAL_AND_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
+op_i32_shr_u_local_imm: LOCAL_AND_IMMEDIATE(a >> (b & 31)); NEXT();
+op_i32_eq_locals: TWO_LOCALS(a == b); NEXT();
+op_i32_ne_locals: TWO_LOCALS(a != b); NEXT();
+op_i32_lt_s_locals: TWO_LOCALS((int32_t)a < (int32_t)b); NEXT();
+op_i32_lt_u_locals: TWO_LOCALS(a < b); NEXT();
+op_i32_gt_s_locals: TWO_LOCALS((int32_t)a > (int32_t)b); NEXT();
+op_i32_gt_u_locals: TWO_LOCALS(a > b); NEXT();
+op_i32_le_s_locals: TWO_LOCALS((int32_t)a <= (int32_t)b); NEXT();
+op_i32_le_u_locals: TWO_LOCALS(a <= b); NEXT();
+op_i32_ge_s_locals: TWO_LOCALS((int32_t)a >= (int32_t)b); NEXT();
+op_i32_ge_u_locals: TWO_LOCALS(a >= b); NEXT();
+op_i32_add_locals: TWO_LOCALS(a + b); NEXT();
+op_i32_sub_locals: TWO_LOCALS(a - b); NEXT();
+op_i32_mul_locals: TWO_LOCALS(a * b); NEXT();
+op_i32_and_locals: TWO_LOCALS(a & b); NEXT();
+op_i32_or_locals: TWO_LOCALS(a | b); NEXT();
+op_i32_xor_locals: TWO_LOCALS(a ^ b); NEXT();
+op_i32_shl_locals: TWO_LOCALS(a << (b & 31)); NEXT();
+op_i32_shr_s_locals: TWO_LOCALS((uint32_t)((int32_t)a >> (b & 31))); NEXT();
+op_i32_shr_u_locals: TWO_LOCALS(a >> (b & 31)); NEXT();
 op_br_unless_eq: BRANCH_ON(a == b, 0); NEXT();
 op_br_unless_ne: BRANCH_ON(a != b, 0); NEXT();
 op_br_unless_lt_s: BRANCH_ON((int32_t)a < (int32_t)b, 0); NEXT();

@@ -74,6 +74,10 @@ void *arena_take(uint32_t bytes) {
   return taken;
 }
 
+void arena_give_back(uint32_t bytes) {
+  arena_used -= bytes;
+}
+
 void *arena_scratch(uint32_t bytes) {
   /* Scratch records hold pointers: 8-byte aligned, for the host build. */
   bytes = (bytes + 7u) & ~7u;

@@ -116,9 +116,12 @@ enum {
   /* the i32 comparisons 0x46..0x4F as conditions of a branch, */
   OP_BR_UNLESS_COMPARE = 0x140,
   OP_BR_IF_COMPARE = 0x150,
-  /* and two local.gets. */
+  /* two local.gets, */
   OP_LOCAL_GET2 = 0x160,
-  OP_COUNT = 0x161,
+  /* and the operators of OP_I32_IMMEDIATE on a local and an immediate, or on two locals. */
+  OP_I32_LOCAL_IMMEDIATE = 0x170,
+  OP_I32_LOCALS = 0x1B0,
+  OP_COUNT = 0x1E3,
 };
 
 /* Wasm opcodes the fusions name (§5.4.7). */
@@ -155,6 +158,8 @@ void compile_function(uint32_t function, const uint8_t *body, const uint8_t *end
 
 /* loader.c: the arena and the refusal a decoder or the compiler raises. */
 void *arena_take(uint32_t bytes);
+/* Hands back the last `bytes` taken (compile.c, when a fused instruction is shorter than its pair). */
+void arena_give_back(uint32_t bytes);
 void *arena_scratch(uint32_t bytes);
 void arena_scratch_release(void);
 uint32_t arena_code_room(void);
