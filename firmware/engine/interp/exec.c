@@ -1,9 +1,9 @@
 /*
  * Instantiation and execution (Wasm core spec §4.5.4 instantiation, §4.4 instructions) of the cells compile.c
- * wrote. Dispatch is threaded through a table of label addresses (GCC's computed goto); values live in 32-bit
- * slots, i64 and f64 in two; f32 arithmetic is single precision throughout. One loop runs every call of the app,
- * so Wasm calls take value-stack slots, not the firmware's stack: exhaustion is a frame that does not fit the
- * value stack, the stack budget of the call.
+ * wrote. Dispatch is direct-threaded: an opcode cell holds its handler's offset from a label of the loop (GCC's
+ * computed goto). Values live in 32-bit slots, i64 and f64 in two; f32 arithmetic is single precision throughout.
+ * One loop runs every call of the app, so Wasm calls take value-stack slots, not the firmware's stack: exhaustion
+ * is a frame that does not fit the value stack, the stack budget of the call.
  */
 #include <math.h>
 #include <string.h>
