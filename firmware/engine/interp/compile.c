@@ -161,6 +161,11 @@ static void emit_op(cell_t op) {
     replace_last_op(OP_LOCAL_GET2);
     return;
   }
+  if (op >= OP_FIRST_LOAD && op <= OP_LAST_LOAD && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
+    /* [local.get x][load] becomes [load from x]; the caller writes the offset after it. */
+    replace_last_op(OP_LOAD_FROM_LOCAL + (op - OP_FIRST_LOAD));
+    return;
+  }
   if ((op == OP_BR_UNLESS || op == OP_BR_IF) && last_op_fusable(1)) {
     if (last_op == OP_I32_EQZ) {
       replace_last_op(op == OP_BR_UNLESS ? OP_BR_IF : OP_BR_UNLESS);

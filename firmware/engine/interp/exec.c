@@ -279,6 +279,23 @@ void interp_instantiate(void) {
     put64(sp - 1, (uint64_t)(cast)value);                    \
     sp++;                                                    \
   } while (0)
+/* A load whose address is the local of slot ip[0], its constant offset ip[1]. */
+#define FROM_LOCAL(op) (OP_LOAD_FROM_LOCAL + (op) - OP_FIRST_LOAD)
+#define LOAD32_FROM_LOCAL(type, cast)                                            \
+  do {                                                                           \
+    type value;                                                                  \
+    memcpy(&value, address(fp[ip[0]], ip[1], sizeof value), sizeof value);       \
+    ip += 2;                                                                     \
+    *sp++ = (uint32_t)(cast)value;                                               \
+  } while (0)
+#define LOAD64_FROM_LOCAL(type, cast)                                            \
+  do {                                                                           \
+    type value;                                                                  \
+    memcpy(&value, address(fp[ip[0]], ip[1], sizeof value), sizeof value);       \
+    ip += 2;                                                                     \
+    put64(sp, (uint64_t)(cast)value);                                            \
+    sp += 2;                                                                     \
+  } while (0)
 #define STORE32(type)                                              \
   do {                                                             \
     type value = (type)sp[-1];                                     \
@@ -413,6 +430,20 @@ static void run(uint32_t entry, slot_t *fp) {
       [IF(0x4A)] = &&op_br_if_gt_s - &&invalid, [IF(0x4B)] = &&op_br_if_gt_u - &&invalid, [IF(0x4C)] = &&op_br_if_le_s - &&invalid, [IF(0x4D)] = &&op_br_if_le_u - &&invalid,
       [IF(0x4E)] = &&op_br_if_ge_s - &&invalid, [IF(0x4F)] = &&op_br_if_ge_u - &&invalid,
       [OP_LOCAL_GET2] = &&op_local_get2 - &&invalid,
+      [FROM_LOCAL(0x28)] = &&op_i32_load_from_local - &&invalid,
+      [FROM_LOCAL(0x29)] = &&op_i64_load_from_local - &&invalid,
+      [FROM_LOCAL(0x2A)] = &&op_i32_load_from_local - &&invalid,
+      [FROM_LOCAL(0x2B)] = &&op_i64_load_from_local - &&invalid,
+      [FROM_LOCAL(0x2C)] = &&op_i32_load8_s_from_local - &&invalid,
+      [FROM_LOCAL(0x2D)] = &&op_i32_load8_u_from_local - &&invalid,
+      [FROM_LOCAL(0x2E)] = &&op_i32_load16_s_from_local - &&invalid,
+      [FROM_LOCAL(0x2F)] = &&op_i32_load16_u_from_local - &&invalid,
+      [FROM_LOCAL(0x30)] = &&op_i64_load8_s_from_local - &&invalid,
+      [FROM_LOCAL(0x31)] = &&op_i64_load8_u_from_local - &&invalid,
+      [FROM_LOCAL(0x32)] = &&op_i64_load16_s_from_local - &&invalid,
+      [FROM_LOCAL(0x33)] = &&op_i64_load16_u_from_local - &&invalid,
+      [FROM_LOCAL(0x34)] = &&op_i64_load32_s_from_local - &&invalid,
+      [FROM_LOCAL(0x35)] = &&op_i64_load32_u_from_local - &&invalid,
       [LOCAL_IMMEDIATE(0x46)] = &&op_i32_eq_local_imm - &&invalid,
       [LOCAL_IMMEDIATE(0x47)] = &&op_i32_ne_local_imm - &&invalid,
       [LOCAL_IMMEDIATE(0x48)] = &&op_i32_lt_s_local_imm - &&invalid,
@@ -657,6 +688,18 @@ op_i64_load16_s: LOAD64(int16_t, int64_t); NEXT();
 op_i64_load16_u: LOAD64(uint16_t, uint64_t); NEXT();
 op_i64_load32_s: LOAD64(int32_t, int64_t); NEXT();
 op_i64_load32_u: LOAD64(uint32_t, uint64_t); NEXT();
+op_i32_load_from_local: LOAD32_FROM_LOCAL(uint32_t, uint32_t); NEXT();
+op_i64_load_from_local: LOAD64_FROM_LOCAL(uint64_t, uint64_t); NEXT();
+op_i32_load8_s_from_local: LOAD32_FROM_LOCAL(int8_t, int32_t); NEXT();
+op_i32_load8_u_from_local: LOAD32_FROM_LOCAL(uint8_t, uint32_t); NEXT();
+op_i32_load16_s_from_local: LOAD32_FROM_LOCAL(int16_t, int32_t); NEXT();
+op_i32_load16_u_from_local: LOAD32_FROM_LOCAL(uint16_t, uint32_t); NEXT();
+op_i64_load8_s_from_local: LOAD64_FROM_LOCAL(int8_t, int64_t); NEXT();
+op_i64_load8_u_from_local: LOAD64_FROM_LOCAL(uint8_t, uint64_t); NEXT();
+op_i64_load16_s_from_local: LOAD64_FROM_LOCAL(int16_t, int64_t); NEXT();
+op_i64_load16_u_from_local: LOAD64_FROM_LOCAL(uint16_t, uint64_t); NEXT();
+op_i64_load32_s_from_local: LOAD64_FROM_LOCAL(int32_t, int64_t); NEXT();
+op_i64_load32_u_from_local: LOAD64_FROM_LOCAL(uint32_t, uint64_t); NEXT();
 op_i32_store: STORE32(uint32_t); NEXT();
 op_i32_store8: STORE32(uint8_t); NEXT();
 op_i32_store16: STORE32(uint16_t); NEXT();

@@ -121,7 +121,9 @@ enum {
   /* and the operators of OP_I32_IMMEDIATE on a local and an immediate, or on two locals. */
   OP_I32_LOCAL_IMMEDIATE = 0x170,
   OP_I32_LOCALS = 0x1B0,
-  OP_COUNT = 0x1E3,
+  /* The loads 0x28..0x35 with their address in a local. */
+  OP_LOAD_FROM_LOCAL = 0x1F0,
+  OP_COUNT = 0x1FE,
 };
 
 /* Wasm opcodes the fusions name (§5.4.7). */
@@ -133,6 +135,8 @@ enum {
   OP_I32_MUL = 0x6C,
   OP_I32_AND = 0x71,
   OP_I32_SHR_U = 0x76,
+  OP_FIRST_LOAD = 0x28,
+  OP_LAST_LOAD = 0x35,
 };
 
 /* Slots a value type takes. */
