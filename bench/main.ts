@@ -9,6 +9,7 @@ import { benchEdge } from './edge.ts';
 import { benchFirmware } from './firmware.ts';
 import { benchFlasher } from './flasher.ts';
 import { benchInference } from './inference.ts';
+import { benchInterpFuzz } from './interp-fuzz.ts';
 import { benchLinkDecoder } from './link-decoder.ts';
 import { benchOutbox } from './outbox.ts';
 import { benchSimulator } from './simulator.ts';
@@ -29,7 +30,8 @@ const SUITES: Record<string, { about: string; run: () => Promise<Record<string, 
     about: 'the dashboard in Chromium with 1,000 devices at 1 Hz, 30 s per view: longest main-thread task, chart fps, JS heap start/end',
     run: benchDashboard,
   },
-  firmware: { about: 'wasm2c vs plain C instruction counts under QEMU -icount; image footprint', run: benchFirmware },
+  firmware: { about: 'wasm2c and the interpreter vs plain C instruction counts under QEMU -icount; footprint, load', run: benchFirmware },
+  'interp-fuzz': { about: 'the interpreter against V8 on 1000 wasm-opt -ttf modules, its validator on 3000 mutants', run: benchInterpFuzz },
 };
 
 const HELP = `Usage: npm run bench [-- --only <suite>[,<suite>…]]

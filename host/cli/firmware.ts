@@ -1,7 +1,9 @@
 import path from 'node:path';
 import type { Board } from '../firmware/boards.ts';
+import { DEFAULT_ENGINE, ENGINES } from '../firmware/engines.ts';
 import type { FirmwareBuild } from '../firmware/build.ts';
 import {
+  choice,
   duration,
   flag,
   integer,
@@ -22,14 +24,17 @@ const ICOUNT_SHIFT: IntegerRange = { min: 0, max: 10 };
 
 const HELP = `Usage: wasmote firmware <build|run> [options]
 
-Turns a .wasm app into STM32F4 firmware, the app translated ahead of time by wasm2c, and runs it on an
-emulated board.
+Turns a .wasm app into STM32F4 firmware, the app translated ahead of time by wasm2c or run by the project's
+interpreter (--engine), and runs it on an emulated board.
 
   build   writes firmware.elf, .bin, .hex, a map and a size report to build/firmware/<board>/<app>/
   run     builds the image and runs it in QEMU; the host answers its I2C, GPIO and PWM with the simulator's
           virtual chips, and the device's messages print as \`wasmote sim\` prints a simulated device's
 
 Run \`wasmote firmware build --help\` or \`wasmote firmware run --help\` for their options.`;
+
+const ENGINE_HELP = `${ENGINES.join(' or ')} (default ${DEFAULT_ENGINE}): the app translated to C ahead of time,
+                           or its .wasm in flash run by the interpreter (docs/firmware.md, "Engine")`;
 
 /** The help texts show the firmware's own defaults, so they load its modules (still without a toolchain). */
 async function buildHelp(boards: Board[]): Promise<string> {
@@ -42,6 +47,7 @@ board (arm-none-eabi-gcc, newlib-nano). Progress goes to stderr, the files and t
 Options:
   --board <name>           ${boards.map((board) => board.name).join(', ')}
   --app <file.wasm>        the app, as built for devices (e.g. build/apps/sensor-node.release.wasm)
+  --engine <name>          ${ENGINE_HELP}
   --out <dir>              the build folder (default build/firmware/<board>/<app file name>/)
   --memory-limit <bytes>   the app's linear memory on the device (default ${defaults.DEFAULT_MEMORY_LIMIT_BYTES}); build the app with
                            an AssemblyScript --lowMemoryLimit no higher
@@ -68,6 +74,7 @@ goes to a running edge over TCP, and the edge's commands come back to the device
 Options:
   --board <name>           an emulated board: ${emulated(boards).join(', ')}
   --app <file.wasm>        the app
+  --engine <name>          ${ENGINE_HELP}
   --scenario <file.json>   environment and faults over time (docs/scenarios.md); default: a quiet office
   --duration <time>        device time to run: 500ms, 60s, 5m, 1h (default 60s)
   --seed <S>               the seed of the run, as \`wasmote sim --seed\` (default ${DEFAULT_SEED})
@@ -110,6 +117,7 @@ async function runBuild(args: string[]): Promise<number> {
     {
       board: boardOption(boards, false),
       app: required(text()),
+      engine: choice(ENGINES),
       out: text(),
       'memory-limit': integer(POSITIVE),
       'app-stack': integer(POSITIVE),
@@ -128,6 +136,7 @@ async function runBuild(args: string[]): Promise<number> {
   const build = await buildFirmware({
     board: values.board.name,
     appPath: values.app,
+    engine: values.engine,
     outDir: values.out,
     memoryLimitBytes: values['memory-limit'],
     appStackBytes: values['app-stack'],
@@ -151,6 +160,7 @@ async function runRun(args: string[]): Promise<number> {
     {
       board: boardOption(boards, true),
       app: required(text()),
+      engine: choice(ENGINES),
       scenario: text(),
       duration: duration('60s'),
       seed: integer(SEED_RANGE),
@@ -194,7 +204,14 @@ async function runRun(args: string[]): Promise<number> {
   const board = values.board;
   const seed = values.seed ?? DEFAULT_SEED;
   const scenario = values.scenario === undefined ? defaultScenario() : await loadScenario(values.scenario);
-  const build = await buildFirmware({ board: board.name, appPath: values.app, seed, deviceId: deviceIdFor(idPrefix, 0), onProgress });
+  const build = await buildFirmware({
+    board: board.name,
+    appPath: values.app,
+    engine: values.engine,
+    seed,
+    deviceId: deviceIdFor(idPrefix, 0),
+    onProgress,
+  });
   onProgress(`running ${path.relative(process.cwd(), build.elf)} on QEMU's ${board.qemuMachine}`);
 
   const printer = new TelemetryPrinter(values.json, printLine);
@@ -293,17 +310,26 @@ function printBuild({ board, elf, bin, hex, map, size }: FirmwareBuild): void {
 /** The firmware's own errors as the user sees them: one line, no stack. */
 async function toUserError(error: unknown): Promise<unknown> {
   if (error instanceof UserError || !(error instanceof Error)) return error;
-  const [{ AppLoadError }, { BoardError }, { FirmwareBuildError }, { MissingToolError, ToolFailedError }, { TranslationError }, { ScenarioError }] =
-    await Promise.all([
-      import('../abi/app-instance.ts'),
-      import('../firmware/boards.ts'),
-      import('../firmware/build.ts'),
-      import('../firmware/toolchain.ts'),
-      import('../firmware/translate.ts'),
-      import('../sim/scenario.ts'),
-    ]);
+  const [
+    { AppLoadError },
+    { BoardError },
+    { FirmwareBuildError },
+    { MissingToolError, ToolFailedError },
+    { TranslationError },
+    { ScenarioError },
+    { InterpreterRefusalError },
+  ] = await Promise.all([
+    import('../abi/app-instance.ts'),
+    import('../firmware/boards.ts'),
+    import('../firmware/build.ts'),
+    import('../firmware/toolchain.ts'),
+    import('../firmware/translate.ts'),
+    import('../sim/scenario.ts'),
+    import('../firmware/interp-build.ts'),
+  ]);
   if (
     error instanceof MissingToolError ||
+    error instanceof InterpreterRefusalError ||
     error instanceof AppLoadError ||
     error instanceof ScenarioError ||
     error instanceof TranslationError ||

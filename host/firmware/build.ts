@@ -26,6 +26,8 @@ import {
 } from './sources.ts';
 import { runTool } from './toolchain.ts';
 import { translateApp } from './translate.ts';
+import { DEFAULT_ENGINE, type Engine } from './engines.ts';
+import { INTERP_BACKEND_DIR, prepareInterpApp } from './interp-build.ts';
 
 /** docs/firmware.md, "Memory below one page": the linear memory an app gets unless it asks otherwise. */
 export const DEFAULT_MEMORY_LIMIT_BYTES = 8 * 1024;
@@ -33,6 +35,19 @@ export const DEFAULT_MEMORY_LIMIT_BYTES = 8 * 1024;
 export const DEFAULT_APP_STACK_BYTES = 2 * 1024;
 /** The firmware's own stack beside the app's: runner, HAL imports, link, interrupt frames. */
 const FIRMWARE_STACK_BYTES = 1536;
+/**
+ * The interpreter runs every Wasm call in one loop on its own value stack (the app's stack budget, in static
+ * storage), so the firmware's stack holds the loop's frame and the HAL beneath it, not the app's calls.
+ */
+const INTERPRETER_LOOP_STACK_BYTES = 512;
+/**
+ * The interpreter's dispatch loop is compiled for speed, with sqrt to the FPU without errno; its loader, which
+ * runs once per boot, for size like the rest of the firmware.
+ */
+const INTERP_LOOP_SOURCE = path.join(INTERP_BACKEND_DIR, 'exec.c');
+const INTERP_LOOP_FLAGS = ['-O2', '-fno-math-errno'];
+/** The arena beyond what the host build measured: alignment, and the loader's margin before scratch. */
+const ARENA_MARGIN_BYTES = 16;
 /** An emulated device's identity: the simulator's defaults for device 0 of seed 1 (host/sim/simulation.ts). */
 export const DEFAULT_DEVICE_ID = 'qemu-0000';
 export const DEFAULT_SEED = 1;
@@ -77,6 +92,8 @@ export type FirmwareProgram = keyof typeof PROGRAMS;
 
 export interface FirmwareBuildOptions {
   board: string;
+  /** Default: wasm2c. */
+  engine?: Engine;
   appPath: string;
   /** Default: build/firmware/<board>/<app file name>/. */
   outDir?: string;
@@ -95,6 +112,7 @@ export interface FirmwareBuildOptions {
 
 export interface FirmwareBuild {
   board: Board;
+  engine: Engine;
   /** HELLO's device_id on an emulated board. */
   deviceId: string;
   outDir: string;
@@ -128,8 +146,8 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     throw new AppLoadError(`cannot read app ${options.appPath}: ${error.code ?? error.message}`);
   });
   const sections = await checkFirmwareApp(wasm, memoryLimitBytes);
-  progress('translating the app to C with wasm2c');
-  const app = await translateApp(wasm, sections, path.join(outDir, 'app'), { memoryLimitBytes, appStackBytes });
+  const engine = options.engine ?? DEFAULT_ENGINE;
+  const app = await prepareApp(engine, wasm, sections, path.join(outDir, 'app'), { memoryLimitBytes, appStackBytes }, progress);
   const identity = path.join(outDir, 'app', 'identity.c');
   await writeFile(identity, identitySource(board.name, appName, wasm));
 
@@ -140,17 +158,19 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   };
   const common = [...board.cpu, ...C_FLAGS, ...defineFlags(defines), `-I${WASM2C_RUNTIME_DIR}`, `-I${path.dirname(app.source)}`];
   const ours = [
-    ...(await portableSources()),
+    ...(await portableSources(engine)),
     ...(await cSources([...board.sources, ...program.dirs])),
     ...(await cSources([path.relative(FIRMWARE_DIR, board.dir)])),
   ];
   const units = [
     ...ours.map((source) => ({
       source,
-      flags: [...OUR_WARNINGS, ...wasm2cConfig(source), ...(isBenchCSide(source) ? [APP_OPTIMIZATION] : [])],
+      flags: [...OUR_WARNINGS, ...backendFlags(source), ...(isBenchCSide(source) ? [APP_OPTIMIZATION] : [])],
     })),
     { source: identity, flags: [...OUR_WARNINGS, `-I${FIRMWARE_DIR}`] },
-    { source: app.source, flags: [...APP_FLAGS, `-I${WASM2C_BACKEND_DIR}`, '-include', WASM2C_CONFIG_HEADER] },
+    engine === 'wasm2c'
+      ? { source: app.source, flags: [...APP_FLAGS, `-I${WASM2C_BACKEND_DIR}`, '-include', WASM2C_CONFIG_HEADER] }
+      : { source: app.source, flags: [...OUR_WARNINGS, `-I${INTERP_BACKEND_DIR}`] },
   ];
   progress(`compiling ${units.length} files for ${board.chip}`);
   const objects = await inParallel(units, async ({ source, flags }) => {
@@ -160,6 +180,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   });
 
   progress('linking with newlib-nano');
+  const stackBytes = (engine === 'wasm2c' ? appStackBytes : INTERPRETER_LOOP_STACK_BYTES) + FIRMWARE_STACK_BYTES;
   const base = path.join(outDir, 'firmware');
   const elf = `${base}.elf`;
   const map = `${base}.map`;
@@ -170,7 +191,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     `-T${path.join(board.dir, 'memory.ld')}`,
     `-L${path.join(FIRMWARE_DIR, 'hal', 'stm32f4')}`,
     '-Wl,--gc-sections',
-    `-Wl,--defsym=STACK_BYTES=${appStackBytes + FIRMWARE_STACK_BYTES}`,
+    `-Wl,--defsym=STACK_BYTES=${stackBytes}`,
     `-Wl,-Map=${map}`,
     ...program.wraps.map((name) => `-Wl,--wrap=${name}`),
     '-o',
@@ -182,18 +203,39 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   const hex = `${base}.hex`;
   await runTool('arm-none-eabi-objcopy', ['-O', 'binary', elf, bin]);
   await runTool('arm-none-eabi-objcopy', ['-O', 'ihex', elf, hex]);
-  const size = await readSizeReport(elf, { memoryLimitBytes, stackBytes: appStackBytes + FIRMWARE_STACK_BYTES });
+  const size = await readSizeReport(elf, { memoryLimitBytes, stackBytes });
   await writeFile(`${base}.size.json`, `${JSON.stringify(size, null, 2)}\n`);
-  return { board, deviceId, outDir, elf, bin, hex, map, size };
+  return { board, engine, deviceId, outDir, elf, bin, hex, map, size };
+}
+
+/** The app in the form the engine runs: translated to C (wasm2c), or embedded as its .wasm (interp). */
+async function prepareApp(
+  engine: Engine,
+  wasm: Uint8Array,
+  sections: Awaited<ReturnType<typeof checkFirmwareApp>>,
+  outDir: string,
+  sizes: { memoryLimitBytes: number; appStackBytes: number },
+  progress: (line: string) => void,
+): Promise<{ source: string; defines: Record<string, number> }> {
+  if (engine === 'wasm2c') {
+    progress('translating the app to C with wasm2c');
+    return translateApp(wasm, sections, outDir, sizes);
+  }
+  progress('validating the app with the interpreter and sizing its arena');
+  const app = await prepareInterpApp(wasm, outDir, sizes);
+  const arenaBytes = Math.ceil(app.defines.INTERP_ARENA_BYTES! / 8) * 8 + ARENA_MARGIN_BYTES;
+  return { source: app.source, defines: { ...app.defines, INTERP_ARENA_BYTES: arenaBytes } };
 }
 
 function isBenchCSide(source: string): boolean {
   return source === BENCH_C_WORKLOADS || path.dirname(source) === BENCH_C_NODE_DIR;
 }
 
-/** Files of the wasm2c backend see the same runtime configuration as the generated app. */
-function wasm2cConfig(source: string): string[] {
-  return path.dirname(source) === path.dirname(WASM2C_CONFIG_HEADER) ? ['-include', WASM2C_CONFIG_HEADER] : [];
+/** Files of the wasm2c backend see the same runtime configuration as the generated app; the interpreter's loop runs fast. */
+function backendFlags(source: string): string[] {
+  if (path.dirname(source) === path.dirname(WASM2C_CONFIG_HEADER)) return ['-include', WASM2C_CONFIG_HEADER];
+  if (source === INTERP_LOOP_SOURCE) return INTERP_LOOP_FLAGS;
+  return [];
 }
 
 function checkIdentity(what: string, value: string): void {

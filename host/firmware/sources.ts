@@ -13,8 +13,8 @@ export const WASM2C_RUNTIME_DIR = '/usr/src/wasm2c';
 export const WASM2C_BACKEND_DIR = path.join(FIRMWARE_DIR, 'engine', 'wasm2c');
 export const WASM2C_CONFIG_HEADER = path.join(WASM2C_BACKEND_DIR, 'config.h');
 
-/** The folders whose .c files build anywhere: firmware/link, firmware/engine (the wasm2c backend), firmware/hal. */
-const PORTABLE_DIRS = ['link', 'engine', path.join('engine', 'wasm2c'), 'hal'];
+/** The folders whose .c files build anywhere: firmware/link, firmware/engine and one backend, firmware/hal. */
+const PORTABLE_DIRS = ['link', 'engine', 'hal'];
 
 /** The .c files directly inside `dirs` (relative to firmware/), as absolute paths. */
 export async function cSources(dirs: string[]): Promise<string[]> {
@@ -29,8 +29,9 @@ export async function cSources(dirs: string[]): Promise<string[]> {
   return lists.flat();
 }
 
-export function portableSources(): Promise<string[]> {
-  return cSources(PORTABLE_DIRS);
+/** The portable sources with the engine's backend: engine/wasm2c/ or engine/interp/ (docs/firmware.md, "Engine"). */
+export function portableSources(engine: 'wasm2c' | 'interp' = 'wasm2c'): Promise<string[]> {
+  return cSources([...PORTABLE_DIRS, path.join('engine', engine)]);
 }
 
 /** `-D` flags from a table of definitions. */

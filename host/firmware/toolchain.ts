@@ -9,6 +9,7 @@ const execFileAsync = promisify(execFile);
 
 export const TOOLS = {
   wasm2c: 'wabt',
+  gcc: 'gcc',
   'arm-none-eabi-gcc': 'gcc-arm-none-eabi and libnewlib-arm-none-eabi',
   'arm-none-eabi-objcopy': 'binutils-arm-none-eabi',
   'arm-none-eabi-size': 'binutils-arm-none-eabi',

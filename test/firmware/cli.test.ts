@@ -2,7 +2,12 @@
  * `wasmote firmware` (host/cli/firmware.ts): help, the errors a user makes, and `run` printing the device exactly
  * as `wasmote sim` prints a simulated one.
  */
+import { execFile } from 'node:child_process';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { BUILD_DIR } from '../../host/build/paths.ts';
 import { UsageError, UserError } from '../../host/cli/errors.ts';
 import { runFirmware } from '../../host/cli/firmware.ts';
 import { runSim } from '../../host/cli/sim.ts';
@@ -53,6 +58,7 @@ describe('wasmote firmware', { timeout: 120_000 }, () => {
     [['run', '--board', 'netduinoplus2', '--app', 'x.wasm', '--duration', 'soon'], /^--duration 'soon' must be a time above 0/],
     [['run', '--board', 'netduinoplus2', '--app', 'x.wasm', '--icount-shift', '-1'], /^--icount-shift '-1' must be a whole number from 0 to 10$/],
     [['build', '--bored', 'netduinoplus2'], /^unknown option '--bored'$/],
+    [['build', '--board', 'netduinoplus2', '--app', 'x.wasm', '--engine', 'wasm3'], /^--engine 'wasm3' must be one of wasm2c, interp$/],
     // A bad board is named before anything else; a bad value before a missing option.
     [['build', '--memory-limit', 'lots', '--board', 'arduino-uno'], /^--board 'arduino-uno' must be one of/],
     [['build', '--board', 'netduinoplus2', '--memory-limit', 'lots'], /^--memory-limit 'lots'/],
@@ -64,6 +70,30 @@ describe('wasmote firmware', { timeout: 120_000 }, () => {
     );
     expect(error).toBeInstanceOf(UsageError);
     expect((error as Error).message).toMatch(message);
+  });
+
+  it('offers both engines in the help of build and run', async () => {
+    for (const command of ['build', 'run']) {
+      const { lines } = await capture(() => runFirmware([command, '--help']));
+      expect(lines.join('\n')).toMatch(/--engine <name> +wasm2c or interp \(default wasm2c\)/);
+    }
+  });
+
+  it('names what the interpreter refuses in an app the HAL ABI accepts, without a stack trace', async () => {
+    const dir = path.join(BUILD_DIR, 'test-firmware', 'cli');
+    await mkdir(dir, { recursive: true });
+    // A valid app with the ABI's exports whose tick uses SIMD, a feature the interpreter leaves out.
+    await writeFile(
+      path.join(dir, 'simd-app.wat'),
+      `(module (memory (export "memory") 1) (global (export "wasmote_abi_version") i32 (i32.const 0x10000))
+        (func (export "init")) (func (export "command_buffer") (param i32) (result i32) (i32.const 0))
+        (func (export "command") (param i32 i32) (result i32) (i32.const 0))
+        (func (export "tick") (param i64) (result i32) (i32x4.extract_lane 0 (v128.const i32x4 1 2 3 4))))`,
+    );
+    await promisify(execFile)('wat2wasm', [path.join(dir, 'simd-app.wat'), '-o', path.join(dir, 'simd-app.wasm')]);
+    const build = runFirmware(['build', '--board', 'netduinoplus2', '--engine', 'interp', '--app', path.join(dir, 'simd-app.wasm'), '--out', dir]);
+    await expect(build).rejects.toThrow(UserError);
+    await expect(build).rejects.toThrow(/^the interpreter refuses the app: unsupported feature: SIMD at byte \d+$/);
   });
 
   it('says when the app file is not there', async () => {

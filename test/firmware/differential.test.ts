@@ -5,10 +5,13 @@
  * COMMAND_RESULT, value for value and millisecond for millisecond. Commands reach both at the same device time
  * (the firmware's clock gate holds its sleeps for them). Only the device's name for itself (device_id,
  * firmware_version, board, capabilities) and the sessions it draws differ, and the sessions change at the same
- * messages in both.
+ * messages in both. Both engines are held to it: the app translated by wasm2c and the app run by the interpreter
+ * (issue 14). The simulator has no time budget and V8 its own stack depth, so the runaway app and the stack probe
+ * are held to the same trace on QEMU under both engines instead.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FirmwareBuild } from '../../host/firmware/build.ts';
+import { ENGINES } from '../../host/firmware/engines.ts';
 import type { LinkMessage } from '../../host/link/messages.ts';
 import { defaultScenario, loadScenario } from '../../host/sim/scenario.ts';
 import { appPath } from '../support/apps.ts';
@@ -27,6 +30,8 @@ const ORIGIN_RUNNER = 1;
 const RUNNER = { OK: 0, QUEUE_FULL: 1, APP_NOT_RUNNING: 2, APP_TRAPPED: 3, STATUS_OUT_OF_RANGE: 4 };
 const EVENT_TRAP = 1;
 const EVENT_REBOOT = 3;
+const EVENT_RUNAWAY = 4;
+const RUNAWAY_TIME_BUDGET = 1;
 const PING = 0x70;
 const HELLO = 0x71;
 const REBOOT = 0x72;
@@ -39,6 +44,11 @@ const STATUS_NEGATIVE = 0x84;
 const REPORT_IN_COMMAND = 0x85;
 const COUNT = 0x86;
 const TRAP = 0x87;
+// test/firmware/fixtures/runaway-app.ts and stack-probe.ts
+const SPIN = 0x91;
+const SLEEP_FOREVER = 0x92;
+const RECURSE = 0x93;
+const TRAP_CALL_STACK_EXHAUSTED = 4;
 
 type Of<T extends LinkMessage['type']> = Extract<LinkMessage, { type: T }>;
 const ofType = <T extends LinkMessage['type']>(messages: LinkMessage[], type: T) =>
@@ -63,7 +73,7 @@ async function expectSameTrace(
   return simulated;
 }
 
-describe('firmware on QEMU and the simulator, same app, scenario, seed and commands', { timeout: 180_000 }, () => {
+describe.each(ENGINES)('firmware on QEMU (%s) and the simulator, same app, scenario, seed and commands', { timeout: 180_000 }, (engine) => {
   const sensorNode = appPath('sensor-node');
   const misbehaving = sharedFixture('misbehaving-app');
   const initTrap = sharedFixture('init-trap-app');
@@ -73,7 +83,7 @@ describe('firmware on QEMU and the simulator, same app, scenario, seed and comma
   beforeAll(async () => {
     trapApp = await firmwareFixture('scheduled-trap');
     const apps = [sensorNode, misbehaving, initTrap, trapApp];
-    const built = await Promise.all(apps.map((app) => buildForTest('differential', app, 'netduinoplus2', SEED)));
+    const built = await Promise.all(apps.map((app) => buildForTest('differential', app, 'netduinoplus2', SEED, engine)));
     apps.forEach((app, index) => builds.set(app, built[index]!));
   }, 180_000);
 
@@ -192,5 +202,45 @@ describe('firmware on QEMU and the simulator, same app, scenario, seed and comma
     ]);
     // The LED the first boot turned on is off again after the reset, as the heartbeat of the second boot says.
     expect(ofType(trace, 'heartbeat').map(({ uptimeMs, ledLevel }) => [uptimeMs, ledLevel])).toEqual([[5000, 0]]);
+  });
+});
+
+describe('the interpreter on QEMU and wasm2c on QEMU, where the simulator has no counterpart', { timeout: 180_000 }, () => {
+  const apps = ['runaway-app', 'stack-probe'];
+  const builds = new Map<string, FirmwareBuild>();
+
+  beforeAll(async () => {
+    for (const name of apps) {
+      const app = await firmwareFixture(name);
+      for (const engine of ENGINES) builds.set(`${name} ${engine}`, await buildForTest('differential', app, 'netduinoplus2', SEED, engine));
+    }
+  }, 180_000);
+
+  /**
+   * Where the time budget ends a call depends on how many instructions the engine ran by then, so what follows a
+   * runaway may come a millisecond apart (`timeTolerance`); the messages, their order and values may not differ.
+   */
+  async function expectSameOnBothEngines(name: string, commands: TimedCommand[], durationMs: number, timeToleranceMs = 0) {
+    const options = { scenario: defaultScenario(), seed: SEED, durationMs, commands };
+    const [translated, interpreted] = await Promise.all(ENGINES.map((engine) => runOnQemu(builds.get(`${name} ${engine}`)!, options)));
+    const times = (trace: LinkMessage[]) => trace.map((message) => ('timeMs' in message ? message.timeMs : 'uptimeMs' in message ? message.uptimeMs : 0));
+    const untimed = (trace: LinkMessage[]) => comparableTrace(trace).map((message) => ({ ...message, timeMs: 0, uptimeMs: 0 }));
+    expect(untimed(interpreted!)).toEqual(untimed(translated!));
+    const translatedTimes = times(translated!);
+    times(interpreted!).forEach((timeMs, index) => expect(Math.abs(timeMs - translatedTimes[index]!)).toBeLessThanOrEqual(timeToleranceMs));
+    return translated!;
+  }
+
+  it.each([
+    [SPIN, 'a tick that spins'],
+    [SLEEP_FOREVER, 'a tick that calls delay_us for ever'],
+  ])('send the same trace when the time budget stops a runaway (command %s: %s)', async (opcode) => {
+    const trace = await expectSameOnBothEngines('runaway-app', [command(1_500, 1, opcode)], 5_000, 1);
+    expect(ofType(trace, 'event')).toMatchObject([{ kind: EVENT_RUNAWAY, code: RUNAWAY_TIME_BUDGET }]);
+  });
+
+  it('send the same trace when a recursion exhausts the stack budget', async () => {
+    const trace = await expectSameOnBothEngines('stack-probe', [command(1_500, 1, RECURSE)], 4_000);
+    expect(ofType(trace, 'event')).toMatchObject([{ kind: EVENT_TRAP, code: TRAP_CALL_STACK_EXHAUSTED, message: 'call stack exhausted' }]);
   });
 });

@@ -28,6 +28,7 @@ static const char LINE_PREFIX[] = "bench ";
 #define LINE_MAX_BYTES (sizeof LINE_PREFIX + LINE_FIELDS * (U64_MAX_DIGITS + 1))
 static const char STARTED_TRAPPED[] = "bench: the app trapped at start";
 static const char DONE[] = "bench done";
+static const char LOAD_PREFIX[] = "bench load ";
 
 static char *put_text(char *at, const char *text) {
   size_t length = strlen(text);
@@ -93,7 +94,13 @@ _Noreturn void harness_main(const harness_run_t *runs, size_t count, void (*star
   link_device_init(board_link_transmit, NULL, boot_nonce());
   static const uint8_t delimiter = LINK_FRAME_DELIMITER;
   board_link_transmit(NULL, &delimiter, 1);
+  /* The engine's load (an interpreter's validation and compilation), timed as the runs are. */
+  uint64_t load_start_us = systick_now_us();
   engine_load();
+  uint64_t load_us = systick_now_us() - load_start_us;
+  char load_line[sizeof LOAD_PREFIX + U64_MAX_DIGITS];
+  char *load_end = put_number(put_text(load_line, LOAD_PREFIX), load_us);
+  log_line(load_line, (size_t)(load_end - load_line));
   for (size_t i = 0; i < count; i++) {
     const harness_run_t *run = &runs[i];
     bool started = start_wasm();

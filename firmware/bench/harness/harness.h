@@ -20,8 +20,8 @@ typedef struct {
 } harness_run_t;
 
 /*
- * Boots, then makes each run: a fresh instance of the app and a fresh C side (`start_c`), both started untimed,
- * then each side timed. Sends `bench <id> <iterations> <wasm µs> <c µs> <wasm checksum> <c checksum>` per run and
+ * Boots, loads the engine and sends `bench load <µs>`, then makes each run: a fresh instance of the app and a
+ * fresh C side (`start_c`), both started untimed, then each side timed. Sends `bench <id> <iterations> <wasm µs> <c µs> <wasm checksum> <c checksum>` per run and
  * `bench done` as LOG lines, then idles.
  */
 _Noreturn void harness_main(const harness_run_t *runs, size_t count, void (*start_c)(void));

@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILD_DIR } from '../../../host/build/paths.ts';
 import { buildFirmware, type FirmwareBuild } from '../../../host/firmware/build.ts';
+import { DEFAULT_ENGINE, type Engine } from '../../../host/firmware/engines.ts';
 import type { PeripheralHostOptions } from '../../../host/firmware/peripheral-host.ts';
 import { FirmwareSession } from '../../../host/firmware/session.ts';
 import type { LinkMessage } from '../../../host/link/messages.ts';
@@ -43,10 +44,17 @@ export interface TimedCommand {
   payload: Uint8Array;
 }
 
-/** Each test file builds into its own folder, so files running in parallel never share one. */
-export function buildForTest(testName: string, appPath: string, board = 'netduinoplus2', seed?: number): Promise<FirmwareBuild> {
+/** Each test file builds into its own folder, so files running in parallel never share one; each engine too. */
+export function buildForTest(
+  testName: string,
+  appPath: string,
+  board = 'netduinoplus2',
+  seed?: number,
+  engine: Engine = DEFAULT_ENGINE,
+): Promise<FirmwareBuild> {
   const appName = path.basename(appPath, '.wasm');
-  return buildFirmware({ board, appPath, seed, outDir: path.join(BUILD_DIR, 'test-firmware', testName, board, appName) });
+  const folder = engine === DEFAULT_ENGINE ? appName : `${appName}.${engine}`;
+  return buildFirmware({ board, appPath, seed, engine, outDir: path.join(BUILD_DIR, 'test-firmware', testName, board, folder) });
 }
 
 export interface RunOptions {

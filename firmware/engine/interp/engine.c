@@ -1,0 +1,97 @@
+/*
+ * engine.h over the interpreter: the app's .wasm is in flash as data (app_wasm.c, written by the build), loaded
+ * once per boot into the static arena; every call runs in the interpreter and a trap unwinds with longjmp to
+ * the call that entered the app, as the wasm2c backend does.
+ */
+#include <setjmp.h>
+#include <stddef.h>
+
+#include "../engine.h"
+#include "app_wasm.h"
+#include "config.h"
+#include "imports.h"
+#include "interp.h"
+
+static uint8_t arena[INTERP_ARENA_BYTES] __attribute__((aligned(8)));
+static slot_t value_stack[ENGINE_APP_STACK_BYTES / sizeof(slot_t)];
+static uint8_t linear_memory[ENGINE_MEMORY_LIMIT_BYTES] __attribute__((aligned(8)));
+
+static bool loaded;
+static int32_t export_init, export_tick, export_command_buffer, export_command;
+static jmp_buf trap_target;
+static trap_t *pending_trap;
+
+_Noreturn void interp_trap(trap_code_t code, const char *message) {
+  trap_set(pending_trap, code, message);
+  longjmp(trap_target, 1);
+}
+
+_Noreturn void engine_raise(const trap_t *trap) {
+  *pending_trap = *trap;
+  longjmp(trap_target, 1);
+}
+
+/* Runs `call` with traps caught: true when it returned. setjmp is in the macro so that its frame is the caller's. */
+#define GUARDED(trap, call)                      \
+  do {                                           \
+    pending_trap = (trap);                       \
+    if (setjmp(trap_target) != 0) return false;  \
+    call;                                        \
+    return true;                                 \
+  } while (0)
+
+void engine_load(void) {
+  static const interp_storage_t storage = {
+      arena, sizeof arena, value_stack, sizeof value_stack / sizeof value_stack[0], linear_memory, sizeof linear_memory,
+  };
+  loaded = interp_load(&storage, app_wasm, app_wasm_length, engine_imports, engine_import_count);
+  export_init = interp_export_function("init");
+  export_tick = interp_export_function("tick");
+  export_command_buffer = interp_export_function("command_buffer");
+  export_command = interp_export_function("command");
+}
+
+/* A module the build accepted is refused on the board only if it is not the one the build checked. */
+static void require_loaded(void) {
+  if (!loaded) interp_trap(TRAP_OTHER, interp_load_error());
+}
+
+static void require_export(int32_t function) {
+  require_loaded();
+  if (function < 0) interp_trap(TRAP_OTHER, "the app lacks an export the HAL ABI requires");
+}
+
+bool engine_instantiate(trap_t *trap) {
+  GUARDED(trap, require_loaded(); interp_instantiate());
+}
+
+uint32_t engine_abi_version(void) {
+  uint32_t version = 0;
+  interp_export_i32_global("wasmote_abi_version", &version);
+  return version;
+}
+
+app_memory_t engine_memory(void) {
+  return (app_memory_t){interp_memory(), interp_memory_bytes()};
+}
+
+bool engine_call_init(trap_t *trap) {
+  slot_t slots[1];
+  GUARDED(trap, require_export(export_init); interp_call((uint32_t)export_init, slots));
+}
+
+bool engine_call_tick(uint64_t now_ms, uint32_t *delay_ms, trap_t *trap) {
+  slot_t slots[2] = {(slot_t)now_ms, (slot_t)(now_ms >> 32)};
+  GUARDED(trap, require_export(export_tick); interp_call((uint32_t)export_tick, slots); *delay_ms = slots[0]);
+}
+
+bool engine_call_command_buffer(uint32_t length, uint32_t *ptr, trap_t *trap) {
+  slot_t slots[1] = {length};
+  GUARDED(trap, require_export(export_command_buffer); interp_call((uint32_t)export_command_buffer, slots);
+          *ptr = slots[0]);
+}
+
+bool engine_call_command(uint32_t ptr, uint32_t length, uint32_t *status, trap_t *trap) {
+  slot_t slots[2] = {ptr, length};
+  GUARDED(trap, require_export(export_command); interp_call((uint32_t)export_command, slots); *status = slots[0]);
+}

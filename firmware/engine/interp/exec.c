@@ -1,0 +1,1102 @@
+/*
+ * Instantiation and execution (Wasm core spec §4.5.4 instantiation, §4.4 instructions) of the cells compile.c
+ * wrote. Dispatch is direct-threaded: an opcode cell holds its handler's offset from a label of the loop (GCC's
+ * computed goto). Values live in 32-bit slots, i64 and f64 in two; f32 arithmetic is single precision throughout.
+ * One loop runs every call of the app, so Wasm calls take value-stack slots, not the firmware's stack: exhaustion
+ * is a frame that does not fit the value stack, the stack budget of the call.
+ */
+#include <math.h>
+#include <string.h>
+
+#include "module.h"
+
+#define PAGE_BYTES 65536u
+/* A return record's instruction when the frame was entered from interp_call(). */
+#define RETURN_TO_HOST UINT32_MAX
+
+static slot_t *stack_base;
+static slot_t *stack_end;
+static uint8_t *memory;
+static uint32_t memory_limit_bytes;
+static uint32_t memory_bytes;
+static uint32_t memory_pages;
+
+void interp_bind_storage(const interp_storage_t *storage) {
+  stack_base = storage->stack;
+  stack_end = storage->stack + storage->stack_slots;
+  memory = storage->memory;
+  memory_limit_bytes = storage->memory_limit_bytes;
+}
+
+uint8_t *interp_memory(void) {
+  return memory;
+}
+
+uint32_t interp_memory_bytes(void) {
+  return memory_bytes;
+}
+
+/* The trap messages of docs/firmware.md's table (wasm2c's traps, in V8's words). */
+static _Noreturn void trap_out_of_bounds(void) {
+  interp_trap(TRAP_MEMORY_OUT_OF_BOUNDS, "memory access out of bounds");
+}
+static _Noreturn void trap_integer(const char *message) {
+  interp_trap(TRAP_INTEGER_FAULT, message);
+}
+static _Noreturn void trap_exhausted(void) {
+  interp_trap(TRAP_CALL_STACK_EXHAUSTED, "call stack exhausted");
+}
+static _Noreturn void trap_indirect(void) {
+  interp_trap(TRAP_INDIRECT_CALL, "null function or function signature mismatch");
+}
+#define UNREPRESENTABLE "float unrepresentable in integer range"
+
+static inline uint64_t get64(const slot_t *at) {
+  uint64_t value;
+  memcpy(&value, at, 8);
+  return value;
+}
+static inline void put64(slot_t *at, uint64_t value) {
+  memcpy(at, &value, 8);
+}
+static inline float as_f32(slot_t bits) {
+  float value;
+  memcpy(&value, &bits, 4);
+  return value;
+}
+static inline slot_t f32_bits(float value) {
+  slot_t bits;
+  memcpy(&bits, &value, 4);
+  return bits;
+}
+static inline double as_f64(uint64_t bits) {
+  double value;
+  memcpy(&value, &bits, 8);
+  return value;
+}
+static inline uint64_t f64_bits(double value) {
+  uint64_t bits;
+  memcpy(&bits, &value, 8);
+  return bits;
+}
+
+/* §4.3.3 fmin, fmax: a NaN operand gives NaN; -0 is below +0. */
+static float f32_min(float a, float b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return as_f32(f32_bits(a) | f32_bits(b));
+  return a < b ? a : b;
+}
+static float f32_max(float a, float b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return as_f32(f32_bits(a) & f32_bits(b));
+  return a > b ? a : b;
+}
+static double f64_min(double a, double b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return as_f64(f64_bits(a) | f64_bits(b));
+  return a < b ? a : b;
+}
+static double f64_max(double a, double b) {
+  if (a != a || b != b) return a + b;
+  if (a == b) return as_f64(f64_bits(a) & f64_bits(b));
+  return a > b ? a : b;
+}
+
+static uint32_t rotl32(uint32_t x, uint32_t n) {
+  n &= 31;
+  return n ? (x << n) | (x >> (32 - n)) : x;
+}
+static uint64_t rotl64(uint64_t x, uint64_t n) {
+  n &= 63;
+  return n ? (x << n) | (x >> (64 - n)) : x;
+}
+
+/* §4.3.2 trunc: the float, truncated, as an integer of the range (lower, upper), both exclusive; else a trap. */
+#define CHECKED_TRUNC(type, value, lower, upper)                            \
+  do {                                                                      \
+    if ((value) != (value)) trap_integer(UNREPRESENTABLE);                  \
+    if (!((value) > (lower) && (value) < (upper))) trap_integer("integer overflow"); \
+  } while (0)
+
+/* §4.3.2 trunc_sat: NaN is 0, and values past the range clamp to its ends. */
+#define SATURATE(type, value, lower, upper, min, max) \
+  ((value) != (value) ? (type)0 : !((value) > (lower)) ? (type)(min) : !((value) < (upper)) ? (type)(max) : (type)(value))
+
+static uint32_t backed_bytes(uint64_t pages) {
+  uint64_t bytes = pages * PAGE_BYTES;
+  return bytes < memory_limit_bytes ? (uint32_t)bytes : memory_limit_bytes;
+}
+
+/* docs/firmware.md "Memory below one page": memory.grow succeeds while the new pages start inside the backing. */
+static uint32_t grow_memory(uint32_t delta) {
+  uint32_t old_pages = memory_pages;
+  uint64_t new_pages = (uint64_t)old_pages + delta;
+  if (new_pages > module.memory_max_pages || (new_pages > 0 && (new_pages - 1) * PAGE_BYTES >= memory_limit_bytes)) {
+    return UINT32_MAX;
+  }
+  memory_pages = (uint32_t)new_pages;
+  memory_bytes = backed_bytes(new_pages);
+  return old_pages;
+}
+
+static inline uint8_t *address(uint32_t base, uint32_t offset, uint32_t bytes) {
+  uint64_t effective = (uint64_t)base + offset;
+  if (effective + bytes > memory_bytes) trap_out_of_bounds();
+  return memory + (uint32_t)effective;
+}
+
+static void run(uint32_t entry, slot_t *fp);
+
+const int32_t *interp_dispatch;
+
+void interp_prepare_dispatch(void) {
+  run(0, NULL);
+}
+
+void interp_call(uint32_t function_index, slot_t *slots) {
+  const function_t *function = &module.functions[function_index];
+  const func_type_t *type = &module.types[function->type];
+  if (function_index < module.imported_functions) {
+    module.host[function->code_at].function(slots);
+    return;
+  }
+  memcpy(stack_base, slots, type->param_slots * sizeof(slot_t));
+  run(function_index, stack_base);
+  memcpy(slots, stack_base, type->result_slots * sizeof(slot_t));
+}
+
+void interp_instantiate(void) {
+  memset(memory, 0, memory_limit_bytes);
+  memory_pages = module.memory_min_pages;
+  memory_bytes = module.has_memory ? backed_bytes(memory_pages) : 0;
+  for (uint32_t g = 0; g < module.global_count; g++) {
+    const global_t *global = &module.globals[g];
+    memcpy(&module.global_values[global->slot], global->init, valtype_slots(global->type) * sizeof(slot_t));
+  }
+  for (uint32_t t = 0; t < module.table_size; t++) module.table[t] = NO_FUNCTION;
+  if (module.data_count) memset(module.data_dropped, 0, module.data_count);
+  /* §4.5.4: element segments, then data segments, in order; an active segment is dropped once applied. */
+  if (module.elements_at) {
+    const uint8_t *at = module.wasm + module.elements_at;
+    uint32_t count = interp_read_u32(&at);
+    for (uint32_t s = 0; s < count; s++) {
+      interp_read_u32(&at);          /* form 0 */
+      at++;                          /* i32.const */
+      uint32_t offset = (uint32_t)interp_read_i32(&at);
+      at++;                          /* end */
+      uint32_t functions = interp_read_u32(&at);
+      if ((uint64_t)offset + functions > module.table_size) interp_trap(TRAP_OTHER, "table index is out of bounds");
+      for (uint32_t f = 0; f < functions; f++) module.table[offset + f] = interp_read_u32(&at);
+    }
+  }
+  for (uint32_t d = 0; d < module.data_count; d++) {
+    const data_segment_t *segment = &module.data[d];
+    if (!segment->active) continue;
+    if ((uint64_t)segment->memory_offset + segment->length > memory_bytes) trap_out_of_bounds();
+    memcpy(memory + segment->memory_offset, module.wasm + segment->bytes_at, segment->length);
+    module.data_dropped[d] = 1;
+  }
+  if (module.start_function != NO_FUNCTION) {
+    slot_t none[1];
+    interp_call(module.start_function, none);
+  }
+}
+
+/* Binary operators on the top two slots (i32, f32) or two slot pairs (i64, f64). */
+#define I32_BINARY(expression)        \
+  do {                                \
+    uint32_t a = sp[-2], b = sp[-1];  \
+    sp[-2] = (expression);            \
+    sp--;                             \
+  } while (0)
+#define I32_UNARY(expression) \
+  do {                        \
+    uint32_t a = sp[-1];      \
+    sp[-1] = (expression);    \
+  } while (0)
+#define I64_BINARY(expression)                      \
+  do {                                              \
+    uint64_t a = get64(sp - 4), b = get64(sp - 2);  \
+    put64(sp - 4, (expression));                    \
+    sp -= 2;                                        \
+  } while (0)
+#define I64_COMPARE(expression)                     \
+  do {                                              \
+    uint64_t a = get64(sp - 4), b = get64(sp - 2);  \
+    sp[-4] = (expression);                          \
+    sp -= 3;                                        \
+  } while (0)
+#define I64_UNARY(expression)   \
+  do {                          \
+    uint64_t a = get64(sp - 2); \
+    put64(sp - 2, (expression)); \
+  } while (0)
+#define F32_BINARY(expression)                        \
+  do {                                                \
+    float a = as_f32(sp[-2]), b = as_f32(sp[-1]);     \
+    sp[-2] = f32_bits(expression);                    \
+    sp--;                                             \
+  } while (0)
+#define F32_COMPARE(expression)                       \
+  do {                                                \
+    float a = as_f32(sp[-2]), b = as_f32(sp[-1]);     \
+    sp[-2] = (expression);                            \
+    sp--;                                             \
+  } while (0)
+#define F32_UNARY(expression)      \
+  do {                             \
+    float a = as_f32(sp[-1]);      \
+    sp[-1] = f32_bits(expression); \
+  } while (0)
+#define F64_BINARY(expression)                                   \
+  do {                                                           \
+    double a = as_f64(get64(sp - 4)), b = as_f64(get64(sp - 2)); \
+    put64(sp - 4, f64_bits(expression));                         \
+    sp -= 2;                                                     \
+  } while (0)
+#define F64_COMPARE(expression)                                  \
+  do {                                                           \
+    double a = as_f64(get64(sp - 4)), b = as_f64(get64(sp - 2)); \
+    sp[-4] = (expression);                                       \
+    sp -= 3;                                                     \
+  } while (0)
+#define F64_UNARY(expression)            \
+  do {                                   \
+    double a = as_f64(get64(sp - 2));    \
+    put64(sp - 2, f64_bits(expression)); \
+  } while (0)
+
+#define LOAD32(type, cast)                                   \
+  do {                                                       \
+    type value;                                              \
+    memcpy(&value, address(sp[-1], *ip++, sizeof value), sizeof value); \
+    sp[-1] = (uint32_t)(cast)value;                          \
+  } while (0)
+#define LOAD64(type, cast)                                   \
+  do {                                                       \
+    type value;                                              \
+    memcpy(&value, address(sp[-1], *ip++, sizeof value), sizeof value); \
+    put64(sp - 1, (uint64_t)(cast)value);                    \
+    sp++;                                                    \
+  } while (0)
+/* A load whose address is the local of slot ip[0], its constant offset ip[1]. */
+#define FROM_LOCAL(op) (OP_LOAD_FROM_LOCAL + (op) - OP_FIRST_LOAD)
+#define LOAD32_FROM_LOCAL(type, cast)                                            \
+  do {                                                                           \
+    type value;                                                                  \
+    memcpy(&value, address(fp[ip[0]], ip[1], sizeof value), sizeof value);       \
+    ip += 2;                                                                     \
+    *sp++ = (uint32_t)(cast)value;                                               \
+  } while (0)
+#define LOAD64_FROM_LOCAL(type, cast)                                            \
+  do {                                                                           \
+    type value;                                                                  \
+    memcpy(&value, address(fp[ip[0]], ip[1], sizeof value), sizeof value);       \
+    ip += 2;                                                                     \
+    put64(sp, (uint64_t)(cast)value);                                            \
+    sp += 2;                                                                     \
+  } while (0)
+#define STORE32(type)                                              \
+  do {                                                             \
+    type value = (type)sp[-1];                                     \
+    memcpy(address(sp[-2], *ip++, sizeof value), &value, sizeof value); \
+    sp -= 2;                                                       \
+  } while (0)
+#define STORE64(type)                                              \
+  do {                                                             \
+    type value = (type)get64(sp - 2);                              \
+    memcpy(address(sp[-3], *ip++, sizeof value), &value, sizeof value); \
+    sp -= 3;                                                       \
+  } while (0)
+
+/* Direct threading: an opcode cell holds its handler's offset from the `invalid` label (interp_dispatch). */
+#define NEXT() goto *(&&invalid + (int32_t)*ip++)
+
+/* The fused opcodes of an i32 operator (compile.c emit_op). */
+#define IMMEDIATE(op) (OP_I32_IMMEDIATE + (op) - OP_I32_EQ)
+#define UNLESS(op) (OP_BR_UNLESS_COMPARE + (op) - OP_I32_EQ)
+#define IF(op) (OP_BR_IF_COMPARE + (op) - OP_I32_EQ)
+/* An i32 operator whose second operand is the cell after it. */
+#define I32_IMMEDIATE(expression) \
+  do {                            \
+    uint32_t a = sp[-1], b = *ip++; \
+    sp[-1] = (expression);        \
+  } while (0)
+#define LOCAL_IMMEDIATE(op) (OP_I32_LOCAL_IMMEDIATE + (op) - OP_I32_EQ)
+#define LOCALS(op) (OP_I32_LOCALS + (op) - OP_I32_EQ)
+/* An i32 operator on the local of slot ip[0] and the immediate ip[1], or on the locals of slots ip[0] and ip[1]. */
+#define LOCAL_AND_IMMEDIATE(expression) \
+  do {                                  \
+    uint32_t a = fp[ip[0]], b = ip[1];  \
+    ip += 2;                            \
+    *sp++ = (expression);               \
+  } while (0)
+#define TWO_LOCALS(expression)             \
+  do {                                     \
+    uint32_t a = fp[ip[0]], b = fp[ip[1]]; \
+    ip += 2;                               \
+    *sp++ = (expression);                  \
+  } while (0)
+/* A branch on an i32 comparison of the top two slots, taken when the comparison is `taken_when`. */
+#define BRANCH_ON(comparison, taken_when) \
+  do {                                    \
+    uint32_t a = sp[-2], b = sp[-1];      \
+    sp -= 2;                              \
+    if ((comparison) == (taken_when)) ip = code + *ip; \
+    else ip++;                            \
+  } while (0)
+
+static void run(uint32_t entry, slot_t *fp) {
+/*
+ * Each opcode's handler as its offset from the `invalid` label (GCC's label differences): compile.c writes the
+ * offset in the cell, so dispatch is one load and an indirect jump. Every opcode not named below is invalid: the
+ * range sets them first, the named ones override it.
+ */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Woverride-init"
+  static const int32_t handlers[OP_COUNT] = {
+      [0 ... OP_COUNT - 1] = &&invalid - &&invalid,
+      [0x00] = &&op_unreachable - &&invalid, [0x0C] = &&op_br - &&invalid, [0x0D] = &&op_br_if - &&invalid, [0x0E] = &&op_br_table - &&invalid,
+      [0x0F] = &&op_return - &&invalid, [0x10] = &&op_call - &&invalid, [0x11] = &&op_call_indirect - &&invalid, [0x1A] = &&op_drop - &&invalid,
+      [0x1B] = &&op_select - &&invalid, [0x20] = &&op_local_get - &&invalid, [0x21] = &&op_local_set - &&invalid, [0x22] = &&op_local_tee - &&invalid,
+      [0x23] = &&op_global_get - &&invalid, [0x24] = &&op_global_set - &&invalid,
+      [0x28] = &&op_i32_load - &&invalid, [0x29] = &&op_i64_load - &&invalid, [0x2A] = &&op_i32_load - &&invalid, [0x2B] = &&op_i64_load - &&invalid,
+      [0x2C] = &&op_i32_load8_s - &&invalid, [0x2D] = &&op_i32_load8_u - &&invalid, [0x2E] = &&op_i32_load16_s - &&invalid, [0x2F] = &&op_i32_load16_u - &&invalid,
+      [0x30] = &&op_i64_load8_s - &&invalid, [0x31] = &&op_i64_load8_u - &&invalid, [0x32] = &&op_i64_load16_s - &&invalid, [0x33] = &&op_i64_load16_u - &&invalid,
+      [0x34] = &&op_i64_load32_s - &&invalid, [0x35] = &&op_i64_load32_u - &&invalid,
+      [0x36] = &&op_i32_store - &&invalid, [0x37] = &&op_i64_store - &&invalid, [0x38] = &&op_i32_store - &&invalid, [0x39] = &&op_i64_store - &&invalid,
+      [0x3A] = &&op_i32_store8 - &&invalid, [0x3B] = &&op_i32_store16 - &&invalid, [0x3C] = &&op_i64_store8 - &&invalid, [0x3D] = &&op_i64_store16 - &&invalid,
+      [0x3E] = &&op_i64_store32 - &&invalid, [0x3F] = &&op_memory_size - &&invalid, [0x40] = &&op_memory_grow - &&invalid, [0x41] = &&op_const32 - &&invalid,
+      [0x45] = &&op_i32_eqz - &&invalid, [0x46] = &&op_i32_eq - &&invalid, [0x47] = &&op_i32_ne - &&invalid, [0x48] = &&op_i32_lt_s - &&invalid, [0x49] = &&op_i32_lt_u - &&invalid,
+      [0x4A] = &&op_i32_gt_s - &&invalid, [0x4B] = &&op_i32_gt_u - &&invalid, [0x4C] = &&op_i32_le_s - &&invalid, [0x4D] = &&op_i32_le_u - &&invalid,
+      [0x4E] = &&op_i32_ge_s - &&invalid, [0x4F] = &&op_i32_ge_u - &&invalid,
+      [0x50] = &&op_i64_eqz - &&invalid, [0x51] = &&op_i64_eq - &&invalid, [0x52] = &&op_i64_ne - &&invalid, [0x53] = &&op_i64_lt_s - &&invalid, [0x54] = &&op_i64_lt_u - &&invalid,
+      [0x55] = &&op_i64_gt_s - &&invalid, [0x56] = &&op_i64_gt_u - &&invalid, [0x57] = &&op_i64_le_s - &&invalid, [0x58] = &&op_i64_le_u - &&invalid,
+      [0x59] = &&op_i64_ge_s - &&invalid, [0x5A] = &&op_i64_ge_u - &&invalid,
+      [0x5B] = &&op_f32_eq - &&invalid, [0x5C] = &&op_f32_ne - &&invalid, [0x5D] = &&op_f32_lt - &&invalid, [0x5E] = &&op_f32_gt - &&invalid, [0x5F] = &&op_f32_le - &&invalid,
+      [0x60] = &&op_f32_ge - &&invalid,
+      [0x61] = &&op_f64_eq - &&invalid, [0x62] = &&op_f64_ne - &&invalid, [0x63] = &&op_f64_lt - &&invalid, [0x64] = &&op_f64_gt - &&invalid, [0x65] = &&op_f64_le - &&invalid,
+      [0x66] = &&op_f64_ge - &&invalid,
+      [0x67] = &&op_i32_clz - &&invalid, [0x68] = &&op_i32_ctz - &&invalid, [0x69] = &&op_i32_popcnt - &&invalid, [0x6A] = &&op_i32_add - &&invalid,
+      [0x6B] = &&op_i32_sub - &&invalid, [0x6C] = &&op_i32_mul - &&invalid, [0x6D] = &&op_i32_div_s - &&invalid, [0x6E] = &&op_i32_div_u - &&invalid,
+      [0x6F] = &&op_i32_rem_s - &&invalid, [0x70] = &&op_i32_rem_u - &&invalid, [0x71] = &&op_i32_and - &&invalid, [0x72] = &&op_i32_or - &&invalid,
+      [0x73] = &&op_i32_xor - &&invalid, [0x74] = &&op_i32_shl - &&invalid, [0x75] = &&op_i32_shr_s - &&invalid, [0x76] = &&op_i32_shr_u - &&invalid,
+      [0x77] = &&op_i32_rotl - &&invalid, [0x78] = &&op_i32_rotr - &&invalid,
+      [0x79] = &&op_i64_clz - &&invalid, [0x7A] = &&op_i64_ctz - &&invalid, [0x7B] = &&op_i64_popcnt - &&invalid, [0x7C] = &&op_i64_add - &&invalid,
+      [0x7D] = &&op_i64_sub - &&invalid, [0x7E] = &&op_i64_mul - &&invalid, [0x7F] = &&op_i64_div_s - &&invalid, [0x80] = &&op_i64_div_u - &&invalid,
+      [0x81] = &&op_i64_rem_s - &&invalid, [0x82] = &&op_i64_rem_u - &&invalid, [0x83] = &&op_i64_and - &&invalid, [0x84] = &&op_i64_or - &&invalid,
+      [0x85] = &&op_i64_xor - &&invalid, [0x86] = &&op_i64_shl - &&invalid, [0x87] = &&op_i64_shr_s - &&invalid, [0x88] = &&op_i64_shr_u - &&invalid,
+      [0x89] = &&op_i64_rotl - &&invalid, [0x8A] = &&op_i64_rotr - &&invalid,
+      [0x8B] = &&op_f32_abs - &&invalid, [0x8C] = &&op_f32_neg - &&invalid, [0x8D] = &&op_f32_ceil - &&invalid, [0x8E] = &&op_f32_floor - &&invalid,
+      [0x8F] = &&op_f32_trunc - &&invalid, [0x90] = &&op_f32_nearest - &&invalid, [0x91] = &&op_f32_sqrt - &&invalid, [0x92] = &&op_f32_add - &&invalid,
+      [0x93] = &&op_f32_sub - &&invalid, [0x94] = &&op_f32_mul - &&invalid, [0x95] = &&op_f32_div - &&invalid, [0x96] = &&op_f32_min - &&invalid,
+      [0x97] = &&op_f32_max - &&invalid, [0x98] = &&op_f32_copysign - &&invalid,
+      [0x99] = &&op_f64_abs - &&invalid, [0x9A] = &&op_f64_neg - &&invalid, [0x9B] = &&op_f64_ceil - &&invalid, [0x9C] = &&op_f64_floor - &&invalid,
+      [0x9D] = &&op_f64_trunc - &&invalid, [0x9E] = &&op_f64_nearest - &&invalid, [0x9F] = &&op_f64_sqrt - &&invalid, [0xA0] = &&op_f64_add - &&invalid,
+      [0xA1] = &&op_f64_sub - &&invalid, [0xA2] = &&op_f64_mul - &&invalid, [0xA3] = &&op_f64_div - &&invalid, [0xA4] = &&op_f64_min - &&invalid,
+      [0xA5] = &&op_f64_max - &&invalid, [0xA6] = &&op_f64_copysign - &&invalid,
+      [0xA7] = &&op_i32_wrap_i64 - &&invalid, [0xA8] = &&op_i32_trunc_f32_s - &&invalid, [0xA9] = &&op_i32_trunc_f32_u - &&invalid,
+      [0xAA] = &&op_i32_trunc_f64_s - &&invalid, [0xAB] = &&op_i32_trunc_f64_u - &&invalid, [0xAC] = &&op_i64_extend_i32_s - &&invalid,
+      [0xAD] = &&op_i64_extend_i32_u - &&invalid, [0xAE] = &&op_i64_trunc_f32_s - &&invalid, [0xAF] = &&op_i64_trunc_f32_u - &&invalid,
+      [0xB0] = &&op_i64_trunc_f64_s - &&invalid, [0xB1] = &&op_i64_trunc_f64_u - &&invalid, [0xB2] = &&op_f32_convert_i32_s - &&invalid,
+      [0xB3] = &&op_f32_convert_i32_u - &&invalid, [0xB4] = &&op_f32_convert_i64_s - &&invalid, [0xB5] = &&op_f32_convert_i64_u - &&invalid,
+      [0xB6] = &&op_f32_demote_f64 - &&invalid, [0xB7] = &&op_f64_convert_i32_s - &&invalid, [0xB8] = &&op_f64_convert_i32_u - &&invalid,
+      [0xB9] = &&op_f64_convert_i64_s - &&invalid, [0xBA] = &&op_f64_convert_i64_u - &&invalid, [0xBB] = &&op_f64_promote_f32 - &&invalid,
+      [0xBC] = &&op_nop - &&invalid, [0xBD] = &&op_nop - &&invalid, [0xBE] = &&op_nop - &&invalid, [0xBF] = &&op_nop - &&invalid,
+      [0xC0] = &&op_i32_extend8_s - &&invalid, [0xC1] = &&op_i32_extend16_s - &&invalid, [0xC2] = &&op_i64_extend8_s - &&invalid,
+      [0xC3] = &&op_i64_extend16_s - &&invalid, [0xC4] = &&op_i64_extend32_s - &&invalid,
+      [OP_BR_UNLESS] = &&op_br_unless - &&invalid, [OP_BR_MOVE] = &&op_br_move - &&invalid, [OP_BR_IF_MOVE] = &&op_br_if_move - &&invalid,
+      [OP_CALL_HOST] = &&op_call_host - &&invalid, [OP_DROP64] = &&op_drop64 - &&invalid, [OP_SELECT64] = &&op_select64 - &&invalid,
+      [OP_LOCAL_GET64] = &&op_local_get64 - &&invalid, [OP_LOCAL_SET64] = &&op_local_set64 - &&invalid, [OP_LOCAL_TEE64] = &&op_local_tee64 - &&invalid,
+      [OP_GLOBAL_GET64] = &&op_global_get64 - &&invalid, [OP_GLOBAL_SET64] = &&op_global_set64 - &&invalid, [OP_CONST64] = &&op_const64 - &&invalid,
+      [OP_TRUNC_SAT + 0] = &&op_i32_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 1] = &&op_i32_trunc_sat_f32_u - &&invalid,
+      [OP_TRUNC_SAT + 2] = &&op_i32_trunc_sat_f64_s - &&invalid, [OP_TRUNC_SAT + 3] = &&op_i32_trunc_sat_f64_u - &&invalid,
+      [OP_TRUNC_SAT + 4] = &&op_i64_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 5] = &&op_i64_trunc_sat_f32_u - &&invalid,
+      [OP_TRUNC_SAT + 6] = &&op_i64_trunc_sat_f64_s - &&invalid, [OP_TRUNC_SAT + 7] = &&op_i64_trunc_sat_f64_u - &&invalid,
+      [OP_MEMORY_INIT] = &&op_memory_init - &&invalid, [OP_DATA_DROP] = &&op_data_drop - &&invalid, [OP_MEMORY_COPY] = &&op_memory_copy - &&invalid,
+      [OP_MEMORY_FILL] = &&op_memory_fill - &&invalid,
+      [IMMEDIATE(0x46)] = &&op_i32_eq_imm - &&invalid, [IMMEDIATE(0x47)] = &&op_i32_ne_imm - &&invalid, [IMMEDIATE(0x48)] = &&op_i32_lt_s_imm - &&invalid,
+      [IMMEDIATE(0x49)] = &&op_i32_lt_u_imm - &&invalid, [IMMEDIATE(0x4A)] = &&op_i32_gt_s_imm - &&invalid, [IMMEDIATE(0x4B)] = &&op_i32_gt_u_imm - &&invalid,
+      [IMMEDIATE(0x4C)] = &&op_i32_le_s_imm - &&invalid, [IMMEDIATE(0x4D)] = &&op_i32_le_u_imm - &&invalid, [IMMEDIATE(0x4E)] = &&op_i32_ge_s_imm - &&invalid,
+      [IMMEDIATE(0x4F)] = &&op_i32_ge_u_imm - &&invalid, [IMMEDIATE(0x6A)] = &&op_i32_add_imm - &&invalid, [IMMEDIATE(0x6B)] = &&op_i32_sub_imm - &&invalid,
+      [IMMEDIATE(0x6C)] = &&op_i32_mul_imm - &&invalid, [IMMEDIATE(0x71)] = &&op_i32_and_imm - &&invalid, [IMMEDIATE(0x72)] = &&op_i32_or_imm - &&invalid,
+      [IMMEDIATE(0x73)] = &&op_i32_xor_imm - &&invalid, [IMMEDIATE(0x74)] = &&op_i32_shl_imm - &&invalid, [IMMEDIATE(0x75)] = &&op_i32_shr_s_imm - &&invalid,
+      [IMMEDIATE(0x76)] = &&op_i32_shr_u_imm - &&invalid,
+      [UNLESS(0x46)] = &&op_br_unless_eq - &&invalid, [UNLESS(0x47)] = &&op_br_unless_ne - &&invalid, [UNLESS(0x48)] = &&op_br_unless_lt_s - &&invalid,
+      [UNLESS(0x49)] = &&op_br_unless_lt_u - &&invalid, [UNLESS(0x4A)] = &&op_br_unless_gt_s - &&invalid, [UNLESS(0x4B)] = &&op_br_unless_gt_u - &&invalid,
+      [UNLESS(0x4C)] = &&op_br_unless_le_s - &&invalid, [UNLESS(0x4D)] = &&op_br_unless_le_u - &&invalid, [UNLESS(0x4E)] = &&op_br_unless_ge_s - &&invalid,
+      [UNLESS(0x4F)] = &&op_br_unless_ge_u - &&invalid,
+      [IF(0x46)] = &&op_br_if_eq - &&invalid, [IF(0x47)] = &&op_br_if_ne - &&invalid, [IF(0x48)] = &&op_br_if_lt_s - &&invalid, [IF(0x49)] = &&op_br_if_lt_u - &&invalid,
+      [IF(0x4A)] = &&op_br_if_gt_s - &&invalid, [IF(0x4B)] = &&op_br_if_gt_u - &&invalid, [IF(0x4C)] = &&op_br_if_le_s - &&invalid, [IF(0x4D)] = &&op_br_if_le_u - &&invalid,
+      [IF(0x4E)] = &&op_br_if_ge_s - &&invalid, [IF(0x4F)] = &&op_br_if_ge_u - &&invalid,
+      [OP_LOCAL_GET2] = &&op_local_get2 - &&invalid,
+      [FROM_LOCAL(0x28)] = &&op_i32_load_from_local - &&invalid,
+      [FROM_LOCAL(0x29)] = &&op_i64_load_from_local - &&invalid,
+      [FROM_LOCAL(0x2A)] = &&op_i32_load_from_local - &&invalid,
+      [FROM_LOCAL(0x2B)] = &&op_i64_load_from_local - &&invalid,
+      [FROM_LOCAL(0x2C)] = &&op_i32_load8_s_from_local - &&invalid,
+      [FROM_LOCAL(0x2D)] = &&op_i32_load8_u_from_local - &&invalid,
+      [FROM_LOCAL(0x2E)] = &&op_i32_load16_s_from_local - &&invalid,
+      [FROM_LOCAL(0x2F)] = &&op_i32_load16_u_from_local - &&invalid,
+      [FROM_LOCAL(0x30)] = &&op_i64_load8_s_from_local - &&invalid,
+      [FROM_LOCAL(0x31)] = &&op_i64_load8_u_from_local - &&invalid,
+      [FROM_LOCAL(0x32)] = &&op_i64_load16_s_from_local - &&invalid,
+      [FROM_LOCAL(0x33)] = &&op_i64_load16_u_from_local - &&invalid,
+      [FROM_LOCAL(0x34)] = &&op_i64_load32_s_from_local - &&invalid,
+      [FROM_LOCAL(0x35)] = &&op_i64_load32_u_from_local - &&invalid,
+      [LOCAL_IMMEDIATE(0x46)] = &&op_i32_eq_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x47)] = &&op_i32_ne_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x48)] = &&op_i32_lt_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x49)] = &&op_i32_lt_u_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4A)] = &&op_i32_gt_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4B)] = &&op_i32_gt_u_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4C)] = &&op_i32_le_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4D)] = &&op_i32_le_u_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4E)] = &&op_i32_ge_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x4F)] = &&op_i32_ge_u_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x6A)] = &&op_i32_add_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x6B)] = &&op_i32_sub_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x6C)] = &&op_i32_mul_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x71)] = &&op_i32_and_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x72)] = &&op_i32_or_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x73)] = &&op_i32_xor_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x74)] = &&op_i32_shl_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x75)] = &&op_i32_shr_s_local_imm - &&invalid,
+      [LOCAL_IMMEDIATE(0x76)] = &&op_i32_shr_u_local_imm - &&invalid, [LOCALS(0x46)] = &&op_i32_eq_locals - &&invalid,
+      [LOCALS(0x47)] = &&op_i32_ne_locals - &&invalid, [LOCALS(0x48)] = &&op_i32_lt_s_locals - &&invalid,
+      [LOCALS(0x49)] = &&op_i32_lt_u_locals - &&invalid, [LOCALS(0x4A)] = &&op_i32_gt_s_locals - &&invalid,
+      [LOCALS(0x4B)] = &&op_i32_gt_u_locals - &&invalid, [LOCALS(0x4C)] = &&op_i32_le_s_locals - &&invalid,
+      [LOCALS(0x4D)] = &&op_i32_le_u_locals - &&invalid, [LOCALS(0x4E)] = &&op_i32_ge_s_locals - &&invalid,
+      [LOCALS(0x4F)] = &&op_i32_ge_u_locals - &&invalid, [LOCALS(0x6A)] = &&op_i32_add_locals - &&invalid,
+      [LOCALS(0x6B)] = &&op_i32_sub_locals - &&invalid, [LOCALS(0x6C)] = &&op_i32_mul_locals - &&invalid,
+      [LOCALS(0x71)] = &&op_i32_and_locals - &&invalid, [LOCALS(0x72)] = &&op_i32_or_locals - &&invalid,
+      [LOCALS(0x73)] = &&op_i32_xor_locals - &&invalid, [LOCALS(0x74)] = &&op_i32_shl_locals - &&invalid,
+      [LOCALS(0x75)] = &&op_i32_shr_s_locals - &&invalid, [LOCALS(0x76)] = &&op_i32_shr_u_locals - &&invalid,
+  };
+#pragma GCC diagnostic pop
+  if (fp == NULL) {
+    interp_dispatch = handlers;
+    return;
+  }
+  const cell_t *const code = module.code;
+  slot_t *const globals = module.global_values;
+  const cell_t *ip;
+  slot_t *sp;
+  uint32_t callee_index = entry;
+  uint32_t return_to = RETURN_TO_HOST;
+  slot_t *caller_fp = fp;
+
+enter: {
+  /* §4.4.10 invocation: a frame of the parameters (already in place), zeroed locals, the return record. */
+  const function_t *callee = &module.functions[callee_index];
+  if (fp + callee->frame_slots > stack_end) trap_exhausted();
+  memset(fp + callee->param_slots, 0, (callee->local_slots - callee->param_slots) * sizeof(slot_t));
+  fp[callee->local_slots] = return_to;
+  fp[callee->local_slots + 1] = (slot_t)(caller_fp - stack_base);
+  sp = fp + callee->local_slots + 2;
+  ip = code + callee->code_at;
+  NEXT();
+}
+
+invalid:
+  interp_trap(TRAP_OTHER, "invalid instruction");
+op_unreachable:
+  interp_trap(TRAP_UNREACHABLE, "unreachable");
+op_nop:
+  NEXT();
+
+op_br:
+  ip = code + *ip;
+  NEXT();
+op_br_if:
+  if (*--sp) ip = code + *ip;
+  else ip++;
+  NEXT();
+op_br_unless:
+  if (!*--sp) ip = code + *ip;
+  else ip++;
+  NEXT();
+op_br_if_move:
+  if (!*--sp) {
+    ip += 3;
+    NEXT();
+  }
+  /* fall through */
+op_br_move: {
+  /* Keep the label's ip[0] slots of values and drop the operands between them and the block's height ip[1]. */
+  uint32_t keep = ip[0];
+  slot_t *to = fp + ip[1];
+  memmove(to, sp - keep, keep * sizeof(slot_t));
+  sp = to + keep;
+  ip = code + ip[2];
+  NEXT();
+}
+op_br_table: {
+  uint32_t targets = *ip++;
+  uint32_t index = *--sp;
+  const cell_t *entry_cells = ip + 3 * (index < targets ? index : targets);
+  uint32_t keep = entry_cells[0];
+  slot_t *to = fp + entry_cells[1];
+  memmove(to, sp - keep, keep * sizeof(slot_t));
+  sp = to + keep;
+  ip = code + entry_cells[2];
+  NEXT();
+}
+op_return: {
+  uint32_t results = ip[0];
+  uint32_t locals = ip[1];
+  uint32_t back_to = fp[locals];
+  slot_t *back_fp = stack_base + fp[locals + 1];
+  memmove(fp, sp - results, results * sizeof(slot_t));
+  sp = fp + results;
+  if (back_to == RETURN_TO_HOST) return;
+  ip = code + back_to;
+  fp = back_fp;
+  NEXT();
+}
+op_call: {
+  callee_index = ip[0];
+  const function_t *callee = &module.functions[callee_index];
+  return_to = (uint32_t)(ip + 1 - code);
+  caller_fp = fp;
+  fp = sp - callee->param_slots;
+  goto enter;
+}
+op_call_host: {
+  const function_t *callee = &module.functions[*ip++];
+  const func_type_t *type = &module.types[callee->type];
+  slot_t *arguments = sp - callee->param_slots;
+  if (arguments + type->result_slots > stack_end) trap_exhausted();
+  module.host[callee->code_at].function(arguments);
+  sp = arguments + type->result_slots;
+  NEXT();
+}
+op_call_indirect: {
+  uint32_t canonical = *ip++;
+  uint32_t element = *--sp;
+  if (element >= module.table_size || module.table[element] == NO_FUNCTION) trap_indirect();
+  uint32_t function_index = module.table[element];
+  const function_t *callee = &module.functions[function_index];
+  const func_type_t *type = &module.types[callee->type];
+  if (type->canonical != canonical) trap_indirect();
+  if (function_index < module.imported_functions) {
+    slot_t *arguments = sp - callee->param_slots;
+    if (arguments + type->result_slots > stack_end) trap_exhausted();
+    module.host[callee->code_at].function(arguments);
+    sp = arguments + type->result_slots;
+    NEXT();
+  }
+  callee_index = function_index;
+  return_to = (uint32_t)(ip - code);
+  caller_fp = fp;
+  fp = sp - callee->param_slots;
+  goto enter;
+}
+
+op_drop:
+  sp--;
+  NEXT();
+op_drop64:
+  sp -= 2;
+  NEXT();
+op_select:
+  sp -= 2;
+  if (!sp[1]) sp[-1] = sp[0];
+  NEXT();
+op_select64:
+  sp -= 3;
+  if (!sp[2]) {
+    sp[-2] = sp[0];
+    sp[-1] = sp[1];
+  }
+  NEXT();
+
+op_local_get:
+  *sp++ = fp[*ip++];
+  NEXT();
+op_local_set:
+  fp[*ip++] = *--sp;
+  NEXT();
+op_local_tee:
+  fp[*ip++] = sp[-1];
+  NEXT();
+op_local_get2:
+  sp[0] = fp[ip[0]];
+  sp[1] = fp[ip[1]];
+  sp += 2;
+  ip += 2;
+  NEXT();
+op_local_get64: {
+  const slot_t *local = fp + *ip++;
+  sp[0] = local[0];
+  sp[1] = local[1];
+  sp += 2;
+  NEXT();
+}
+op_local_set64: {
+  slot_t *local = fp + *ip++;
+  sp -= 2;
+  local[0] = sp[0];
+  local[1] = sp[1];
+  NEXT();
+}
+op_local_tee64: {
+  slot_t *local = fp + *ip++;
+  local[0] = sp[-2];
+  local[1] = sp[-1];
+  NEXT();
+}
+op_global_get:
+  *sp++ = globals[*ip++];
+  NEXT();
+op_global_set:
+  globals[*ip++] = *--sp;
+  NEXT();
+op_global_get64: {
+  const slot_t *global = globals + *ip++;
+  sp[0] = global[0];
+  sp[1] = global[1];
+  sp += 2;
+  NEXT();
+}
+op_global_set64: {
+  slot_t *global = globals + *ip++;
+  sp -= 2;
+  global[0] = sp[0];
+  global[1] = sp[1];
+  NEXT();
+}
+op_const32:
+  *sp++ = *ip++;
+  NEXT();
+op_const64:
+  sp[0] = ip[0];
+  sp[1] = ip[1];
+  sp += 2;
+  ip += 2;
+  NEXT();
+
+op_i32_load: LOAD32(uint32_t, uint32_t); NEXT();
+op_i32_load8_s: LOAD32(int8_t, int32_t); NEXT();
+op_i32_load8_u: LOAD32(uint8_t, uint32_t); NEXT();
+op_i32_load16_s: LOAD32(int16_t, int32_t); NEXT();
+op_i32_load16_u: LOAD32(uint16_t, uint32_t); NEXT();
+op_i64_load: LOAD64(uint64_t, uint64_t); NEXT();
+op_i64_load8_s: LOAD64(int8_t, int64_t); NEXT();
+op_i64_load8_u: LOAD64(uint8_t, uint64_t); NEXT();
+op_i64_load16_s: LOAD64(int16_t, int64_t); NEXT();
+op_i64_load16_u: LOAD64(uint16_t, uint64_t); NEXT();
+op_i64_load32_s: LOAD64(int32_t, int64_t); NEXT();
+op_i64_load32_u: LOAD64(uint32_t, uint64_t); NEXT();
+op_i32_load_from_local: LOAD32_FROM_LOCAL(uint32_t, uint32_t); NEXT();
+op_i64_load_from_local: LOAD64_FROM_LOCAL(uint64_t, uint64_t); NEXT();
+op_i32_load8_s_from_local: LOAD32_FROM_LOCAL(int8_t, int32_t); NEXT();
+op_i32_load8_u_from_local: LOAD32_FROM_LOCAL(uint8_t, uint32_t); NEXT();
+op_i32_load16_s_from_local: LOAD32_FROM_LOCAL(int16_t, int32_t); NEXT();
+op_i32_load16_u_from_local: LOAD32_FROM_LOCAL(uint16_t, uint32_t); NEXT();
+op_i64_load8_s_from_local: LOAD64_FROM_LOCAL(int8_t, int64_t); NEXT();
+op_i64_load8_u_from_local: LOAD64_FROM_LOCAL(uint8_t, uint64_t); NEXT();
+op_i64_load16_s_from_local: LOAD64_FROM_LOCAL(int16_t, int64_t); NEXT();
+op_i64_load16_u_from_local: LOAD64_FROM_LOCAL(uint16_t, uint64_t); NEXT();
+op_i64_load32_s_from_local: LOAD64_FROM_LOCAL(int32_t, int64_t); NEXT();
+op_i64_load32_u_from_local: LOAD64_FROM_LOCAL(uint32_t, uint64_t); NEXT();
+op_i32_store: STORE32(uint32_t); NEXT();
+op_i32_store8: STORE32(uint8_t); NEXT();
+op_i32_store16: STORE32(uint16_t); NEXT();
+op_i64_store: STORE64(uint64_t); NEXT();
+op_i64_store8: STORE64(uint8_t); NEXT();
+op_i64_store16: STORE64(uint16_t); NEXT();
+op_i64_store32: STORE64(uint32_t); NEXT();
+op_memory_size:
+  *sp++ = memory_pages;
+  NEXT();
+op_memory_grow:
+  sp[-1] = grow_memory(sp[-1]);
+  NEXT();
+op_memory_init: {
+  /* §4.4.7.6: the segment's bytes [source, source + n) to [dest, dest + n), both checked before any copy. */
+  const data_segment_t *segment = &module.data[*ip++];
+  uint32_t n = sp[-1], source = sp[-2], dest = sp[-3];
+  sp -= 3;
+  uint32_t length = module.data_dropped[segment - module.data] ? 0 : segment->length;
+  if ((uint64_t)source + n > length || (uint64_t)dest + n > memory_bytes) trap_out_of_bounds();
+  memcpy(memory + dest, module.wasm + segment->bytes_at + source, n);
+  NEXT();
+}
+op_data_drop:
+  module.data_dropped[*ip++] = 1;
+  NEXT();
+op_memory_copy: {
+  uint32_t n = sp[-1], source = sp[-2], dest = sp[-3];
+  sp -= 3;
+  if ((uint64_t)source + n > memory_bytes || (uint64_t)dest + n > memory_bytes) trap_out_of_bounds();
+  memmove(memory + dest, memory + source, n);
+  NEXT();
+}
+op_memory_fill: {
+  uint32_t n = sp[-1], value = sp[-2], dest = sp[-3];
+  sp -= 3;
+  if ((uint64_t)dest + n > memory_bytes) trap_out_of_bounds();
+  memset(memory + dest, (int)(uint8_t)value, n);
+  NEXT();
+}
+
+op_i32_eqz: I32_UNARY(a == 0); NEXT();
+op_i32_eq: I32_BINARY(a == b); NEXT();
+op_i32_ne: I32_BINARY(a != b); NEXT();
+op_i32_lt_s: I32_BINARY((int32_t)a < (int32_t)b); NEXT();
+op_i32_lt_u: I32_BINARY(a < b); NEXT();
+op_i32_gt_s: I32_BINARY((int32_t)a > (int32_t)b); NEXT();
+op_i32_gt_u: I32_BINARY(a > b); NEXT();
+op_i32_le_s: I32_BINARY((int32_t)a <= (int32_t)b); NEXT();
+op_i32_le_u: I32_BINARY(a <= b); NEXT();
+op_i32_ge_s: I32_BINARY((int32_t)a >= (int32_t)b); NEXT();
+op_i32_ge_u: I32_BINARY(a >= b); NEXT();
+op_i64_eqz:
+  sp[-2] = get64(sp - 2) == 0;
+  sp--;
+  NEXT();
+op_i64_eq: I64_COMPARE(a == b); NEXT();
+op_i64_ne: I64_COMPARE(a != b); NEXT();
+op_i64_lt_s: I64_COMPARE((int64_t)a < (int64_t)b); NEXT();
+op_i64_lt_u: I64_COMPARE(a < b); NEXT();
+op_i64_gt_s: I64_COMPARE((int64_t)a > (int64_t)b); NEXT();
+op_i64_gt_u: I64_COMPARE(a > b); NEXT();
+op_i64_le_s: I64_COMPARE((int64_t)a <= (int64_t)b); NEXT();
+op_i64_le_u: I64_COMPARE(a <= b); NEXT();
+op_i64_ge_s: I64_COMPARE((int64_t)a >= (int64_t)b); NEXT();
+op_i64_ge_u: I64_COMPARE(a >= b); NEXT();
+op_f32_eq: F32_COMPARE(a == b); NEXT();
+op_f32_ne: F32_COMPARE(a != b); NEXT();
+op_f32_lt: F32_COMPARE(a < b); NEXT();
+op_f32_gt: F32_COMPARE(a > b); NEXT();
+op_f32_le: F32_COMPARE(a <= b); NEXT();
+op_f32_ge: F32_COMPARE(a >= b); NEXT();
+op_f64_eq: F64_COMPARE(a == b); NEXT();
+op_f64_ne: F64_COMPARE(a != b); NEXT();
+op_f64_lt: F64_COMPARE(a < b); NEXT();
+op_f64_gt: F64_COMPARE(a > b); NEXT();
+op_f64_le: F64_COMPARE(a <= b); NEXT();
+op_f64_ge: F64_COMPARE(a >= b); NEXT();
+
+op_i32_eq_imm: I32_IMMEDIATE(a == b); NEXT();
+op_i32_ne_imm: I32_IMMEDIATE(a != b); NEXT();
+op_i32_lt_s_imm: I32_IMMEDIATE((int32_t)a < (int32_t)b); NEXT();
+op_i32_lt_u_imm: I32_IMMEDIATE(a < b); NEXT();
+op_i32_gt_s_imm: I32_IMMEDIATE((int32_t)a > (int32_t)b); NEXT();
+op_i32_gt_u_imm: I32_IMMEDIATE(a > b); NEXT();
+op_i32_le_s_imm: I32_IMMEDIATE((int32_t)a <= (int32_t)b); NEXT();
+op_i32_le_u_imm: I32_IMMEDIATE(a <= b); NEXT();
+op_i32_ge_s_imm: I32_IMMEDIATE((int32_t)a >= (int32_t)b); NEXT();
+op_i32_ge_u_imm: I32_IMMEDIATE(a >= b); NEXT();
+op_i32_add_imm: I32_IMMEDIATE(a + b); NEXT();
+op_i32_sub_imm: I32_IMMEDIATE(a - b); NEXT();
+op_i32_mul_imm: I32_IMMEDIATE(a * b); NEXT();
+op_i32_and_imm: I32_IMMEDIATE(a & b); NEXT();
+op_i32_or_imm: I32_IMMEDIATE(a | b); NEXT();
+op_i32_xor_imm: I32_IMMEDIATE(a ^ b); NEXT();
+op_i32_shl_imm: I32_IMMEDIATE(a << (b & 31)); NEXT();
+op_i32_shr_s_imm: I32_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
+op_i32_shr_u_imm: I32_IMMEDIATE(a >> (b & 31)); NEXT();
+op_i32_eq_local_imm: LOCAL_AND_IMMEDIATE(a == b); NEXT();
+op_i32_ne_local_imm: LOCAL_AND_IMMEDIATE(a != b); NEXT();
+op_i32_lt_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a < (int32_t)b); NEXT();
+op_i32_lt_u_local_imm: LOCAL_AND_IMMEDIATE(a < b); NEXT();
+op_i32_gt_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a > (int32_t)b); NEXT();
+op_i32_gt_u_local_imm: LOCAL_AND_IMMEDIATE(a > b); NEXT();
+op_i32_le_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a <= (int32_t)b); NEXT();
+op_i32_le_u_local_imm: LOCAL_AND_IMMEDIATE(a <= b); NEXT();
+op_i32_ge_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a >= (int32_t)b); NEXT();
+op_i32_ge_u_local_imm: LOCAL_AND_IMMEDIATE(a >= b); NEXT();
+op_i32_add_local_imm: LOCAL_AND_IMMEDIATE(a + b); NEXT();
+op_i32_sub_local_imm: LOCAL_AND_IMMEDIATE(a - b); NEXT();
+op_i32_mul_local_imm: LOCAL_AND_IMMEDIATE(a * b); NEXT();
+op_i32_and_local_imm: LOCAL_AND_IMMEDIATE(a & b); NEXT();
+op_i32_or_local_imm: LOCAL_AND_IMMEDIATE(a | b); NEXT();
+op_i32_xor_local_imm: LOCAL_AND_IMMEDIATE(a ^ b); NEXT();
+op_i32_shl_local_imm: LOCAL_AND_IMMEDIATE(a << (b & 31)); NEXT();
+op_i32_shr_s_local_imm: LOCAL_AND_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
+op_i32_shr_u_local_imm: LOCAL_AND_IMMEDIATE(a >> (b & 31)); NEXT();
+op_i32_eq_locals: TWO_LOCALS(a == b); NEXT();
+op_i32_ne_locals: TWO_LOCALS(a != b); NEXT();
+op_i32_lt_s_locals: TWO_LOCALS((int32_t)a < (int32_t)b); NEXT();
+op_i32_lt_u_locals: TWO_LOCALS(a < b); NEXT();
+op_i32_gt_s_locals: TWO_LOCALS((int32_t)a > (int32_t)b); NEXT();
+op_i32_gt_u_locals: TWO_LOCALS(a > b); NEXT();
+op_i32_le_s_locals: TWO_LOCALS((int32_t)a <= (int32_t)b); NEXT();
+op_i32_le_u_locals: TWO_LOCALS(a <= b); NEXT();
+op_i32_ge_s_locals: TWO_LOCALS((int32_t)a >= (int32_t)b); NEXT();
+op_i32_ge_u_locals: TWO_LOCALS(a >= b); NEXT();
+op_i32_add_locals: TWO_LOCALS(a + b); NEXT();
+op_i32_sub_locals: TWO_LOCALS(a - b); NEXT();
+op_i32_mul_locals: TWO_LOCALS(a * b); NEXT();
+op_i32_and_locals: TWO_LOCALS(a & b); NEXT();
+op_i32_or_locals: TWO_LOCALS(a | b); NEXT();
+op_i32_xor_locals: TWO_LOCALS(a ^ b); NEXT();
+op_i32_shl_locals: TWO_LOCALS(a << (b & 31)); NEXT();
+op_i32_shr_s_locals: TWO_LOCALS((uint32_t)((int32_t)a >> (b & 31))); NEXT();
+op_i32_shr_u_locals: TWO_LOCALS(a >> (b & 31)); NEXT();
+op_br_unless_eq: BRANCH_ON(a == b, 0); NEXT();
+op_br_unless_ne: BRANCH_ON(a != b, 0); NEXT();
+op_br_unless_lt_s: BRANCH_ON((int32_t)a < (int32_t)b, 0); NEXT();
+op_br_unless_lt_u: BRANCH_ON(a < b, 0); NEXT();
+op_br_unless_gt_s: BRANCH_ON((int32_t)a > (int32_t)b, 0); NEXT();
+op_br_unless_gt_u: BRANCH_ON(a > b, 0); NEXT();
+op_br_unless_le_s: BRANCH_ON((int32_t)a <= (int32_t)b, 0); NEXT();
+op_br_unless_le_u: BRANCH_ON(a <= b, 0); NEXT();
+op_br_unless_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b, 0); NEXT();
+op_br_unless_ge_u: BRANCH_ON(a >= b, 0); NEXT();
+op_br_if_eq: BRANCH_ON(a == b, 1); NEXT();
+op_br_if_ne: BRANCH_ON(a != b, 1); NEXT();
+op_br_if_lt_s: BRANCH_ON((int32_t)a < (int32_t)b, 1); NEXT();
+op_br_if_lt_u: BRANCH_ON(a < b, 1); NEXT();
+op_br_if_gt_s: BRANCH_ON((int32_t)a > (int32_t)b, 1); NEXT();
+op_br_if_gt_u: BRANCH_ON(a > b, 1); NEXT();
+op_br_if_le_s: BRANCH_ON((int32_t)a <= (int32_t)b, 1); NEXT();
+op_br_if_le_u: BRANCH_ON(a <= b, 1); NEXT();
+op_br_if_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b, 1); NEXT();
+op_br_if_ge_u: BRANCH_ON(a >= b, 1); NEXT();
+
+op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
+op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();
+op_i32_popcnt: I32_UNARY((uint32_t)__builtin_popcount(a)); NEXT();
+op_i32_add: I32_BINARY(a + b); NEXT();
+op_i32_sub: I32_BINARY(a - b); NEXT();
+op_i32_mul: I32_BINARY(a * b); NEXT();
+op_i32_div_s:
+  if (sp[-1] == 0) trap_integer("divide by zero");
+  if (sp[-2] == 0x80000000u && sp[-1] == UINT32_MAX) trap_integer("integer overflow");
+  I32_BINARY((uint32_t)((int32_t)a / (int32_t)b));
+  NEXT();
+op_i32_div_u:
+  if (sp[-1] == 0) trap_integer("divide by zero");
+  I32_BINARY(a / b);
+  NEXT();
+op_i32_rem_s:
+  if (sp[-1] == 0) trap_integer("divide by zero");
+  I32_BINARY(b == UINT32_MAX ? 0 : (uint32_t)((int32_t)a % (int32_t)b));
+  NEXT();
+op_i32_rem_u:
+  if (sp[-1] == 0) trap_integer("divide by zero");
+  I32_BINARY(a % b);
+  NEXT();
+op_i32_and: I32_BINARY(a & b); NEXT();
+op_i32_or: I32_BINARY(a | b); NEXT();
+op_i32_xor: I32_BINARY(a ^ b); NEXT();
+op_i32_shl: I32_BINARY(a << (b & 31)); NEXT();
+op_i32_shr_s: I32_BINARY((uint32_t)((int32_t)a >> (b & 31))); NEXT();
+op_i32_shr_u: I32_BINARY(a >> (b & 31)); NEXT();
+op_i32_rotl: I32_BINARY(rotl32(a, b)); NEXT();
+op_i32_rotr: I32_BINARY(rotl32(a, 32 - (b & 31))); NEXT();
+
+op_i64_clz: I64_UNARY(a ? (uint64_t)__builtin_clzll(a) : 64u); NEXT();
+op_i64_ctz: I64_UNARY(a ? (uint64_t)__builtin_ctzll(a) : 64u); NEXT();
+op_i64_popcnt: I64_UNARY((uint64_t)__builtin_popcountll(a)); NEXT();
+op_i64_add: I64_BINARY(a + b); NEXT();
+op_i64_sub: I64_BINARY(a - b); NEXT();
+op_i64_mul: I64_BINARY(a * b); NEXT();
+op_i64_div_s:
+  if (get64(sp - 2) == 0) trap_integer("divide by zero");
+  if (get64(sp - 4) == 0x8000000000000000ull && get64(sp - 2) == UINT64_MAX) trap_integer("integer overflow");
+  I64_BINARY((uint64_t)((int64_t)a / (int64_t)b));
+  NEXT();
+op_i64_div_u:
+  if (get64(sp - 2) == 0) trap_integer("divide by zero");
+  I64_BINARY(a / b);
+  NEXT();
+op_i64_rem_s:
+  if (get64(sp - 2) == 0) trap_integer("divide by zero");
+  I64_BINARY(b == UINT64_MAX ? 0 : (uint64_t)((int64_t)a % (int64_t)b));
+  NEXT();
+op_i64_rem_u:
+  if (get64(sp - 2) == 0) trap_integer("divide by zero");
+  I64_BINARY(a % b);
+  NEXT();
+op_i64_and: I64_BINARY(a & b); NEXT();
+op_i64_or: I64_BINARY(a | b); NEXT();
+op_i64_xor: I64_BINARY(a ^ b); NEXT();
+op_i64_shl: I64_BINARY(a << (b & 63)); NEXT();
+op_i64_shr_s: I64_BINARY((uint64_t)((int64_t)a >> (b & 63))); NEXT();
+op_i64_shr_u: I64_BINARY(a >> (b & 63)); NEXT();
+op_i64_rotl: I64_BINARY(rotl64(a, b)); NEXT();
+op_i64_rotr: I64_BINARY(rotl64(a, 64 - (b & 63))); NEXT();
+
+/* §4.3.3: abs, neg and copysign act on the sign bit alone, NaNs included. */
+op_f32_abs: sp[-1] &= 0x7FFFFFFFu; NEXT();
+op_f32_neg: sp[-1] ^= 0x80000000u; NEXT();
+op_f32_copysign:
+  sp[-2] = (sp[-2] & 0x7FFFFFFFu) | (sp[-1] & 0x80000000u);
+  sp--;
+  NEXT();
+op_f32_ceil: F32_UNARY(ceilf(a)); NEXT();
+op_f32_floor: F32_UNARY(floorf(a)); NEXT();
+op_f32_trunc: F32_UNARY(truncf(a)); NEXT();
+op_f32_nearest: F32_UNARY(nearbyintf(a)); NEXT();
+op_f32_sqrt: F32_UNARY(__builtin_sqrtf(a)); NEXT();
+op_f32_add: F32_BINARY(a + b); NEXT();
+op_f32_sub: F32_BINARY(a - b); NEXT();
+op_f32_mul: F32_BINARY(a * b); NEXT();
+op_f32_div: F32_BINARY(a / b); NEXT();
+op_f32_min: F32_BINARY(f32_min(a, b)); NEXT();
+op_f32_max: F32_BINARY(f32_max(a, b)); NEXT();
+op_f64_abs: sp[-1] &= 0x7FFFFFFFu; NEXT();
+op_f64_neg: sp[-1] ^= 0x80000000u; NEXT();
+op_f64_copysign:
+  sp[-3] = (sp[-3] & 0x7FFFFFFFu) | (sp[-1] & 0x80000000u);
+  sp -= 2;
+  NEXT();
+op_f64_ceil: F64_UNARY(ceil(a)); NEXT();
+op_f64_floor: F64_UNARY(floor(a)); NEXT();
+op_f64_trunc: F64_UNARY(trunc(a)); NEXT();
+op_f64_nearest: F64_UNARY(nearbyint(a)); NEXT();
+op_f64_sqrt: F64_UNARY(__builtin_sqrt(a)); NEXT();
+op_f64_add: F64_BINARY(a + b); NEXT();
+op_f64_sub: F64_BINARY(a - b); NEXT();
+op_f64_mul: F64_BINARY(a * b); NEXT();
+op_f64_div: F64_BINARY(a / b); NEXT();
+op_f64_min: F64_BINARY(f64_min(a, b)); NEXT();
+op_f64_max: F64_BINARY(f64_max(a, b)); NEXT();
+
+op_i32_wrap_i64:
+  sp--;
+  NEXT();
+op_i32_trunc_f32_s: {
+  float a = as_f32(sp[-1]);
+  CHECKED_TRUNC(int32_t, a, -2147483904.0f, 2147483648.0f);
+  sp[-1] = (uint32_t)(int32_t)a;
+  NEXT();
+}
+op_i32_trunc_f32_u: {
+  float a = as_f32(sp[-1]);
+  CHECKED_TRUNC(uint32_t, a, -1.0f, 4294967296.0f);
+  sp[-1] = (uint32_t)a;
+  NEXT();
+}
+op_i32_trunc_f64_s: {
+  double a = as_f64(get64(sp - 2));
+  CHECKED_TRUNC(int32_t, a, -2147483649.0, 2147483648.0);
+  sp[-2] = (uint32_t)(int32_t)a;
+  sp--;
+  NEXT();
+}
+op_i32_trunc_f64_u: {
+  double a = as_f64(get64(sp - 2));
+  CHECKED_TRUNC(uint32_t, a, -1.0, 4294967296.0);
+  sp[-2] = (uint32_t)a;
+  sp--;
+  NEXT();
+}
+op_i64_extend_i32_s:
+  put64(sp - 1, (uint64_t)(int64_t)(int32_t)sp[-1]);
+  sp++;
+  NEXT();
+op_i64_extend_i32_u:
+  sp[0] = 0;
+  sp++;
+  NEXT();
+op_i64_trunc_f32_s: {
+  float a = as_f32(sp[-1]);
+  CHECKED_TRUNC(int64_t, a, -9223373136366403584.0f, 9223372036854775808.0f);
+  put64(sp - 1, (uint64_t)(int64_t)a);
+  sp++;
+  NEXT();
+}
+op_i64_trunc_f32_u: {
+  float a = as_f32(sp[-1]);
+  CHECKED_TRUNC(uint64_t, a, -1.0f, 18446744073709551616.0f);
+  put64(sp - 1, (uint64_t)a);
+  sp++;
+  NEXT();
+}
+op_i64_trunc_f64_s: {
+  double a = as_f64(get64(sp - 2));
+  CHECKED_TRUNC(int64_t, a, -9223372036854777856.0, 9223372036854775808.0);
+  put64(sp - 2, (uint64_t)(int64_t)a);
+  NEXT();
+}
+op_i64_trunc_f64_u: {
+  double a = as_f64(get64(sp - 2));
+  CHECKED_TRUNC(uint64_t, a, -1.0, 18446744073709551616.0);
+  put64(sp - 2, (uint64_t)a);
+  NEXT();
+}
+op_f32_convert_i32_s: sp[-1] = f32_bits((float)(int32_t)sp[-1]); NEXT();
+op_f32_convert_i32_u: sp[-1] = f32_bits((float)sp[-1]); NEXT();
+op_f32_convert_i64_s:
+  sp[-2] = f32_bits((float)(int64_t)get64(sp - 2));
+  sp--;
+  NEXT();
+op_f32_convert_i64_u:
+  sp[-2] = f32_bits((float)get64(sp - 2));
+  sp--;
+  NEXT();
+op_f32_demote_f64:
+  sp[-2] = f32_bits((float)as_f64(get64(sp - 2)));
+  sp--;
+  NEXT();
+op_f64_convert_i32_s:
+  put64(sp - 1, f64_bits((double)(int32_t)sp[-1]));
+  sp++;
+  NEXT();
+op_f64_convert_i32_u:
+  put64(sp - 1, f64_bits((double)sp[-1]));
+  sp++;
+  NEXT();
+op_f64_convert_i64_s: put64(sp - 2, f64_bits((double)(int64_t)get64(sp - 2))); NEXT();
+op_f64_convert_i64_u: put64(sp - 2, f64_bits((double)get64(sp - 2))); NEXT();
+op_f64_promote_f32:
+  put64(sp - 1, f64_bits((double)as_f32(sp[-1])));
+  sp++;
+  NEXT();
+
+op_i32_extend8_s: I32_UNARY((uint32_t)(int32_t)(int8_t)a); NEXT();
+op_i32_extend16_s: I32_UNARY((uint32_t)(int32_t)(int16_t)a); NEXT();
+op_i64_extend8_s: I64_UNARY((uint64_t)(int64_t)(int8_t)a); NEXT();
+op_i64_extend16_s: I64_UNARY((uint64_t)(int64_t)(int16_t)a); NEXT();
+op_i64_extend32_s: I64_UNARY((uint64_t)(int64_t)(int32_t)a); NEXT();
+
+op_i32_trunc_sat_f32_s: {
+  float a = as_f32(sp[-1]);
+  sp[-1] = (uint32_t)SATURATE(int32_t, a, -2147483904.0f, 2147483648.0f, INT32_MIN, INT32_MAX);
+  NEXT();
+}
+op_i32_trunc_sat_f32_u: {
+  float a = as_f32(sp[-1]);
+  sp[-1] = SATURATE(uint32_t, a, -1.0f, 4294967296.0f, 0, UINT32_MAX);
+  NEXT();
+}
+op_i32_trunc_sat_f64_s: {
+  double a = as_f64(get64(sp - 2));
+  sp[-2] = (uint32_t)SATURATE(int32_t, a, -2147483649.0, 2147483648.0, INT32_MIN, INT32_MAX);
+  sp--;
+  NEXT();
+}
+op_i32_trunc_sat_f64_u: {
+  double a = as_f64(get64(sp - 2));
+  sp[-2] = SATURATE(uint32_t, a, -1.0, 4294967296.0, 0, UINT32_MAX);
+  sp--;
+  NEXT();
+}
+op_i64_trunc_sat_f32_s: {
+  float a = as_f32(sp[-1]);
+  put64(sp - 1, (uint64_t)SATURATE(int64_t, a, -9223373136366403584.0f, 9223372036854775808.0f, INT64_MIN, INT64_MAX));
+  sp++;
+  NEXT();
+}
+op_i64_trunc_sat_f32_u: {
+  float a = as_f32(sp[-1]);
+  put64(sp - 1, SATURATE(uint64_t, a, -1.0f, 18446744073709551616.0f, 0, UINT64_MAX));
+  sp++;
+  NEXT();
+}
+op_i64_trunc_sat_f64_s: {
+  double a = as_f64(get64(sp - 2));
+  put64(sp - 2, (uint64_t)SATURATE(int64_t, a, -9223372036854777856.0, 9223372036854775808.0, INT64_MIN, INT64_MAX));
+  NEXT();
+}
+op_i64_trunc_sat_f64_u: {
+  double a = as_f64(get64(sp - 2));
+  put64(sp - 2, SATURATE(uint64_t, a, -1.0, 18446744073709551616.0, 0, UINT64_MAX));
+  NEXT();
+}
+}

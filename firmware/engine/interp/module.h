@@ -1,0 +1,172 @@
+/*
+ * The loaded module as the loader leaves it and the interpreter reads it. Every record is fixed-width and
+ * pointer-free, so the arena a module needs is the same on the board and on the host (host/main.c reports it
+ * for the build to size the board's arena).
+ */
+#ifndef WASMOTE_ENGINE_INTERP_MODULE_H
+#define WASMOTE_ENGINE_INTERP_MODULE_H
+
+#include <stdint.h>
+
+#include "interp.h"
+
+/* Wasm core spec §5.3.1 number types. */
+#define VALTYPE_I32 0x7F
+#define VALTYPE_I64 0x7E
+#define VALTYPE_F32 0x7D
+#define VALTYPE_F64 0x7C
+
+typedef uint32_t cell_t;
+
+typedef struct {
+  uint32_t types_at; /* into module.valtypes: the parameters, then the results */
+  uint8_t param_count;
+  uint8_t result_count;
+  uint8_t param_slots;
+  uint8_t result_slots;
+  uint32_t canonical; /* the first type index with the same parameters and results (§4.4.8 call_indirect) */
+} func_type_t;
+
+typedef struct {
+  uint32_t type;
+  uint16_t param_slots;
+  uint16_t local_slots; /* parameters and declared locals */
+  uint32_t frame_slots; /* locals, the return record and the deepest operand stack */
+  uint32_t code_at;     /* cell index, or the host import's index for an imported function */
+} function_t;
+
+typedef struct {
+  uint8_t type;
+  uint8_t mutable_;
+  uint16_t slot; /* into module.globals */
+  uint32_t init[2];
+} global_t;
+
+typedef struct {
+  uint32_t bytes_at; /* offset in the module's bytes */
+  uint32_t length;
+  uint32_t memory_offset;
+  uint8_t active;
+} data_segment_t;
+
+#define NO_FUNCTION UINT32_MAX
+
+typedef struct {
+  const uint8_t *wasm;
+  uint32_t wasm_length;
+  const interp_host_import_t *host;
+
+  uint32_t type_count;
+  func_type_t *types;
+  uint8_t *valtypes;
+
+  uint32_t imported_functions;
+  uint32_t function_count;
+  function_t *functions;
+  uint16_t *import_bindings; /* imported function -> index into `host` */
+
+  uint8_t has_table;
+  uint32_t table_size;
+  uint32_t *table; /* function indices, NO_FUNCTION for null */
+
+  uint8_t has_memory;
+  uint32_t memory_min_pages;
+  uint32_t memory_max_pages;
+
+  uint32_t global_count;
+  global_t *globals;
+  uint32_t global_slots;
+  slot_t *global_values;
+
+  uint32_t exports_at; /* the export section's vector in the module's bytes */
+  uint32_t start_function; /* NO_FUNCTION if none */
+  uint32_t elements_at;    /* the element section's vector, 0 if none */
+  uint32_t data_count;
+  data_segment_t *data;
+  uint8_t *data_dropped;
+
+  cell_t *code;
+  uint32_t code_cells;
+} module_t;
+
+extern module_t module;
+
+/* Internal opcodes beside the Wasm ones the interpreter keeps (numeric 0x45..0xC4, loads, stores...). */
+enum {
+  OP_BR_UNLESS = 0xC5,
+  OP_BR_MOVE = 0xC6,
+  OP_BR_IF_MOVE = 0xC7,
+  OP_CALL_HOST = 0xC8,
+  OP_DROP64 = 0xC9,
+  OP_SELECT64 = 0xCA,
+  OP_LOCAL_GET64 = 0xCB,
+  OP_LOCAL_SET64 = 0xCC,
+  OP_LOCAL_TEE64 = 0xCD,
+  OP_GLOBAL_GET64 = 0xCE,
+  OP_GLOBAL_SET64 = 0xCF,
+  OP_CONST64 = 0xD0,
+  /* 0xFC 0..7, the saturating truncations (nontrapping float-to-int conversions) */
+  OP_TRUNC_SAT = 0xE0,
+  OP_MEMORY_INIT = 0xE8,
+  OP_DATA_DROP = 0xE9,
+  OP_MEMORY_COPY = 0xEA,
+  OP_MEMORY_FILL = 0xEB,
+  /* Fused pairs (compile.c emit_op): i32 operators 0x46..0x78 with an immediate second operand, */
+  OP_I32_IMMEDIATE = 0x100,
+  /* the i32 comparisons 0x46..0x4F as conditions of a branch, */
+  OP_BR_UNLESS_COMPARE = 0x140,
+  OP_BR_IF_COMPARE = 0x150,
+  /* two local.gets, */
+  OP_LOCAL_GET2 = 0x160,
+  /* and the operators of OP_I32_IMMEDIATE on a local and an immediate, or on two locals. */
+  OP_I32_LOCAL_IMMEDIATE = 0x170,
+  OP_I32_LOCALS = 0x1B0,
+  /* The loads 0x28..0x35 with their address in a local. */
+  OP_LOAD_FROM_LOCAL = 0x1F0,
+  OP_COUNT = 0x1FE,
+};
+
+/* Wasm opcodes the fusions name (§5.4.7). */
+enum {
+  OP_I32_EQZ = 0x45,
+  OP_I32_EQ = 0x46,
+  OP_I32_GE_U = 0x4F,
+  OP_I32_ADD = 0x6A,
+  OP_I32_MUL = 0x6C,
+  OP_I32_AND = 0x71,
+  OP_I32_SHR_U = 0x76,
+  OP_FIRST_LOAD = 0x28,
+  OP_LAST_LOAD = 0x35,
+};
+
+/* Slots a value type takes. */
+static inline uint32_t valtype_slots(uint8_t type) {
+  return type == VALTYPE_I64 || type == VALTYPE_F64 ? 2 : 1;
+}
+
+/* compile.c: validates one function body (§3.3, Appendix A.3's algorithm) and appends its code. */
+/* exec.c: each opcode's cell (its handler's offset), set by interp_prepare_dispatch() before the first compile. */
+extern const int32_t *interp_dispatch;
+void interp_prepare_dispatch(void);
+
+/* exec.c: where the instance's value stack and memory are. */
+void interp_bind_storage(const interp_storage_t *storage);
+/* An unsigned or signed LEB128 the loader has already validated. */
+uint32_t interp_read_u32(const uint8_t **at);
+int32_t interp_read_i32(const uint8_t **at);
+
+/* loader.c: the DataCount section's count, UINT32_MAX without one (memory.init and data.drop need it, §5.5.16). */
+uint32_t interp_data_count_declared(void);
+
+void compile_function(uint32_t function, const uint8_t *body, const uint8_t *end);
+
+/* loader.c: the arena and the refusal a decoder or the compiler raises. */
+void *arena_take(uint32_t bytes);
+/* Hands back the last `bytes` taken (compile.c, when a fused instruction is shorter than its pair). */
+void arena_give_back(uint32_t bytes);
+void *arena_scratch(uint32_t bytes);
+void arena_scratch_release(void);
+uint32_t arena_code_room(void);
+_Noreturn void load_refuse(const char *what, const char *detail, uint32_t offset);
+
+#endif
