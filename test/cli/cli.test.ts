@@ -348,7 +348,9 @@ export async function load(url, context, nextLoad) {
 `,
     );
     await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)}, { data: { log: process.env.LOADED_LOG } });\n`);
-    const allowed = /^(bin\/wasmote\.js|dist\/host\/cli\/[a-z-]+\.js|dist\/host\/build\/paths\.js|dist\/host\/flash\/(chips|errors|reset-sequences|image\/firmware-image|protocol\/commands)\.js)$/;
+    // Beside the CLI: the tables its help prints (the chips, the firmware's engine names), which import nothing.
+    const allowed =
+      /^(bin\/wasmote\.js|dist\/host\/cli\/[a-z-]+\.js|dist\/host\/build\/paths\.js|dist\/host\/firmware\/engines\.js|dist\/host\/flash\/(chips|errors|reset-sequences|image\/firmware-image|protocol\/commands)\.js)$/;
     for (const command of [['sim'], ['build'], ['demo'], ['flash'], ['flash', 'simulate'], ['firmware'], ['model'], ['model', 'train'], ['model', 'eval']]) {
       const log = path.join(scratch, `loaded-${command.join('-')}.log`);
       const { code } = await wasmote([...command, '--help'], { env: { ...process.env, LOADED_LOG: log }, nodeOptions: ['--import', register] });
