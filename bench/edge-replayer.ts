@@ -58,4 +58,6 @@ process.on('message', (message) => {
     process.disconnect();
   }
 });
+// A bench that ends without saying so (a crash, a kill) leaves no replayer behind.
+process.once('disconnect', () => process.exit(0));
 process.send!('ready');

@@ -24,4 +24,6 @@ process.on('message', (message) => {
   if (message === 'report') process.send!({ messages, payloadBytes, lastMs });
   if (message === 'end') void client.endAsync().then(() => process.disconnect());
 });
+// A bench that ends without saying so (a crash, a kill) leaves no subscriber behind.
+process.once('disconnect', () => process.exit(0));
 process.send!('ready');
