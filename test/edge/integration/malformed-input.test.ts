@@ -10,7 +10,7 @@ import { TcpLinkSource } from '../../../host/edge/links/tcp-source.ts';
 import { LinkDecoder } from '../../../host/link/decoder.ts';
 import { LinkEncoder } from '../../../host/link/encoder.ts';
 import { uniqueEdgeId, Watcher } from '../gateway/support/broker.ts';
-import { DOC_METRICS, docHello } from '../gateway/support/fake-device.ts';
+import { DOC_METRICS, docHeartbeat, docHello } from '../gateway/support/fake-device.ts';
 import { until } from '../gateway/support/harness.ts';
 import { Mosquitto, tempDir } from '../../../bench/peers.ts';
 
@@ -70,26 +70,7 @@ class SocketDevice {
 
   /** docs/link-protocol.md §4.8, with nothing wrong on the device's side. */
   heartbeat(): void {
-    this.send({
-      type: 'heartbeat',
-      uptimeMs: 5000,
-      session: SESSION,
-      heartbeatPeriodMs: 5000,
-      bootCount: 1,
-      appState: 0,
-      restartAtMs: 0,
-      consecutiveFailures: 0,
-      lastFailureKind: 0,
-      lastFailureCode: 0,
-      rxFrames: 1,
-      rxDrops: { oversize: 0, cobs: 0, short: 0, crc: 0, version: 0, unknownType: 0, malformed: 0 },
-      commandsDropped: 0,
-      ledMode: 255,
-      ledPeriodMs: 0,
-      ledLevel: 255,
-      brightnessU16: 0,
-      reportIntervalMs: 1000,
-    });
+    this.send(docHeartbeat(SESSION));
   }
 
   data(value: number): void {
@@ -98,18 +79,22 @@ class SocketDevice {
   }
 }
 
+/** A gateway with a TCP link source and its own metrics, a watcher of its tree, and one device connected to it. */
+async function edgeWithDevice(prefix: string) {
+  const edgeId = uniqueEdgeId(prefix);
+  const watcher = await Watcher.start(broker.url, edgeId);
+  const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 });
+  const metrics = new Registry();
+  const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0', metrics });
+  const socket = connect(source.port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  return { watcher, metrics, gateway, socket, device: new SocketDevice(socket) };
+}
+
 describe('malformed input', () => {
   it('garbage and corrupted frames on a TCP link are counted per reason; the device stays online and its data flows', async () => {
-    const edgeId = uniqueEdgeId('garbage');
-    const watcher = await Watcher.start(broker.url, edgeId);
-    const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 });
-    const metrics = new Registry();
-    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0', metrics });
-    let socket: Socket | undefined;
+    const { watcher, metrics, gateway, socket, device } = await edgeWithDevice('garbage');
     try {
-      socket = connect(source.port, '127.0.0.1');
-      await new Promise((resolve) => socket!.once('connect', resolve));
-      const device = new SocketDevice(socket);
       device.boot();
       device.data(21.5);
       await watcher.waitFor(`${DEVICE}/data`, (json) => json.values['tmp102.temperature'] === 21.5);
@@ -144,23 +129,15 @@ describe('malformed input', () => {
       expect(await sample(metrics, 'wasmote_edge_frames_total', { reason: 'crc' })).toBe(drops.crc);
       expect(await sample(metrics, 'wasmote_edge_devices', { state: 'offline' })).toBe(1);
     } finally {
-      socket?.destroy();
+      socket.destroy();
       await gateway.stop();
       await watcher.close();
     }
   });
 
   it('malformed command payloads are answered with an error on the result topic and counted; the device keeps working', async () => {
-    const edgeId = uniqueEdgeId('badcmd');
-    const watcher = await Watcher.start(broker.url, edgeId);
-    const source = new TcpLinkSource({ host: '127.0.0.1', port: 0 });
-    const metrics = new Registry();
-    const gateway = await startGateway({ broker: { url: broker.url, options: {} }, edgeId, sources: [source], version: '0.1.0', metrics });
-    let socket: Socket | undefined;
+    const { watcher, metrics, gateway, socket, device } = await edgeWithDevice('badcmd');
     try {
-      socket = connect(source.port, '127.0.0.1');
-      await new Promise((resolve) => socket!.once('connect', resolve));
-      const device = new SocketDevice(socket);
       device.boot();
       await watcher.waitFor(`${DEVICE}/birth`);
 
@@ -192,7 +169,7 @@ describe('malformed input', () => {
       expect([await commands('malformed'), await commands('bad-argument'), await commands('unknown-command'), await commands('ok')]).toEqual([4, 3, 1, 1]);
       expect(await sample(metrics, 'wasmote_edge_command_round_trip_seconds_count')).toBe(1);
     } finally {
-      socket?.destroy();
+      socket.destroy();
       await gateway.stop();
       await watcher.close();
     }

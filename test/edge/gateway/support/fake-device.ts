@@ -1,6 +1,6 @@
 import { LinkDecoder } from '../../../../host/link/decoder.ts';
 import { LinkEncoder } from '../../../../host/link/encoder.ts';
-import type { CommandMessage, HelloMessage, LinkMessage, MetricMessage } from '../../../../host/link/messages.ts';
+import type { CommandMessage, HeartbeatMessage, HelloMessage, LinkMessage, MetricMessage } from '../../../../host/link/messages.ts';
 import { LinkListeners, type LinkCloseReason } from '../../../../host/edge/links/link-listeners.ts';
 import type { DeviceLink, LinkSource } from '../../../../host/edge/links/link.ts';
 
@@ -93,6 +93,31 @@ export function docHello(deviceId: string, overrides: Partial<HelloMessage> = {}
   };
 }
 
+/** docs/link-protocol.md §4.8: a HEARTBEAT with nothing wrong on the device's side, LED off unless overridden. */
+export function docHeartbeat(session: number, overrides: Partial<HeartbeatMessage> = {}): HeartbeatMessage {
+  return {
+    type: 'heartbeat',
+    uptimeMs: 5000,
+    session,
+    heartbeatPeriodMs: 5000,
+    bootCount: 1,
+    appState: 0,
+    restartAtMs: 0,
+    consecutiveFailures: 0,
+    lastFailureKind: 0,
+    lastFailureCode: 0,
+    rxFrames: 1,
+    rxDrops: { oversize: 0, cobs: 0, short: 0, crc: 0, version: 0, unknownType: 0, malformed: 0 },
+    commandsDropped: 0,
+    ledMode: 255,
+    ledPeriodMs: 0,
+    ledLevel: 255,
+    brightnessU16: 0,
+    reportIntervalMs: 1000,
+    ...overrides,
+  };
+}
+
 /** A device's side of the link: numbered frames (docs/link-protocol.md §5) of its session. */
 export class FakeDevice {
   encoder: LinkEncoder;
@@ -123,26 +148,7 @@ export class FakeDevice {
   }
 
   heartbeat(uptimeMs: number): void {
-    this.send({
-      type: 'heartbeat',
-      uptimeMs,
-      session: this.session,
-      heartbeatPeriodMs: 5000,
-      bootCount: 1,
-      appState: 0,
-      restartAtMs: 0,
-      consecutiveFailures: 0,
-      lastFailureKind: 0,
-      lastFailureCode: 0,
-      rxFrames: 3,
-      rxDrops: { oversize: 0, cobs: 0, short: 0, crc: 0, version: 0, unknownType: 0, malformed: 0 },
-      commandsDropped: 0,
-      ledMode: 3,
-      ledPeriodMs: 500,
-      ledLevel: 1,
-      brightnessU16: 0,
-      reportIntervalMs: 1000,
-    });
+    this.send(docHeartbeat(this.session, { uptimeMs, rxFrames: 3, ledMode: 3, ledPeriodMs: 500, ledLevel: 1 }));
   }
 
   data(timeMs: number, values: { id: number; value: number }[]): void {
