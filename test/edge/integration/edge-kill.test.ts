@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEdgeId, Watcher } from '../gateway/support/broker.ts';
 import { until } from '../gateway/support/harness.ts';
-import { freePort, Mosquitto, NatsServer, tempDir } from '../../../bench/peers.ts';
-import { cloudKey, eventually, sleep, startEdge, startSimFleet, streamKeys, type WasmoteProcess } from './support/processes.ts';
+import { freePort } from '../../../bench/peers.ts';
+import { cloudKey, eventually, ownPeers, sleep, startEdge, startSimFleet, streamKeys, type WasmoteProcess } from './support/processes.ts';
 
 const DEVICES = 3;
 
@@ -23,30 +23,16 @@ function heldKeys(file: string): string[] {
   }
 }
 
-let dir: ReturnType<typeof tempDir>;
-let broker: Mosquitto;
-let nats: NatsServer;
-
-beforeAll(async () => {
-  dir = tempDir('edge-kill');
-  broker = await Mosquitto.start(dir.path);
-  nats = await NatsServer.start(path.join(dir.path, 'jetstream'));
-});
-
-afterAll(async () => {
-  await nats?.stop();
-  await broker?.stop();
-  dir?.remove();
-});
+const peers = ownPeers('edge-kill');
 
 describe('SIGKILL the edge mid-stream', () => {
   it('loses nothing it had accepted, stores each record once, and shows the downtime as per-device gaps', async () => {
     const edgeId = uniqueEdgeId('kill');
     const prefix = `kill-${edgeId.slice(-6)}`;
-    const dataDir = path.join(dir.path, 'edge-data');
+    const dataDir = path.join(peers.dir, 'edge-data');
     const tcpPort = await freePort();
-    const watcher = await Watcher.start(broker.url, edgeId);
-    const edgeArgs = { edgeId, brokerUrl: broker.url, tcpPort, natsUrl: nats.url, dataDir };
+    const watcher = await Watcher.start(peers.broker.url, edgeId);
+    const edgeArgs = { edgeId, brokerUrl: peers.broker.url, tcpPort, natsUrl: peers.nats.url, dataDir };
     let edge: WasmoteProcess = startEdge(edgeArgs);
     const sim = startSimFleet(tcpPort, DEVICES, prefix);
     const devices = Array.from({ length: DEVICES }, (_, index) => `${prefix}-${String(index).padStart(4, '0')}`);
@@ -77,7 +63,7 @@ describe('SIGKILL the edge mid-stream', () => {
       let keys: string[] = [];
       await eventually(
         async () => {
-          keys = await streamKeys(nats.url);
+          keys = await streamKeys(peers.nats.url);
           return [...accepted].every((key) => keys.includes(key));
         },
         30_000,

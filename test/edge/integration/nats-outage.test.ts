@@ -3,37 +3,23 @@
  * gateway: in the end the stream holds every record once.
  */
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { uniqueEdgeId, Watcher } from '../gateway/support/broker.ts';
 import { until } from '../gateway/support/harness.ts';
-import { freePort, Mosquitto, NatsServer, tempDir } from '../../../bench/peers.ts';
-import { cloudKey, eventually, sleep, startEdge, startSimFleet, streamKeys } from './support/processes.ts';
+import { freePort } from '../../../bench/peers.ts';
+import { cloudKey, eventually, ownPeers, sleep, startEdge, startSimFleet, streamKeys } from './support/processes.ts';
 
 const DEVICES = 2;
 
-let dir: ReturnType<typeof tempDir>;
-let broker: Mosquitto;
-let nats: NatsServer;
-
-beforeAll(async () => {
-  dir = tempDir('nats-outage');
-  broker = await Mosquitto.start(dir.path);
-  nats = await NatsServer.start(path.join(dir.path, 'jetstream'));
-});
-
-afterAll(async () => {
-  await nats?.stop();
-  await broker?.stop();
-  dir?.remove();
-});
+const peers = ownPeers('nats-outage');
 
 describe('the NATS sink away for a while', () => {
   it('ends with every record the edge published in the stream, once', async () => {
     const edgeId = uniqueEdgeId('nats');
     const prefix = `nats-${edgeId.slice(-6)}`;
     const tcpPort = await freePort();
-    const watcher = await Watcher.start(broker.url, edgeId);
-    const edge = startEdge({ edgeId, brokerUrl: broker.url, tcpPort, natsUrl: nats.url, dataDir: path.join(dir.path, 'edge-data') });
+    const watcher = await Watcher.start(peers.broker.url, edgeId);
+    const edge = startEdge({ edgeId, brokerUrl: peers.broker.url, tcpPort, natsUrl: peers.nats.url, dataDir: path.join(peers.dir, 'edge-data') });
     const sim = startSimFleet(tcpPort, DEVICES, prefix);
     const devices = Array.from({ length: DEVICES }, (_, index) => `${prefix}-${String(index).padStart(4, '0')}`);
     const dataOf = (device: string) => watcher.on(`${device}/data`);
@@ -42,12 +28,12 @@ describe('the NATS sink away for a while', () => {
       await until(() => devices.every((device) => dataOf(device).length >= 2), 40_000, 'data from every device').catch((error: Error) => {
         throw new Error(`${error.message}\n${edge.output}\n${sim.output}`);
       });
-      await nats.kill();
+      await peers.nats.kill();
       const duringOutage = published().length;
       await sleep(5000);
       // The devices kept sending while the sink was away; the edge published it all the same.
       expect(published().length).toBeGreaterThan(duringOutage);
-      await nats.start();
+      await peers.nats.start();
       const afterRestore = published().length;
       await until(() => published().length >= afterRestore + DEVICES * 2, 20_000, 'data after the restore');
       await sim.end();
@@ -56,7 +42,7 @@ describe('the NATS sink away for a while', () => {
       let keys: string[] = [];
       await eventually(
         async () => {
-          keys = await streamKeys(nats.url).catch(() => []);
+          keys = await streamKeys(peers.nats.url).catch(() => []);
           return expected.every((key) => keys.includes(key));
         },
         30_000,

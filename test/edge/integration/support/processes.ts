@@ -6,6 +6,9 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
+import path from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { Mosquitto, NatsServer, tempDir } from '../../../../bench/peers.ts';
 import { appPath } from '../../../support/apps.ts';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
@@ -121,4 +124,29 @@ export async function eventually(check: () => Promise<boolean>, timeoutMs: numbe
     if (performance.now() > deadline) throw new Error(`${what} did not hold within ${timeoutMs} ms${explain() === '' ? '' : `: ${explain()}`}`);
     await sleep(250);
   }
+}
+
+/** A test file's own Mosquitto and NATS with JetStream (a test may stop and restart them), in a scratch folder. */
+export interface OwnPeers {
+  dir: string;
+  broker: Mosquitto;
+  nats: NatsServer;
+}
+
+/** Starts the file's own peers before its tests and ends them after; read the fields inside a test. */
+export function ownPeers(name: string): OwnPeers {
+  const peers = {} as OwnPeers;
+  let scratch: ReturnType<typeof tempDir> | undefined;
+  beforeAll(async () => {
+    scratch = tempDir(name);
+    peers.dir = scratch.path;
+    peers.broker = await Mosquitto.start(scratch.path);
+    peers.nats = await NatsServer.start(path.join(scratch.path, 'jetstream'));
+  });
+  afterAll(async () => {
+    await peers.nats?.stop();
+    await peers.broker?.stop();
+    scratch?.remove();
+  });
+  return peers;
 }
