@@ -1,11 +1,14 @@
 /**
  * Device link frames recorded from the simulator for the edge bench (issue 11, "Done means"): a seeded fleet of
  * sensor nodes run in virtual time, each device's bytes kept as they would leave its UART. The frames are grouped
- * by virtual second, so a replay can write every device's second before the next one, as a fleet would.
+ * by virtual second, so a replay can write every device's second before the next one, as a fleet would. Each
+ * device's birth (its first HELLO and the METRICs after it, docs/link-protocol.md §7.1) is kept apart, so a replay
+ * can bring the fleet up first and time the telemetry alone.
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { BUILT_APPS_DIR } from '../host/build/paths.ts';
+import { LinkDecoder } from '../host/link/decoder.ts';
 import { appImageFromBytes } from '../host/sim/app-image.ts';
 import { defaultScenario } from '../host/sim/scenario.ts';
 import { Simulation } from '../host/sim/simulation.ts';
@@ -14,7 +17,9 @@ const US_PER_S = 1_000_000;
 
 export interface Recording {
   deviceCount: number;
-  /** `rounds[second][device]`: what the device sent during that virtual second, its frames back to back. */
+  /** `births[device]`: the device's HELLO and METRICs, before anything else it sent. */
+  births: Uint8Array[];
+  /** `rounds[second][device]`: what the device sent after its birth during that virtual second, back to back. */
   rounds: Uint8Array[][];
   /** DATA messages in the recording, as the simulator's own edge side decoded them. */
   dataMessages: number;
@@ -26,6 +31,9 @@ export async function recordFleet(deviceCount: number, virtualS: number, seed: n
   const wasm = await readFile(path.join(BUILT_APPS_DIR, 'sensor-node.release.wasm'));
   const app = await appImageFromBytes(wasm, 'sensor-node.release');
   const pending: Uint8Array[][][] = Array.from({ length: virtualS }, () => Array.from({ length: deviceCount }, () => []));
+  const births: Uint8Array[][] = Array.from({ length: deviceCount }, () => []);
+  const decoders = Array.from({ length: deviceCount }, () => new LinkDecoder());
+  const born: boolean[] = new Array<boolean>(deviceCount).fill(false);
   const messagesByType: Record<string, number> = {};
   const simulation: Simulation = new Simulation({
     app,
@@ -34,6 +42,14 @@ export async function recordFleet(deviceCount: number, virtualS: number, seed: n
     seed,
     idPrefix: 'bench',
     onFrame: (index, frame) => {
+      if (!born[index]) {
+        const types = decoders[index]!.push(frame).map(({ message }) => message.type);
+        if (types.every((type) => type === 'hello' || type === 'metric')) {
+          births[index]!.push(frame.slice());
+          return;
+        }
+        born[index] = true;
+      }
       const second = Math.min(virtualS - 1, Math.floor(simulation.nowUs / US_PER_S));
       pending[second]![index]!.push(frame.slice());
     },
@@ -43,5 +59,5 @@ export async function recordFleet(deviceCount: number, virtualS: number, seed: n
   });
   await simulation.runFor(virtualS * 1000);
   const rounds = pending.map((devices) => devices.map((frames) => Buffer.concat(frames)));
-  return { deviceCount, rounds, dataMessages: messagesByType.data ?? 0, messagesByType };
+  return { deviceCount, births: births.map((frames) => Buffer.concat(frames)), rounds, dataMessages: messagesByType.data ?? 0, messagesByType };
 }

@@ -4,8 +4,9 @@
  * replaying its recorded frames at full speed, a virtual second of the whole fleet at a time. A connection whose
  * socket is full is waited for before the next second, so the edge's pace sets the replay's.
  *
- * argv: <recording file (v8-serialized Recording)> <edge port>. IPC: sends 'ready' once connected, replays on
- * 'go', sends { sentAtMs } when everything is written, and exits on 'end'.
+ * argv: <recording file (v8-serialized Recording)> <edge port>. IPC: sends 'ready' once connected; on 'births'
+ * writes every device's birth and sends 'births-sent'; on 'go' replays the rest and sends { sentAtMs } when
+ * everything is written; exits on 'end'.
  */
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
@@ -38,20 +39,24 @@ while (sockets.length < recording.deviceCount) {
   sockets.push(...(await Promise.all(Array.from({ length: count }, dial))));
 }
 
+/** Writes each device's bytes to its connection, then waits for the connections whose socket is full. */
+async function writeRound(round: readonly Uint8Array[]): Promise<void> {
+  const full: Promise<void>[] = [];
+  round.forEach((bytes, device) => {
+    const socket = sockets[device]!;
+    if (bytes.length > 0 && !socket.write(bytes)) full.push(new Promise((resolve) => socket.once('drain', resolve)));
+  });
+  if (full.length > 0) await Promise.all(full);
+  else await new Promise((resolve) => setImmediate(resolve));
+}
+
 async function replay(): Promise<void> {
-  for (const round of recording.rounds) {
-    const full: Promise<void>[] = [];
-    round.forEach((bytes, device) => {
-      const socket = sockets[device]!;
-      if (bytes.length > 0 && !socket.write(bytes)) full.push(new Promise((resolve) => socket.once('drain', resolve)));
-    });
-    if (full.length > 0) await Promise.all(full);
-    else await new Promise((resolve) => setImmediate(resolve));
-  }
+  for (const round of recording.rounds) await writeRound(round);
   process.send!({ sentAtMs: performance.timeOrigin + performance.now() });
 }
 
 process.on('message', (message) => {
+  if (message === 'births') void writeRound(recording.births).then(() => process.send!('births-sent'));
   if (message === 'go') void replay();
   if (message === 'end') {
     for (const socket of sockets) socket.destroy();

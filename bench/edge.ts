@@ -10,6 +10,10 @@
  * One device per TCP connection (the link carries one device), so the fleet is DEVICES connections; the
  * recording is made once, before any clock starts, and each run replays it under an edge id of its own, so the
  * idempotency keys of one run are not duplicates of another's in the stream.
+ *
+ * The fleet comes up first: every device's HELLO and METRICs, until the broker has delivered each device's
+ * retained birth (timed apart, as births per second). The telemetry rate is then timed from the first DATA frame
+ * written to the last DATA message acknowledged by JetStream, as the broker alone is timed from its first publish.
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
@@ -47,6 +51,8 @@ const REPLAYER = fileURLToPath(new URL('./edge-replayer.ts', import.meta.url));
 const SUBSCRIBER = fileURLToPath(new URL('./edge-subscriber.ts', import.meta.url));
 /** A run that has seen no new DATA message at the sink for this long is over. */
 const STALL_MS = 5000;
+/** The fleet's births must all reach the broker within this long. */
+const BIRTHS_TIMEOUT_MS = 120_000;
 const STALL_WHILE_SENDING_MS = 30_000;
 const MS_PER_S = 1000;
 
@@ -106,6 +112,8 @@ function report(subscriber: ChildProcess): Promise<SubscriberReport> {
 }
 
 interface EdgeRun {
+  /** Devices born per second while the fleet came up. */
+  birthsPerS: number;
   natsDataMsgPerS: number;
   mqttDataMsgPerS: number;
   dataAtNats: number;
@@ -165,6 +173,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
   }
 
   const replayer = await startChild(REPLAYER, [recordingPath, String(source.port)]);
+  const birthsS = await bringUpFleet(peers.brokerUrl, edgeId, replayer, recording.deviceCount);
   const startedMs = wallNowMs();
   let progressMs = startedMs;
   let sent = false;
@@ -194,6 +203,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
   const sorted = Float64Array.from(sink.latenciesMs).sort();
   const dataAtNats = sink.latenciesMs.length;
   const run: EdgeRun = {
+    birthsPerS: recording.deviceCount / birthsS,
     natsDataMsgPerS: (dataAtNats * MS_PER_S) / (sink.lastDataAckMs - startedMs),
     mqttDataMsgPerS: (dataAtMqtt * MS_PER_S) / (lastMqttMs - startedMs),
     dataAtNats,
@@ -205,11 +215,38 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
     windowsDropped,
   };
   process.stderr.write(
-    `bench edge: ${label}: ${dataAtNats}/${recording.dataMessages} DATA at NATS, ${Math.round(run.natsDataMsgPerS)} msg/s; ` +
+    `bench edge: ${label}: ${recording.deviceCount} births in ${round1(birthsS)} s; ${dataAtNats}/${recording.dataMessages} DATA at NATS, ${Math.round(run.natsDataMsgPerS)} msg/s; ` +
       `${dataAtMqtt} at MQTT, ${Math.round(run.mqttDataMsgPerS)} msg/s; p50 ${round1(run.p50Ms)} ms, p99 ${round1(run.p99Ms)} ms` +
       `${inference ? `; ${scoresPublished} windows scored, ${windowsDropped} dropped` : ''}\n`,
   );
   return run;
+}
+
+/**
+ * Has the replayer write every device's birth, and resolves with the seconds until the broker delivered the last
+ * device's retained birth (docs/mqtt.md §3.2) to a subscriber of the edge's births.
+ */
+async function bringUpFleet(brokerUrl: string, edgeId: string, replayer: ChildProcess, deviceCount: number): Promise<number> {
+  const watcher = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5 });
+  try {
+    const born = new Set<string>();
+    const allBorn = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`${born.size} of ${deviceCount} births in ${BIRTHS_TIMEOUT_MS} ms`)), BIRTHS_TIMEOUT_MS);
+      watcher.on('message', (topic) => {
+        born.add(topic);
+        if (born.size < deviceCount) return;
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+    await watcher.subscribeAsync(`wasmote/${edgeId}/+/birth`, { qos: 1 });
+    const startedMs = wallNowMs();
+    replayer.send('births');
+    await allBorn;
+    return (wallNowMs() - startedMs) / MS_PER_S;
+  } finally {
+    await watcher.endAsync();
+  }
 }
 
 /**
@@ -284,6 +321,7 @@ export async function benchEdge(): Promise<Record<string, number>> {
       dataMessages: recording.dataMessages,
       recordingS: round1(fleet.recordingS),
       dataPayloadBytes: qos0.meanPayloadBytes,
+      qos0BirthsPerS: Math.round(qos0.birthsPerS),
       qos0EndToEndMsgPerS: Math.round(qos0.natsDataMsgPerS),
       qos0AtMqttSubscriberMsgPerS: Math.round(qos0.mqttDataMsgPerS),
       qos0DataAtNats: qos0.dataAtNats,
