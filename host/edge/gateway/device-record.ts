@@ -28,8 +28,10 @@ export class DeviceRecord {
   state: DeviceStateMessage | null = null;
   status: StatusMessage | null = null;
   latest: LatestMessage | null = null;
-  /** docs/mqtt.md §3.5: this session's latest value of each metric. */
+  /** docs/mqtt.md §3.5: this session's latest value of each metric, as of the last `latest` published... */
   latestValues: Record<string, { value: number; time: WallTime }> = {};
+  /** ...and this session's ticks since, folded in when the next is published. */
+  ticksSinceLatest: { values: Record<string, number>; time: WallTime }[] = [];
   latestPublishedAtMs = Number.NEGATIVE_INFINITY;
   cancelLatest: (() => void) | undefined;
   cancelOffline: (() => void) | undefined;

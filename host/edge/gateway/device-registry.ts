@@ -131,6 +131,7 @@ export class DeviceRegistry implements LinkSessionContext {
     record.pending.sessionChanged(session);
     record.session = session;
     record.latestValues = {};
+    record.ticksSinceLatest = [];
   }
 
   timeEstimate(deviceId: string, session: number, uptimeMs: number, heartbeatPeriodMs: number, arrivalWallMs: number): void {
@@ -186,7 +187,7 @@ export class DeviceRegistry implements LinkSessionContext {
       else values[name] = value;
     }
     if (unnamed > 0) this.options.onUnnamed(unnamed);
-    if (Object.keys(values).length === 0) return;
+    if (unnamed === tick.values.length) return;
     const { time, timeSource } = record.anchor(tick.session).stamp(tick.timeMs, tick.arrivalWallMs);
     const identity = { session: tick.session, seq: tick.seq };
     const payload: DataMessage = { time, uptimeMs: tick.timeMs, ...identity, timeSource, values };
@@ -196,7 +197,7 @@ export class DeviceRegistry implements LinkSessionContext {
       this.options.emitWindow?.(deviceId, record.window.message(identity, time, tick.timeMs));
     }
     if (tick.session === record.session) {
-      for (const [name, value] of Object.entries(values)) record.latestValues[name] = { value, time };
+      record.ticksSinceLatest.push({ values, time });
       this.scheduleLatest(record);
     }
   }
@@ -312,6 +313,10 @@ export class DeviceRegistry implements LinkSessionContext {
   private publishLatest(record: DeviceRecord): void {
     if (record.session === null || !this.records.has(record.deviceId)) return;
     record.latestPublishedAtMs = this.clock.nowMs();
+    for (const { values, time } of record.ticksSinceLatest) {
+      for (const name in values) record.latestValues[name] = { value: values[name]!, time };
+    }
+    record.ticksSinceLatest = [];
     record.latest = { session: record.session, values: { ...record.latestValues }, ...this.options.edge.stamp() };
     this.emit({ device: record.deviceId, kind: 'latest', payload: record.latest });
   }

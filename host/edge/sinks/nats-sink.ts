@@ -33,6 +33,9 @@ export interface NatsSinkOptions {
   clock?: Clock;
 }
 
+/** Encoded subjects kept at most: a few per device of a large fleet. */
+const SUBJECTS_REMEMBERED = 65_536;
+
 interface Connection {
   nc: NatsConnection;
   /** PubAcks arrive at `<inbox>.<message number>`. */
@@ -67,6 +70,7 @@ export class NatsJetStreamSink implements Sink {
   private inFlight: BatchInFlight | undefined;
   private nextId = 0;
   private closed = false;
+  private readonly subjects = new Map<string, string>();
   private readonly clock: Clock;
 
   constructor(private readonly options: NatsSinkOptions) {
@@ -113,10 +117,11 @@ export class NatsJetStreamSink implements Sink {
     });
     try {
       records.forEach((record, index) => {
+        // A fresh header set: append, which has nothing to look up and replace, unlike set.
         const h = headers();
-        h.set(MSG_ID_HEADER, idempotencyKey(record));
-        h.set(RECEIVED_AT_HEADER, String(record.receivedAtMs));
-        nc.publish(natsSubject(prefix, record.subject), record.payload, { reply: `${inbox}.${firstId + index}`, headers: h });
+        h.append(MSG_ID_HEADER, idempotencyKey(record));
+        h.append(RECEIVED_AT_HEADER, String(record.receivedAtMs));
+        nc.publish(this.subjectOf(prefix, record.subject), record.payload, { reply: `${inbox}.${firstId + index}`, headers: h });
       });
     } catch (error) {
       (this.inFlight as BatchInFlight | undefined)?.fail(
@@ -125,6 +130,17 @@ export class NatsJetStreamSink implements Sink {
       this.drop(connection);
     }
     return done;
+  }
+
+  /** The NATS subject of a record's subject, remembered: a device's records share a few subjects. */
+  private subjectOf(prefix: string, subject: string): string {
+    let encoded = this.subjects.get(subject);
+    if (encoded === undefined) {
+      if (this.subjects.size >= SUBJECTS_REMEMBERED) this.subjects.clear();
+      encoded = natsSubject(prefix, subject);
+      this.subjects.set(subject, encoded);
+    }
+    return encoded;
   }
 
   async close(): Promise<void> {
