@@ -38,7 +38,7 @@ import { Mosquitto, NatsServer, tempDir } from './peers.ts';
 
 const DEVICES = 1000;
 /** Virtual seconds recorded: the sensor node reports once a second, so DEVICES × this many DATA frames. */
-const VIRTUAL_S = 30;
+const VIRTUAL_S = 60;
 /** Issue 12: inference's cost is measured at 10,000 devices... */
 const INFERENCE_DEVICES = 10_000;
 /**
