@@ -7,7 +7,7 @@ import { dashboardAlarms, dashboardAnomalyStates, EdgeMessageTap } from '../../.
 import { startClosedLoop } from '../../../host/edge/closed-loop.ts';
 import { startGateway, type Gateway } from '../../../host/edge/gateway/gateway.ts';
 import type { LinkSource } from '../../../host/edge/links/link.ts';
-import { uniqueEdgeId } from '../../edge/gateway/support/broker.ts';
+import { clearRetainedTree, uniqueEdgeId } from '../../edge/gateway/support/broker.ts';
 
 /** A token as a person would configure one: the tests know it, the page gets it in its URL. */
 export const TEST_TOKEN = 'dashboard-test-token-0123456789';
@@ -65,6 +65,7 @@ export async function startDashboardEdge(options: {
       await dashboard.close();
       await gateway.stop({ beforeOffline: async () => inference?.stop() });
       await Promise.all(setup?.models.map((model) => model.close()) ?? []);
+      await clearRetainedTree(options.brokerUrl, edgeId);
       rmSync(scratch, { recursive: true, force: true });
     },
   };

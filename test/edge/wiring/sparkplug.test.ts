@@ -6,7 +6,7 @@
 import mqtt from 'mqtt';
 import { decodePayload, encodePayload } from 'sparkplug-payload/lib/sparkplugbpayload.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { testBroker, uniqueEdgeId } from '../gateway/support/broker.ts';
+import { clearRetainedTree, testBroker, uniqueEdgeId } from '../gateway/support/broker.ts';
 import { EdgeChild, within } from './support/edge-child.ts';
 
 const GROUP = 'wiring';
@@ -55,6 +55,7 @@ describe('wasmote edge --sparkplug', () => {
     } finally {
       edge.kill();
       await host.endAsync();
+      await clearRetainedTree(broker.url, edgeId);
     }
   }, 90_000);
 

@@ -30,6 +30,30 @@ export function uniqueEdgeId(name: string): string {
   return `t-${name}-${randomBytes(3).toString('hex')}`;
 }
 
+/** How long the broker may go without sending another retained message before they are taken to be all sent. */
+const RETAINED_QUIET_MS = 300;
+
+/**
+ * Clears what an edge left retained under `wasmote/<edge>/` (births, states, latest values, alarms): on the machine's
+ * shared broker these would otherwise outlive the test, and a later consumer of the whole tree would see them.
+ */
+export async function clearRetainedTree(url: string, edgeId: string): Promise<void> {
+  const client = await mqtt.connectAsync(url, { clean: true, reconnectPeriod: 0 });
+  try {
+    const topics = new Set<string>();
+    let lastMs = Date.now();
+    client.on('message', (topic, payload, packet) => {
+      if (packet.retain && payload.length > 0) topics.add(topic);
+      lastMs = Date.now();
+    });
+    await client.subscribeAsync(`wasmote/${edgeId}/#`, { qos: 1 });
+    while (Date.now() - lastMs < RETAINED_QUIET_MS) await new Promise((resolve) => setTimeout(resolve, 50));
+    await Promise.all([...topics].map((topic) => client.publishAsync(topic, '', { qos: 1, retain: true })));
+  } finally {
+    await client.endAsync();
+  }
+}
+
 export interface Seen {
   topic: string;
   text: string;
