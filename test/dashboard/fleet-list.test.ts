@@ -1,7 +1,7 @@
 /**
  * The fleet view stays small in the DOM however many devices there are (docs/dashboard.md, "The page"): 400 devices
- * on fake links, only the rows in view (and a few around) exist, scrolling brings the last device into view, and
- * the filter narrows the list.
+ * on fake links, only the rows in view (and a few around) exist, scrolling brings the last device into view, the
+ * filter narrows the list, and the keyboard moves between rows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { until } from '../edge/gateway/support/harness.ts';
@@ -54,6 +54,39 @@ describe('the fleet view', () => {
     await expect(page.locator('.fleet-rows .fleet-row:not([hidden]) .c-id').allTextContents()).resolves.toEqual(
       Array.from({ length: 10 }, (_, index) => id(120 + index)),
     );
+    await page.close();
+  }, 60_000);
+
+  it('moves the focus between rows with the arrow keys, End and Home, scrolling the focused row into view', async () => {
+    const page = await browser.context.newPage();
+    await page.goto(edge.url);
+    await page.locator('.summary', { hasText: `${DEVICES} devices` }).waitFor({ timeout: 30_000 });
+    const focusedId = () => page.evaluate(() => document.activeElement?.querySelector('.c-id')?.textContent ?? null);
+    const focusedInView = () =>
+      page.evaluate(() => {
+        const row = document.activeElement!.getBoundingClientRect();
+        const list = document.querySelector('.fleet-rows')!.getBoundingClientRect();
+        return row.top >= list.top && row.bottom <= list.bottom;
+      });
+    await page.locator('.fleet-rows .fleet-row:not([hidden])').first().focus();
+    expect(await focusedId()).toBe(id(0));
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    expect(await focusedId()).toBe(id(2));
+    await page.keyboard.press('ArrowUp');
+    expect(await focusedId()).toBe(id(1));
+    await page.keyboard.press('End');
+    expect(await focusedId()).toBe(id(DEVICES - 1));
+    expect(await focusedInView()).toBe(true);
+    await page.keyboard.press('PageUp');
+    const afterPageUp = await focusedId();
+    expect(afterPageUp !== null && afterPageUp < id(DEVICES - 1)).toBe(true);
+    expect(await focusedInView()).toBe(true);
+    await page.keyboard.press('Home');
+    expect(await focusedId()).toBe(id(0));
+    expect(await focusedInView()).toBe(true);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction((hash) => location.hash === hash, `#/device/${id(0)}`, { timeout: 10_000 });
     await page.close();
   }, 60_000);
 });

@@ -38,7 +38,12 @@ export class FleetView {
       },
     });
     this.spacer = el('div', { class: 'spacer' });
-    this.scroller = el('nav', { class: 'fleet-rows', 'aria-label': 'Devices', onscroll: () => this.drawRows() }, [this.spacer]);
+    this.scroller = el('nav', {
+      class: 'fleet-rows',
+      'aria-label': 'Devices',
+      onscroll: () => this.drawRows(),
+      onkeydown: (event) => this.moveFocus(event),
+    }, [this.spacer]);
     const header = el('div', { class: 'fleet-row fleet-head', 'aria-hidden': 'true' }, [
       el('span', { class: 'c-id', text: 'Device' }),
       el('span', { class: 'c-state', text: 'State' }),
@@ -112,6 +117,32 @@ export class FleetView {
     const card = this.state.devices.get(device);
     const haystack = `${device} ${card?.app?.name ?? ''} ${card?.board ?? ''}`.toLowerCase();
     return haystack.includes(this.filter);
+  }
+
+  /**
+   * The arrow keys, Page Up, Page Down, Home and End move the focus between rows, scrolling the row into view (it
+   * may not have been drawn yet); Enter opens the focused row, as for any link.
+   */
+  moveFocus(event) {
+    const focused = this.rows.find((row) => row.node === document.activeElement && row.device !== null);
+    if (focused === undefined) return;
+    const position = this.visible.indexOf(focused.device);
+    const pageRows = Math.max(1, Math.floor(this.scroller.clientHeight / ROW_HEIGHT_PX) - 1);
+    const targets = { ArrowDown: position + 1, ArrowUp: position - 1, PageDown: position + pageRows, PageUp: position - pageRows, Home: 0, End: this.visible.length - 1 };
+    const target = targets[event.key];
+    if (target === undefined || position === -1) return;
+    event.preventDefault();
+    this.focusRow(Math.min(this.visible.length - 1, Math.max(0, target)));
+  }
+
+  focusRow(position) {
+    const topPx = position * ROW_HEIGHT_PX;
+    const viewHeight = this.scroller.clientHeight;
+    if (topPx < this.scroller.scrollTop) this.scroller.scrollTop = topPx;
+    else if (topPx + ROW_HEIGHT_PX > this.scroller.scrollTop + viewHeight) this.scroller.scrollTop = topPx + ROW_HEIGHT_PX - viewHeight;
+    this.drawRows();
+    const device = this.visible[position];
+    this.rows.find((row) => row.device === device)?.node.focus({ preventScroll: true });
   }
 
   /** Places the pooled rows on the devices now in view. */
