@@ -41,11 +41,11 @@ const FIRMWARE_STACK_BYTES = 1536;
  */
 const INTERPRETER_LOOP_STACK_BYTES = 512;
 /**
- * The interpreter's dispatch loop is compiled for speed, with sqrt to the FPU without errno; its loader, which
- * runs once per boot, for size like the rest of the firmware.
+ * The interpreter's dispatch loop is compiled for speed, with sqrt to the FPU without errno and its slot loops
+ * left as loops (not memmove and memset calls); its loader, which runs once per boot, for size like the rest.
  */
 const INTERP_LOOP_SOURCE = path.join(INTERP_BACKEND_DIR, 'exec.c');
-const INTERP_LOOP_FLAGS = ['-O2', '-fno-math-errno'];
+const INTERP_LOOP_FLAGS = ['-O2', '-fno-math-errno', '-fno-tree-loop-distribute-patterns'];
 /** The arena beyond what the host build measured: alignment, and the loader's margin before scratch. */
 const ARENA_MARGIN_BYTES = 16;
 /** An emulated device's identity: the simulator's defaults for device 0 of seed 1 (host/sim/simulation.ts). */

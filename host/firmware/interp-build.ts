@@ -34,6 +34,12 @@ export async function interpHostSources(): Promise<string[]> {
   return [HOST_MAIN, ...core, path.join(FIRMWARE_DIR, 'engine', 'trap.c'), path.join(FIRMWARE_DIR, 'link', 'utf8.c')];
 }
 
+/** Every header the host build compiles: the core's own, and trap.h and utf8.h beside the shared sources. */
+async function interpHostHeaders(): Promise<string[]> {
+  const core = (await readdir(INTERP_BACKEND_DIR)).filter((name) => name.endsWith('.h')).map((name) => path.join(INTERP_BACKEND_DIR, name));
+  return [...core, path.join(FIRMWARE_DIR, 'engine', 'trap.h'), path.join(FIRMWARE_DIR, 'link', 'utf8.h')];
+}
+
 let hostBuild: Promise<string> | undefined;
 
 /**
@@ -43,9 +49,8 @@ let hostBuild: Promise<string> | undefined;
 export function interpHost(): Promise<string> {
   hostBuild ??= (async () => {
     const sources = await interpHostSources();
-    const headers = (await readdir(INTERP_BACKEND_DIR)).filter((name) => name.endsWith('.h'));
     const hash = createHash('sha256');
-    for (const file of [...sources, ...headers.map((name) => path.join(INTERP_BACKEND_DIR, name))]) {
+    for (const file of [...sources, ...(await interpHostHeaders())]) {
       hash.update(await readFile(file));
     }
     const executable = path.join(HOST_BUILD_DIR, `interp-host-${hash.digest('hex').slice(0, 12)}`);

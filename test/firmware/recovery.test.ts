@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { FirmwareBuild } from '../../host/firmware/build.ts';
 import type { LinkMessage } from '../../host/link/messages.ts';
+import { ENGINES } from '../../host/firmware/engines.ts';
 import { defaultScenario } from '../../host/sim/scenario.ts';
 import { firmwareFixture, sharedFixture } from './support/fixtures.ts';
 import { buildForTest, runOnQemu, startOnQemu } from './support/firmware-run.ts';
@@ -41,7 +42,7 @@ async function commandAndWatch(build: FirmwareBuild, opcode: number, afterMs = 2
   }
 }
 
-describe('recovery on QEMU', { timeout: 120_000 }, () => {
+describe.each(ENGINES)('recovery on QEMU (%s)', { timeout: 120_000 }, (engine) => {
   let trapApp: FirmwareBuild;
   let initTrapApp: FirmwareBuild;
   let runawayApp: FirmwareBuild;
@@ -49,10 +50,10 @@ describe('recovery on QEMU', { timeout: 120_000 }, () => {
 
   beforeAll(async () => {
     [trapApp, initTrapApp, runawayApp, stackProbe] = await Promise.all([
-      buildForTest('recovery', sharedFixture('trap-app')),
-      buildForTest('recovery', sharedFixture('init-trap-app')),
-      buildForTest('recovery', await firmwareFixture('runaway-app')),
-      buildForTest('recovery', await firmwareFixture('stack-probe')),
+      buildForTest('recovery', sharedFixture('trap-app'), 'netduinoplus2', undefined, engine),
+      buildForTest('recovery', sharedFixture('init-trap-app'), 'netduinoplus2', undefined, engine),
+      buildForTest('recovery', await firmwareFixture('runaway-app'), 'netduinoplus2', undefined, engine),
+      buildForTest('recovery', await firmwareFixture('stack-probe'), 'netduinoplus2', undefined, engine),
     ]);
   }, 120_000);
 

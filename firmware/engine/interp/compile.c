@@ -115,7 +115,9 @@ static void emit64(const uint8_t *bytes) {
  * latest branch target): `i32.const c` and an i32 binary operator become the operator with c as immediate (and
  * with a `local.get` before them, the operator on the local and c), two `local.get`s one (and with the operator
  * after them, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
- * compare-and-branch.
+ * compare-and-branch. The operators on locals go on to register-style forms that never touch the operand stack:
+ * with a `local.set` after them the result goes to that local, and a comparison of them, or a `local.get` alone,
+ * becomes the condition of a branch after it; `local.get` or `i32.const` then `local.set` becomes one copy.
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
@@ -138,7 +140,52 @@ static void replace_last_op(cell_t op) {
   last_op = op;
 }
 
+/* Whether `op` is one of the i32 comparisons of the fused range starting at `range`. */
+static int is_comparison_in(cell_t op, cell_t range) {
+  return op >= range && op < range + OP_I32_COMPARISONS;
+}
+
+/*
+ * The branch taken when the comparison `range + k` (k from i32.eq, 0x46..0x4F) holds, or, `unless`, when it does
+ * not: the opposite comparison's (eq and ne, lt and ge, gt and le).
+ */
+static cell_t branch_on(cell_t branch_range, cell_t range, cell_t comparison, int unless) {
+  static const uint8_t OPPOSITE[OP_I32_COMPARISONS] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+  cell_t k = comparison - range;
+  return branch_range + (unless ? OPPOSITE[k] : k);
+}
+
+/* The register-style forms (module.h) of `op` after the last opcode, or 0 when there is none. */
+static cell_t register_form(cell_t op) {
+  if (op == OP_LOCAL_SET) {
+    if (last_op == OP_LOCAL_GET && last_op_fusable(2)) return OP_LOCAL_COPY;
+    if (last_op == OP_I32_CONST && last_op_fusable(2)) return OP_LOCAL_SET_CONST;
+    if (last_op >= OP_I32_LOCAL_IMMEDIATE && last_op < OP_I32_LOCALS && last_op_fusable(3)) {
+      return OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (last_op - OP_I32_LOCAL_IMMEDIATE);
+    }
+    if (last_op >= OP_I32_LOCALS && last_op < OP_LOAD_FROM_LOCAL && last_op_fusable(3)) {
+      return OP_I32_LOCALS_TO_LOCAL + (last_op - OP_I32_LOCALS);
+    }
+    return 0;
+  }
+  if (op != OP_BR_UNLESS && op != OP_BR_IF) return 0;
+  int unless = op == OP_BR_UNLESS;
+  if (last_op == OP_LOCAL_GET && last_op_fusable(2)) return unless ? OP_BR_UNLESS_LOCAL : OP_BR_IF_LOCAL;
+  if (is_comparison_in(last_op, OP_I32_LOCAL_IMMEDIATE) && last_op_fusable(3)) {
+    return branch_on(OP_BR_IF_LOCAL_IMMEDIATE, OP_I32_LOCAL_IMMEDIATE, last_op, unless);
+  }
+  if (is_comparison_in(last_op, OP_I32_LOCALS) && last_op_fusable(3)) {
+    return branch_on(OP_BR_IF_LOCALS, OP_I32_LOCALS, last_op, unless);
+  }
+  return 0;
+}
+
 static void emit_op(cell_t op) {
+  cell_t fused = register_form(op);
+  if (fused) {
+    replace_last_op(fused);
+    return;
+  }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
     if (previous_op == OP_LOCAL_GET && previous_op_at >= barrier && previous_op_at + 2 == last_op_at) {
       /* [local.get x][i32.const c] becomes [operator x c]: the constant moves down a cell. */
@@ -171,8 +218,8 @@ static void emit_op(cell_t op) {
       replace_last_op(op == OP_BR_UNLESS ? OP_BR_IF : OP_BR_UNLESS);
       return;
     }
-    if (last_op >= OP_I32_EQ && last_op <= OP_I32_GE_U) {
-      replace_last_op((op == OP_BR_UNLESS ? OP_BR_UNLESS_COMPARE : OP_BR_IF_COMPARE) + (last_op - OP_I32_EQ));
+    if (is_comparison_in(last_op, OP_I32_EQ)) {
+      replace_last_op(branch_on(OP_BR_IF_COMPARE, OP_I32_EQ, last_op, op == OP_BR_UNLESS));
       return;
     }
   }

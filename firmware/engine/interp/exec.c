@@ -145,6 +145,17 @@ static inline uint8_t *address(uint32_t base, uint32_t offset, uint32_t bytes) {
   return memory + (uint32_t)effective;
 }
 
+/*
+ * The few slots a branch keeps or a call zeroes, one word at a time: a library memmove or memset costs more than
+ * the copy itself at these sizes (the build keeps the compiler from turning the loops back into those calls).
+ */
+static inline void move_slots_down(slot_t *to, const slot_t *from, uint32_t count) {
+  while (count-- > 0) *to++ = *from++;
+}
+static inline void zero_slots(slot_t *at, uint32_t count) {
+  while (count-- > 0) *at++ = 0;
+}
+
 static void run(uint32_t entry, slot_t *fp);
 
 const int32_t *interp_dispatch;
@@ -314,7 +325,6 @@ void interp_instantiate(void) {
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
 #define IMMEDIATE(op) (OP_I32_IMMEDIATE + (op) - OP_I32_EQ)
-#define UNLESS(op) (OP_BR_UNLESS_COMPARE + (op) - OP_I32_EQ)
 #define IF(op) (OP_BR_IF_COMPARE + (op) - OP_I32_EQ)
 /* An i32 operator whose second operand is the cell after it. */
 #define I32_IMMEDIATE(expression) \
@@ -337,13 +347,59 @@ void interp_instantiate(void) {
     ip += 2;                               \
     *sp++ = (expression);                  \
   } while (0)
-/* A branch on an i32 comparison of the top two slots, taken when the comparison is `taken_when`. */
-#define BRANCH_ON(comparison, taken_when) \
-  do {                                    \
-    uint32_t a = sp[-2], b = sp[-1];      \
-    sp -= 2;                              \
-    if ((comparison) == (taken_when)) ip = code + *ip; \
-    else ip++;                            \
+/*
+ * The register-style forms (compile.c register_form) of the i32 operators the fusions take, by opcode and name:
+ * each operator's expression of a and b, the comparisons first.
+ */
+#define I32_COMPARISONS(X)                                                                                  \
+  X(0x46, eq, a == b) X(0x47, ne, a != b) X(0x48, lt_s, (int32_t)a < (int32_t)b) X(0x49, lt_u, a < b)      \
+  X(0x4A, gt_s, (int32_t)a > (int32_t)b) X(0x4B, gt_u, a > b) X(0x4C, le_s, (int32_t)a <= (int32_t)b)      \
+  X(0x4D, le_u, a <= b) X(0x4E, ge_s, (int32_t)a >= (int32_t)b) X(0x4F, ge_u, a >= b)
+#define I32_FUSED_OPERATORS(X)                                                                              \
+  I32_COMPARISONS(X)                                                                                        \
+  X(0x6A, add, a + b) X(0x6B, sub, a - b) X(0x6C, mul, a * b) X(0x71, and, a & b) X(0x72, or, a | b)        \
+  X(0x73, xor, a ^ b) X(0x74, shl, a << (b & 31)) X(0x75, shr_s, (uint32_t)((int32_t)a >> (b & 31)))       \
+  X(0x76, shr_u, a >> (b & 31))
+/* Their table entries: each form's opcode is its range's start plus the operator's distance from i32.eq. */
+#define REGISTER_ENTRIES(op, name, expression)                                                              \
+  [OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_local_imm_to_local - &&invalid,      \
+  [OP_I32_LOCALS_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_locals_to_local - &&invalid,
+#define BRANCH_ENTRIES(op, name, expression)                                                                \
+  [OP_BR_IF_LOCAL_IMMEDIATE + (op) - OP_I32_EQ] = &&op_br_if_##name##_local_imm - &&invalid,                \
+  [OP_BR_IF_LOCALS + (op) - OP_I32_EQ] = &&op_br_if_##name##_locals - &&invalid,
+/* [op a c d]: local d = local a (operator) c; [op a b d]: local d = local a (operator) local b. */
+#define REGISTER_HANDLERS(op, name, expression)       \
+  op_##name##_local_imm_to_local: {                   \
+    uint32_t a = fp[ip[0]], b = ip[1];                \
+    fp[ip[2]] = (expression);                         \
+    ip += 3;                                          \
+    NEXT();                                           \
+  }                                                   \
+  op_##name##_locals_to_local: {                      \
+    uint32_t a = fp[ip[0]], b = fp[ip[1]];            \
+    fp[ip[2]] = (expression);                         \
+    ip += 3;                                          \
+    NEXT();                                           \
+  }
+/* [op a c target] and [op a b target]: a branch taken when a local compares so with c, or with local b. */
+#define BRANCH_HANDLERS(op, name, expression)          \
+  op_br_if_##name##_local_imm: {                       \
+    uint32_t a = fp[ip[0]], b = ip[1];                 \
+    ip = (expression) ? code + ip[2] : ip + 3;         \
+    NEXT();                                            \
+  }                                                    \
+  op_br_if_##name##_locals: {                          \
+    uint32_t a = fp[ip[0]], b = fp[ip[1]];             \
+    ip = (expression) ? code + ip[2] : ip + 3;         \
+    NEXT();                                            \
+  }
+
+/* A branch taken when an i32 comparison of the top two slots holds. */
+#define BRANCH_ON(comparison)            \
+  do {                                   \
+    uint32_t a = sp[-2], b = sp[-1];     \
+    sp -= 2;                             \
+    ip = (comparison) ? code + *ip : ip + 1; \
   } while (0)
 
 static void run(uint32_t entry, slot_t *fp) {
@@ -422,10 +478,6 @@ static void run(uint32_t entry, slot_t *fp) {
       [IMMEDIATE(0x6C)] = &&op_i32_mul_imm - &&invalid, [IMMEDIATE(0x71)] = &&op_i32_and_imm - &&invalid, [IMMEDIATE(0x72)] = &&op_i32_or_imm - &&invalid,
       [IMMEDIATE(0x73)] = &&op_i32_xor_imm - &&invalid, [IMMEDIATE(0x74)] = &&op_i32_shl_imm - &&invalid, [IMMEDIATE(0x75)] = &&op_i32_shr_s_imm - &&invalid,
       [IMMEDIATE(0x76)] = &&op_i32_shr_u_imm - &&invalid,
-      [UNLESS(0x46)] = &&op_br_unless_eq - &&invalid, [UNLESS(0x47)] = &&op_br_unless_ne - &&invalid, [UNLESS(0x48)] = &&op_br_unless_lt_s - &&invalid,
-      [UNLESS(0x49)] = &&op_br_unless_lt_u - &&invalid, [UNLESS(0x4A)] = &&op_br_unless_gt_s - &&invalid, [UNLESS(0x4B)] = &&op_br_unless_gt_u - &&invalid,
-      [UNLESS(0x4C)] = &&op_br_unless_le_s - &&invalid, [UNLESS(0x4D)] = &&op_br_unless_le_u - &&invalid, [UNLESS(0x4E)] = &&op_br_unless_ge_s - &&invalid,
-      [UNLESS(0x4F)] = &&op_br_unless_ge_u - &&invalid,
       [IF(0x46)] = &&op_br_if_eq - &&invalid, [IF(0x47)] = &&op_br_if_ne - &&invalid, [IF(0x48)] = &&op_br_if_lt_s - &&invalid, [IF(0x49)] = &&op_br_if_lt_u - &&invalid,
       [IF(0x4A)] = &&op_br_if_gt_s - &&invalid, [IF(0x4B)] = &&op_br_if_gt_u - &&invalid, [IF(0x4C)] = &&op_br_if_le_s - &&invalid, [IF(0x4D)] = &&op_br_if_le_u - &&invalid,
       [IF(0x4E)] = &&op_br_if_ge_s - &&invalid, [IF(0x4F)] = &&op_br_if_ge_u - &&invalid,
@@ -472,6 +524,9 @@ static void run(uint32_t entry, slot_t *fp) {
       [LOCALS(0x71)] = &&op_i32_and_locals - &&invalid, [LOCALS(0x72)] = &&op_i32_or_locals - &&invalid,
       [LOCALS(0x73)] = &&op_i32_xor_locals - &&invalid, [LOCALS(0x74)] = &&op_i32_shl_locals - &&invalid,
       [LOCALS(0x75)] = &&op_i32_shr_s_locals - &&invalid, [LOCALS(0x76)] = &&op_i32_shr_u_locals - &&invalid,
+      I32_FUSED_OPERATORS(REGISTER_ENTRIES) I32_COMPARISONS(BRANCH_ENTRIES)
+      [OP_LOCAL_COPY] = &&op_local_copy - &&invalid, [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
+      [OP_BR_IF_LOCAL] = &&op_br_if_local - &&invalid, [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -490,7 +545,7 @@ enter: {
   /* §4.4.10 invocation: a frame of the parameters (already in place), zeroed locals, the return record. */
   const function_t *callee = &module.functions[callee_index];
   if (fp + callee->frame_slots > stack_end) trap_exhausted();
-  memset(fp + callee->param_slots, 0, (callee->local_slots - callee->param_slots) * sizeof(slot_t));
+  zero_slots(fp + callee->param_slots, callee->local_slots - callee->param_slots);
   fp[callee->local_slots] = return_to;
   fp[callee->local_slots + 1] = (slot_t)(caller_fp - stack_base);
   sp = fp + callee->local_slots + 2;
@@ -526,7 +581,7 @@ op_br_move: {
   /* Keep the label's ip[0] slots of values and drop the operands between them and the block's height ip[1]. */
   uint32_t keep = ip[0];
   slot_t *to = fp + ip[1];
-  memmove(to, sp - keep, keep * sizeof(slot_t));
+  move_slots_down(to, sp - keep, keep);
   sp = to + keep;
   ip = code + ip[2];
   NEXT();
@@ -537,7 +592,7 @@ op_br_table: {
   const cell_t *entry_cells = ip + 3 * (index < targets ? index : targets);
   uint32_t keep = entry_cells[0];
   slot_t *to = fp + entry_cells[1];
-  memmove(to, sp - keep, keep * sizeof(slot_t));
+  move_slots_down(to, sp - keep, keep);
   sp = to + keep;
   ip = code + entry_cells[2];
   NEXT();
@@ -547,7 +602,7 @@ op_return: {
   uint32_t locals = ip[1];
   uint32_t back_to = fp[locals];
   slot_t *back_fp = stack_base + fp[locals + 1];
-  memmove(fp, sp - results, results * sizeof(slot_t));
+  move_slots_down(fp, sp - results, results);
   sp = fp + results;
   if (back_to == RETURN_TO_HOST) return;
   ip = code + back_to;
@@ -836,26 +891,33 @@ op_i32_xor_locals: TWO_LOCALS(a ^ b); NEXT();
 op_i32_shl_locals: TWO_LOCALS(a << (b & 31)); NEXT();
 op_i32_shr_s_locals: TWO_LOCALS((uint32_t)((int32_t)a >> (b & 31))); NEXT();
 op_i32_shr_u_locals: TWO_LOCALS(a >> (b & 31)); NEXT();
-op_br_unless_eq: BRANCH_ON(a == b, 0); NEXT();
-op_br_unless_ne: BRANCH_ON(a != b, 0); NEXT();
-op_br_unless_lt_s: BRANCH_ON((int32_t)a < (int32_t)b, 0); NEXT();
-op_br_unless_lt_u: BRANCH_ON(a < b, 0); NEXT();
-op_br_unless_gt_s: BRANCH_ON((int32_t)a > (int32_t)b, 0); NEXT();
-op_br_unless_gt_u: BRANCH_ON(a > b, 0); NEXT();
-op_br_unless_le_s: BRANCH_ON((int32_t)a <= (int32_t)b, 0); NEXT();
-op_br_unless_le_u: BRANCH_ON(a <= b, 0); NEXT();
-op_br_unless_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b, 0); NEXT();
-op_br_unless_ge_u: BRANCH_ON(a >= b, 0); NEXT();
-op_br_if_eq: BRANCH_ON(a == b, 1); NEXT();
-op_br_if_ne: BRANCH_ON(a != b, 1); NEXT();
-op_br_if_lt_s: BRANCH_ON((int32_t)a < (int32_t)b, 1); NEXT();
-op_br_if_lt_u: BRANCH_ON(a < b, 1); NEXT();
-op_br_if_gt_s: BRANCH_ON((int32_t)a > (int32_t)b, 1); NEXT();
-op_br_if_gt_u: BRANCH_ON(a > b, 1); NEXT();
-op_br_if_le_s: BRANCH_ON((int32_t)a <= (int32_t)b, 1); NEXT();
-op_br_if_le_u: BRANCH_ON(a <= b, 1); NEXT();
-op_br_if_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b, 1); NEXT();
-op_br_if_ge_u: BRANCH_ON(a >= b, 1); NEXT();
+op_br_if_eq: BRANCH_ON(a == b); NEXT();
+op_br_if_ne: BRANCH_ON(a != b); NEXT();
+op_br_if_lt_s: BRANCH_ON((int32_t)a < (int32_t)b); NEXT();
+op_br_if_lt_u: BRANCH_ON(a < b); NEXT();
+op_br_if_gt_s: BRANCH_ON((int32_t)a > (int32_t)b); NEXT();
+op_br_if_gt_u: BRANCH_ON(a > b); NEXT();
+op_br_if_le_s: BRANCH_ON((int32_t)a <= (int32_t)b); NEXT();
+op_br_if_le_u: BRANCH_ON(a <= b); NEXT();
+op_br_if_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b); NEXT();
+op_br_if_ge_u: BRANCH_ON(a >= b); NEXT();
+
+I32_FUSED_OPERATORS(REGISTER_HANDLERS)
+I32_COMPARISONS(BRANCH_HANDLERS)
+op_local_copy:
+  fp[ip[1]] = fp[ip[0]];
+  ip += 2;
+  NEXT();
+op_local_set_const:
+  fp[ip[1]] = ip[0];
+  ip += 2;
+  NEXT();
+op_br_if_local:
+  ip = fp[ip[0]] ? code + ip[1] : ip + 2;
+  NEXT();
+op_br_unless_local:
+  ip = fp[ip[0]] ? ip + 2 : code + ip[1];
+  NEXT();
 
 op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
 op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();

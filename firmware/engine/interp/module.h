@@ -113,8 +113,7 @@ enum {
   OP_MEMORY_FILL = 0xEB,
   /* Fused pairs (compile.c emit_op): i32 operators 0x46..0x78 with an immediate second operand, */
   OP_I32_IMMEDIATE = 0x100,
-  /* the i32 comparisons 0x46..0x4F as conditions of a branch, */
-  OP_BR_UNLESS_COMPARE = 0x140,
+  /* the i32 comparisons 0x46..0x4F as conditions of a branch (a branch unless one is a branch if the opposite), */
   OP_BR_IF_COMPARE = 0x150,
   /* two local.gets, */
   OP_LOCAL_GET2 = 0x160,
@@ -123,7 +122,18 @@ enum {
   OP_I32_LOCALS = 0x1B0,
   /* The loads 0x28..0x35 with their address in a local. */
   OP_LOAD_FROM_LOCAL = 0x1F0,
-  OP_COUNT = 0x1FE,
+  /* Register-style forms: the operators of OP_I32_LOCAL_IMMEDIATE and OP_I32_LOCALS with a `local.set` after, */
+  OP_I32_LOCAL_IMMEDIATE_TO_LOCAL = 0x200,
+  OP_I32_LOCALS_TO_LOCAL = 0x231,
+  /* their comparisons as conditions of a branch, */
+  OP_BR_IF_LOCAL_IMMEDIATE = 0x262,
+  OP_BR_IF_LOCALS = 0x26C,
+  /* `local.get` or `i32.const` then `local.set`, and a branch on a local. */
+  OP_LOCAL_COPY = 0x276,
+  OP_LOCAL_SET_CONST = 0x277,
+  OP_BR_IF_LOCAL = 0x278,
+  OP_BR_UNLESS_LOCAL = 0x279,
+  OP_COUNT = 0x27A,
 };
 
 /* Wasm opcodes the fusions name (§5.4.7). */
@@ -131,6 +141,7 @@ enum {
   OP_I32_EQZ = 0x45,
   OP_I32_EQ = 0x46,
   OP_I32_GE_U = 0x4F,
+  OP_I32_COMPARISONS = OP_I32_GE_U - OP_I32_EQ + 1,
   OP_I32_ADD = 0x6A,
   OP_I32_MUL = 0x6C,
   OP_I32_AND = 0x71,
