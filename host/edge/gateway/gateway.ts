@@ -31,7 +31,7 @@ const FORGET_CHECK_MS = 60_000;
 /** A clean stop waits at most this long for the broker to acknowledge the last messages. */
 const STOP_FLUSH_MS = 5000;
 /** docs/edge.md, "Backpressure": records a sink that is taking them may have still to go before the links pause. */
-const SINK_BACKLOG_LIMITS = { pauseAt: 2500, resumeBelow: 1000 };
+const SINK_BACKLOG_LIMITS = { pauseAt: 1500, resumeBelow: 500 };
 /** docs/link-protocol.md §5.1: a session is a u32, never 0. */
 const SESSION_MAX = 0xffff_ffff;
 

@@ -16,7 +16,7 @@ export interface FlowConsumer {
 }
 
 /** Messages emitted and not yet published: the links pause at `pauseAt` and read again below `resumeBelow`. */
-export const WAITING_LIMITS = { pauseAt: 2000, resumeBelow: 500 };
+export const WAITING_LIMITS = { pauseAt: 1000, resumeBelow: 250 };
 
 export class LinkFlow {
   private readonly links = new Set<DeviceLink>();
