@@ -313,7 +313,8 @@ export class SqliteOutbox implements Outbox {
         const blobs: Buffer[] = [];
         for (let index = first; index < first + count; index++) {
           const { key, subject, payload, receivedAtMs } = records[index]!;
-          const blob = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
+          // better-sqlite3 binds a Buffer as a BLOB; the gateway's payloads are Buffers already.
+          const blob = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
           values.push(key.deviceId, key.session, key.seq, subject, blob, receivedAtMs);
           blobs.push(blob);
           lastKeys.set(key.deviceId, key);
