@@ -117,7 +117,9 @@ static void emit64(const uint8_t *bytes) {
  * after them, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
  * compare-and-branch. The operators on locals go on to register-style forms that never touch the operand stack:
  * with a `local.set` after them the result goes to that local, and a comparison of them, or a `local.get` alone,
- * becomes the condition of a branch after it; `local.get` or `i32.const` then `local.set` becomes one copy.
+ * becomes the condition of a branch after it; `local.get` or `i32.const` then `local.set` becomes one copy; an
+ * i32 load from a local then `local.set` loads to that local, and two `local.get`s then an i32 store store the
+ * second local at the first.
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
@@ -136,7 +138,7 @@ static int last_op_fusable(uint32_t cells) {
 }
 
 static void replace_last_op(cell_t op) {
-  module.code[last_op_at] = (cell_t)interp_dispatch[op];
+  module.code[last_op_at] = interp_opcode_cell(op);
   last_op = op;
 }
 
@@ -166,7 +168,14 @@ static cell_t register_form(cell_t op) {
     if (last_op >= OP_I32_LOCALS && last_op < OP_LOAD_FROM_LOCAL && last_op_fusable(3)) {
       return OP_I32_LOCALS_TO_LOCAL + (last_op - OP_I32_LOCALS);
     }
+    if (last_op >= OP_LOAD_FROM_LOCAL && last_op <= OP_LOAD_FROM_LOCAL + (OP_LAST_I32_LOAD - OP_FIRST_LOAD) &&
+        last_op_fusable(3)) {
+      return OP_LOAD_TO_LOCAL + (last_op - OP_LOAD_FROM_LOCAL);
+    }
     return 0;
+  }
+  if (op == OP_I32_STORE || op == OP_F32_STORE || op == OP_I32_STORE8 || op == OP_I32_STORE16) {
+    return last_op == OP_LOCAL_GET2 && last_op_fusable(3) ? OP_STORE_FROM_LOCALS + (op - OP_I32_STORE) : 0;
   }
   if (op != OP_BR_UNLESS && op != OP_BR_IF) return 0;
   int unless = op == OP_BR_UNLESS;
@@ -209,7 +218,7 @@ static void emit_op(cell_t op) {
     return;
   }
   if (op >= OP_FIRST_LOAD && op <= OP_LAST_LOAD && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
-    /* [local.get x][load] becomes [load from x]; the caller writes the offset after it. */
+    /* [local.get x][load] becomes [load from x]; the caller writes the access's end after it. */
     replace_last_op(OP_LOAD_FROM_LOCAL + (op - OP_FIRST_LOAD));
     return;
   }
@@ -227,7 +236,7 @@ static void emit_op(cell_t op) {
   previous_op = last_op;
   last_op_at = here();
   last_op = op;
-  emit((cell_t)interp_dispatch[op]);
+  emit(interp_opcode_cell(op));
 }
 
 /* A forward target: the cell holds the chain's previous link until patch() writes the target in each. */
@@ -830,7 +839,9 @@ static void instruction(uint8_t op) {
     }
     if (emitting()) {
       emit_op(op);
-      emit(offset);
+      /* The access's end past its address (exec.c address); one past every memory when it is past 2^32. */
+      uint64_t end = (uint64_t)offset + (1u << log2_bytes);
+      emit(end > UINT32_MAX ? UINT32_MAX : (cell_t)end);
     }
     return;
   }

@@ -1,7 +1,7 @@
 /*
  * Instantiation and execution (Wasm core spec §4.5.4 instantiation, §4.4 instructions) of the cells compile.c
- * wrote. Dispatch is direct-threaded: an opcode cell holds its handler's offset from a label of the loop (GCC's
- * computed goto). Values live in 32-bit slots, i64 and f64 in two; f32 arithmetic is single precision throughout.
+ * wrote. Dispatch is direct-threaded: an opcode cell holds its handler's address (GCC's computed goto), or on a
+ * 64-bit host its offset from a label of the loop. Values live in 32-bit slots, i64 and f64 in two; f32 arithmetic is single precision throughout.
  * One loop runs every call of the app, so Wasm calls take value-stack slots, not the firmware's stack: exhaustion
  * is a frame that does not fit the value stack, the stack budget of the call.
  */
@@ -139,10 +139,13 @@ static uint32_t grow_memory(uint32_t delta) {
   return old_pages;
 }
 
-static inline uint8_t *address(uint32_t base, uint32_t offset, uint32_t bytes) {
-  uint64_t effective = (uint64_t)base + offset;
-  if (effective + bytes > memory_bytes) trap_out_of_bounds();
-  return memory + (uint32_t)effective;
+/*
+ * §4.4.7 memory instructions: the `bytes` bytes at base + offset in the memory of `size` bytes at `at`, or a trap
+ * unless all are in it. The code holds the access's end past its base, `end` (offset + bytes, compile.c).
+ */
+static inline uint8_t *address(uint8_t *at, uint32_t size, uint32_t base, uint32_t end, uint32_t bytes) {
+  if (end > size || base > size - end) trap_out_of_bounds();
+  return at + base + (end - bytes);
 }
 
 /*
@@ -158,7 +161,14 @@ static inline void zero_slots(slot_t *at, uint32_t count) {
 
 static void run(uint32_t entry, slot_t *fp);
 
-const int32_t *interp_dispatch;
+/* Where a cell fits an address, the opcode cells hold their handlers' addresses: a dispatch is a load and a jump. */
+#define CELL_HOLDS_ADDRESS (UINTPTR_MAX == UINT32_MAX)
+static const int32_t *handler_offsets;
+static uintptr_t handler_base;
+
+cell_t interp_opcode_cell(uint32_t op) {
+  return CELL_HOLDS_ADDRESS ? (cell_t)(handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) : (cell_t)handler_offsets[op];
+}
 
 void interp_prepare_dispatch(void) {
   run(0, NULL);
@@ -280,48 +290,69 @@ void interp_instantiate(void) {
 #define LOAD32(type, cast)                                   \
   do {                                                       \
     type value;                                              \
-    memcpy(&value, address(sp[-1], *ip++, sizeof value), sizeof value); \
+    memcpy(&value, address(memory_at, memory_size, sp[-1], *ip++, sizeof value), sizeof value); \
     sp[-1] = (uint32_t)(cast)value;                          \
   } while (0)
 #define LOAD64(type, cast)                                   \
   do {                                                       \
     type value;                                              \
-    memcpy(&value, address(sp[-1], *ip++, sizeof value), sizeof value); \
+    memcpy(&value, address(memory_at, memory_size, sp[-1], *ip++, sizeof value), sizeof value); \
     put64(sp - 1, (uint64_t)(cast)value);                    \
     sp++;                                                    \
   } while (0)
-/* A load whose address is the local of slot ip[0], its constant offset ip[1]. */
+/* A load whose address is the local of slot ip[0], the end of its access ip[1]. */
 #define FROM_LOCAL(op) (OP_LOAD_FROM_LOCAL + (op) - OP_FIRST_LOAD)
 #define LOAD32_FROM_LOCAL(type, cast)                                            \
   do {                                                                           \
     type value;                                                                  \
-    memcpy(&value, address(fp[ip[0]], ip[1], sizeof value), sizeof value);       \
+    memcpy(&value, address(memory_at, memory_size, fp[ip[0]], ip[1], sizeof value), sizeof value);       \
     ip += 2;                                                                     \
     *sp++ = (uint32_t)(cast)value;                                               \
   } while (0)
 #define LOAD64_FROM_LOCAL(type, cast)                                            \
   do {                                                                           \
     type value;                                                                  \
-    memcpy(&value, address(fp[ip[0]], ip[1], sizeof value), sizeof value);       \
+    memcpy(&value, address(memory_at, memory_size, fp[ip[0]], ip[1], sizeof value), sizeof value);       \
     ip += 2;                                                                     \
     put64(sp, (uint64_t)(cast)value);                                            \
     sp += 2;                                                                     \
   } while (0)
+/* [op a end d]: an i32 load from the local of slot a to the local of slot d. */
+#define TO_LOCAL(op) (OP_LOAD_TO_LOCAL + (op) - OP_FIRST_LOAD)
+#define LOAD32_TO_LOCAL(type, cast)                                                                  \
+  do {                                                                                               \
+    type value;                                                                                      \
+    memcpy(&value, address(memory_at, memory_size, fp[ip[0]], ip[1], sizeof value), sizeof value);  \
+    fp[ip[2]] = (uint32_t)(cast)value;                                                               \
+    ip += 3;                                                                                         \
+  } while (0)
+/* [op a v end]: an i32 store of the local of slot v at the address in the local of slot a. */
+#define FROM_LOCALS(op) (OP_STORE_FROM_LOCALS + (op) - OP_I32_STORE)
+#define STORE32_FROM_LOCALS(type)                                                                    \
+  do {                                                                                               \
+    type value = (type)fp[ip[1]];                                                                    \
+    memcpy(address(memory_at, memory_size, fp[ip[0]], ip[2], sizeof value), &value, sizeof value);  \
+    ip += 3;                                                                                         \
+  } while (0)
 #define STORE32(type)                                              \
   do {                                                             \
     type value = (type)sp[-1];                                     \
-    memcpy(address(sp[-2], *ip++, sizeof value), &value, sizeof value); \
+    memcpy(address(memory_at, memory_size, sp[-2], *ip++, sizeof value), &value, sizeof value); \
     sp -= 2;                                                       \
   } while (0)
 #define STORE64(type)                                              \
   do {                                                             \
     type value = (type)get64(sp - 2);                              \
-    memcpy(address(sp[-3], *ip++, sizeof value), &value, sizeof value); \
+    memcpy(address(memory_at, memory_size, sp[-3], *ip++, sizeof value), &value, sizeof value); \
     sp -= 3;                                                       \
   } while (0)
 
-/* Direct threading: an opcode cell holds its handler's offset from the `invalid` label (interp_dispatch). */
+/* Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label. */
+#if CELL_HOLDS_ADDRESS
+#define NEXT() goto *(void *)(uintptr_t)*ip++
+#else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
+#endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
 #define IMMEDIATE(op) (OP_I32_IMMEDIATE + (op) - OP_I32_EQ)
@@ -404,8 +435,8 @@ void interp_instantiate(void) {
 
 static void run(uint32_t entry, slot_t *fp) {
 /*
- * Each opcode's handler as its offset from the `invalid` label (GCC's label differences): compile.c writes the
- * offset in the cell, so dispatch is one load and an indirect jump. Every opcode not named below is invalid: the
+ * Each opcode's handler as its offset from the `invalid` label (GCC's label differences), from which
+ * interp_opcode_cell() makes the cell compile.c writes. Every opcode not named below is invalid: the
  * range sets them first, the named ones override it.
  */
 #pragma GCC diagnostic push
@@ -496,6 +527,11 @@ static void run(uint32_t entry, slot_t *fp) {
       [FROM_LOCAL(0x33)] = &&op_i64_load16_u_from_local - &&invalid,
       [FROM_LOCAL(0x34)] = &&op_i64_load32_s_from_local - &&invalid,
       [FROM_LOCAL(0x35)] = &&op_i64_load32_u_from_local - &&invalid,
+      [TO_LOCAL(0x28)] = &&op_i32_load_to_local - &&invalid, [TO_LOCAL(0x2A)] = &&op_i32_load_to_local - &&invalid,
+      [TO_LOCAL(0x2C)] = &&op_i32_load8_s_to_local - &&invalid, [TO_LOCAL(0x2D)] = &&op_i32_load8_u_to_local - &&invalid,
+      [TO_LOCAL(0x2E)] = &&op_i32_load16_s_to_local - &&invalid, [TO_LOCAL(0x2F)] = &&op_i32_load16_u_to_local - &&invalid,
+      [FROM_LOCALS(0x36)] = &&op_i32_store_from_locals - &&invalid, [FROM_LOCALS(0x38)] = &&op_i32_store_from_locals - &&invalid,
+      [FROM_LOCALS(0x3A)] = &&op_i32_store8_from_locals - &&invalid, [FROM_LOCALS(0x3B)] = &&op_i32_store16_from_locals - &&invalid,
       [LOCAL_IMMEDIATE(0x46)] = &&op_i32_eq_local_imm - &&invalid,
       [LOCAL_IMMEDIATE(0x47)] = &&op_i32_ne_local_imm - &&invalid,
       [LOCAL_IMMEDIATE(0x48)] = &&op_i32_lt_s_local_imm - &&invalid,
@@ -530,28 +566,35 @@ static void run(uint32_t entry, slot_t *fp) {
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
-    interp_dispatch = handlers;
+    handler_offsets = handlers;
+    handler_base = (uintptr_t)&&invalid;
     return;
   }
   const cell_t *const code = module.code;
   slot_t *const globals = module.global_values;
+  const function_t *const functions = module.functions;
+  slot_t *const frames_end = stack_end;
+  /* The memory as loads and stores see it: its size changes only by memory.grow. */
+  uint8_t *const memory_at = memory;
+  uint32_t memory_size = memory_bytes;
   const cell_t *ip;
   slot_t *sp;
-  uint32_t callee_index = entry;
+  const function_t *callee = &functions[entry];
   uint32_t return_to = RETURN_TO_HOST;
   slot_t *caller_fp = fp;
 
-enter: {
-  /* §4.4.10 invocation: a frame of the parameters (already in place), zeroed locals, the return record. */
-  const function_t *callee = &module.functions[callee_index];
-  if (fp + callee->frame_slots > stack_end) trap_exhausted();
+enter:
+  /*
+   * §4.4.10 invocation: a frame of the parameters (already in place), zeroed locals, the return record: where
+   * the caller goes on, and how many slots below this frame the caller's starts.
+   */
+  if (fp + callee->frame_slots > frames_end) trap_exhausted();
   zero_slots(fp + callee->param_slots, callee->local_slots - callee->param_slots);
   fp[callee->local_slots] = return_to;
-  fp[callee->local_slots + 1] = (slot_t)(caller_fp - stack_base);
+  fp[callee->local_slots + 1] = (slot_t)(fp - caller_fp);
   sp = fp + callee->local_slots + 2;
   ip = code + callee->code_at;
   NEXT();
-}
 
 invalid:
   interp_trap(TRAP_OTHER, "invalid instruction");
@@ -601,7 +644,7 @@ op_return: {
   uint32_t results = ip[0];
   uint32_t locals = ip[1];
   uint32_t back_to = fp[locals];
-  slot_t *back_fp = stack_base + fp[locals + 1];
+  slot_t *back_fp = fp - fp[locals + 1];
   move_slots_down(fp, sp - results, results);
   sp = fp + results;
   if (back_to == RETURN_TO_HOST) return;
@@ -609,20 +652,18 @@ op_return: {
   fp = back_fp;
   NEXT();
 }
-op_call: {
-  callee_index = ip[0];
-  const function_t *callee = &module.functions[callee_index];
+op_call:
+  callee = &functions[ip[0]];
   return_to = (uint32_t)(ip + 1 - code);
   caller_fp = fp;
   fp = sp - callee->param_slots;
   goto enter;
-}
 op_call_host: {
-  const function_t *callee = &module.functions[*ip++];
-  const func_type_t *type = &module.types[callee->type];
-  slot_t *arguments = sp - callee->param_slots;
-  if (arguments + type->result_slots > stack_end) trap_exhausted();
-  module.host[callee->code_at].function(arguments);
+  const function_t *function = &functions[*ip++];
+  const func_type_t *type = &module.types[function->type];
+  slot_t *arguments = sp - function->param_slots;
+  if (arguments + type->result_slots > frames_end) trap_exhausted();
+  module.host[function->code_at].function(arguments);
   sp = arguments + type->result_slots;
   NEXT();
 }
@@ -631,20 +672,20 @@ op_call_indirect: {
   uint32_t element = *--sp;
   if (element >= module.table_size || module.table[element] == NO_FUNCTION) trap_indirect();
   uint32_t function_index = module.table[element];
-  const function_t *callee = &module.functions[function_index];
-  const func_type_t *type = &module.types[callee->type];
+  const function_t *function = &functions[function_index];
+  const func_type_t *type = &module.types[function->type];
   if (type->canonical != canonical) trap_indirect();
   if (function_index < module.imported_functions) {
-    slot_t *arguments = sp - callee->param_slots;
-    if (arguments + type->result_slots > stack_end) trap_exhausted();
-    module.host[callee->code_at].function(arguments);
+    slot_t *arguments = sp - function->param_slots;
+    if (arguments + type->result_slots > frames_end) trap_exhausted();
+    module.host[function->code_at].function(arguments);
     sp = arguments + type->result_slots;
     NEXT();
   }
-  callee_index = function_index;
+  callee = function;
   return_to = (uint32_t)(ip - code);
   caller_fp = fp;
-  fp = sp - callee->param_slots;
+  fp = sp - function->param_slots;
   goto enter;
 }
 
@@ -755,6 +796,14 @@ op_i64_load16_s_from_local: LOAD64_FROM_LOCAL(int16_t, int64_t); NEXT();
 op_i64_load16_u_from_local: LOAD64_FROM_LOCAL(uint16_t, uint64_t); NEXT();
 op_i64_load32_s_from_local: LOAD64_FROM_LOCAL(int32_t, int64_t); NEXT();
 op_i64_load32_u_from_local: LOAD64_FROM_LOCAL(uint32_t, uint64_t); NEXT();
+op_i32_load_to_local: LOAD32_TO_LOCAL(uint32_t, uint32_t); NEXT();
+op_i32_load8_s_to_local: LOAD32_TO_LOCAL(int8_t, int32_t); NEXT();
+op_i32_load8_u_to_local: LOAD32_TO_LOCAL(uint8_t, uint32_t); NEXT();
+op_i32_load16_s_to_local: LOAD32_TO_LOCAL(int16_t, int32_t); NEXT();
+op_i32_load16_u_to_local: LOAD32_TO_LOCAL(uint16_t, uint32_t); NEXT();
+op_i32_store_from_locals: STORE32_FROM_LOCALS(uint32_t); NEXT();
+op_i32_store8_from_locals: STORE32_FROM_LOCALS(uint8_t); NEXT();
+op_i32_store16_from_locals: STORE32_FROM_LOCALS(uint16_t); NEXT();
 op_i32_store: STORE32(uint32_t); NEXT();
 op_i32_store8: STORE32(uint8_t); NEXT();
 op_i32_store16: STORE32(uint16_t); NEXT();
@@ -767,6 +816,7 @@ op_memory_size:
   NEXT();
 op_memory_grow:
   sp[-1] = grow_memory(sp[-1]);
+  memory_size = memory_bytes;
   NEXT();
 op_memory_init: {
   /* §4.4.7.6: the segment's bytes [source, source + n) to [dest, dest + n), both checked before any copy. */

@@ -133,7 +133,10 @@ enum {
   OP_LOCAL_SET_CONST = 0x277,
   OP_BR_IF_LOCAL = 0x278,
   OP_BR_UNLESS_LOCAL = 0x279,
-  OP_COUNT = 0x27A,
+  /* The i32 stores 0x36..0x3B with address and value in locals, and the i32 loads 0x28..0x2F from a local to one. */
+  OP_STORE_FROM_LOCALS = 0x27A,
+  OP_LOAD_TO_LOCAL = 0x280,
+  OP_COUNT = 0x288,
 };
 
 /* Wasm opcodes the fusions name (§5.4.7). */
@@ -147,7 +150,12 @@ enum {
   OP_I32_AND = 0x71,
   OP_I32_SHR_U = 0x76,
   OP_FIRST_LOAD = 0x28,
+  OP_LAST_I32_LOAD = 0x2F,
   OP_LAST_LOAD = 0x35,
+  OP_I32_STORE = 0x36,
+  OP_F32_STORE = 0x38,
+  OP_I32_STORE8 = 0x3A,
+  OP_I32_STORE16 = 0x3B,
 };
 
 /* Slots a value type takes. */
@@ -156,8 +164,11 @@ static inline uint32_t valtype_slots(uint8_t type) {
 }
 
 /* compile.c: validates one function body (§3.3, Appendix A.3's algorithm) and appends its code. */
-/* exec.c: each opcode's cell (its handler's offset), set by interp_prepare_dispatch() before the first compile. */
-extern const int32_t *interp_dispatch;
+/*
+ * exec.c: an opcode's cell, its handler's address where an address fits a cell (the board) and its offset from
+ * a label of the loop otherwise (a 64-bit host); interp_prepare_dispatch() comes before the first.
+ */
+cell_t interp_opcode_cell(uint32_t op);
 void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */
