@@ -213,10 +213,17 @@ export class NatsJetStreamSink implements Sink {
   }
 }
 
+/**
+ * How an acknowledging PubAck begins (`{"stream":"S", "seq":1}`, `..., "duplicate": true}`): a refusal puts its
+ * error first (`{"error":{"code":400,...},"stream":"S","seq":0}`), so a reply that starts this way needs no parsing.
+ */
+const PUB_ACK_START = Buffer.from('{"stream":');
+
 /** Why a PubAck refuses the message (JetStream API error, or a no-responders status), or undefined for an ack. */
 function pubAckRefusal(msg: Msg): string | undefined {
   if (msg.headers?.hasError) return `status ${msg.headers.code} ${msg.headers.description}`;
   if (msg.data.length === 0) return 'empty reply';
+  if (PUB_ACK_START.compare(msg.data, 0, Math.min(PUB_ACK_START.length, msg.data.length)) === 0) return undefined;
   let ack: { stream?: string; error?: { code: number; err_code?: number; description?: string } };
   try {
     ack = msg.json();
