@@ -1,4 +1,4 @@
-import { jetstreamManager } from '@nats-io/jetstream';
+import { DiscardPolicy, jetstreamManager } from '@nats-io/jetstream';
 import { connect, nanos } from '@nats-io/transport-node';
 import path from 'node:path';
 import { Registry } from 'prom-client';
@@ -103,6 +103,32 @@ describe('NATS JetStream sink', () => {
         `not ${options.stream.subjectPrefix}.> (sinks.nats.stream.subjectPrefix`,
     );
     await wrong.close();
+  });
+
+  it('fails the batch at the first message JetStream refuses, with what it acknowledged before', async () => {
+    // A stream that keeps 3 messages and refuses new ones past them: the 4th PubAck is an API error.
+    const options = sinkOptions();
+    const nc = await connect({ servers: server.url, ...AUTH });
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.add({
+      name: options.stream.name,
+      subjects: [`${options.stream.subjectPrefix}.>`],
+      duplicate_window: nanos(60_000),
+      max_msgs: 3,
+      discard: DiscardPolicy.New,
+    });
+    await nc.close();
+
+    const sink = new NatsJetStreamSink(options);
+    try {
+      const failure = sink.publish(asStored(makeRecords(0, 5)));
+      await expect(failure).rejects.toBeInstanceOf(SinkError);
+      await expect(failure).rejects.toThrow(/JetStream refused message 3 of the batch: 503 10077 maximum messages exceeded/);
+      await expect(failure).rejects.toMatchObject({ delivered: 3 });
+    } finally {
+      await sink.close();
+    }
+    expect((await readStream(server.url, options.stream.name, AUTH)).length).toBe(3);
   });
 
   it('fails the batch, naming the server, when the password is wrong or the server is not there', async () => {
