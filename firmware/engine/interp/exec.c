@@ -391,18 +391,41 @@ void interp_instantiate(void) {
   X(0x6A, add, a + b) X(0x6B, sub, a - b) X(0x6C, mul, a * b) X(0x71, and, a & b) X(0x72, or, a | b)        \
   X(0x73, xor, a ^ b) X(0x74, shl, a << (b & 31)) X(0x75, shr_s, (uint32_t)((int32_t)a >> (b & 31)))       \
   X(0x76, shr_u, a >> (b & 31))
+/* The i64 operators with an immediate: [op c_low c_high]. */
+#define I64_FUSED_OPERATORS(X)                                                                               \
+  X(0x7C, add, a + b) X(0x7D, sub, a - b) X(0x7E, mul, a * b) X(0x83, and, a & b) X(0x84, or, a | b)         \
+  X(0x85, xor, a ^ b) X(0x86, shl, a << (b & 63)) X(0x87, shr_s, (uint64_t)((int64_t)a >> (b & 63)))        \
+  X(0x88, shr_u, a >> (b & 63))
+#define I64_IMMEDIATE_ENTRY(op, name, expression) [OP_I64_IMMEDIATE + (op) - OP_I64_ADD] = &&op_i64_##name##_imm - &&invalid,
+#define I64_IMMEDIATE_HANDLER(op, name, expression) \
+  op_i64_##name##_imm: {                            \
+    uint64_t a = get64(sp - 2), b = get64(ip);      \
+    put64(sp - 2, (expression));                    \
+    ip += 2;                                        \
+    NEXT();                                         \
+  }
 /* Their table entries: each form's opcode is its range's start plus the operator's distance from i32.eq. */
 #define REGISTER_ENTRIES(op, name, expression)                                                              \
   [OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_local_imm_to_local - &&invalid,      \
+  [OP_I32_LOCAL_IMMEDIATE_TEE + (op) - OP_I32_EQ] = &&op_##name##_local_imm_tee - &&invalid,                \
   [OP_I32_LOCALS_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_locals_to_local - &&invalid,
 #define BRANCH_ENTRIES(op, name, expression)                                                                \
   [OP_BR_IF_LOCAL_IMMEDIATE + (op) - OP_I32_EQ] = &&op_br_if_##name##_local_imm - &&invalid,                \
   [OP_BR_IF_LOCALS + (op) - OP_I32_EQ] = &&op_br_if_##name##_locals - &&invalid,
-/* [op a c d]: local d = local a (operator) c; [op a b d]: local d = local a (operator) local b. */
+/*
+ * [op a c d]: local d = local a (operator) c, and the same pushed too for local.tee; [op a b d]: local d = local
+ * a (operator) local b.
+ */
 #define REGISTER_HANDLERS(op, name, expression)       \
   op_##name##_local_imm_to_local: {                   \
     uint32_t a = fp[ip[0]], b = ip[1];                \
     fp[ip[2]] = (expression);                         \
+    ip += 3;                                          \
+    NEXT();                                           \
+  }                                                   \
+  op_##name##_local_imm_tee: {                        \
+    uint32_t a = fp[ip[0]], b = ip[1];                \
+    fp[ip[2]] = *sp++ = (expression);                 \
     ip += 3;                                          \
     NEXT();                                           \
   }                                                   \
@@ -563,6 +586,7 @@ static void run(uint32_t entry, slot_t *fp) {
       I32_FUSED_OPERATORS(REGISTER_ENTRIES) I32_COMPARISONS(BRANCH_ENTRIES)
       [OP_LOCAL_COPY] = &&op_local_copy - &&invalid, [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
       [OP_BR_IF_LOCAL] = &&op_br_if_local - &&invalid, [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
+      [OP_SELECT_TO_LOCAL] = &&op_select_to_local - &&invalid, I64_FUSED_OPERATORS(I64_IMMEDIATE_ENTRY)
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -968,6 +992,11 @@ op_br_if_local:
 op_br_unless_local:
   ip = fp[ip[0]] ? ip + 2 : code + ip[1];
   NEXT();
+op_select_to_local:
+  sp -= 3;
+  fp[*ip++] = sp[2] ? sp[0] : sp[1];
+  NEXT();
+I64_FUSED_OPERATORS(I64_IMMEDIATE_HANDLER)
 
 op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
 op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();
