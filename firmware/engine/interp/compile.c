@@ -266,7 +266,7 @@ static void patch(uint32_t chain, uint32_t target) {
   if (chain != NO_FIXUP) barrier = target;
   while (chain != NO_FIXUP) {
     uint32_t next = module.code[chain];
-    module.code[chain] = target;
+    module.code[chain] = interp_target_cell(target);
     chain = next;
   }
 }
@@ -395,7 +395,7 @@ static void read_blocktype(const uint8_t **in, uint32_t *in_count, const uint8_t
 /* Emits a jump to `frame`'s label that keeps the label's values: to the start of a loop, or a fixup for an end. */
 static void emit_target(ctrl_t *frame) {
   if (frame->kind == OP_LOOP) {
-    emit(frame->loop_start);
+    emit(interp_target_cell(frame->loop_start));
   } else {
     emit_fixup(&frame->end_fixups);
   }
@@ -425,9 +425,9 @@ static void emit_rotated_loop_branch(const ctrl_t *frame, cell_t test) {
     emit_op(branch_on(range, range, test, 1));
   }
   for (uint32_t operand = 1; operand < cells - 1; operand++) emit(module.code[frame->loop_start + operand]);
-  emit(frame->loop_start + cells);
+  emit(interp_target_cell(frame->loop_start + cells));
   emit_op(OP_BR);
-  emit(frame->loop_start);
+  emit(interp_target_cell(frame->loop_start));
 }
 
 static void emit_branch(ctrl_t *frame, int conditional) {

@@ -166,6 +166,10 @@ static void run(uint32_t entry, slot_t *fp);
 static const int32_t *handler_offsets;
 static uintptr_t handler_base;
 
+cell_t interp_target_cell(uint32_t at) {
+  return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)(module.code + at) : at;
+}
+
 cell_t interp_opcode_cell(uint32_t op) {
   return CELL_HOLDS_ADDRESS ? (cell_t)(handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) : (cell_t)handler_offsets[op];
 }
@@ -347,11 +351,16 @@ void interp_instantiate(void) {
     sp -= 3;                                                       \
   } while (0)
 
-/* Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label. */
+/*
+ * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
+ * branch's target cell the address of the code it goes to, or that code's cell index.
+ */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
+#define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
 #else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
+#define TARGET(cell) (code + (cell))
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
@@ -439,12 +448,12 @@ void interp_instantiate(void) {
 #define BRANCH_HANDLERS(op, name, expression)          \
   op_br_if_##name##_local_imm: {                       \
     uint32_t a = fp[ip[0]], b = ip[1];                 \
-    ip = (expression) ? code + ip[2] : ip + 3;         \
+    ip = (expression) ? TARGET(ip[2]) : ip + 3;         \
     NEXT();                                            \
   }                                                    \
   op_br_if_##name##_locals: {                          \
     uint32_t a = fp[ip[0]], b = fp[ip[1]];             \
-    ip = (expression) ? code + ip[2] : ip + 3;         \
+    ip = (expression) ? TARGET(ip[2]) : ip + 3;         \
     NEXT();                                            \
   }
 
@@ -453,7 +462,7 @@ void interp_instantiate(void) {
   do {                                   \
     uint32_t a = sp[-2], b = sp[-1];     \
     sp -= 2;                             \
-    ip = (comparison) ? code + *ip : ip + 1; \
+    ip = (comparison) ? TARGET(*ip) : ip + 1; \
   } while (0)
 
 static void run(uint32_t entry, slot_t *fp) {
@@ -628,14 +637,14 @@ op_nop:
   NEXT();
 
 op_br:
-  ip = code + *ip;
+  ip = TARGET(*ip);
   NEXT();
 op_br_if:
-  if (*--sp) ip = code + *ip;
+  if (*--sp) ip = TARGET(*ip);
   else ip++;
   NEXT();
 op_br_unless:
-  if (!*--sp) ip = code + *ip;
+  if (!*--sp) ip = TARGET(*ip);
   else ip++;
   NEXT();
 op_br_if_move:
@@ -650,7 +659,7 @@ op_br_move: {
   slot_t *to = fp + ip[1];
   move_slots_down(to, sp - keep, keep);
   sp = to + keep;
-  ip = code + ip[2];
+  ip = TARGET(ip[2]);
   NEXT();
 }
 op_br_table: {
@@ -661,7 +670,7 @@ op_br_table: {
   slot_t *to = fp + entry_cells[1];
   move_slots_down(to, sp - keep, keep);
   sp = to + keep;
-  ip = code + entry_cells[2];
+  ip = TARGET(entry_cells[2]);
   NEXT();
 }
 op_return: {
@@ -987,10 +996,10 @@ op_local_set_const:
   ip += 2;
   NEXT();
 op_br_if_local:
-  ip = fp[ip[0]] ? code + ip[1] : ip + 2;
+  ip = fp[ip[0]] ? TARGET(ip[1]) : ip + 2;
   NEXT();
 op_br_unless_local:
-  ip = fp[ip[0]] ? ip + 2 : code + ip[1];
+  ip = fp[ip[0]] ? ip + 2 : TARGET(ip[1]);
   NEXT();
 op_select_to_local:
   sp -= 3;

@@ -178,6 +178,8 @@ static inline uint32_t valtype_slots(uint8_t type) {
  * a label of the loop otherwise (a 64-bit host); interp_prepare_dispatch() comes before the first.
  */
 cell_t interp_opcode_cell(uint32_t op);
+/* exec.c: a branch's target cell for the code at cell `at`: that cell's address, or `at` on a 64-bit host. */
+cell_t interp_target_cell(uint32_t at);
 void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */
