@@ -113,13 +113,14 @@ static void emit64(const uint8_t *bytes) {
 /*
  * Fused pairs: an opcode may take the place of the one before it when nothing jumps between them (`barrier`, the
  * latest branch target): `i32.const c` and an i32 binary operator become the operator with c as immediate (and
+ * `i64.const c` and an i64 one alike,
  * with a `local.get` before them, the operator on the local and c), two `local.get`s one (and with the operator
  * after them, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
  * compare-and-branch. The operators on locals go on to register-style forms that never touch the operand stack:
- * with a `local.set` after them the result goes to that local, and a comparison of them, or a `local.get` alone,
+ * with a `local.set` after them the result goes to that local (with a `local.tee` there too), and a comparison of them, or a `local.get` alone,
  * becomes the condition of a branch after it; `local.get` or `i32.const` then `local.set` becomes one copy; an
- * i32 load from a local then `local.set` loads to that local, and two `local.get`s then an i32 store store the
- * second local at the first.
+ * i32 load from a local then `local.set` loads to that local, two `local.get`s then an i32 store store the
+ * second local at the first, and `select` then `local.set` selects into the local.
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
@@ -130,6 +131,10 @@ static uint32_t barrier;
 static int takes_immediate(cell_t op) {
   return (op >= OP_I32_EQ && op <= OP_I32_GE_U) || (op >= OP_I32_ADD && op <= OP_I32_MUL) ||
          (op >= OP_I32_AND && op <= OP_I32_SHR_U);
+}
+
+static int takes_immediate64(cell_t op) {
+  return (op >= OP_I64_ADD && op <= OP_I64_MUL) || (op >= OP_I64_AND && op <= OP_I64_SHR_U);
 }
 
 /* Whether the last opcode, `cells` cells long with its immediates, is the last thing emitted and no target follows it. */
@@ -172,6 +177,13 @@ static cell_t register_form(cell_t op) {
         last_op_fusable(3)) {
       return OP_LOAD_TO_LOCAL + (last_op - OP_LOAD_FROM_LOCAL);
     }
+    if (last_op == OP_SELECT && last_op_fusable(1)) return OP_SELECT_TO_LOCAL;
+    return 0;
+  }
+  if (op == OP_LOCAL_TEE) {
+    if (last_op >= OP_I32_LOCAL_IMMEDIATE && last_op < OP_I32_LOCALS && last_op_fusable(3)) {
+      return OP_I32_LOCAL_IMMEDIATE_TEE + (last_op - OP_I32_LOCAL_IMMEDIATE);
+    }
     return 0;
   }
   if (op == OP_I32_STORE || op == OP_F32_STORE || op == OP_I32_STORE8 || op == OP_I32_STORE16) {
@@ -207,6 +219,10 @@ static void emit_op(cell_t op) {
       return;
     }
     replace_last_op(OP_I32_IMMEDIATE + (op - OP_I32_EQ));
+    return;
+  }
+  if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {
+    replace_last_op(OP_I64_IMMEDIATE + (op - OP_I64_ADD));
     return;
   }
   if (takes_immediate(op) && last_op == OP_LOCAL_GET2 && last_op_fusable(3)) {
@@ -250,7 +266,7 @@ static void patch(uint32_t chain, uint32_t target) {
   if (chain != NO_FIXUP) barrier = target;
   while (chain != NO_FIXUP) {
     uint32_t next = module.code[chain];
-    module.code[chain] = target;
+    module.code[chain] = interp_target_cell(target);
     chain = next;
   }
 }
@@ -379,13 +395,40 @@ static void read_blocktype(const uint8_t **in, uint32_t *in_count, const uint8_t
 /* Emits a jump to `frame`'s label that keeps the label's values: to the start of a loop, or a fixup for an end. */
 static void emit_target(ctrl_t *frame) {
   if (frame->kind == OP_LOOP) {
-    emit(frame->loop_start);
+    emit(interp_target_cell(frame->loop_start));
   } else {
     emit_fixup(&frame->end_fixups);
   }
 }
 
 static uint32_t function_result_slots, function_local_slots;
+
+/*
+ * A loop whose first instruction is a branch on locals alone (register_form) is rotated where the body branches
+ * back: the opposite branch into the body after that test, then the branch to the test itself, so that going
+ * round takes one dispatch and leaving it (the test again, taken) two more. The test's opcode, or 0.
+ */
+static cell_t loop_test(const ctrl_t *frame) {
+  if (here() < frame->loop_start + 4) return 0;
+  for (cell_t op = OP_BR_IF_LOCAL_IMMEDIATE; op <= OP_BR_UNLESS_LOCAL; op++) {
+    if (op != OP_LOCAL_COPY && op != OP_LOCAL_SET_CONST && module.code[frame->loop_start] == interp_opcode_cell(op)) return op;
+  }
+  return 0;
+}
+
+static void emit_rotated_loop_branch(const ctrl_t *frame, cell_t test) {
+  uint32_t cells = test == OP_BR_IF_LOCAL || test == OP_BR_UNLESS_LOCAL ? 3 : 4;
+  if (test == OP_BR_IF_LOCAL || test == OP_BR_UNLESS_LOCAL) {
+    emit_op(test == OP_BR_IF_LOCAL ? OP_BR_UNLESS_LOCAL : OP_BR_IF_LOCAL);
+  } else {
+    cell_t range = test < OP_BR_IF_LOCALS ? OP_BR_IF_LOCAL_IMMEDIATE : OP_BR_IF_LOCALS;
+    emit_op(branch_on(range, range, test, 1));
+  }
+  for (uint32_t operand = 1; operand < cells - 1; operand++) emit(module.code[frame->loop_start + operand]);
+  emit(interp_target_cell(frame->loop_start + cells));
+  emit_op(OP_BR);
+  emit(interp_target_cell(frame->loop_start));
+}
 
 static void emit_branch(ctrl_t *frame, int conditional) {
   uint32_t count;
@@ -402,6 +445,11 @@ static void emit_branch(ctrl_t *frame, int conditional) {
     emit(function_result_slots);
     emit(function_local_slots);
     patch(skip, here());
+    return;
+  }
+  cell_t test = frame->kind == OP_LOOP && !conditional && keep == 0 ? loop_test(frame) : 0;
+  if (test && slots == frame->slot_height) {
+    emit_rotated_loop_branch(frame, test);
     return;
   }
   if (slots - keep == frame->slot_height) {

@@ -166,6 +166,10 @@ static void run(uint32_t entry, slot_t *fp);
 static const int32_t *handler_offsets;
 static uintptr_t handler_base;
 
+cell_t interp_target_cell(uint32_t at) {
+  return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)(module.code + at) : at;
+}
+
 cell_t interp_opcode_cell(uint32_t op) {
   return CELL_HOLDS_ADDRESS ? (cell_t)(handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) : (cell_t)handler_offsets[op];
 }
@@ -347,11 +351,16 @@ void interp_instantiate(void) {
     sp -= 3;                                                       \
   } while (0)
 
-/* Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label. */
+/*
+ * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
+ * branch's target cell the address of the code it goes to, or that code's cell index.
+ */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
+#define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
 #else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
+#define TARGET(cell) (code + (cell))
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
@@ -391,18 +400,41 @@ void interp_instantiate(void) {
   X(0x6A, add, a + b) X(0x6B, sub, a - b) X(0x6C, mul, a * b) X(0x71, and, a & b) X(0x72, or, a | b)        \
   X(0x73, xor, a ^ b) X(0x74, shl, a << (b & 31)) X(0x75, shr_s, (uint32_t)((int32_t)a >> (b & 31)))       \
   X(0x76, shr_u, a >> (b & 31))
+/* The i64 operators with an immediate: [op c_low c_high]. */
+#define I64_FUSED_OPERATORS(X)                                                                               \
+  X(0x7C, add, a + b) X(0x7D, sub, a - b) X(0x7E, mul, a * b) X(0x83, and, a & b) X(0x84, or, a | b)         \
+  X(0x85, xor, a ^ b) X(0x86, shl, a << (b & 63)) X(0x87, shr_s, (uint64_t)((int64_t)a >> (b & 63)))        \
+  X(0x88, shr_u, a >> (b & 63))
+#define I64_IMMEDIATE_ENTRY(op, name, expression) [OP_I64_IMMEDIATE + (op) - OP_I64_ADD] = &&op_i64_##name##_imm - &&invalid,
+#define I64_IMMEDIATE_HANDLER(op, name, expression) \
+  op_i64_##name##_imm: {                            \
+    uint64_t a = get64(sp - 2), b = get64(ip);      \
+    put64(sp - 2, (expression));                    \
+    ip += 2;                                        \
+    NEXT();                                         \
+  }
 /* Their table entries: each form's opcode is its range's start plus the operator's distance from i32.eq. */
 #define REGISTER_ENTRIES(op, name, expression)                                                              \
   [OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_local_imm_to_local - &&invalid,      \
+  [OP_I32_LOCAL_IMMEDIATE_TEE + (op) - OP_I32_EQ] = &&op_##name##_local_imm_tee - &&invalid,                \
   [OP_I32_LOCALS_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_locals_to_local - &&invalid,
 #define BRANCH_ENTRIES(op, name, expression)                                                                \
   [OP_BR_IF_LOCAL_IMMEDIATE + (op) - OP_I32_EQ] = &&op_br_if_##name##_local_imm - &&invalid,                \
   [OP_BR_IF_LOCALS + (op) - OP_I32_EQ] = &&op_br_if_##name##_locals - &&invalid,
-/* [op a c d]: local d = local a (operator) c; [op a b d]: local d = local a (operator) local b. */
+/*
+ * [op a c d]: local d = local a (operator) c, and the same pushed too for local.tee; [op a b d]: local d = local
+ * a (operator) local b.
+ */
 #define REGISTER_HANDLERS(op, name, expression)       \
   op_##name##_local_imm_to_local: {                   \
     uint32_t a = fp[ip[0]], b = ip[1];                \
     fp[ip[2]] = (expression);                         \
+    ip += 3;                                          \
+    NEXT();                                           \
+  }                                                   \
+  op_##name##_local_imm_tee: {                        \
+    uint32_t a = fp[ip[0]], b = ip[1];                \
+    fp[ip[2]] = *sp++ = (expression);                 \
     ip += 3;                                          \
     NEXT();                                           \
   }                                                   \
@@ -416,12 +448,12 @@ void interp_instantiate(void) {
 #define BRANCH_HANDLERS(op, name, expression)          \
   op_br_if_##name##_local_imm: {                       \
     uint32_t a = fp[ip[0]], b = ip[1];                 \
-    ip = (expression) ? code + ip[2] : ip + 3;         \
+    ip = (expression) ? TARGET(ip[2]) : ip + 3;         \
     NEXT();                                            \
   }                                                    \
   op_br_if_##name##_locals: {                          \
     uint32_t a = fp[ip[0]], b = fp[ip[1]];             \
-    ip = (expression) ? code + ip[2] : ip + 3;         \
+    ip = (expression) ? TARGET(ip[2]) : ip + 3;         \
     NEXT();                                            \
   }
 
@@ -430,7 +462,7 @@ void interp_instantiate(void) {
   do {                                   \
     uint32_t a = sp[-2], b = sp[-1];     \
     sp -= 2;                             \
-    ip = (comparison) ? code + *ip : ip + 1; \
+    ip = (comparison) ? TARGET(*ip) : ip + 1; \
   } while (0)
 
 static void run(uint32_t entry, slot_t *fp) {
@@ -563,6 +595,7 @@ static void run(uint32_t entry, slot_t *fp) {
       I32_FUSED_OPERATORS(REGISTER_ENTRIES) I32_COMPARISONS(BRANCH_ENTRIES)
       [OP_LOCAL_COPY] = &&op_local_copy - &&invalid, [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
       [OP_BR_IF_LOCAL] = &&op_br_if_local - &&invalid, [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
+      [OP_SELECT_TO_LOCAL] = &&op_select_to_local - &&invalid, I64_FUSED_OPERATORS(I64_IMMEDIATE_ENTRY)
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -604,14 +637,14 @@ op_nop:
   NEXT();
 
 op_br:
-  ip = code + *ip;
+  ip = TARGET(*ip);
   NEXT();
 op_br_if:
-  if (*--sp) ip = code + *ip;
+  if (*--sp) ip = TARGET(*ip);
   else ip++;
   NEXT();
 op_br_unless:
-  if (!*--sp) ip = code + *ip;
+  if (!*--sp) ip = TARGET(*ip);
   else ip++;
   NEXT();
 op_br_if_move:
@@ -626,7 +659,7 @@ op_br_move: {
   slot_t *to = fp + ip[1];
   move_slots_down(to, sp - keep, keep);
   sp = to + keep;
-  ip = code + ip[2];
+  ip = TARGET(ip[2]);
   NEXT();
 }
 op_br_table: {
@@ -637,7 +670,7 @@ op_br_table: {
   slot_t *to = fp + entry_cells[1];
   move_slots_down(to, sp - keep, keep);
   sp = to + keep;
-  ip = code + entry_cells[2];
+  ip = TARGET(entry_cells[2]);
   NEXT();
 }
 op_return: {
@@ -963,11 +996,16 @@ op_local_set_const:
   ip += 2;
   NEXT();
 op_br_if_local:
-  ip = fp[ip[0]] ? code + ip[1] : ip + 2;
+  ip = fp[ip[0]] ? TARGET(ip[1]) : ip + 2;
   NEXT();
 op_br_unless_local:
-  ip = fp[ip[0]] ? ip + 2 : code + ip[1];
+  ip = fp[ip[0]] ? ip + 2 : TARGET(ip[1]);
   NEXT();
+op_select_to_local:
+  sp -= 3;
+  fp[*ip++] = sp[2] ? sp[0] : sp[1];
+  NEXT();
+I64_FUSED_OPERATORS(I64_IMMEDIATE_HANDLER)
 
 op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
 op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();

@@ -136,7 +136,12 @@ enum {
   /* The i32 stores 0x36..0x3B with address and value in locals, and the i32 loads 0x28..0x2F from a local to one. */
   OP_STORE_FROM_LOCALS = 0x27A,
   OP_LOAD_TO_LOCAL = 0x280,
-  OP_COUNT = 0x288,
+  /* select then local.set, and the operators of OP_I32_LOCAL_IMMEDIATE with a local.tee after. */
+  OP_SELECT_TO_LOCAL = 0x288,
+  OP_I32_LOCAL_IMMEDIATE_TEE = 0x289,
+  /* The i64 operators 0x7C..0x88 with an immediate second operand (`i64.const` before them). */
+  OP_I64_IMMEDIATE = 0x2BA,
+  OP_COUNT = 0x2C7,
 };
 
 /* Wasm opcodes the fusions name (§5.4.7). */
@@ -149,6 +154,10 @@ enum {
   OP_I32_MUL = 0x6C,
   OP_I32_AND = 0x71,
   OP_I32_SHR_U = 0x76,
+  OP_I64_ADD = 0x7C,
+  OP_I64_MUL = 0x7E,
+  OP_I64_AND = 0x83,
+  OP_I64_SHR_U = 0x88,
   OP_FIRST_LOAD = 0x28,
   OP_LAST_I32_LOAD = 0x2F,
   OP_LAST_LOAD = 0x35,
@@ -169,6 +178,8 @@ static inline uint32_t valtype_slots(uint8_t type) {
  * a label of the loop otherwise (a 64-bit host); interp_prepare_dispatch() comes before the first.
  */
 cell_t interp_opcode_cell(uint32_t op);
+/* exec.c: a branch's target cell for the code at cell `at`: that cell's address, or `at` on a 64-bit host. */
+cell_t interp_target_cell(uint32_t at);
 void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */
