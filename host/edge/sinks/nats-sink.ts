@@ -90,7 +90,6 @@ export class NatsJetStreamSink implements Sink {
       throw new SinkError(`${what} ${this.options.servers.join(', ')}: ${message(error)}`, 0, { cause: error });
     }
     const { nc, inbox } = connection;
-    const prefix = this.options.stream.subjectPrefix;
     const firstId = this.nextId;
     this.nextId += records.length;
     const done = new Promise<void>((resolve, reject) => {
@@ -121,7 +120,7 @@ export class NatsJetStreamSink implements Sink {
         const h = headers();
         h.append(MSG_ID_HEADER, idempotencyKey(record));
         h.append(RECEIVED_AT_HEADER, String(record.receivedAtMs));
-        nc.publish(this.subjectOf(prefix, record.subject), record.payload, { reply: `${inbox}.${firstId + index}`, headers: h });
+        nc.publish(this.subjectOf(record.subject), record.payload, { reply: `${inbox}.${firstId + index}`, headers: h });
       });
     } catch (error) {
       (this.inFlight as BatchInFlight | undefined)?.fail(
@@ -132,12 +131,12 @@ export class NatsJetStreamSink implements Sink {
     return done;
   }
 
-  /** The NATS subject of a record's subject, remembered: a device's records share a few subjects. */
-  private subjectOf(prefix: string, subject: string): string {
+  /** The NATS subject of a record's subject under this sink's prefix, remembered: a device's records share a few. */
+  private subjectOf(subject: string): string {
     let encoded = this.subjects.get(subject);
     if (encoded === undefined) {
       if (this.subjects.size >= SUBJECTS_REMEMBERED) this.subjects.clear();
-      encoded = natsSubject(prefix, subject);
+      encoded = natsSubject(this.options.stream.subjectPrefix, subject);
       this.subjects.set(subject, encoded);
     }
     return encoded;
