@@ -296,7 +296,7 @@ function checkOneOf(value: number, field: string, allowed: readonly number[]): n
   return value;
 }
 
-function checkFinite(value: number, field: string): number {
+export function checkFinite(value: number, field: string): number {
   if (!Number.isFinite(value)) throw new LinkFieldError(field, `${value} is not finite`);
   return value;
 }

@@ -1,5 +1,5 @@
 /** DATA, type 0x02, device → edge (docs/link-protocol.md §4.3): values one tick reported, 1..24 of them. */
-import { type ByteReader, type ByteWriter, LinkFieldError } from './bytes.ts';
+import { type ByteReader, type ByteWriter, checkFinite, LinkFieldError } from './bytes.ts';
 import type { DataMessage, MetricValue } from './messages.ts';
 
 /** §4.3: id u8 + value f64. */
@@ -23,10 +23,14 @@ export function decodeData(reader: ByteReader): DataMessage {
   if (reader.remaining !== count * VALUE_BYTES) {
     throw new LinkFieldError('count', `${count} value(s) need ${count * VALUE_BYTES} bytes, ${reader.remaining} left`);
   }
+  // The count matches the bytes left, so the reads below cannot run short; a value's field is named only when it
+  // is refused (every DATA frame passes here: the edge's hot path).
   const values: MetricValue[] = [];
   for (let index = 0; index < count; index++) {
-    const id = reader.u8(`values[${index}].id`);
-    values.push({ id, value: reader.f64Finite(`values[${index}].value`) });
+    const id = reader.u8('values[].id');
+    const value = reader.f64('values[].value');
+    if (!Number.isFinite(value)) checkFinite(value, `values[${index}].value`);
+    values.push({ id, value });
   }
   return { type: 'data', timeMs, values };
 }

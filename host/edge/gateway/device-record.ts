@@ -39,6 +39,9 @@ export class DeviceRecord {
   readonly cache: CommandCache;
   readonly window: ValueWindow | null;
   private readonly anchors = new Map<number, TimeAnchor>();
+  /** metricNames' answer, and the birth it was made from. */
+  private names = new Map<number, string>();
+  private namesOf: BirthMessage | null = null;
 
   constructor(
     readonly deviceId: string,
@@ -63,8 +66,14 @@ export class DeviceRecord {
 
   /** The birth's metric names by id, when the birth is of `session`. */
   metricNames(session: number): Map<number, string> | null {
-    if (this.birth === null || this.birth.session !== session) return null;
-    return new Map(this.birth.metrics.map((metric) => [metric.id, metric.name]));
+    const birth = this.birth;
+    if (birth === null || birth.session !== session) return null;
+    // Made once per birth: every DATA frame asks.
+    if (this.namesOf !== birth) {
+      this.names = new Map(birth.metrics.map((metric) => [metric.id, metric.name]));
+      this.namesOf = birth;
+    }
+    return this.names;
   }
 
   stopTimers(): void {

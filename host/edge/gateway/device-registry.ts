@@ -313,8 +313,15 @@ export class DeviceRegistry implements LinkSessionContext {
   private publishLatest(record: DeviceRecord): void {
     if (record.session === null || !this.records.has(record.deviceId)) return;
     record.latestPublishedAtMs = this.clock.nowMs();
-    for (const { values, time } of record.ticksSinceLatest) {
-      for (const name in values) record.latestValues[name] = { value: values[name]!, time };
+    // Newest first, so each metric takes one entry however many ticks came since.
+    const folded = new Set<string>();
+    for (let index = record.ticksSinceLatest.length - 1; index >= 0; index--) {
+      const { values, time } = record.ticksSinceLatest[index]!;
+      for (const name in values) {
+        if (folded.has(name)) continue;
+        folded.add(name);
+        record.latestValues[name] = { value: values[name]!, time };
+      }
     }
     record.ticksSinceLatest = [];
     record.latest = { session: record.session, values: { ...record.latestValues }, ...this.options.edge.stamp() };

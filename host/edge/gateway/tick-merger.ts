@@ -17,13 +17,15 @@ export interface Tick {
   /** The first frame's. */
   seq: number;
   timeMs: number;
-  values: MetricValue[];
+  values: readonly MetricValue[];
   /** The first frame's arrival. */
   arrivalWallMs: number;
 }
 
 export class TickMerger {
-  private pending: (Tick & { nextSeq: number }) | null = null;
+  private pending: (Tick & { values: MetricValue[] }) | null = null;
+  /** The seq a frame continuing the pending tick has. */
+  private nextSeq = 0;
   private cancelWait: (() => void) | undefined;
 
   constructor(
@@ -33,13 +35,19 @@ export class TickMerger {
 
   push(session: number, seq: number, timeMs: number, values: readonly MetricValue[], arrivalWallMs: number): void {
     const pending = this.pending;
-    const continues = pending !== null && pending.session === session && pending.timeMs === timeMs && pending.nextSeq === seq;
+    const continues = pending !== null && pending.session === session && pending.timeMs === timeMs && this.nextSeq === seq;
+    this.nextSeq = (seq + 1) & 0xffff;
     if (continues) {
       pending.values.push(...values);
-      pending.nextSeq = (seq + 1) & 0xffff;
     } else {
       this.flush();
-      this.pending = { session, seq, timeMs, values: [...values], arrivalWallMs, nextSeq: (seq + 1) & 0xffff };
+      const whole = values.length < VALUES_PER_DATA_FRAME;
+      // A tick of one frame (the usual) takes the frame's values as they are; one of several gathers copies.
+      if (whole) {
+        this.onTick({ session, seq, timeMs, values, arrivalWallMs });
+        return;
+      }
+      this.pending = { session, seq, timeMs, values: [...values], arrivalWallMs };
     }
     this.cancelWait?.();
     if (values.length < VALUES_PER_DATA_FRAME) this.flush();
@@ -53,7 +61,6 @@ export class TickMerger {
     const pending = this.pending;
     if (pending === null) return;
     this.pending = null;
-    const { nextSeq: _, ...tick } = pending;
-    this.onTick(tick);
+    this.onTick(pending);
   }
 }
