@@ -2,8 +2,9 @@
 import type { Clock } from '../../flash/clock.ts';
 import { HEARTBEAT_PERIODS_BEFORE_OFFLINE } from './birth.ts';
 import { CommandCache } from './command-cache.ts';
+import { LatestValues } from './latest-values.ts';
 import type { LinkSession } from './link-session.ts';
-import type { BirthMessage, DeviceStateMessage, LatestMessage, StatusMessage, WallTime } from './messages.ts';
+import type { BirthMessage, DeviceStateMessage, LatestMessage, StatusMessage } from './messages.ts';
 import { PendingCommands } from './pending-commands.ts';
 import { TimeAnchor } from './time-anchor.ts';
 import { ValueWindow } from './value-window.ts';
@@ -28,10 +29,8 @@ export class DeviceRecord {
   state: DeviceStateMessage | null = null;
   status: StatusMessage | null = null;
   latest: LatestMessage | null = null;
-  /** docs/mqtt.md §3.5: this session's latest value of each metric, as of the last `latest` published... */
-  latestValues: Record<string, { value: number; time: WallTime }> = {};
-  /** ...and this session's ticks since, folded in when the next is published. */
-  ticksSinceLatest: { values: Record<string, number>; time: WallTime }[] = [];
+  /** docs/mqtt.md §3.5: this session's latest value of each metric. */
+  readonly latestValues = new LatestValues();
   latestPublishedAtMs = Number.NEGATIVE_INFINITY;
   cancelLatest: (() => void) | undefined;
   cancelOffline: (() => void) | undefined;

@@ -130,8 +130,7 @@ export class DeviceRegistry implements LinkSessionContext {
     if (record.session === session) return;
     record.pending.sessionChanged(session);
     record.session = session;
-    record.latestValues = {};
-    record.ticksSinceLatest = [];
+    record.latestValues.clear();
   }
 
   timeEstimate(deviceId: string, session: number, uptimeMs: number, heartbeatPeriodMs: number, arrivalWallMs: number): void {
@@ -189,15 +188,18 @@ export class DeviceRegistry implements LinkSessionContext {
     if (unnamed > 0) this.options.onUnnamed(unnamed);
     if (unnamed === tick.values.length) return;
     const { time, timeSource } = record.anchor(tick.session).stamp(tick.timeMs, tick.arrivalWallMs);
-    const identity = { session: tick.session, seq: tick.seq };
-    const payload: DataMessage = { time, uptimeMs: tick.timeMs, ...identity, timeSource, values };
+    const { session, seq } = tick;
+    const payload: DataMessage = { time, uptimeMs: tick.timeMs, session, seq, timeSource, values };
     this.emit({ device: deviceId, kind: 'data', payload });
     if (record.window !== null) {
       record.window.add(values, time);
-      this.options.emitWindow?.(deviceId, record.window.message(identity, time, tick.timeMs));
+      this.options.emitWindow?.(deviceId, record.window.message({ session, seq }, time, tick.timeMs));
     }
-    if (tick.session === record.session) {
-      record.ticksSinceLatest.push({ values, time });
+    if (session === record.session) {
+      for (const { id, value } of tick.values) {
+        const name = names.get(id);
+        if (name !== undefined) record.latestValues.note(id, name, value, time);
+      }
       this.scheduleLatest(record);
     }
   }
@@ -313,18 +315,7 @@ export class DeviceRegistry implements LinkSessionContext {
   private publishLatest(record: DeviceRecord): void {
     if (record.session === null || !this.records.has(record.deviceId)) return;
     record.latestPublishedAtMs = this.clock.nowMs();
-    // Newest first, so each metric takes one entry however many ticks came since.
-    const folded = new Set<string>();
-    for (let index = record.ticksSinceLatest.length - 1; index >= 0; index--) {
-      const { values, time } = record.ticksSinceLatest[index]!;
-      for (const name in values) {
-        if (folded.has(name)) continue;
-        folded.add(name);
-        record.latestValues[name] = { value: values[name]!, time };
-      }
-    }
-    record.ticksSinceLatest = [];
-    record.latest = { session: record.session, values: { ...record.latestValues }, ...this.options.edge.stamp() };
+    record.latest = { session: record.session, values: record.latestValues.byName(), ...this.options.edge.stamp() };
     this.emit({ device: record.deviceId, kind: 'latest', payload: record.latest });
   }
 }
