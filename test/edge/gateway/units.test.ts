@@ -4,6 +4,7 @@ import mqttPacket from 'mqtt-packet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectToBroker } from '../../../host/edge/gateway/broker-connection.ts';
 import { commandRequest } from '../../../host/edge/gateway/command-request.ts';
+import { LatestValues } from '../../../host/edge/gateway/latest-values.ts';
 import { TimeAnchor } from '../../../host/edge/gateway/time-anchor.ts';
 
 const ALL = ['led', 'interval', 'brightness', 'app:0x80', 'ping', 'hello', 'reboot'];
@@ -113,5 +114,24 @@ describe('the broker connection', () => {
     await expect(connectToBroker({ broker: { url: 'mqtt://127.0.0.1:1', options: {} }, clientId: 'x', will: { topic: 't', payload: '' } })).rejects.toThrow(
       /cannot connect to the broker at mqtt:\/\/127\.0\.0\.1:1: ECONNREFUSED/,
     );
+  });
+});
+
+describe('docs/mqtt.md §3.5 latest values', () => {
+  it('keeps each metric\'s newest value with its own tick\'s time, and starts again with a new session', () => {
+    const latest = new LatestValues();
+    latest.note(3, 'sht31.humidity', 41.2, '2026-12-04T07:30:01.000Z');
+    latest.note(0, 'tmp102.temperature', 21.5, '2026-12-04T07:30:01.000Z');
+    latest.note(0, 'tmp102.temperature', 23, '2026-12-04T07:30:02.000Z');
+    expect(latest.byName()).toEqual({
+      'sht31.humidity': { value: 41.2, time: '2026-12-04T07:30:01.000Z' },
+      'tmp102.temperature': { value: 23, time: '2026-12-04T07:30:02.000Z' },
+    });
+    // In the order first reported, as a reader of the JSON sees them.
+    expect(Object.keys(latest.byName())).toEqual(['sht31.humidity', 'tmp102.temperature']);
+    latest.clear();
+    expect(latest.byName()).toEqual({});
+    latest.note(0, 'tmp102.temperature', -4.25, '2026-12-04T08:00:00.000Z');
+    expect(latest.byName()).toEqual({ 'tmp102.temperature': { value: -4.25, time: '2026-12-04T08:00:00.000Z' } });
   });
 });
