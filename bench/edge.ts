@@ -17,7 +17,7 @@
  */
 import { type ChildProcess, fork } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { serialize } from 'node:v8';
@@ -35,6 +35,7 @@ import { NatsJetStreamSink } from '../host/edge/sinks/nats-sink.ts';
 import type { Sink } from '../host/edge/sinks/sink.ts';
 import { recordFleet, type Recording } from './edge-recording.ts';
 import { Mosquitto, NatsServer, tempDir } from './peers.ts';
+import { CpuMeter } from './process-cpu.ts';
 
 const DEVICES = 1000;
 /** Virtual seconds recorded: the sensor node reports once a second, so DEVICES × this many DATA frames. */
@@ -55,10 +56,14 @@ const STALL_MS = 5000;
 const BIRTHS_TIMEOUT_MS = 120_000;
 const STALL_WHILE_SENDING_MS = 30_000;
 const MS_PER_S = 1000;
+const US_PER_S = 1e6;
 
 const wallNowMs = (): number => performance.timeOrigin + performance.now();
 const round1 = (value: number): number => Math.round(value * 10) / 10;
 const ratio = (part: number, whole: number): number => Math.round((part / whole) * 100) / 100;
+/** `{ edge: 1 }` under `qos0CpuUsPerData` is `{ qos0CpuUsPerDataEdge: 1 }`. */
+const prefixed = (prefix: string, figures: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(figures).map(([name, value]) => [prefix + name[0]!.toUpperCase() + name.slice(1), value]));
 
 function percentileMs(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -125,12 +130,22 @@ interface EdgeRun {
   scoresPublished: number;
   /** ...and those its runtime dropped because it fell behind. */
   windowsDropped: number;
+  /** CPU µs per DATA message of each process of the pipeline while the telemetry ran, and their total. */
+  cpuUsPerData: Record<string, number>;
+}
+
+interface BrokerAloneRun {
+  msgPerS: number;
+  /** CPU µs per message of the publisher (this process), Mosquitto and the subscriber, and their total. */
+  cpuUsPerMsg: Record<string, number>;
 }
 
 interface Peers {
   brokerUrl: string;
   natsUrl: string;
   dir: string;
+  mosquittoPid: number | undefined;
+  natsPid: number | undefined;
 }
 
 let runNumber = 0;
@@ -181,6 +196,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
     sent = true;
     progressMs = wallNowMs();
   });
+  const cpu = new CpuMeter('edge', { mosquitto: peers.mosquittoPid, natsServer: peers.natsPid, subscriber: subscriber.pid, replayer: replayer.pid }).start();
   replayer.send('go');
   // Until every DATA frame is at the sink, or nothing new has come there for a while (a shortfall the figures
   // show): STALL_MS once everything is written, longer while the replay still writes (the births come first).
@@ -192,6 +208,7 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
       progressMs = wallNowMs();
     }
   }
+  const cpuUsPerData = cpu.perMessageUs(recording.dataMessages);
   await new Promise((resolve) => setTimeout(resolve, 200)); // the subscriber's last few
   replayer.send('end');
   await stopInference();
@@ -213,11 +230,12 @@ async function runEdge(peers: Peers, recordingPath: string, recording: Recording
     meanPayloadBytes: Math.round(payloadBytes / Math.max(1, dataAtMqtt)),
     scoresPublished,
     windowsDropped,
+    cpuUsPerData,
   };
   process.stderr.write(
     `bench edge: ${label}: ${recording.deviceCount} births in ${round1(birthsS)} s; ${dataAtNats}/${recording.dataMessages} DATA at NATS, ${Math.round(run.natsDataMsgPerS)} msg/s; ` +
       `${dataAtMqtt} at MQTT, ${Math.round(run.mqttDataMsgPerS)} msg/s; p50 ${round1(run.p50Ms)} ms, p99 ${round1(run.p99Ms)} ms` +
-      `${inference ? `; ${scoresPublished} windows scored, ${windowsDropped} dropped` : ''}\n`,
+      `${inference ? `; ${scoresPublished} windows scored, ${windowsDropped} dropped` : ''}; CPU µs per DATA ${JSON.stringify(cpuUsPerData)}\n`,
   );
   return run;
 }
@@ -253,10 +271,12 @@ async function bringUpFleet(brokerUrl: string, edgeId: string, replayer: ChildPr
  * One mqtt.js publisher and one subscriber (in its own process, as for the edge) through the broker: `count`
  * messages of `payloadBytes` at `qos`.
  */
-async function brokerAlone(brokerUrl: string, count: number, payloadBytes: number, qos: QoS): Promise<number> {
+async function brokerAlone(peers: Peers, count: number, payloadBytes: number, qos: QoS): Promise<BrokerAloneRun> {
+  const { brokerUrl } = peers;
   const topic = `bench/alone/${qos}`;
   const subscriber = await startChild(SUBSCRIBER, [brokerUrl, topic, String(qos)]);
   const publisher = await mqtt.connectAsync(brokerUrl, { protocolVersion: 5 });
+  const cpu = new CpuMeter('publisher', { mosquitto: peers.mosquittoPid, subscriber: subscriber.pid }).start();
   const payload = Buffer.alloc(payloadBytes, 'x');
   const window = 500;
   const startedMs = wallNowMs();
@@ -274,11 +294,14 @@ async function brokerAlone(brokerUrl: string, count: number, payloadBytes: numbe
     if (now.messages !== last.messages) progressMs = wallNowMs();
     last = now;
   }
+  const cpuUsPerMsg = cpu.perMessageUs(count);
   subscriber.send('end');
   await publisher.endAsync();
   const msgPerS = (last.messages * MS_PER_S) / (last.lastMs - startedMs);
-  process.stderr.write(`bench edge: broker alone, QoS ${qos}, ${payloadBytes} B: ${last.messages}/${count}, ${Math.round(msgPerS)} msg/s\n`);
-  return msgPerS;
+  process.stderr.write(
+    `bench edge: broker alone, QoS ${qos}, ${payloadBytes} B: ${last.messages}/${count}, ${Math.round(msgPerS)} msg/s; CPU µs per message ${JSON.stringify(cpuUsPerMsg)}\n`,
+  );
+  return { msgPerS, cpuUsPerMsg };
 }
 
 interface Fleet {
@@ -302,16 +325,16 @@ export async function benchEdge(): Promise<Record<string, number>> {
   const dir = tempDir('bench-edge');
   const nats = await NatsServer.start(path.join(dir.path, 'nats'));
   const broker = await Mosquitto.start(dir.path);
-  const peers = { brokerUrl: broker.url, natsUrl: nats.url, dir: dir.path };
+  const peers = { brokerUrl: broker.url, natsUrl: nats.url, dir: dir.path, mosquittoPid: broker.pid, natsPid: nats.pid };
   try {
     const fleet = await recordFleetFile(dir.path, DEVICES, VIRTUAL_S);
     const { recording } = fleet;
     process.stderr.write('bench edge: a first run to warm up, not counted\n');
     await runEdge(peers, fleet.path, recording, 0, false);
     const qos0 = await runEdge(peers, fleet.path, recording, 0, false);
-    const alone0 = await brokerAlone(broker.url, recording.dataMessages, qos0.meanPayloadBytes, 0);
+    const { msgPerS: alone0, cpuUsPerMsg: aloneCpu0 } = await brokerAlone(peers, recording.dataMessages, qos0.meanPayloadBytes, 0);
     const qos1 = await runEdge(peers, fleet.path, recording, 1, false);
-    const alone1 = await brokerAlone(broker.url, recording.dataMessages, qos1.meanPayloadBytes, 1);
+    const { msgPerS: alone1 } = await brokerAlone(peers, recording.dataMessages, qos1.meanPayloadBytes, 1);
     const large = await recordFleetFile(dir.path, INFERENCE_DEVICES, INFERENCE_VIRTUAL_S);
     const inferenceOff = await runEdge(peers, large.path, large.recording, 0, false);
     const inferenceOn = await runEdge(peers, large.path, large.recording, 0, true);
@@ -330,6 +353,10 @@ export async function benchEdge(): Promise<Record<string, number>> {
       qos0P99Ms: round1(qos0.p99Ms),
       qos0BrokerAloneMsgPerS: Math.round(alone0),
       qos0EndToEndOverBrokerAlone: ratio(qos0.natsDataMsgPerS, alone0),
+      ...prefixed('qos0CpuUsPerData', qos0.cpuUsPerData),
+      // What the machine's cores could carry if the pipeline had them all: the ceiling its CPU per message sets.
+      qos0CpuCeilingMsgPerS: Math.round((availableParallelism() * US_PER_S) / qos0.cpuUsPerData.total!),
+      ...prefixed('qos0BrokerAloneCpuUsPerMsg', aloneCpu0),
       qos1EndToEndMsgPerS: Math.round(qos1.natsDataMsgPerS),
       qos1AtMqttSubscriberMsgPerS: Math.round(qos1.mqttDataMsgPerS),
       qos1DataAtNats: qos1.dataAtNats,
@@ -338,6 +365,7 @@ export async function benchEdge(): Promise<Record<string, number>> {
       qos1P99Ms: round1(qos1.p99Ms),
       qos1BrokerAloneMsgPerS: Math.round(alone1),
       qos1EndToEndOverBrokerAlone: ratio(qos1.natsDataMsgPerS, alone1),
+      ...prefixed('qos1CpuUsPerData', qos1.cpuUsPerData),
       inferenceDevices: INFERENCE_DEVICES,
       inferenceDataMessages: large.recording.dataMessages,
       inferenceOffMsgPerS: Math.round(inferenceOff.natsDataMsgPerS),

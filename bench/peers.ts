@@ -61,6 +61,11 @@ abstract class PeerProcess {
     return this.log;
   }
 
+  /** The process's id while it runs. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   constructor(
     readonly port: number,
     private readonly name: string,
