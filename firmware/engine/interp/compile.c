@@ -905,6 +905,10 @@ static void instruction(uint8_t op) {
   invalid("illegal opcode");
 }
 
+void compile_exit(void) {
+  emit(interp_opcode_cell(OP_EXIT));
+}
+
 /* §5.5.13 code: the locals' declarations, then the expression. */
 void compile_function(uint32_t function_index, const uint8_t *body, const uint8_t *end) {
   function_t *function = &module.functions[function_index];
@@ -953,7 +957,7 @@ void compile_function(uint32_t function_index, const uint8_t *body, const uint8_
   ctrl_count = 0;
 
   function->local_slots = (uint16_t)next_slot;
-  function->code_at = here();
+  function->code_at = interp_target_cell(here());
   barrier = here();
   last_op_at = NO_FIXUP;
   previous_op_at = NO_FIXUP;

@@ -11,8 +11,6 @@
 #include "module.h"
 
 #define PAGE_BYTES 65536u
-/* A return record's instruction when the frame was entered from interp_call(). */
-#define RETURN_TO_HOST UINT32_MAX
 
 static slot_t *stack_base;
 static slot_t *stack_end;
@@ -149,14 +147,16 @@ static inline uint8_t *address(uint8_t *at, uint32_t size, uint32_t base, uint32
 }
 
 /*
- * The few slots a branch keeps or a call zeroes, one word at a time: a library memmove or memset costs more than
- * the copy itself at these sizes (the build keeps the compiler from turning the loops back into those calls).
+ * The few slots a branch keeps or a return moves, one word at a time (as a call zeroes its locals): a library
+ * memmove or memset costs more than the copy itself at these sizes (the build keeps the compiler from turning
+ * the loops back into those calls). Counting down keeps GCC from holding the last pushed value in a register
+ * for the loop's sake, an instruction more in every handler that pushes.
  */
 static inline void move_slots_down(slot_t *to, const slot_t *from, uint32_t count) {
-  while (count-- > 0) *to++ = *from++;
-}
-static inline void zero_slots(slot_t *at, uint32_t count) {
-  while (count-- > 0) *at++ = 0;
+  while (count != 0) {
+    *to++ = *from++;
+    count--;
+  }
 }
 
 static void run(uint32_t entry, slot_t *fp);
@@ -353,14 +353,16 @@ void interp_instantiate(void) {
 
 /*
  * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
- * branch's target cell the address of the code it goes to, or that code's cell index.
+ * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index.
  */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
 #define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
+#define RETURN_CELL(at) ((cell_t)(uintptr_t)(at))
 #else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
 #define TARGET(cell) (code + (cell))
+#define RETURN_CELL(at) ((cell_t)((at) - code))
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
@@ -528,6 +530,7 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_CALL_HOST] = &&op_call_host - &&invalid, [OP_DROP64] = &&op_drop64 - &&invalid, [OP_SELECT64] = &&op_select64 - &&invalid,
       [OP_LOCAL_GET64] = &&op_local_get64 - &&invalid, [OP_LOCAL_SET64] = &&op_local_set64 - &&invalid, [OP_LOCAL_TEE64] = &&op_local_tee64 - &&invalid,
       [OP_GLOBAL_GET64] = &&op_global_get64 - &&invalid, [OP_GLOBAL_SET64] = &&op_global_set64 - &&invalid, [OP_CONST64] = &&op_const64 - &&invalid,
+      [OP_EXIT] = &&op_exit - &&invalid,
       [OP_TRUNC_SAT + 0] = &&op_i32_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 1] = &&op_i32_trunc_sat_f32_u - &&invalid,
       [OP_TRUNC_SAT + 2] = &&op_i32_trunc_sat_f64_s - &&invalid, [OP_TRUNC_SAT + 3] = &&op_i32_trunc_sat_f64_u - &&invalid,
       [OP_TRUNC_SAT + 4] = &&op_i64_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 5] = &&op_i64_trunc_sat_f32_u - &&invalid,
@@ -610,24 +613,30 @@ static void run(uint32_t entry, slot_t *fp) {
   /* The memory as loads and stores see it: its size changes only by memory.grow. */
   uint8_t *const memory_at = memory;
   uint32_t memory_size = memory_bytes;
-  const cell_t *ip;
-  slot_t *sp;
+  /* The host's call: its arguments are at the stack's base, and its frame returns to the code's exit cell. */
   const function_t *callee = &functions[entry];
-  uint32_t return_to = RETURN_TO_HOST;
-  slot_t *caller_fp = fp;
+  slot_t *sp = fp + callee->param_slots;
+  const cell_t *ip = code + EXIT_CELL;
+  goto enter;
 
-enter:
+op_call:
+  callee = &functions[*ip++];
+enter: {
   /*
-   * §4.4.10 invocation: a frame of the parameters (already in place), zeroed locals, the return record: where
-   * the caller goes on, and how many slots below this frame the caller's starts.
+   * §4.4.10 invocation: a frame of the parameters (already on the stack), zeroed locals, and the return record:
+   * where the caller goes on, and how many slots below this frame the caller's starts.
    */
-  if (fp + callee->frame_slots > frames_end) trap_exhausted();
-  zero_slots(fp + callee->param_slots, callee->local_slots - callee->param_slots);
-  fp[callee->local_slots] = return_to;
-  fp[callee->local_slots + 1] = (slot_t)(fp - caller_fp);
-  sp = fp + callee->local_slots + 2;
-  ip = code + callee->code_at;
+  slot_t *callee_fp = sp - callee->param_slots;
+  slot_t *locals_end = callee_fp + callee->local_slots;
+  if (callee_fp + callee->frame_slots > frames_end) trap_exhausted();
+  for (slot_t *local = sp; local < locals_end; local++) *local = 0;
+  locals_end[0] = RETURN_CELL(ip);
+  locals_end[1] = (slot_t)(callee_fp - fp);
+  sp = locals_end + 2;
+  fp = callee_fp;
+  ip = TARGET(callee->code_at);
   NEXT();
+}
 
 invalid:
   interp_trap(TRAP_OTHER, "invalid instruction");
@@ -674,23 +683,22 @@ op_br_table: {
   NEXT();
 }
 op_return: {
+  /* [op results locals]: the results go down to the frame's start, and the caller goes on where its record says. */
   uint32_t results = ip[0];
-  uint32_t locals = ip[1];
-  uint32_t back_to = fp[locals];
-  slot_t *back_fp = fp - fp[locals + 1];
-  move_slots_down(fp, sp - results, results);
+  const slot_t *record = fp + ip[1];
+  ip = TARGET(record[0]);
+  slot_t *back_fp = fp - record[1];
+  if (results == 1) {
+    fp[0] = sp[-1];
+  } else {
+    move_slots_down(fp, sp - results, results);
+  }
   sp = fp + results;
-  if (back_to == RETURN_TO_HOST) return;
-  ip = code + back_to;
   fp = back_fp;
   NEXT();
 }
-op_call:
-  callee = &functions[ip[0]];
-  return_to = (uint32_t)(ip + 1 - code);
-  caller_fp = fp;
-  fp = sp - callee->param_slots;
-  goto enter;
+op_exit:
+  return;
 op_call_host: {
   const function_t *function = &functions[*ip++];
   const func_type_t *type = &module.types[function->type];
@@ -716,9 +724,6 @@ op_call_indirect: {
     NEXT();
   }
   callee = function;
-  return_to = (uint32_t)(ip - code);
-  caller_fp = fp;
-  fp = sp - function->param_slots;
   goto enter;
 }
 

@@ -32,7 +32,7 @@ typedef struct {
   uint16_t param_slots;
   uint16_t local_slots; /* parameters and declared locals */
   uint32_t frame_slots; /* locals, the return record and the deepest operand stack */
-  uint32_t code_at;     /* cell index, or the host import's index for an imported function */
+  uint32_t code_at;     /* the target cell of its code (interp_target_cell), or the host import's index if imported */
 } function_t;
 
 typedef struct {
@@ -50,6 +50,7 @@ typedef struct {
 } data_segment_t;
 
 #define NO_FUNCTION UINT32_MAX
+#define EXIT_CELL 0
 
 typedef struct {
   const uint8_t *wasm;
@@ -105,6 +106,8 @@ enum {
   OP_GLOBAL_GET64 = 0xCE,
   OP_GLOBAL_SET64 = 0xCF,
   OP_CONST64 = 0xD0,
+  /* The code's first cell, EXIT_CELL: where a frame the host called returns to, and leaves the loop. */
+  OP_EXIT = 0xD1,
   /* 0xFC 0..7, the saturating truncations (nontrapping float-to-int conversions) */
   OP_TRUNC_SAT = 0xE0,
   OP_MEMORY_INIT = 0xE8,
@@ -192,6 +195,8 @@ int32_t interp_read_i32(const uint8_t **at);
 uint32_t interp_data_count_declared(void);
 
 void compile_function(uint32_t function, const uint8_t *body, const uint8_t *end);
+/* compile.c: the code's first cell, before any function's (EXIT_CELL). */
+void compile_exit(void);
 
 /* loader.c: the arena and the refusal a decoder or the compiler raises. */
 void *arena_take(uint32_t bytes);
