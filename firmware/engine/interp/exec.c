@@ -149,8 +149,8 @@ static inline uint8_t *address(uint8_t *at, uint32_t size, uint32_t base, uint32
 /*
  * The few slots a branch keeps or a return moves, one word at a time (as a call zeroes its locals): a library
  * memmove or memset costs more than the copy itself at these sizes (the build keeps the compiler from turning
- * the loops back into those calls). Counting down keeps GCC from holding the last pushed value in a register
- * for the loop's sake, an instruction more in every handler that pushes.
+ * the loops back into those calls). The count runs down: with a loop that compares pointers, GCC (12) spends an
+ * instruction more in every handler that pushes.
  */
 static inline void move_slots_down(slot_t *to, const slot_t *from, uint32_t count) {
   while (count != 0) {
