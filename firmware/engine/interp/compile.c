@@ -113,19 +113,18 @@ static void emit64(const uint8_t *bytes) {
 /*
  * Fused pairs: an opcode may take the place of the one before it when nothing jumps between them (`barrier`, the
  * latest branch target): `i32.const c` and an i32 binary operator become the operator with c as immediate (and
- * `i64.const c` and an i64 one alike,
- * with a `local.get` before them, the operator on the local and c), two `local.get`s one (and with the operator
- * after them, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
+ * `i64.const c` and an i64 one alike), a `local.get` and an arithmetic operator the operator with the local as
+ * its second operand (i32 and i64), two `local.get`s one, `local.get` or `i32.const` then `i32.const` one (and
+ * with the operator after `local.get` and `i32.const`, the operator on the local and c; with the operator after
+ * two `local.get`s, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
  * compare-and-branch. The operators on locals go on to register-style forms that never touch the operand stack:
- * with a `local.set` after them the result goes to that local (with a `local.tee` there too), and a comparison of them, or a `local.get` alone,
- * becomes the condition of a branch after it; `local.get` or `i32.const` then `local.set` becomes one copy; an
- * i32 load from a local then `local.set` loads to that local, two `local.get`s then an i32 store store the
- * second local at the first, and `select` then `local.set` selects into the local.
+ * with a `local.set` after them the result goes to that local (with a `local.tee` there too), and a comparison
+ * of them, or a `local.get` alone, becomes the condition of a branch after it; `local.get` or `i32.const` then
+ * `local.set` becomes one copy; an i32 load from a local then `local.set` loads to that local, two `local.get`s
+ * then an i32 store store the second local at the first, and `select` then `local.set` selects into the local.
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
-static uint32_t previous_op_at = NO_FIXUP;
-static cell_t previous_op;
 static uint32_t barrier;
 
 static int takes_immediate(cell_t op) {
@@ -133,8 +132,13 @@ static int takes_immediate(cell_t op) {
          (op >= OP_I32_AND && op <= OP_I32_SHR_U);
 }
 
+/* Whether `op` is one of the nine arithmetic operators (ARITHMETIC_INDEX) of the type whose add is `add`. */
+static int is_arithmetic(cell_t op, cell_t add) {
+  return (op >= add && op <= add + 2) || (op >= add + 7 && op <= add + 12);
+}
+
 static int takes_immediate64(cell_t op) {
-  return (op >= OP_I64_ADD && op <= OP_I64_MUL) || (op >= OP_I64_AND && op <= OP_I64_SHR_U);
+  return is_arithmetic(op, OP_I64_ADD);
 }
 
 /* Whether the last opcode, `cells` cells long with its immediates, is the last thing emitted and no target follows it. */
@@ -201,24 +205,46 @@ static cell_t register_form(cell_t op) {
   return 0;
 }
 
+/*
+ * A pair ending in a constant (OP_LOCAL_GET_CONST, OP_CONST2) back into its first instruction and `i32.const`,
+ * for the constant to fuse with what follows.
+ */
+static void split_const_pair(void) {
+  cell_t constant = module.code[last_op_at + 2];
+  module.code[last_op_at] = interp_opcode_cell(last_op == OP_LOCAL_GET_CONST ? OP_LOCAL_GET : OP_I32_CONST);
+  module.code[last_op_at + 2] = interp_opcode_cell(OP_I32_CONST);
+  emit(constant);
+  last_op_at += 2;
+  last_op = OP_I32_CONST;
+}
+
 static void emit_op(cell_t op) {
+  int takes_constant = op == OP_LOCAL_SET || (takes_immediate(op) && last_op == OP_CONST2);
+  if (takes_constant && (last_op == OP_LOCAL_GET_CONST || last_op == OP_CONST2) && last_op_fusable(3)) split_const_pair();
   cell_t fused = register_form(op);
   if (fused) {
     replace_last_op(fused);
     return;
   }
+  if (takes_immediate(op) && last_op == OP_LOCAL_GET_CONST && last_op_fusable(3)) {
+    replace_last_op(OP_I32_LOCAL_IMMEDIATE + (op - OP_I32_EQ));
+    return;
+  }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
-    if (previous_op == OP_LOCAL_GET && previous_op_at >= barrier && previous_op_at + 2 == last_op_at) {
-      /* [local.get x][i32.const c] becomes [operator x c]: the constant moves down a cell. */
-      cell_t constant = module.code[last_op_at + 1];
-      arena_give_back(sizeof(cell_t));
-      module.code[previous_op_at + 2] = constant;
-      last_op_at = previous_op_at;
-      previous_op_at = NO_FIXUP;
-      replace_last_op(OP_I32_LOCAL_IMMEDIATE + (op - OP_I32_EQ));
-      return;
-    }
     replace_last_op(OP_I32_IMMEDIATE + (op - OP_I32_EQ));
+    return;
+  }
+  if (op == OP_I32_CONST && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
+    /* The caller writes the constant after it. */
+    replace_last_op(last_op == OP_LOCAL_GET ? OP_LOCAL_GET_CONST : OP_CONST2);
+    return;
+  }
+  if (is_arithmetic(op, OP_I32_ADD) && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
+    replace_last_op(OP_I32_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD));
+    return;
+  }
+  if (is_arithmetic(op, OP_I64_ADD) && last_op == OP_LOCAL_GET64 && last_op_fusable(2)) {
+    replace_last_op(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD));
     return;
   }
   if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {
@@ -248,8 +274,6 @@ static void emit_op(cell_t op) {
       return;
     }
   }
-  previous_op_at = last_op_at;
-  previous_op = last_op;
   last_op_at = here();
   last_op = op;
   emit(interp_opcode_cell(op));
@@ -960,7 +984,6 @@ void compile_function(uint32_t function_index, const uint8_t *body, const uint8_
   function->code_at = interp_target_cell(here());
   barrier = here();
   last_op_at = NO_FIXUP;
-  previous_op_at = NO_FIXUP;
   function_local_slots = next_slot;
   function_result_slots = type->result_slots;
   slots = next_slot + 2;

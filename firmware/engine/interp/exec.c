@@ -397,8 +397,8 @@ void interp_instantiate(void) {
   X(0x46, eq, a == b) X(0x47, ne, a != b) X(0x48, lt_s, (int32_t)a < (int32_t)b) X(0x49, lt_u, a < b)      \
   X(0x4A, gt_s, (int32_t)a > (int32_t)b) X(0x4B, gt_u, a > b) X(0x4C, le_s, (int32_t)a <= (int32_t)b)      \
   X(0x4D, le_u, a <= b) X(0x4E, ge_s, (int32_t)a >= (int32_t)b) X(0x4F, ge_u, a >= b)
-#define I32_FUSED_OPERATORS(X)                                                                              \
-  I32_COMPARISONS(X)                                                                                        \
+#define I32_FUSED_OPERATORS(X) I32_COMPARISONS(X) I32_ARITHMETIC(X)
+#define I32_ARITHMETIC(X)                                                                                   \
   X(0x6A, add, a + b) X(0x6B, sub, a - b) X(0x6C, mul, a * b) X(0x71, and, a & b) X(0x72, or, a | b)        \
   X(0x73, xor, a ^ b) X(0x74, shl, a << (b & 31)) X(0x75, shr_s, (uint32_t)((int32_t)a >> (b & 31)))       \
   X(0x76, shr_u, a >> (b & 31))
@@ -459,6 +459,23 @@ void interp_instantiate(void) {
     NEXT();                                            \
   }
 
+/* [op x]: an arithmetic operator on the top of the stack and the local of slot x. */
+#define I32_WITH_LOCAL_ENTRY(op, name, expression) \
+  [OP_I32_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD)] = &&op_i32_##name##_with_local - &&invalid,
+#define I64_WITH_LOCAL_ENTRY(op, name, expression) \
+  [OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD)] = &&op_i64_##name##_with_local - &&invalid,
+#define I32_WITH_LOCAL_HANDLER(op, name, expression) \
+  op_i32_##name##_with_local: {                      \
+    uint32_t a = sp[-1], b = fp[*ip++];              \
+    sp[-1] = (expression);                           \
+    NEXT();                                          \
+  }
+#define I64_WITH_LOCAL_HANDLER(op, name, expression)  \
+  op_i64_##name##_with_local: {                       \
+    uint64_t a = get64(sp - 2), b = get64(fp + *ip++); \
+    put64(sp - 2, (expression));                      \
+    NEXT();                                           \
+  }
 /* A branch taken when an i32 comparison of the top two slots holds. */
 #define BRANCH_ON(comparison)            \
   do {                                   \
@@ -599,6 +616,8 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_LOCAL_COPY] = &&op_local_copy - &&invalid, [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
       [OP_BR_IF_LOCAL] = &&op_br_if_local - &&invalid, [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
       [OP_SELECT_TO_LOCAL] = &&op_select_to_local - &&invalid, I64_FUSED_OPERATORS(I64_IMMEDIATE_ENTRY)
+      [OP_LOCAL_GET_CONST] = &&op_local_get_const - &&invalid, [OP_CONST2] = &&op_const2 - &&invalid,
+      I32_ARITHMETIC(I32_WITH_LOCAL_ENTRY) I64_FUSED_OPERATORS(I64_WITH_LOCAL_ENTRY)
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -1011,6 +1030,20 @@ op_select_to_local:
   fp[*ip++] = sp[2] ? sp[0] : sp[1];
   NEXT();
 I64_FUSED_OPERATORS(I64_IMMEDIATE_HANDLER)
+op_local_get_const:
+  sp[0] = fp[ip[0]];
+  sp[1] = ip[1];
+  sp += 2;
+  ip += 2;
+  NEXT();
+op_const2:
+  sp[0] = ip[0];
+  sp[1] = ip[1];
+  sp += 2;
+  ip += 2;
+  NEXT();
+I32_ARITHMETIC(I32_WITH_LOCAL_HANDLER)
+I64_FUSED_OPERATORS(I64_WITH_LOCAL_HANDLER)
 
 op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
 op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();

@@ -144,8 +144,20 @@ enum {
   OP_I32_LOCAL_IMMEDIATE_TEE = 0x289,
   /* The i64 operators 0x7C..0x88 with an immediate second operand (`i64.const` before them). */
   OP_I64_IMMEDIATE = 0x2BA,
-  OP_COUNT = 0x2C7,
+  /* `local.get` then `i32.const`, and two `i32.const`s, pushing both, */
+  OP_LOCAL_GET_CONST = 0x2C7,
+  OP_CONST2 = 0x2C8,
+  /*
+   * and the arithmetic operators of OP_I32_IMMEDIATE and OP_I64_IMMEDIATE (add, sub, mul, and, or, xor, shl,
+   * shr_s, shr_u, numbered by ARITHMETIC_INDEX) with a `local.get` of their second operand before them.
+   */
+  OP_I32_WITH_LOCAL = 0x2C9,
+  OP_I64_WITH_LOCAL = 0x2D2,
+  OP_COUNT = 0x2DB,
 };
+
+/* An arithmetic operator's place among the nine the fused forms take, from its type's add (i32.add or i64.add). */
+#define ARITHMETIC_INDEX(op, add) ((op) - (add) < 3 ? (op) - (add) : (op) - (add) - 4)
 
 /* Wasm opcodes the fusions name (§5.4.7). */
 enum {
