@@ -118,8 +118,9 @@ static void emit64(const uint8_t *bytes) {
  * with the operator after `local.get` and `i32.const`, the operator on the local and c; with the operator after
  * two `local.get`s, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
  * compare-and-branch. The operators on locals go on to register-style forms that never touch the operand stack:
- * with a `local.set` after them the result goes to that local (with a `local.tee` there too), and a comparison
- * of them, or a `local.get` alone, becomes the condition of a branch after it; `local.get` or `i32.const` then
+ * with a `local.set` after an arithmetic one the result goes to that local (with a `local.tee` there too, for a
+ * local and an immediate), and a comparison of them, or a `local.get` alone, becomes the condition of a branch
+ * after it; `local.get` or `i32.const` then
  * `local.set` becomes one copy; an i32 load from a local then `local.set` loads to that local, two `local.get`s
  * then an i32 store store the second local at the first, and `select` then `local.set` selects into the local.
  */
@@ -153,7 +154,7 @@ static void replace_last_op(cell_t op) {
 
 /* Whether `op` is one of the i32 comparisons of the fused range starting at `range`. */
 static int is_comparison_in(cell_t op, cell_t range) {
-  return op >= range && op < range + OP_I32_COMPARISONS;
+  return op >= range && op < range + I32_COMPARISON_COUNT;
 }
 
 /*
@@ -161,9 +162,14 @@ static int is_comparison_in(cell_t op, cell_t range) {
  * not: the opposite comparison's (eq and ne, lt and ge, gt and le).
  */
 static cell_t branch_on(cell_t branch_range, cell_t range, cell_t comparison, int unless) {
-  static const uint8_t OPPOSITE[OP_I32_COMPARISONS] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+  static const uint8_t OPPOSITE[I32_COMPARISON_COUNT] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
   cell_t k = comparison - range;
   return branch_range + (unless ? OPPOSITE[k] : k);
+}
+
+/* Whether `op` is one of the arithmetic operators of the fused range starting at `range` (after its comparisons). */
+static int is_arithmetic_in(cell_t op, cell_t range) {
+  return op >= range + I32_COMPARISON_COUNT && op < range + I32_FUSED_COUNT;
 }
 
 /* The register-style forms (module.h) of `op` after the last opcode, or 0 when there is none. */
@@ -171,11 +177,11 @@ static cell_t register_form(cell_t op) {
   if (op == OP_LOCAL_SET) {
     if (last_op == OP_LOCAL_GET && last_op_fusable(2)) return OP_LOCAL_COPY;
     if (last_op == OP_I32_CONST && last_op_fusable(2)) return OP_LOCAL_SET_CONST;
-    if (last_op >= OP_I32_LOCAL_IMMEDIATE && last_op < OP_I32_LOCALS && last_op_fusable(3)) {
-      return OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (last_op - OP_I32_LOCAL_IMMEDIATE);
+    if (is_arithmetic_in(last_op, OP_I32_LOCAL_IMMEDIATE) && last_op_fusable(3)) {
+      return OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
     }
-    if (last_op >= OP_I32_LOCALS && last_op < OP_LOAD_FROM_LOCAL && last_op_fusable(3)) {
-      return OP_I32_LOCALS_TO_LOCAL + (last_op - OP_I32_LOCALS);
+    if (is_arithmetic_in(last_op, OP_I32_LOCALS) && last_op_fusable(3)) {
+      return OP_I32_LOCALS_TO_LOCAL + (last_op - OP_I32_LOCALS - I32_COMPARISON_COUNT);
     }
     if (last_op >= OP_LOAD_FROM_LOCAL && last_op <= OP_LOAD_FROM_LOCAL + (OP_LAST_I32_LOAD - OP_FIRST_LOAD) &&
         last_op_fusable(3)) {
@@ -185,8 +191,8 @@ static cell_t register_form(cell_t op) {
     return 0;
   }
   if (op == OP_LOCAL_TEE) {
-    if (last_op >= OP_I32_LOCAL_IMMEDIATE && last_op < OP_I32_LOCALS && last_op_fusable(3)) {
-      return OP_I32_LOCAL_IMMEDIATE_TEE + (last_op - OP_I32_LOCAL_IMMEDIATE);
+    if (is_arithmetic_in(last_op, OP_I32_LOCAL_IMMEDIATE) && last_op_fusable(3)) {
+      return OP_I32_LOCAL_IMMEDIATE_TEE + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
     }
     return 0;
   }
@@ -227,11 +233,11 @@ static void emit_op(cell_t op) {
     return;
   }
   if (takes_immediate(op) && last_op == OP_LOCAL_GET_CONST && last_op_fusable(3)) {
-    replace_last_op(OP_I32_LOCAL_IMMEDIATE + (op - OP_I32_EQ));
+    replace_last_op(OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op));
     return;
   }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
-    replace_last_op(OP_I32_IMMEDIATE + (op - OP_I32_EQ));
+    replace_last_op(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op));
     return;
   }
   if (op == OP_I32_CONST && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
@@ -248,11 +254,11 @@ static void emit_op(cell_t op) {
     return;
   }
   if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {
-    replace_last_op(OP_I64_IMMEDIATE + (op - OP_I64_ADD));
+    replace_last_op(OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD));
     return;
   }
   if (takes_immediate(op) && last_op == OP_LOCAL_GET2 && last_op_fusable(3)) {
-    replace_last_op(OP_I32_LOCALS + (op - OP_I32_EQ));
+    replace_last_op(OP_I32_LOCALS + I32_FUSED_INDEX(op));
     return;
   }
   if (op == OP_LOCAL_GET && last_op == OP_LOCAL_GET && last_op_fusable(2)) {

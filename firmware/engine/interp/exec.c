@@ -366,16 +366,16 @@ void interp_instantiate(void) {
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
-#define IMMEDIATE(op) (OP_I32_IMMEDIATE + (op) - OP_I32_EQ)
-#define IF(op) (OP_BR_IF_COMPARE + (op) - OP_I32_EQ)
+#define IMMEDIATE(op) (OP_I32_IMMEDIATE + I32_FUSED_INDEX(op))
+#define IF(op) (OP_BR_IF_COMPARE + I32_FUSED_INDEX(op))
 /* An i32 operator whose second operand is the cell after it. */
 #define I32_IMMEDIATE(expression) \
   do {                            \
     uint32_t a = sp[-1], b = *ip++; \
     sp[-1] = (expression);        \
   } while (0)
-#define LOCAL_IMMEDIATE(op) (OP_I32_LOCAL_IMMEDIATE + (op) - OP_I32_EQ)
-#define LOCALS(op) (OP_I32_LOCALS + (op) - OP_I32_EQ)
+#define LOCAL_IMMEDIATE(op) (OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op))
+#define LOCALS(op) (OP_I32_LOCALS + I32_FUSED_INDEX(op))
 /* An i32 operator on the local of slot ip[0] and the immediate ip[1], or on the locals of slots ip[0] and ip[1]. */
 #define LOCAL_AND_IMMEDIATE(expression) \
   do {                                  \
@@ -390,14 +390,13 @@ void interp_instantiate(void) {
     *sp++ = (expression);                  \
   } while (0)
 /*
- * The register-style forms (compile.c register_form) of the i32 operators the fusions take, by opcode and name:
- * each operator's expression of a and b, the comparisons first.
+ * The i32 operators the fusions take (compile.c emit_op, register_form), by opcode and name: each operator's
+ * expression of a and b, the comparisons, then the arithmetic operators.
  */
 #define I32_COMPARISONS(X)                                                                                  \
   X(0x46, eq, a == b) X(0x47, ne, a != b) X(0x48, lt_s, (int32_t)a < (int32_t)b) X(0x49, lt_u, a < b)      \
   X(0x4A, gt_s, (int32_t)a > (int32_t)b) X(0x4B, gt_u, a > b) X(0x4C, le_s, (int32_t)a <= (int32_t)b)      \
   X(0x4D, le_u, a <= b) X(0x4E, ge_s, (int32_t)a >= (int32_t)b) X(0x4F, ge_u, a >= b)
-#define I32_FUSED_OPERATORS(X) I32_COMPARISONS(X) I32_ARITHMETIC(X)
 #define I32_ARITHMETIC(X)                                                                                   \
   X(0x6A, add, a + b) X(0x6B, sub, a - b) X(0x6C, mul, a * b) X(0x71, and, a & b) X(0x72, or, a | b)        \
   X(0x73, xor, a ^ b) X(0x74, shl, a << (b & 31)) X(0x75, shr_s, (uint32_t)((int32_t)a >> (b & 31)))       \
@@ -407,7 +406,7 @@ void interp_instantiate(void) {
   X(0x7C, add, a + b) X(0x7D, sub, a - b) X(0x7E, mul, a * b) X(0x83, and, a & b) X(0x84, or, a | b)         \
   X(0x85, xor, a ^ b) X(0x86, shl, a << (b & 63)) X(0x87, shr_s, (uint64_t)((int64_t)a >> (b & 63)))        \
   X(0x88, shr_u, a >> (b & 63))
-#define I64_IMMEDIATE_ENTRY(op, name, expression) [OP_I64_IMMEDIATE + (op) - OP_I64_ADD] = &&op_i64_##name##_imm - &&invalid,
+#define I64_IMMEDIATE_ENTRY(op, name, expression) [OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD)] = &&op_i64_##name##_imm - &&invalid,
 #define I64_IMMEDIATE_HANDLER(op, name, expression) \
   op_i64_##name##_imm: {                            \
     uint64_t a = get64(sp - 2), b = get64(ip);      \
@@ -415,14 +414,17 @@ void interp_instantiate(void) {
     ip += 2;                                        \
     NEXT();                                         \
   }
-/* Their table entries: each form's opcode is its range's start plus the operator's distance from i32.eq. */
+/*
+ * The register-style forms' table entries: each form's opcode is its range's start plus the operator's
+ * ARITHMETIC_INDEX (I32_FUSED_INDEX for the branches).
+ */
 #define REGISTER_ENTRIES(op, name, expression)                                                              \
-  [OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_local_imm_to_local - &&invalid,      \
-  [OP_I32_LOCAL_IMMEDIATE_TEE + (op) - OP_I32_EQ] = &&op_##name##_local_imm_tee - &&invalid,                \
-  [OP_I32_LOCALS_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_locals_to_local - &&invalid,
+  [OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD)] = &&op_##name##_local_imm_to_local - &&invalid, \
+  [OP_I32_LOCAL_IMMEDIATE_TEE + ARITHMETIC_INDEX(op, OP_I32_ADD)] = &&op_##name##_local_imm_tee - &&invalid,           \
+  [OP_I32_LOCALS_TO_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD)] = &&op_##name##_locals_to_local - &&invalid,
 #define BRANCH_ENTRIES(op, name, expression)                                                                \
-  [OP_BR_IF_LOCAL_IMMEDIATE + (op) - OP_I32_EQ] = &&op_br_if_##name##_local_imm - &&invalid,                \
-  [OP_BR_IF_LOCALS + (op) - OP_I32_EQ] = &&op_br_if_##name##_locals - &&invalid,
+  [OP_BR_IF_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op)] = &&op_br_if_##name##_local_imm - &&invalid,                \
+  [OP_BR_IF_LOCALS + I32_FUSED_INDEX(op)] = &&op_br_if_##name##_locals - &&invalid,
 /*
  * [op a c d]: local d = local a (operator) c, and the same pushed too for local.tee; [op a b d]: local d = local
  * a (operator) local b.
@@ -612,7 +614,7 @@ static void run(uint32_t entry, slot_t *fp) {
       [LOCALS(0x71)] = &&op_i32_and_locals - &&invalid, [LOCALS(0x72)] = &&op_i32_or_locals - &&invalid,
       [LOCALS(0x73)] = &&op_i32_xor_locals - &&invalid, [LOCALS(0x74)] = &&op_i32_shl_locals - &&invalid,
       [LOCALS(0x75)] = &&op_i32_shr_s_locals - &&invalid, [LOCALS(0x76)] = &&op_i32_shr_u_locals - &&invalid,
-      I32_FUSED_OPERATORS(REGISTER_ENTRIES) I32_COMPARISONS(BRANCH_ENTRIES)
+      I32_ARITHMETIC(REGISTER_ENTRIES) I32_COMPARISONS(BRANCH_ENTRIES)
       [OP_LOCAL_COPY] = &&op_local_copy - &&invalid, [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
       [OP_BR_IF_LOCAL] = &&op_br_if_local - &&invalid, [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
       [OP_SELECT_TO_LOCAL] = &&op_select_to_local - &&invalid, I64_FUSED_OPERATORS(I64_IMMEDIATE_ENTRY)
@@ -1009,7 +1011,7 @@ op_br_if_le_u: BRANCH_ON(a <= b); NEXT();
 op_br_if_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b); NEXT();
 op_br_if_ge_u: BRANCH_ON(a >= b); NEXT();
 
-I32_FUSED_OPERATORS(REGISTER_HANDLERS)
+I32_ARITHMETIC(REGISTER_HANDLERS)
 I32_COMPARISONS(BRANCH_HANDLERS)
 op_local_copy:
   fp[ip[1]] = fp[ip[0]];
