@@ -112,17 +112,20 @@ static void emit64(const uint8_t *bytes) {
 
 /*
  * Fused pairs: an opcode may take the place of the one before it when nothing jumps between them (`barrier`, the
- * latest branch target): `i32.const c` and an i32 binary operator become the operator with c as immediate (and
- * `i64.const c` and an i64 one alike), a `local.get` and an arithmetic operator the operator with the local as
- * its second operand (i32 and i64), two `local.get`s one, `local.get` or `i32.const` then `i32.const` one (and
- * with the operator after `local.get` and `i32.const`, the operator on the local and c; with the operator after
- * two `local.get`s, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
- * compare-and-branch. The operators on locals go on to register-style forms that never touch the operand stack:
- * with a `local.set` after an arithmetic one the result goes to that local (with a `local.tee` there too, for a
- * local and an immediate), and a comparison of them, or a `local.get` alone, becomes the condition of a branch
- * after it; `local.get` or `i32.const` then
- * `local.set` becomes one copy; an i32 load from a local then `local.set` loads to that local, two `local.get`s
- * then an i32 store store the second local at the first, and `select` then `local.set` selects into the local.
+ * latest branch target):
+ * - `i32.const c` and an i32 binary operator become the operator with c as immediate (`i64.const` and an i64
+ *   arithmetic operator alike), a `local.get` and an arithmetic operator the operator with the local as its
+ *   second operand (i32 and i64);
+ * - two `local.get`s, and `local.get` or `i32.const` then `i32.const`, push both; with an operator after them,
+ *   the operator on the two locals, or on the local and c;
+ * - `local.get` or `i32.const` and a call become the call that pushes it first;
+ * - an i32 comparison (or eqz) before a conditional branch becomes a compare-and-branch.
+ * The operators on locals go on to register-style forms that never touch the operand stack: with a `local.set`
+ * after an arithmetic one the result goes to that local (with a `local.tee` there too, for a local and an
+ * immediate), and a comparison of them, or a `local.get` alone, becomes the condition of a branch after it;
+ * `local.get` or `i32.const` then `local.set` becomes one copy; an i32 load from a local then `local.set` loads
+ * to that local, two `local.get`s then an i32 store store the second local at the first, and `select` then
+ * `local.set` selects into the local.
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
@@ -243,6 +246,11 @@ static void emit_op(cell_t op) {
   if (op == OP_I32_CONST && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
     /* The caller writes the constant after it. */
     replace_last_op(last_op == OP_LOCAL_GET ? OP_LOCAL_GET_CONST : OP_CONST2);
+    return;
+  }
+  if (op == OP_CALL && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
+    /* The caller writes the function's index after it. */
+    replace_last_op(last_op == OP_LOCAL_GET ? OP_LOCAL_GET_CALL : OP_CONST_CALL);
     return;
   }
   if (is_arithmetic(op, OP_I32_ADD) && last_op == OP_LOCAL_GET && last_op_fusable(2)) {

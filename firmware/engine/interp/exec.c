@@ -620,6 +620,7 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_SELECT_TO_LOCAL] = &&op_select_to_local - &&invalid, I64_FUSED_OPERATORS(I64_IMMEDIATE_ENTRY)
       [OP_LOCAL_GET_CONST] = &&op_local_get_const - &&invalid, [OP_CONST2] = &&op_const2 - &&invalid,
       I32_ARITHMETIC(I32_WITH_LOCAL_ENTRY) I64_FUSED_OPERATORS(I64_WITH_LOCAL_ENTRY)
+      [OP_LOCAL_GET_CALL] = &&op_local_get_call - &&invalid, [OP_CONST_CALL] = &&op_const_call - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -640,6 +641,12 @@ static void run(uint32_t entry, slot_t *fp) {
   const cell_t *ip = code + EXIT_CELL;
   goto enter;
 
+op_local_get_call:
+  *sp++ = fp[*ip++];
+  goto op_call;
+op_const_call:
+  *sp++ = *ip++;
+  goto op_call;
 op_call:
   callee = &functions[*ip++];
 enter: {

@@ -164,7 +164,10 @@ enum {
   /* and the i32 and i64 arithmetic operators with a `local.get` of their second operand before them. */
   OP_I32_WITH_LOCAL,
   OP_I64_WITH_LOCAL = OP_I32_WITH_LOCAL + ARITHMETIC_COUNT,
-  OP_COUNT = OP_I64_WITH_LOCAL + ARITHMETIC_COUNT,
+  /* A call whose last argument a `local.get` or `i32.const` before it pushes. */
+  OP_LOCAL_GET_CALL = OP_I64_WITH_LOCAL + ARITHMETIC_COUNT,
+  OP_CONST_CALL,
+  OP_COUNT,
 };
 
 /* An arithmetic operator's place among the nine, from its type's add (i32.add or i64.add). */
