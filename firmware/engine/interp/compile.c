@@ -125,10 +125,13 @@ static void emit64(const uint8_t *bytes) {
  * immediate), and a comparison of them, or a `local.get` alone, becomes the condition of a branch after it;
  * `local.get` or `i32.const` then `local.set` becomes one copy; an i32 load from a local then `local.set` loads
  * to that local, two `local.get`s then an i32 store store the second local at the first, and `select` then
- * `local.set` selects into the local.
+ * `local.set` selects into the local (on an `and` of a local and an immediate before it too).
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
+/* The opcode before the last one, when it ends where the last one starts. */
+static uint32_t previous_op_at = NO_FIXUP;
+static cell_t previous_op;
 static uint32_t barrier;
 
 static int takes_immediate(cell_t op) {
@@ -175,6 +178,19 @@ static int is_arithmetic_in(cell_t op, cell_t range) {
   return op >= range + I32_COMPARISON_COUNT && op < range + I32_FUSED_COUNT;
 }
 
+/*
+ * Whether the select just emitted takes its condition from an `i32.and` of a local and an immediate just before
+ * it: then its cells [and a c] become the select's to a local, [select a c], the local to follow.
+ */
+static int select_on_bits(void) {
+  if (previous_op_at == NO_FIXUP || previous_op_at < barrier || previous_op_at + 3 != last_op_at) return 0;
+  if (previous_op != OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(OP_I32_AND)) return 0;
+  arena_give_back(sizeof(cell_t));
+  last_op_at = previous_op_at;
+  previous_op_at = NO_FIXUP;
+  return 1;
+}
+
 /* The register-style forms (module.h) of `op` after the last opcode, or 0 when there is none. */
 static cell_t register_form(cell_t op) {
   if (op == OP_LOCAL_SET) {
@@ -190,7 +206,7 @@ static cell_t register_form(cell_t op) {
         last_op_fusable(3)) {
       return OP_LOAD_TO_LOCAL + (last_op - OP_LOAD_FROM_LOCAL);
     }
-    if (last_op == OP_SELECT && last_op_fusable(1)) return OP_SELECT_TO_LOCAL;
+    if (last_op == OP_SELECT && last_op_fusable(1)) return select_on_bits() ? OP_SELECT_ON_BITS_TO_LOCAL : OP_SELECT_TO_LOCAL;
     return 0;
   }
   if (op == OP_LOCAL_TEE) {
@@ -223,6 +239,8 @@ static void split_const_pair(void) {
   module.code[last_op_at] = interp_opcode_cell(last_op == OP_LOCAL_GET_CONST ? OP_LOCAL_GET : OP_I32_CONST);
   module.code[last_op_at + 2] = interp_opcode_cell(OP_I32_CONST);
   emit(constant);
+  previous_op_at = last_op_at;
+  previous_op = last_op == OP_LOCAL_GET_CONST ? OP_LOCAL_GET : OP_I32_CONST;
   last_op_at += 2;
   last_op = OP_I32_CONST;
 }
@@ -288,6 +306,8 @@ static void emit_op(cell_t op) {
       return;
     }
   }
+  previous_op_at = last_op_at;
+  previous_op = last_op;
   last_op_at = here();
   last_op = op;
   emit(interp_opcode_cell(op));
@@ -998,6 +1018,7 @@ void compile_function(uint32_t function_index, const uint8_t *body, const uint8_
   function->code_at = interp_target_cell(here());
   barrier = here();
   last_op_at = NO_FIXUP;
+  previous_op_at = NO_FIXUP;
   function_local_slots = next_slot;
   function_result_slots = type->result_slots;
   slots = next_slot + 2;

@@ -621,6 +621,7 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_LOCAL_GET_CONST] = &&op_local_get_const - &&invalid, [OP_CONST2] = &&op_const2 - &&invalid,
       I32_ARITHMETIC(I32_WITH_LOCAL_ENTRY) I64_FUSED_OPERATORS(I64_WITH_LOCAL_ENTRY)
       [OP_LOCAL_GET_CALL] = &&op_local_get_call - &&invalid, [OP_CONST_CALL] = &&op_const_call - &&invalid,
+      [OP_SELECT_ON_BITS_TO_LOCAL] = &&op_select_on_bits_to_local - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -1038,6 +1039,14 @@ op_select_to_local:
   sp -= 3;
   fp[*ip++] = sp[2] ? sp[0] : sp[1];
   NEXT();
+op_select_on_bits_to_local: {
+  /* [op a c d]: local d = the first of the two values on the stack if local a has any of the bits c, else the second. */
+  uint32_t bits = fp[ip[0]] & ip[1];
+  sp -= 2;
+  fp[ip[2]] = bits ? sp[0] : sp[1];
+  ip += 3;
+  NEXT();
+}
 I64_FUSED_OPERATORS(I64_IMMEDIATE_HANDLER)
 op_local_get_const:
   sp[0] = fp[ip[0]];

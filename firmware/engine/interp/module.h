@@ -167,6 +167,8 @@ enum {
   /* A call whose last argument a `local.get` or `i32.const` before it pushes. */
   OP_LOCAL_GET_CALL = OP_I64_WITH_LOCAL + ARITHMETIC_COUNT,
   OP_CONST_CALL,
+  /* select then local.set on the bits an `i32.and` of a local and an immediate before it leaves (a bit test). */
+  OP_SELECT_ON_BITS_TO_LOCAL,
   OP_COUNT,
 };
 
