@@ -488,6 +488,17 @@ static void emit_rotated_loop_branch(const ctrl_t *frame, cell_t test) {
   emit(interp_target_cell(frame->loop_start));
 }
 
+/* §4.4.10 return: no result slot and one take their own forms, [op locals]; others [return results locals]. */
+static void emit_return(void) {
+  if (function_result_slots <= 1) {
+    emit_op(function_result_slots == 0 ? OP_RETURN_NO_SLOTS : OP_RETURN_ONE_SLOT);
+  } else {
+    emit_op(OP_RETURN);
+    emit(function_result_slots);
+  }
+  emit(function_local_slots);
+}
+
 static void emit_branch(ctrl_t *frame, int conditional) {
   uint32_t count;
   const uint8_t *types = label_types(frame, &count);
@@ -499,9 +510,7 @@ static void emit_branch(ctrl_t *frame, int conditional) {
       emit_op(OP_BR_UNLESS);
       emit_fixup(&skip);
     }
-    emit_op(OP_RETURN);
-    emit(function_result_slots);
-    emit(function_local_slots);
+    emit_return();
     patch(skip, here());
     return;
   }
@@ -716,9 +725,7 @@ static void instruction(uint8_t op) {
       if (ctrl_count == 0) {
         /* The function's end: return its results (§4.4.10). */
         if (!frame.dead) {
-          emit_op(OP_RETURN);
-          emit(function_result_slots);
-          emit(function_local_slots);
+          emit_return();
         }
         return;
       }

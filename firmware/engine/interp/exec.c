@@ -622,6 +622,7 @@ static void run(uint32_t entry, slot_t *fp) {
       I32_ARITHMETIC(I32_WITH_LOCAL_ENTRY) I64_FUSED_OPERATORS(I64_WITH_LOCAL_ENTRY)
       [OP_LOCAL_GET_CALL] = &&op_local_get_call - &&invalid, [OP_CONST_CALL] = &&op_const_call - &&invalid,
       [OP_SELECT_ON_BITS_TO_LOCAL] = &&op_select_on_bits_to_local - &&invalid,
+      [OP_RETURN_NO_SLOTS] = &&op_return_no_slots - &&invalid, [OP_RETURN_ONE_SLOT] = &&op_return_one_slot - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -717,13 +718,26 @@ op_return: {
   const slot_t *record = fp + ip[1];
   ip = TARGET(record[0]);
   slot_t *back_fp = fp - record[1];
-  if (results == 1) {
-    fp[0] = sp[-1];
-  } else {
-    move_slots_down(fp, sp - results, results);
-  }
+  move_slots_down(fp, sp - results, results);
   sp = fp + results;
   fp = back_fp;
+  NEXT();
+}
+op_return_no_slots: {
+  /* [op locals] */
+  const slot_t *record = fp + ip[0];
+  ip = TARGET(record[0]);
+  sp = fp;
+  fp -= record[1];
+  NEXT();
+}
+op_return_one_slot: {
+  /* [op locals] */
+  const slot_t *record = fp + ip[0];
+  ip = TARGET(record[0]);
+  fp[0] = sp[-1];
+  sp = fp + 1;
+  fp -= record[1];
   NEXT();
 }
 op_exit:

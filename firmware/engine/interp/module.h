@@ -169,6 +169,9 @@ enum {
   OP_CONST_CALL,
   /* select then local.set on the bits an `i32.and` of a local and an immediate before it leaves (a bit test). */
   OP_SELECT_ON_BITS_TO_LOCAL,
+  /* A return of no result slot, or of one. */
+  OP_RETURN_NO_SLOTS,
+  OP_RETURN_ONE_SLOT,
   OP_COUNT,
 };
 
