@@ -112,18 +112,24 @@ static void emit64(const uint8_t *bytes) {
 
 /*
  * Fused pairs: an opcode may take the place of the one before it when nothing jumps between them (`barrier`, the
- * latest branch target): `i32.const c` and an i32 binary operator become the operator with c as immediate (and
- * `i64.const c` and an i64 one alike,
- * with a `local.get` before them, the operator on the local and c), two `local.get`s one (and with the operator
- * after them, the operator on the two locals), and an i32 comparison (or eqz) before a conditional branch a
- * compare-and-branch. The operators on locals go on to register-style forms that never touch the operand stack:
- * with a `local.set` after them the result goes to that local (with a `local.tee` there too), and a comparison of them, or a `local.get` alone,
- * becomes the condition of a branch after it; `local.get` or `i32.const` then `local.set` becomes one copy; an
- * i32 load from a local then `local.set` loads to that local, two `local.get`s then an i32 store store the
- * second local at the first, and `select` then `local.set` selects into the local.
+ * latest branch target):
+ * - `i32.const c` and an i32 binary operator become the operator with c as immediate (`i64.const` and an i64
+ *   arithmetic operator alike), a `local.get` and an arithmetic operator the operator with the local as its
+ *   second operand (i32 and i64);
+ * - two `local.get`s, and `local.get` or `i32.const` then `i32.const`, push both; with an operator after them,
+ *   the operator on the two locals, or on the local and c;
+ * - `local.get` or `i32.const` and a call become the call that pushes it first;
+ * - an i32 comparison (or eqz) before a conditional branch becomes a compare-and-branch.
+ * The operators on locals go on to register-style forms that never touch the operand stack: with a `local.set`
+ * after an arithmetic one the result goes to that local (with a `local.tee` there too, for a local and an
+ * immediate), and a comparison of them, or a `local.get` alone, becomes the condition of a branch after it;
+ * `local.get` or `i32.const` then `local.set` becomes one copy; an i32 load from a local then `local.set` loads
+ * to that local, two `local.get`s then an i32 store store the second local at the first, and `select` then
+ * `local.set` selects into the local (on an `and` of a local and an immediate before it too).
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
+/* The opcode before the last one, when it ends where the last one starts. */
 static uint32_t previous_op_at = NO_FIXUP;
 static cell_t previous_op;
 static uint32_t barrier;
@@ -133,8 +139,13 @@ static int takes_immediate(cell_t op) {
          (op >= OP_I32_AND && op <= OP_I32_SHR_U);
 }
 
+/* Whether `op` is one of the nine arithmetic operators (ARITHMETIC_INDEX) of the type whose add is `add`. */
+static int is_arithmetic(cell_t op, cell_t add) {
+  return (op >= add && op <= add + 2) || (op >= add + 7 && op <= add + 12);
+}
+
 static int takes_immediate64(cell_t op) {
-  return (op >= OP_I64_ADD && op <= OP_I64_MUL) || (op >= OP_I64_AND && op <= OP_I64_SHR_U);
+  return is_arithmetic(op, OP_I64_ADD);
 }
 
 /* Whether the last opcode, `cells` cells long with its immediates, is the last thing emitted and no target follows it. */
@@ -149,7 +160,7 @@ static void replace_last_op(cell_t op) {
 
 /* Whether `op` is one of the i32 comparisons of the fused range starting at `range`. */
 static int is_comparison_in(cell_t op, cell_t range) {
-  return op >= range && op < range + OP_I32_COMPARISONS;
+  return op >= range && op < range + I32_COMPARISON_COUNT;
 }
 
 /*
@@ -157,9 +168,27 @@ static int is_comparison_in(cell_t op, cell_t range) {
  * not: the opposite comparison's (eq and ne, lt and ge, gt and le).
  */
 static cell_t branch_on(cell_t branch_range, cell_t range, cell_t comparison, int unless) {
-  static const uint8_t OPPOSITE[OP_I32_COMPARISONS] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+  static const uint8_t OPPOSITE[I32_COMPARISON_COUNT] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
   cell_t k = comparison - range;
   return branch_range + (unless ? OPPOSITE[k] : k);
+}
+
+/* Whether `op` is one of the arithmetic operators of the fused range starting at `range` (after its comparisons). */
+static int is_arithmetic_in(cell_t op, cell_t range) {
+  return op >= range + I32_COMPARISON_COUNT && op < range + I32_FUSED_COUNT;
+}
+
+/*
+ * Whether the select just emitted takes its condition from an `i32.and` of a local and an immediate just before
+ * it: then its cells [and a c] become the select's to a local, [select a c], the local to follow.
+ */
+static int select_on_bits(void) {
+  if (previous_op_at == NO_FIXUP || previous_op_at < barrier || previous_op_at + 3 != last_op_at) return 0;
+  if (previous_op != OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(OP_I32_AND)) return 0;
+  arena_give_back(sizeof(cell_t));
+  last_op_at = previous_op_at;
+  previous_op_at = NO_FIXUP;
+  return 1;
 }
 
 /* The register-style forms (module.h) of `op` after the last opcode, or 0 when there is none. */
@@ -167,22 +196,22 @@ static cell_t register_form(cell_t op) {
   if (op == OP_LOCAL_SET) {
     if (last_op == OP_LOCAL_GET && last_op_fusable(2)) return OP_LOCAL_COPY;
     if (last_op == OP_I32_CONST && last_op_fusable(2)) return OP_LOCAL_SET_CONST;
-    if (last_op >= OP_I32_LOCAL_IMMEDIATE && last_op < OP_I32_LOCALS && last_op_fusable(3)) {
-      return OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (last_op - OP_I32_LOCAL_IMMEDIATE);
+    if (is_arithmetic_in(last_op, OP_I32_LOCAL_IMMEDIATE) && last_op_fusable(3)) {
+      return OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
     }
-    if (last_op >= OP_I32_LOCALS && last_op < OP_LOAD_FROM_LOCAL && last_op_fusable(3)) {
-      return OP_I32_LOCALS_TO_LOCAL + (last_op - OP_I32_LOCALS);
+    if (is_arithmetic_in(last_op, OP_I32_LOCALS) && last_op_fusable(3)) {
+      return OP_I32_LOCALS_TO_LOCAL + (last_op - OP_I32_LOCALS - I32_COMPARISON_COUNT);
     }
     if (last_op >= OP_LOAD_FROM_LOCAL && last_op <= OP_LOAD_FROM_LOCAL + (OP_LAST_I32_LOAD - OP_FIRST_LOAD) &&
         last_op_fusable(3)) {
       return OP_LOAD_TO_LOCAL + (last_op - OP_LOAD_FROM_LOCAL);
     }
-    if (last_op == OP_SELECT && last_op_fusable(1)) return OP_SELECT_TO_LOCAL;
+    if (last_op == OP_SELECT && last_op_fusable(1)) return select_on_bits() ? OP_SELECT_ON_BITS_TO_LOCAL : OP_SELECT_TO_LOCAL;
     return 0;
   }
   if (op == OP_LOCAL_TEE) {
-    if (last_op >= OP_I32_LOCAL_IMMEDIATE && last_op < OP_I32_LOCALS && last_op_fusable(3)) {
-      return OP_I32_LOCAL_IMMEDIATE_TEE + (last_op - OP_I32_LOCAL_IMMEDIATE);
+    if (is_arithmetic_in(last_op, OP_I32_LOCAL_IMMEDIATE) && last_op_fusable(3)) {
+      return OP_I32_LOCAL_IMMEDIATE_TEE + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
     }
     return 0;
   }
@@ -201,32 +230,61 @@ static cell_t register_form(cell_t op) {
   return 0;
 }
 
+/*
+ * A pair ending in a constant (OP_LOCAL_GET_CONST, OP_CONST2) back into its first instruction and `i32.const`,
+ * for the constant to fuse with what follows.
+ */
+static void split_const_pair(void) {
+  cell_t constant = module.code[last_op_at + 2];
+  module.code[last_op_at] = interp_opcode_cell(last_op == OP_LOCAL_GET_CONST ? OP_LOCAL_GET : OP_I32_CONST);
+  module.code[last_op_at + 2] = interp_opcode_cell(OP_I32_CONST);
+  emit(constant);
+  previous_op_at = last_op_at;
+  previous_op = last_op == OP_LOCAL_GET_CONST ? OP_LOCAL_GET : OP_I32_CONST;
+  last_op_at += 2;
+  last_op = OP_I32_CONST;
+}
+
 static void emit_op(cell_t op) {
+  int takes_constant = op == OP_LOCAL_SET || (takes_immediate(op) && last_op == OP_CONST2);
+  if (takes_constant && (last_op == OP_LOCAL_GET_CONST || last_op == OP_CONST2) && last_op_fusable(3)) split_const_pair();
   cell_t fused = register_form(op);
   if (fused) {
     replace_last_op(fused);
     return;
   }
+  if (takes_immediate(op) && last_op == OP_LOCAL_GET_CONST && last_op_fusable(3)) {
+    replace_last_op(OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op));
+    return;
+  }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
-    if (previous_op == OP_LOCAL_GET && previous_op_at >= barrier && previous_op_at + 2 == last_op_at) {
-      /* [local.get x][i32.const c] becomes [operator x c]: the constant moves down a cell. */
-      cell_t constant = module.code[last_op_at + 1];
-      arena_give_back(sizeof(cell_t));
-      module.code[previous_op_at + 2] = constant;
-      last_op_at = previous_op_at;
-      previous_op_at = NO_FIXUP;
-      replace_last_op(OP_I32_LOCAL_IMMEDIATE + (op - OP_I32_EQ));
-      return;
-    }
-    replace_last_op(OP_I32_IMMEDIATE + (op - OP_I32_EQ));
+    replace_last_op(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op));
+    return;
+  }
+  if (op == OP_I32_CONST && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
+    /* The caller writes the constant after it. */
+    replace_last_op(last_op == OP_LOCAL_GET ? OP_LOCAL_GET_CONST : OP_CONST2);
+    return;
+  }
+  if (op == OP_CALL && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
+    /* The caller writes the function's index after it. */
+    replace_last_op(last_op == OP_LOCAL_GET ? OP_LOCAL_GET_CALL : OP_CONST_CALL);
+    return;
+  }
+  if (is_arithmetic(op, OP_I32_ADD) && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
+    replace_last_op(OP_I32_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD));
+    return;
+  }
+  if (is_arithmetic(op, OP_I64_ADD) && last_op == OP_LOCAL_GET64 && last_op_fusable(2)) {
+    replace_last_op(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD));
     return;
   }
   if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {
-    replace_last_op(OP_I64_IMMEDIATE + (op - OP_I64_ADD));
+    replace_last_op(OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD));
     return;
   }
   if (takes_immediate(op) && last_op == OP_LOCAL_GET2 && last_op_fusable(3)) {
-    replace_last_op(OP_I32_LOCALS + (op - OP_I32_EQ));
+    replace_last_op(OP_I32_LOCALS + I32_FUSED_INDEX(op));
     return;
   }
   if (op == OP_LOCAL_GET && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
@@ -430,6 +488,17 @@ static void emit_rotated_loop_branch(const ctrl_t *frame, cell_t test) {
   emit(interp_target_cell(frame->loop_start));
 }
 
+/* §4.4.10 return: no result slot and one take their own forms, [op locals]; others [return results locals]. */
+static void emit_return(void) {
+  if (function_result_slots <= 1) {
+    emit_op(function_result_slots == 0 ? OP_RETURN_NO_SLOTS : OP_RETURN_ONE_SLOT);
+  } else {
+    emit_op(OP_RETURN);
+    emit(function_result_slots);
+  }
+  emit(function_local_slots);
+}
+
 static void emit_branch(ctrl_t *frame, int conditional) {
   uint32_t count;
   const uint8_t *types = label_types(frame, &count);
@@ -441,9 +510,7 @@ static void emit_branch(ctrl_t *frame, int conditional) {
       emit_op(OP_BR_UNLESS);
       emit_fixup(&skip);
     }
-    emit_op(OP_RETURN);
-    emit(function_result_slots);
-    emit(function_local_slots);
+    emit_return();
     patch(skip, here());
     return;
   }
@@ -658,9 +725,7 @@ static void instruction(uint8_t op) {
       if (ctrl_count == 0) {
         /* The function's end: return its results (§4.4.10). */
         if (!frame.dead) {
-          emit_op(OP_RETURN);
-          emit(function_result_slots);
-          emit(function_local_slots);
+          emit_return();
         }
         return;
       }
@@ -905,6 +970,10 @@ static void instruction(uint8_t op) {
   invalid("illegal opcode");
 }
 
+void compile_exit(void) {
+  emit(interp_opcode_cell(OP_EXIT));
+}
+
 /* §5.5.13 code: the locals' declarations, then the expression. */
 void compile_function(uint32_t function_index, const uint8_t *body, const uint8_t *end) {
   function_t *function = &module.functions[function_index];
@@ -953,7 +1022,7 @@ void compile_function(uint32_t function_index, const uint8_t *body, const uint8_
   ctrl_count = 0;
 
   function->local_slots = (uint16_t)next_slot;
-  function->code_at = here();
+  function->code_at = interp_target_cell(here());
   barrier = here();
   last_op_at = NO_FIXUP;
   previous_op_at = NO_FIXUP;

@@ -11,8 +11,6 @@
 #include "module.h"
 
 #define PAGE_BYTES 65536u
-/* A return record's instruction when the frame was entered from interp_call(). */
-#define RETURN_TO_HOST UINT32_MAX
 
 static slot_t *stack_base;
 static slot_t *stack_end;
@@ -149,14 +147,16 @@ static inline uint8_t *address(uint8_t *at, uint32_t size, uint32_t base, uint32
 }
 
 /*
- * The few slots a branch keeps or a call zeroes, one word at a time: a library memmove or memset costs more than
- * the copy itself at these sizes (the build keeps the compiler from turning the loops back into those calls).
+ * The few slots a branch keeps or a return moves, one word at a time (as a call zeroes its locals): a library
+ * memmove or memset costs more than the copy itself at these sizes (the build keeps the compiler from turning
+ * the loops back into those calls). The count runs down: with a loop that compares pointers, GCC (12) spends an
+ * instruction more in every handler that pushes.
  */
 static inline void move_slots_down(slot_t *to, const slot_t *from, uint32_t count) {
-  while (count-- > 0) *to++ = *from++;
-}
-static inline void zero_slots(slot_t *at, uint32_t count) {
-  while (count-- > 0) *at++ = 0;
+  while (count != 0) {
+    *to++ = *from++;
+    count--;
+  }
 }
 
 static void run(uint32_t entry, slot_t *fp);
@@ -353,27 +353,29 @@ void interp_instantiate(void) {
 
 /*
  * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
- * branch's target cell the address of the code it goes to, or that code's cell index.
+ * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index.
  */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
 #define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
+#define RETURN_CELL(at) ((cell_t)(uintptr_t)(at))
 #else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
 #define TARGET(cell) (code + (cell))
+#define RETURN_CELL(at) ((cell_t)((at) - code))
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
-#define IMMEDIATE(op) (OP_I32_IMMEDIATE + (op) - OP_I32_EQ)
-#define IF(op) (OP_BR_IF_COMPARE + (op) - OP_I32_EQ)
+#define IMMEDIATE(op) (OP_I32_IMMEDIATE + I32_FUSED_INDEX(op))
+#define IF(op) (OP_BR_IF_COMPARE + I32_FUSED_INDEX(op))
 /* An i32 operator whose second operand is the cell after it. */
 #define I32_IMMEDIATE(expression) \
   do {                            \
     uint32_t a = sp[-1], b = *ip++; \
     sp[-1] = (expression);        \
   } while (0)
-#define LOCAL_IMMEDIATE(op) (OP_I32_LOCAL_IMMEDIATE + (op) - OP_I32_EQ)
-#define LOCALS(op) (OP_I32_LOCALS + (op) - OP_I32_EQ)
+#define LOCAL_IMMEDIATE(op) (OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op))
+#define LOCALS(op) (OP_I32_LOCALS + I32_FUSED_INDEX(op))
 /* An i32 operator on the local of slot ip[0] and the immediate ip[1], or on the locals of slots ip[0] and ip[1]. */
 #define LOCAL_AND_IMMEDIATE(expression) \
   do {                                  \
@@ -388,15 +390,14 @@ void interp_instantiate(void) {
     *sp++ = (expression);                  \
   } while (0)
 /*
- * The register-style forms (compile.c register_form) of the i32 operators the fusions take, by opcode and name:
- * each operator's expression of a and b, the comparisons first.
+ * The i32 operators the fusions take (compile.c emit_op, register_form), by opcode and name: each operator's
+ * expression of a and b, the comparisons, then the arithmetic operators.
  */
 #define I32_COMPARISONS(X)                                                                                  \
   X(0x46, eq, a == b) X(0x47, ne, a != b) X(0x48, lt_s, (int32_t)a < (int32_t)b) X(0x49, lt_u, a < b)      \
   X(0x4A, gt_s, (int32_t)a > (int32_t)b) X(0x4B, gt_u, a > b) X(0x4C, le_s, (int32_t)a <= (int32_t)b)      \
   X(0x4D, le_u, a <= b) X(0x4E, ge_s, (int32_t)a >= (int32_t)b) X(0x4F, ge_u, a >= b)
-#define I32_FUSED_OPERATORS(X)                                                                              \
-  I32_COMPARISONS(X)                                                                                        \
+#define I32_ARITHMETIC(X)                                                                                   \
   X(0x6A, add, a + b) X(0x6B, sub, a - b) X(0x6C, mul, a * b) X(0x71, and, a & b) X(0x72, or, a | b)        \
   X(0x73, xor, a ^ b) X(0x74, shl, a << (b & 31)) X(0x75, shr_s, (uint32_t)((int32_t)a >> (b & 31)))       \
   X(0x76, shr_u, a >> (b & 31))
@@ -405,7 +406,7 @@ void interp_instantiate(void) {
   X(0x7C, add, a + b) X(0x7D, sub, a - b) X(0x7E, mul, a * b) X(0x83, and, a & b) X(0x84, or, a | b)         \
   X(0x85, xor, a ^ b) X(0x86, shl, a << (b & 63)) X(0x87, shr_s, (uint64_t)((int64_t)a >> (b & 63)))        \
   X(0x88, shr_u, a >> (b & 63))
-#define I64_IMMEDIATE_ENTRY(op, name, expression) [OP_I64_IMMEDIATE + (op) - OP_I64_ADD] = &&op_i64_##name##_imm - &&invalid,
+#define I64_IMMEDIATE_ENTRY(op, name, expression) [OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD)] = &&op_i64_##name##_imm - &&invalid,
 #define I64_IMMEDIATE_HANDLER(op, name, expression) \
   op_i64_##name##_imm: {                            \
     uint64_t a = get64(sp - 2), b = get64(ip);      \
@@ -413,14 +414,17 @@ void interp_instantiate(void) {
     ip += 2;                                        \
     NEXT();                                         \
   }
-/* Their table entries: each form's opcode is its range's start plus the operator's distance from i32.eq. */
+/*
+ * The register-style forms' table entries: each form's opcode is its range's start plus the operator's
+ * ARITHMETIC_INDEX (I32_FUSED_INDEX for the branches).
+ */
 #define REGISTER_ENTRIES(op, name, expression)                                                              \
-  [OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_local_imm_to_local - &&invalid,      \
-  [OP_I32_LOCAL_IMMEDIATE_TEE + (op) - OP_I32_EQ] = &&op_##name##_local_imm_tee - &&invalid,                \
-  [OP_I32_LOCALS_TO_LOCAL + (op) - OP_I32_EQ] = &&op_##name##_locals_to_local - &&invalid,
+  [OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD)] = &&op_##name##_local_imm_to_local - &&invalid, \
+  [OP_I32_LOCAL_IMMEDIATE_TEE + ARITHMETIC_INDEX(op, OP_I32_ADD)] = &&op_##name##_local_imm_tee - &&invalid,           \
+  [OP_I32_LOCALS_TO_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD)] = &&op_##name##_locals_to_local - &&invalid,
 #define BRANCH_ENTRIES(op, name, expression)                                                                \
-  [OP_BR_IF_LOCAL_IMMEDIATE + (op) - OP_I32_EQ] = &&op_br_if_##name##_local_imm - &&invalid,                \
-  [OP_BR_IF_LOCALS + (op) - OP_I32_EQ] = &&op_br_if_##name##_locals - &&invalid,
+  [OP_BR_IF_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op)] = &&op_br_if_##name##_local_imm - &&invalid,                \
+  [OP_BR_IF_LOCALS + I32_FUSED_INDEX(op)] = &&op_br_if_##name##_locals - &&invalid,
 /*
  * [op a c d]: local d = local a (operator) c, and the same pushed too for local.tee; [op a b d]: local d = local
  * a (operator) local b.
@@ -457,6 +461,23 @@ void interp_instantiate(void) {
     NEXT();                                            \
   }
 
+/* [op x]: an arithmetic operator on the top of the stack and the local of slot x. */
+#define I32_WITH_LOCAL_ENTRY(op, name, expression) \
+  [OP_I32_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD)] = &&op_i32_##name##_with_local - &&invalid,
+#define I64_WITH_LOCAL_ENTRY(op, name, expression) \
+  [OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD)] = &&op_i64_##name##_with_local - &&invalid,
+#define I32_WITH_LOCAL_HANDLER(op, name, expression) \
+  op_i32_##name##_with_local: {                      \
+    uint32_t a = sp[-1], b = fp[*ip++];              \
+    sp[-1] = (expression);                           \
+    NEXT();                                          \
+  }
+#define I64_WITH_LOCAL_HANDLER(op, name, expression)  \
+  op_i64_##name##_with_local: {                       \
+    uint64_t a = get64(sp - 2), b = get64(fp + *ip++); \
+    put64(sp - 2, (expression));                      \
+    NEXT();                                           \
+  }
 /* A branch taken when an i32 comparison of the top two slots holds. */
 #define BRANCH_ON(comparison)            \
   do {                                   \
@@ -528,6 +549,7 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_CALL_HOST] = &&op_call_host - &&invalid, [OP_DROP64] = &&op_drop64 - &&invalid, [OP_SELECT64] = &&op_select64 - &&invalid,
       [OP_LOCAL_GET64] = &&op_local_get64 - &&invalid, [OP_LOCAL_SET64] = &&op_local_set64 - &&invalid, [OP_LOCAL_TEE64] = &&op_local_tee64 - &&invalid,
       [OP_GLOBAL_GET64] = &&op_global_get64 - &&invalid, [OP_GLOBAL_SET64] = &&op_global_set64 - &&invalid, [OP_CONST64] = &&op_const64 - &&invalid,
+      [OP_EXIT] = &&op_exit - &&invalid,
       [OP_TRUNC_SAT + 0] = &&op_i32_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 1] = &&op_i32_trunc_sat_f32_u - &&invalid,
       [OP_TRUNC_SAT + 2] = &&op_i32_trunc_sat_f64_s - &&invalid, [OP_TRUNC_SAT + 3] = &&op_i32_trunc_sat_f64_u - &&invalid,
       [OP_TRUNC_SAT + 4] = &&op_i64_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 5] = &&op_i64_trunc_sat_f32_u - &&invalid,
@@ -592,10 +614,15 @@ static void run(uint32_t entry, slot_t *fp) {
       [LOCALS(0x71)] = &&op_i32_and_locals - &&invalid, [LOCALS(0x72)] = &&op_i32_or_locals - &&invalid,
       [LOCALS(0x73)] = &&op_i32_xor_locals - &&invalid, [LOCALS(0x74)] = &&op_i32_shl_locals - &&invalid,
       [LOCALS(0x75)] = &&op_i32_shr_s_locals - &&invalid, [LOCALS(0x76)] = &&op_i32_shr_u_locals - &&invalid,
-      I32_FUSED_OPERATORS(REGISTER_ENTRIES) I32_COMPARISONS(BRANCH_ENTRIES)
+      I32_ARITHMETIC(REGISTER_ENTRIES) I32_COMPARISONS(BRANCH_ENTRIES)
       [OP_LOCAL_COPY] = &&op_local_copy - &&invalid, [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
       [OP_BR_IF_LOCAL] = &&op_br_if_local - &&invalid, [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
       [OP_SELECT_TO_LOCAL] = &&op_select_to_local - &&invalid, I64_FUSED_OPERATORS(I64_IMMEDIATE_ENTRY)
+      [OP_LOCAL_GET_CONST] = &&op_local_get_const - &&invalid, [OP_CONST2] = &&op_const2 - &&invalid,
+      I32_ARITHMETIC(I32_WITH_LOCAL_ENTRY) I64_FUSED_OPERATORS(I64_WITH_LOCAL_ENTRY)
+      [OP_LOCAL_GET_CALL] = &&op_local_get_call - &&invalid, [OP_CONST_CALL] = &&op_const_call - &&invalid,
+      [OP_SELECT_ON_BITS_TO_LOCAL] = &&op_select_on_bits_to_local - &&invalid,
+      [OP_RETURN_NO_SLOTS] = &&op_return_no_slots - &&invalid, [OP_RETURN_ONE_SLOT] = &&op_return_one_slot - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -610,24 +637,36 @@ static void run(uint32_t entry, slot_t *fp) {
   /* The memory as loads and stores see it: its size changes only by memory.grow. */
   uint8_t *const memory_at = memory;
   uint32_t memory_size = memory_bytes;
-  const cell_t *ip;
-  slot_t *sp;
+  /* The host's call: its arguments are at the stack's base, and its frame returns to the code's exit cell. */
   const function_t *callee = &functions[entry];
-  uint32_t return_to = RETURN_TO_HOST;
-  slot_t *caller_fp = fp;
+  slot_t *sp = fp + callee->param_slots;
+  const cell_t *ip = code + EXIT_CELL;
+  goto enter;
 
-enter:
+op_local_get_call:
+  *sp++ = fp[*ip++];
+  goto op_call;
+op_const_call:
+  *sp++ = *ip++;
+  goto op_call;
+op_call:
+  callee = &functions[*ip++];
+enter: {
   /*
-   * §4.4.10 invocation: a frame of the parameters (already in place), zeroed locals, the return record: where
-   * the caller goes on, and how many slots below this frame the caller's starts.
+   * §4.4.10 invocation: a frame of the parameters (already on the stack), zeroed locals, and the return record:
+   * where the caller goes on, and how many slots below this frame the caller's starts.
    */
-  if (fp + callee->frame_slots > frames_end) trap_exhausted();
-  zero_slots(fp + callee->param_slots, callee->local_slots - callee->param_slots);
-  fp[callee->local_slots] = return_to;
-  fp[callee->local_slots + 1] = (slot_t)(fp - caller_fp);
-  sp = fp + callee->local_slots + 2;
-  ip = code + callee->code_at;
+  slot_t *callee_fp = sp - callee->param_slots;
+  slot_t *locals_end = callee_fp + callee->local_slots;
+  if (callee_fp + callee->frame_slots > frames_end) trap_exhausted();
+  for (slot_t *local = sp; local < locals_end; local++) *local = 0;
+  locals_end[0] = RETURN_CELL(ip);
+  locals_end[1] = (slot_t)(callee_fp - fp);
+  sp = locals_end + 2;
+  fp = callee_fp;
+  ip = TARGET(callee->code_at);
   NEXT();
+}
 
 invalid:
   interp_trap(TRAP_OTHER, "invalid instruction");
@@ -674,23 +713,35 @@ op_br_table: {
   NEXT();
 }
 op_return: {
+  /* [op results locals]: the results go down to the frame's start, and the caller goes on where its record says. */
   uint32_t results = ip[0];
-  uint32_t locals = ip[1];
-  uint32_t back_to = fp[locals];
-  slot_t *back_fp = fp - fp[locals + 1];
+  const slot_t *record = fp + ip[1];
+  ip = TARGET(record[0]);
+  slot_t *back_fp = fp - record[1];
   move_slots_down(fp, sp - results, results);
   sp = fp + results;
-  if (back_to == RETURN_TO_HOST) return;
-  ip = code + back_to;
   fp = back_fp;
   NEXT();
 }
-op_call:
-  callee = &functions[ip[0]];
-  return_to = (uint32_t)(ip + 1 - code);
-  caller_fp = fp;
-  fp = sp - callee->param_slots;
-  goto enter;
+op_return_no_slots: {
+  /* [op locals] */
+  const slot_t *record = fp + ip[0];
+  ip = TARGET(record[0]);
+  sp = fp;
+  fp -= record[1];
+  NEXT();
+}
+op_return_one_slot: {
+  /* [op locals] */
+  const slot_t *record = fp + ip[0];
+  ip = TARGET(record[0]);
+  fp[0] = sp[-1];
+  sp = fp + 1;
+  fp -= record[1];
+  NEXT();
+}
+op_exit:
+  return;
 op_call_host: {
   const function_t *function = &functions[*ip++];
   const func_type_t *type = &module.types[function->type];
@@ -716,9 +767,6 @@ op_call_indirect: {
     NEXT();
   }
   callee = function;
-  return_to = (uint32_t)(ip - code);
-  caller_fp = fp;
-  fp = sp - function->param_slots;
   goto enter;
 }
 
@@ -985,7 +1033,7 @@ op_br_if_le_u: BRANCH_ON(a <= b); NEXT();
 op_br_if_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b); NEXT();
 op_br_if_ge_u: BRANCH_ON(a >= b); NEXT();
 
-I32_FUSED_OPERATORS(REGISTER_HANDLERS)
+I32_ARITHMETIC(REGISTER_HANDLERS)
 I32_COMPARISONS(BRANCH_HANDLERS)
 op_local_copy:
   fp[ip[1]] = fp[ip[0]];
@@ -1005,7 +1053,29 @@ op_select_to_local:
   sp -= 3;
   fp[*ip++] = sp[2] ? sp[0] : sp[1];
   NEXT();
+op_select_on_bits_to_local: {
+  /* [op a c d]: local d = the first of the two values on the stack if local a has any of the bits c, else the second. */
+  uint32_t bits = fp[ip[0]] & ip[1];
+  sp -= 2;
+  fp[ip[2]] = bits ? sp[0] : sp[1];
+  ip += 3;
+  NEXT();
+}
 I64_FUSED_OPERATORS(I64_IMMEDIATE_HANDLER)
+op_local_get_const:
+  sp[0] = fp[ip[0]];
+  sp[1] = ip[1];
+  sp += 2;
+  ip += 2;
+  NEXT();
+op_const2:
+  sp[0] = ip[0];
+  sp[1] = ip[1];
+  sp += 2;
+  ip += 2;
+  NEXT();
+I32_ARITHMETIC(I32_WITH_LOCAL_HANDLER)
+I64_FUSED_OPERATORS(I64_WITH_LOCAL_HANDLER)
 
 op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
 op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();

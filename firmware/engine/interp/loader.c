@@ -430,6 +430,7 @@ static void read_code(reader_t *r, uint32_t defined) {
   uint32_t count = read_u32(r);
   if (count != defined) load_refuse("function and code section have inconsistent lengths", "", reader_offset(r));
   module.code = (cell_t *)(arena + arena_used);
+  compile_exit();
   for (uint32_t i = 0; i < count; i++) {
     uint32_t size = read_u32(r);
     const uint8_t *body = read_bytes(r, size);

@@ -32,7 +32,7 @@ typedef struct {
   uint16_t param_slots;
   uint16_t local_slots; /* parameters and declared locals */
   uint32_t frame_slots; /* locals, the return record and the deepest operand stack */
-  uint32_t code_at;     /* cell index, or the host import's index for an imported function */
+  uint32_t code_at;     /* the target cell of its code (interp_target_cell), or the host import's index if imported */
 } function_t;
 
 typedef struct {
@@ -50,6 +50,7 @@ typedef struct {
 } data_segment_t;
 
 #define NO_FUNCTION UINT32_MAX
+#define EXIT_CELL 0
 
 typedef struct {
   const uint8_t *wasm;
@@ -91,6 +92,14 @@ typedef struct {
 
 extern module_t module;
 
+/*
+ * The operators the fused forms take: the i32 comparisons (eq..ge_u), and the arithmetic operators of either
+ * integer type (add, sub, mul, and, or, xor, shl, shr_s, shr_u).
+ */
+#define I32_COMPARISON_COUNT 10
+#define ARITHMETIC_COUNT 9
+#define I32_FUSED_COUNT (I32_COMPARISON_COUNT + ARITHMETIC_COUNT)
+
 /* Internal opcodes beside the Wasm ones the interpreter keeps (numeric 0x45..0xC4, loads, stores...). */
 enum {
   OP_BR_UNLESS = 0xC5,
@@ -105,51 +114,78 @@ enum {
   OP_GLOBAL_GET64 = 0xCE,
   OP_GLOBAL_SET64 = 0xCF,
   OP_CONST64 = 0xD0,
+  /* The code's first cell, EXIT_CELL: where a frame the host called returns to, and leaves the loop. */
+  OP_EXIT = 0xD1,
   /* 0xFC 0..7, the saturating truncations (nontrapping float-to-int conversions) */
   OP_TRUNC_SAT = 0xE0,
   OP_MEMORY_INIT = 0xE8,
   OP_DATA_DROP = 0xE9,
   OP_MEMORY_COPY = 0xEA,
   OP_MEMORY_FILL = 0xEB,
-  /* Fused pairs (compile.c emit_op): i32 operators 0x46..0x78 with an immediate second operand, */
-  OP_I32_IMMEDIATE = 0x100,
-  /* the i32 comparisons 0x46..0x4F as conditions of a branch (a branch unless one is a branch if the opposite), */
-  OP_BR_IF_COMPARE = 0x150,
+  /*
+   * Fused pairs (compile.c emit_op), each range numbered by I32_FUSED_INDEX (the i32 comparisons, then the
+   * arithmetic operators) or ARITHMETIC_INDEX: the i32 operators with an immediate second operand,
+   */
+  OP_I32_IMMEDIATE = 0xEC,
+  /* the i32 comparisons as conditions of a branch (a branch unless one is a branch if the opposite), */
+  OP_BR_IF_COMPARE = OP_I32_IMMEDIATE + I32_FUSED_COUNT,
   /* two local.gets, */
-  OP_LOCAL_GET2 = 0x160,
+  OP_LOCAL_GET2 = OP_BR_IF_COMPARE + I32_COMPARISON_COUNT,
   /* and the operators of OP_I32_IMMEDIATE on a local and an immediate, or on two locals. */
-  OP_I32_LOCAL_IMMEDIATE = 0x170,
-  OP_I32_LOCALS = 0x1B0,
+  OP_I32_LOCAL_IMMEDIATE,
+  OP_I32_LOCALS = OP_I32_LOCAL_IMMEDIATE + I32_FUSED_COUNT,
   /* The loads 0x28..0x35 with their address in a local. */
-  OP_LOAD_FROM_LOCAL = 0x1F0,
-  /* Register-style forms: the operators of OP_I32_LOCAL_IMMEDIATE and OP_I32_LOCALS with a `local.set` after, */
-  OP_I32_LOCAL_IMMEDIATE_TO_LOCAL = 0x200,
-  OP_I32_LOCALS_TO_LOCAL = 0x231,
+  OP_LOAD_FROM_LOCAL = OP_I32_LOCALS + I32_FUSED_COUNT,
+  /*
+   * Register-style forms: the arithmetic operators of OP_I32_LOCAL_IMMEDIATE and OP_I32_LOCALS with a
+   * `local.set` after (by ARITHMETIC_INDEX),
+   */
+  OP_I32_LOCAL_IMMEDIATE_TO_LOCAL = OP_LOAD_FROM_LOCAL + 14,
+  OP_I32_LOCALS_TO_LOCAL = OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + ARITHMETIC_COUNT,
   /* their comparisons as conditions of a branch, */
-  OP_BR_IF_LOCAL_IMMEDIATE = 0x262,
-  OP_BR_IF_LOCALS = 0x26C,
+  OP_BR_IF_LOCAL_IMMEDIATE = OP_I32_LOCALS_TO_LOCAL + ARITHMETIC_COUNT,
+  OP_BR_IF_LOCALS = OP_BR_IF_LOCAL_IMMEDIATE + I32_COMPARISON_COUNT,
   /* `local.get` or `i32.const` then `local.set`, and a branch on a local. */
-  OP_LOCAL_COPY = 0x276,
-  OP_LOCAL_SET_CONST = 0x277,
-  OP_BR_IF_LOCAL = 0x278,
-  OP_BR_UNLESS_LOCAL = 0x279,
+  OP_LOCAL_COPY = OP_BR_IF_LOCALS + I32_COMPARISON_COUNT,
+  OP_LOCAL_SET_CONST,
+  OP_BR_IF_LOCAL,
+  OP_BR_UNLESS_LOCAL,
   /* The i32 stores 0x36..0x3B with address and value in locals, and the i32 loads 0x28..0x2F from a local to one. */
-  OP_STORE_FROM_LOCALS = 0x27A,
-  OP_LOAD_TO_LOCAL = 0x280,
-  /* select then local.set, and the operators of OP_I32_LOCAL_IMMEDIATE with a local.tee after. */
-  OP_SELECT_TO_LOCAL = 0x288,
-  OP_I32_LOCAL_IMMEDIATE_TEE = 0x289,
-  /* The i64 operators 0x7C..0x88 with an immediate second operand (`i64.const` before them). */
-  OP_I64_IMMEDIATE = 0x2BA,
-  OP_COUNT = 0x2C7,
+  OP_STORE_FROM_LOCALS,
+  OP_LOAD_TO_LOCAL = OP_STORE_FROM_LOCALS + 6,
+  /* select then local.set, and the arithmetic operators of OP_I32_LOCAL_IMMEDIATE with a local.tee after. */
+  OP_SELECT_TO_LOCAL = OP_LOAD_TO_LOCAL + 8,
+  OP_I32_LOCAL_IMMEDIATE_TEE,
+  /* The i64 arithmetic operators with an immediate second operand (`i64.const` before them). */
+  OP_I64_IMMEDIATE = OP_I32_LOCAL_IMMEDIATE_TEE + ARITHMETIC_COUNT,
+  /* `local.get` then `i32.const`, and two `i32.const`s, pushing both, */
+  OP_LOCAL_GET_CONST = OP_I64_IMMEDIATE + ARITHMETIC_COUNT,
+  OP_CONST2,
+  /* and the i32 and i64 arithmetic operators with a `local.get` of their second operand before them. */
+  OP_I32_WITH_LOCAL,
+  OP_I64_WITH_LOCAL = OP_I32_WITH_LOCAL + ARITHMETIC_COUNT,
+  /* A call whose last argument a `local.get` or `i32.const` before it pushes. */
+  OP_LOCAL_GET_CALL = OP_I64_WITH_LOCAL + ARITHMETIC_COUNT,
+  OP_CONST_CALL,
+  /* select then local.set on the bits an `i32.and` of a local and an immediate before it leaves (a bit test). */
+  OP_SELECT_ON_BITS_TO_LOCAL,
+  /* A return of no result slot, or of one. */
+  OP_RETURN_NO_SLOTS,
+  OP_RETURN_ONE_SLOT,
+  OP_COUNT,
 };
+
+/* An arithmetic operator's place among the nine, from its type's add (i32.add or i64.add). */
+#define ARITHMETIC_INDEX(op, add) ((op) - (add) < 3 ? (op) - (add) : (op) - (add) - 4)
+/* An i32 operator's place among the fused ones: the comparisons, then the arithmetic operators. */
+#define I32_FUSED_INDEX(op) \
+  ((op) <= OP_I32_GE_U ? (op) - OP_I32_EQ : I32_COMPARISON_COUNT + ARITHMETIC_INDEX(op, OP_I32_ADD))
 
 /* Wasm opcodes the fusions name (§5.4.7). */
 enum {
   OP_I32_EQZ = 0x45,
   OP_I32_EQ = 0x46,
   OP_I32_GE_U = 0x4F,
-  OP_I32_COMPARISONS = OP_I32_GE_U - OP_I32_EQ + 1,
   OP_I32_ADD = 0x6A,
   OP_I32_MUL = 0x6C,
   OP_I32_AND = 0x71,
@@ -192,6 +228,8 @@ int32_t interp_read_i32(const uint8_t **at);
 uint32_t interp_data_count_declared(void);
 
 void compile_function(uint32_t function, const uint8_t *body, const uint8_t *end);
+/* compile.c: the code's first cell, before any function's (EXIT_CELL). */
+void compile_exit(void);
 
 /* loader.c: the arena and the refusal a decoder or the compiler raises. */
 void *arena_take(uint32_t bytes);
