@@ -245,6 +245,25 @@ static void split_const_pair(void) {
   last_op = OP_I32_CONST;
 }
 
+/*
+ * Whether the stack `mul` before the constant just emitted (`const_cells` long with its value) takes the `shr_s`
+ * `op` as its fixed-point form: then [mul][const c] becomes [mul and shift, c modulo the width].
+ */
+static int fixed_point_multiply(cell_t op, cell_t const_cells) {
+  cell_t mul = op == OP_I32_SHR_S ? OP_I32_MUL : OP_I64_MUL;
+  if (previous_op != mul || previous_op_at == NO_FIXUP || previous_op_at < barrier || previous_op_at + 1 != last_op_at) {
+    return 0;
+  }
+  cell_t shift = module.code[last_op_at + 1] & (op == OP_I32_SHR_S ? 31 : 63);
+  module.code[previous_op_at] = interp_opcode_cell(op == OP_I32_SHR_S ? OP_I32_MUL_SHR_S_IMMEDIATE : OP_I64_MUL_SHR_S_IMMEDIATE);
+  module.code[previous_op_at + 1] = shift;
+  arena_give_back(const_cells * sizeof(cell_t));
+  last_op_at = previous_op_at;
+  last_op = op == OP_I32_SHR_S ? OP_I32_MUL_SHR_S_IMMEDIATE : OP_I64_MUL_SHR_S_IMMEDIATE;
+  previous_op_at = NO_FIXUP;
+  return 1;
+}
+
 static void emit_op(cell_t op) {
   int takes_constant = op == OP_LOCAL_SET || (takes_immediate(op) && last_op == OP_CONST2);
   if (takes_constant && (last_op == OP_LOCAL_GET_CONST || last_op == OP_CONST2) && last_op_fusable(3)) split_const_pair();
@@ -258,6 +277,7 @@ static void emit_op(cell_t op) {
     return;
   }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
+    if (op == OP_I32_SHR_S && fixed_point_multiply(op, 1)) return;
     replace_last_op(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op));
     return;
   }
@@ -280,6 +300,7 @@ static void emit_op(cell_t op) {
     return;
   }
   if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {
+    if (op == OP_I64_SHR_S && fixed_point_multiply(op, 2)) return;
     replace_last_op(OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD));
     return;
   }

@@ -623,6 +623,8 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_LOCAL_GET_CALL] = &&op_local_get_call - &&invalid, [OP_CONST_CALL] = &&op_const_call - &&invalid,
       [OP_SELECT_ON_BITS_TO_LOCAL] = &&op_select_on_bits_to_local - &&invalid,
       [OP_RETURN_NO_SLOTS] = &&op_return_no_slots - &&invalid, [OP_RETURN_ONE_SLOT] = &&op_return_one_slot - &&invalid,
+      [OP_I32_MUL_SHR_S_IMMEDIATE] = &&op_i32_mul_shr_s_imm - &&invalid,
+      [OP_I64_MUL_SHR_S_IMMEDIATE] = &&op_i64_mul_shr_s_imm - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -1076,6 +1078,14 @@ op_const2:
   NEXT();
 I32_ARITHMETIC(I32_WITH_LOCAL_HANDLER)
 I64_FUSED_OPERATORS(I64_WITH_LOCAL_HANDLER)
+op_i32_mul_shr_s_imm: /* [op shift], the shift below 32 */
+  I32_BINARY((uint32_t)((int32_t)(a * b) >> *ip));
+  ip++;
+  NEXT();
+op_i64_mul_shr_s_imm: /* [op shift], the shift below 64 */
+  I64_BINARY((uint64_t)((int64_t)(a * b) >> *ip));
+  ip++;
+  NEXT();
 
 op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
 op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();
