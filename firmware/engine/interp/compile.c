@@ -119,6 +119,8 @@ static void emit64(const uint8_t *bytes) {
  * - two `local.get`s, and `local.get` or `i32.const` then `i32.const`, push both; with an operator after them,
  *   the operator on the two locals, or on the local and c;
  * - `local.get` or `i32.const` and a call become the call that pushes it first;
+ * - a stack `mul` then `shr_s` by a constant becomes one fixed-point multiply (i32 and i64), and an `i64.mul` of
+ *   an `i64.load32_s` from a local one widening multiply;
  * - an i32 comparison (or eqz) before a conditional branch becomes a compare-and-branch.
  * The operators on locals go on to register-style forms that never touch the operand stack: with a `local.set`
  * after an arithmetic one the result goes to that local (with a `local.tee` there too, for a local and an
@@ -297,6 +299,10 @@ static void emit_op(cell_t op) {
   }
   if (is_arithmetic(op, OP_I64_ADD) && last_op == OP_LOCAL_GET64 && last_op_fusable(2)) {
     replace_last_op(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD));
+    return;
+  }
+  if (op == OP_I64_MUL && last_op == OP_LOAD_FROM_LOCAL + (OP_I64_LOAD32_S - OP_FIRST_LOAD) && last_op_fusable(3)) {
+    replace_last_op(OP_I64_MUL_LOAD32_S_FROM_LOCAL);
     return;
   }
   if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {

@@ -178,6 +178,8 @@ enum {
    */
   OP_I32_MUL_SHR_S_IMMEDIATE,
   OP_I64_MUL_SHR_S_IMMEDIATE,
+  /* A widening multiply: `i64.mul` by an `i64.load32_s` from a local, [op a end] as OP_LOAD_FROM_LOCAL's. */
+  OP_I64_MUL_LOAD32_S_FROM_LOCAL,
   OP_COUNT,
 };
 
@@ -204,6 +206,7 @@ enum {
   OP_I64_SHR_U = 0x88,
   OP_FIRST_LOAD = 0x28,
   OP_LAST_I32_LOAD = 0x2F,
+  OP_I64_LOAD32_S = 0x34,
   OP_LAST_LOAD = 0x35,
   OP_I32_STORE = 0x36,
   OP_F32_STORE = 0x38,
