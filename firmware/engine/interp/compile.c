@@ -119,6 +119,8 @@ static void emit64(const uint8_t *bytes) {
  * - two `local.get`s, and `local.get` or `i32.const` then `i32.const`, push both; with an operator after them,
  *   the operator on the two locals, or on the local and c;
  * - `local.get` or `i32.const` and a call become the call that pushes it first;
+ * - a stack `mul` then `shr_s` by a constant becomes one fixed-point multiply (i32 and i64), and an `i64.mul` of
+ *   an `i64.load32_s` from a local one widening multiply;
  * - an i32 comparison (or eqz) before a conditional branch becomes a compare-and-branch.
  * The operators on locals go on to register-style forms that never touch the operand stack: with a `local.set`
  * after an arithmetic one the result goes to that local (with a `local.tee` there too, for a local and an
@@ -245,6 +247,25 @@ static void split_const_pair(void) {
   last_op = OP_I32_CONST;
 }
 
+/*
+ * Whether the stack `mul` before the constant just emitted (`const_cells` long with its value) takes the `shr_s`
+ * `op` as its fixed-point form: then [mul][const c] becomes [mul and shift, c modulo the width].
+ */
+static int fixed_point_multiply(cell_t op, cell_t const_cells) {
+  cell_t mul = op == OP_I32_SHR_S ? OP_I32_MUL : OP_I64_MUL;
+  if (previous_op != mul || previous_op_at == NO_FIXUP || previous_op_at < barrier || previous_op_at + 1 != last_op_at) {
+    return 0;
+  }
+  cell_t shift = module.code[last_op_at + 1] & (op == OP_I32_SHR_S ? 31 : 63);
+  module.code[previous_op_at] = interp_opcode_cell(op == OP_I32_SHR_S ? OP_I32_MUL_SHR_S_IMMEDIATE : OP_I64_MUL_SHR_S_IMMEDIATE);
+  module.code[previous_op_at + 1] = shift;
+  arena_give_back(const_cells * sizeof(cell_t));
+  last_op_at = previous_op_at;
+  last_op = op == OP_I32_SHR_S ? OP_I32_MUL_SHR_S_IMMEDIATE : OP_I64_MUL_SHR_S_IMMEDIATE;
+  previous_op_at = NO_FIXUP;
+  return 1;
+}
+
 static void emit_op(cell_t op) {
   int takes_constant = op == OP_LOCAL_SET || (takes_immediate(op) && last_op == OP_CONST2);
   if (takes_constant && (last_op == OP_LOCAL_GET_CONST || last_op == OP_CONST2) && last_op_fusable(3)) split_const_pair();
@@ -258,6 +279,7 @@ static void emit_op(cell_t op) {
     return;
   }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
+    if (op == OP_I32_SHR_S && fixed_point_multiply(op, 1)) return;
     replace_last_op(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op));
     return;
   }
@@ -279,7 +301,12 @@ static void emit_op(cell_t op) {
     replace_last_op(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD));
     return;
   }
+  if (op == OP_I64_MUL && last_op == OP_LOAD_FROM_LOCAL + (OP_I64_LOAD32_S - OP_FIRST_LOAD) && last_op_fusable(3)) {
+    replace_last_op(OP_I64_MUL_LOAD32_S_FROM_LOCAL);
+    return;
+  }
   if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {
+    if (op == OP_I64_SHR_S && fixed_point_multiply(op, 2)) return;
     replace_last_op(OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD));
     return;
   }

@@ -623,6 +623,9 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_LOCAL_GET_CALL] = &&op_local_get_call - &&invalid, [OP_CONST_CALL] = &&op_const_call - &&invalid,
       [OP_SELECT_ON_BITS_TO_LOCAL] = &&op_select_on_bits_to_local - &&invalid,
       [OP_RETURN_NO_SLOTS] = &&op_return_no_slots - &&invalid, [OP_RETURN_ONE_SLOT] = &&op_return_one_slot - &&invalid,
+      [OP_I32_MUL_SHR_S_IMMEDIATE] = &&op_i32_mul_shr_s_imm - &&invalid,
+      [OP_I64_MUL_SHR_S_IMMEDIATE] = &&op_i64_mul_shr_s_imm - &&invalid,
+      [OP_I64_MUL_LOAD32_S_FROM_LOCAL] = &&op_i64_mul_load32_s_from_local - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -1076,6 +1079,22 @@ op_const2:
   NEXT();
 I32_ARITHMETIC(I32_WITH_LOCAL_HANDLER)
 I64_FUSED_OPERATORS(I64_WITH_LOCAL_HANDLER)
+op_i32_mul_shr_s_imm: /* [op shift], the shift below 32 */
+  I32_BINARY((uint32_t)((int32_t)(a * b) >> *ip));
+  ip++;
+  NEXT();
+op_i64_mul_shr_s_imm: /* [op shift], the shift below 64 */
+  I64_BINARY((uint64_t)((int64_t)(a * b) >> *ip));
+  ip++;
+  NEXT();
+op_i64_mul_load32_s_from_local: {
+  /* [op a end]: the i64 on the stack times the i32 at the address in the local of slot a, sign-extended. */
+  int32_t value;
+  memcpy(&value, address(memory_at, memory_size, fp[ip[0]], ip[1], sizeof value), sizeof value);
+  ip += 2;
+  put64(sp - 2, get64(sp - 2) * (uint64_t)(int64_t)value);
+  NEXT();
+}
 
 op_i32_clz: I32_UNARY(a ? (uint32_t)__builtin_clz(a) : 32u); NEXT();
 op_i32_ctz: I32_UNARY(a ? (uint32_t)__builtin_ctz(a) : 32u); NEXT();

@@ -172,6 +172,14 @@ enum {
   /* A return of no result slot, or of one. */
   OP_RETURN_NO_SLOTS,
   OP_RETURN_ONE_SLOT,
+  /*
+   * Fixed-point multiplication: `i32.mul` or `i64.mul` on the stack, then `shr_s` by an immediate, [op shift]
+   * (the shift already taken modulo the type's width, §4.3.2 ishr_s).
+   */
+  OP_I32_MUL_SHR_S_IMMEDIATE,
+  OP_I64_MUL_SHR_S_IMMEDIATE,
+  /* A widening multiply: `i64.mul` by an `i64.load32_s` from a local, [op a end] as OP_LOAD_FROM_LOCAL's. */
+  OP_I64_MUL_LOAD32_S_FROM_LOCAL,
   OP_COUNT,
 };
 
@@ -189,13 +197,16 @@ enum {
   OP_I32_ADD = 0x6A,
   OP_I32_MUL = 0x6C,
   OP_I32_AND = 0x71,
+  OP_I32_SHR_S = 0x75,
   OP_I32_SHR_U = 0x76,
   OP_I64_ADD = 0x7C,
   OP_I64_MUL = 0x7E,
   OP_I64_AND = 0x83,
+  OP_I64_SHR_S = 0x87,
   OP_I64_SHR_U = 0x88,
   OP_FIRST_LOAD = 0x28,
   OP_LAST_I32_LOAD = 0x2F,
+  OP_I64_LOAD32_S = 0x34,
   OP_LAST_LOAD = 0x35,
   OP_I32_STORE = 0x36,
   OP_F32_STORE = 0x38,
