@@ -618,7 +618,7 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_LOCAL_COPY] = &&op_local_copy - &&invalid, [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
       [OP_BR_IF_LOCAL] = &&op_br_if_local - &&invalid, [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
       [OP_SELECT_TO_LOCAL] = &&op_select_to_local - &&invalid, I64_FUSED_OPERATORS(I64_IMMEDIATE_ENTRY)
-      [OP_LOCAL_GET_CONST] = &&op_local_get_const - &&invalid, [OP_CONST2] = &&op_const2 - &&invalid,
+      [OP_LOCAL_GET_CONST] = &&op_local_get_const - &&invalid, [OP_CONST2] = &&op_const64 - &&invalid, /* two i32 slots push as one i64 does */
       I32_ARITHMETIC(I32_WITH_LOCAL_ENTRY) I64_FUSED_OPERATORS(I64_WITH_LOCAL_ENTRY)
       [OP_LOCAL_GET_CALL] = &&op_local_get_call - &&invalid, [OP_CONST_CALL] = &&op_const_call - &&invalid,
       [OP_SELECT_ON_BITS_TO_LOCAL] = &&op_select_on_bits_to_local - &&invalid,
@@ -1067,12 +1067,6 @@ op_select_on_bits_to_local: {
 I64_FUSED_OPERATORS(I64_IMMEDIATE_HANDLER)
 op_local_get_const:
   sp[0] = fp[ip[0]];
-  sp[1] = ip[1];
-  sp += 2;
-  ip += 2;
-  NEXT();
-op_const2:
-  sp[0] = ip[0];
   sp[1] = ip[1];
   sp += 2;
   ip += 2;
