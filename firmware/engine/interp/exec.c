@@ -163,6 +163,16 @@ static void run(uint32_t entry, slot_t *fp);
 
 /* Where a cell fits an address, the opcode cells hold their handlers' addresses: a dispatch is a load and a jump. */
 #define CELL_HOLDS_ADDRESS (UINTPTR_MAX == UINT32_MAX)
+/*
+ * On Thumb-2 an opcode cell's handler address has bit 0 set, the Thumb state a `bx` needs (ARMv7-M ARM,
+ * BXWritePC): GCC sets that bit before every `goto *` whatever the address holds, and the board build drops
+ * those instructions from the loop (host/firmware/thumb-dispatch.ts), a dispatch an instruction shorter.
+ */
+#if CELL_HOLDS_ADDRESS && defined(__thumb2__)
+#define THUMB_STATE_BIT 1u
+#else
+#define THUMB_STATE_BIT 0u
+#endif
 static const int32_t *handler_offsets;
 static uintptr_t handler_base;
 
@@ -171,7 +181,8 @@ cell_t interp_target_cell(uint32_t at) {
 }
 
 cell_t interp_opcode_cell(uint32_t op) {
-  return CELL_HOLDS_ADDRESS ? (cell_t)(handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) : (cell_t)handler_offsets[op];
+  return CELL_HOLDS_ADDRESS ? (cell_t)((handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) | THUMB_STATE_BIT)
+                            : (cell_t)handler_offsets[op];
 }
 
 void interp_prepare_dispatch(void) {
