@@ -25,7 +25,7 @@ import {
   WASM2C_RUNTIME_DIR,
 } from './sources.ts';
 import { runTool } from './toolchain.ts';
-import { dropDispatchStateBit } from './thumb-dispatch.ts';
+import { checkLoopFitsHandlerOffsets, dropDispatchStateBit } from './thumb-dispatch.ts';
 import { translateApp } from './translate.ts';
 import { DEFAULT_ENGINE, type Engine } from './engines.ts';
 import { INTERP_BACKEND_DIR, prepareInterpApp } from './interp-build.ts';
@@ -181,6 +181,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
       await runTool('arm-none-eabi-gcc', [...common, ...flags, '-S', source, '-o', assembly]);
       await writeFile(assembly, dropDispatchStateBit(await readFile(assembly, 'utf8')));
       await runTool('arm-none-eabi-gcc', [...common, '-c', assembly, '-o', object]);
+      checkLoopFitsHandlerOffsets(await runTool('arm-none-eabi-size', ['-A', object]));
     } else {
       await runTool('arm-none-eabi-gcc', [...common, ...flags, '-c', source, '-o', object]);
     }

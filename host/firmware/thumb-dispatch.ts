@@ -3,7 +3,8 @@
  * of the loop's dispatch to `orr rN, rN, #1` then `bx rN`: it sets the Thumb state bit (ARMv7-M ARM, BXWritePC)
  * whatever the address holds. The opcode cells hold their handlers' addresses with that bit set already
  * (firmware/engine/interp/exec.c, THUMB_STATE_BIT), so the build drops the `orr` from the loop's assembly: a
- * dispatch is an instruction shorter, and the loop some 1.5 KB smaller.
+ * dispatch is an instruction shorter, and the loop some 1.5 KB smaller. The build also holds the loop under
+ * 32 KiB, so that exec.c's table of handlers' offsets takes 16 bits an entry.
  */
 
 export class ThumbDispatchError extends Error {}
@@ -55,4 +56,17 @@ export function dropDispatchStateBit(assembly: string): string {
     throw new ThumbDispatchError(`${jumps} dispatches by bx, but ${dropped.size} of them set the state bit`);
   }
   return lines.filter((_, at) => !dropped.has(at)).join('\n');
+}
+
+/** The largest loop whose handlers' offsets from one of its labels fit exec.c's 16-bit table (handler_offset_t). */
+const LOOP_MAX_BYTES = 32767;
+
+/** Refuses a compiled loop (its object's `size -A` report) too large for 16-bit handler offsets. */
+export function checkLoopFitsHandlerOffsets(sizeReport: string): void {
+  const line = sizeReport.split('\n').find((row) => row.startsWith(`.text.${LOOP_FUNCTION} `));
+  const loopBytes = Number(line?.trim().split(/\s+/)[1]);
+  if (!Number.isInteger(loopBytes)) throw new ThumbDispatchError(`no section .text.${LOOP_FUNCTION} in the loop's object`);
+  if (loopBytes > LOOP_MAX_BYTES) {
+    throw new ThumbDispatchError(`the interpreter's loop is ${loopBytes} bytes, past the ${LOOP_MAX_BYTES} its 16-bit handler offsets reach`);
+  }
 }

@@ -168,12 +168,18 @@ static void run(uint32_t entry, slot_t *fp);
  * BXWritePC): GCC sets that bit before every `goto *` whatever the address holds, and the board build drops
  * those instructions from the loop (host/firmware/thumb-dispatch.ts), a dispatch an instruction shorter.
  */
+/*
+ * A handler's offset from the `invalid` label takes 16 bits on the boards, whose loop the build keeps under
+ * 32 KiB (host/firmware/thumb-dispatch.ts), and 32 on a host, whose loop built with the sanitizers is some 290 KB.
+ */
 #if CELL_HOLDS_ADDRESS && defined(__thumb2__)
 #define THUMB_STATE_BIT 1u
+typedef int16_t handler_offset_t;
 #else
 #define THUMB_STATE_BIT 0u
+typedef int32_t handler_offset_t;
 #endif
-static const int32_t *handler_offsets;
+static const handler_offset_t *handler_offsets;
 static uintptr_t handler_base;
 
 cell_t interp_target_cell(uint32_t at) {
@@ -505,7 +511,7 @@ static void run(uint32_t entry, slot_t *fp) {
  */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-  static const int32_t handlers[OP_COUNT] = {
+  static const handler_offset_t handlers[OP_COUNT] = {
       [0 ... OP_COUNT - 1] = &&invalid - &&invalid,
       [0x00] = &&op_unreachable - &&invalid, [0x0C] = &&op_br - &&invalid, [0x0D] = &&op_br_if - &&invalid, [0x0E] = &&op_br_table - &&invalid,
       [0x0F] = &&op_return - &&invalid, [0x10] = &&op_call - &&invalid, [0x11] = &&op_call_indirect - &&invalid, [0x1A] = &&op_drop - &&invalid,
