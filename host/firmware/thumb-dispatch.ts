@@ -2,9 +2,10 @@
  * The interpreter's loop on Thumb-2 (docs/firmware.md, "The interpreter's figures"). GCC compiles each `goto *`
  * of the loop's dispatch to `orr rN, rN, #1` then `bx rN`: it sets the Thumb state bit (ARMv7-M ARM, BXWritePC)
  * whatever the address holds. The opcode cells hold their handlers' addresses with that bit set already
- * (firmware/engine/interp/exec.c, THUMB_STATE_BIT), so the build drops the `orr` from the loop's assembly: a
- * dispatch is an instruction shorter, and the loop some 1.5 KB smaller. The build also holds the loop under
- * 32 KiB, so that exec.c's table of handlers' offsets takes 16 bits an entry.
+ * (firmware/engine/interp/exec.c, THUMB_STATE_BIT), so the build drops the `orr` from the loop's assembly, and
+ * then loads the cell straight into the pc where GCC loaded it into a register for the `bx`: a dispatch that
+ * was a load, an `orr`, an add to the code pointer and a `bx` is one `ldr pc, [rN], #4`. The build also holds
+ * the loop under 32 KiB, so that exec.c's table of handlers' offsets takes 16 bits an entry.
  */
 
 export class ThumbDispatchError extends Error {}
@@ -23,7 +24,7 @@ function namesRegister(line: string, register: string): boolean {
 }
 
 /**
- * The loop's assembly without the `orr` before each dispatch's `bx`. Checked: every such `orr` is followed, in
+ * The loop's assembly without the `orr` before each dispatch's `bx`, its loads moved into the jumps. Checked: every such `orr` is followed, in
  * its block, by a `bx` of its register and nothing else naming that register; every `bx` of a register (but a
  * function pointer's sibling call, which GCC marks) is a dispatch that loses one. Anything else is refused, so
  * another GCC's loop fails the build instead of running.
@@ -55,7 +56,78 @@ export function dropDispatchStateBit(assembly: string): string {
   if (dropped.size === 0 || dropped.size !== jumps) {
     throw new ThumbDispatchError(`${jumps} dispatches by bx, but ${dropped.size} of them set the state bit`);
   }
-  return lines.filter((_, at) => !dropped.has(at)).join('\n');
+  return loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart).join('\n');
+}
+
+/** `ldr rX, [rB]`, `ldr rX, [rB, #k]` or `ldr rX, [rB], #k`: the cell a dispatch loads. */
+const CELL_LOAD = /^\s+ldr\s+(r\d+), \[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?\s*$/;
+/** `adds rB, rB, #n`, `add rB, rB, #n` or `add.w rB, rB, #n`: the code pointer's step past a cell. */
+const POINTER_STEP = /^\s+adds?(?:\.w)?\s+(r\d+), \1, #(\d+)\s*$/;
+/** What ends the search for a dispatch's load: a branch, an IT block, a register list (it may hide a range). */
+const CONTROL = /^\s+(b|bl|blx|bx|cbz|cbnz|it\w*|tb[bh]|pop|push|ldm\w*|stm\w*)\b|\{/;
+const FLAGS_READER = /^\s+(adc|sbc|rrx)/;
+/** The offsets a `ldr pc` takes: -255 to 4095 before or at the base, -255 to 255 with a write-back. */
+function fitsOffset(offset: number): boolean {
+  return offset >= -255 && offset <= 4095;
+}
+function fitsWriteBack(offset: number): boolean {
+  return offset >= -255 && offset <= 255;
+}
+
+/**
+ * Where a dispatch loads its cell into a register and then jumps to it with `bx`, one `ldr pc` does both (a load
+ * to the pc interworks on ARMv7-M, LoadWritePC): the load moves to the jump, which is sound when nothing between
+ * them names the loaded register, and names the base only to step it by a constant (the cells do not change
+ * while the loop runs). Where the base steps once past the cell loaded at it, the step goes into the load too.
+ * A dispatch of another shape keeps its `ldr` and `bx`.
+ */
+function loadDispatchesIntoPc(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let jump = loopStart; jump < lines.length; jump++) {
+    const target = INDIRECT_JUMP.exec(lines[jump] ?? '')?.[1];
+    if (target === undefined) continue;
+    let load = jump - 1;
+    while (load > loopStart && !namesRegister(lines[load] ?? '', target)) load--;
+    const loadMatch = CELL_LOAD.exec(lines[load] ?? '');
+    if (!loadMatch) continue;
+    const base = loadMatch[2] ?? '';
+    const offset = Number(loadMatch[3] ?? 0);
+    const postStep = Number(loadMatch[4] ?? 0);
+    if (loadMatch[3] !== undefined && loadMatch[4] !== undefined) continue;
+    const steps: number[] = [];
+    let stepBytes = postStep;
+    let sound = true;
+    for (let between = load + 1; between < jump && sound; between++) {
+      const line = lines[between] ?? '';
+      const step = POINTER_STEP.exec(line);
+      if (step && step[1] === base) {
+        steps.push(between);
+        stepBytes += Number(step[2]);
+      } else if (LABEL.test(line) || CONTROL.test(line) || namesRegister(line, base)) {
+        sound = false;
+      }
+    }
+    if (!sound) continue;
+    /* Dropping an `adds` drops its flags: only where nothing after it reads them. */
+    const stepsDroppable = lines.slice(steps[0] ?? jump, jump).every((line) => !FLAGS_READER.test(line));
+    let replacement: string;
+    if (stepBytes === 0) {
+      replacement = `\tldr\tpc, [${base}, #${offset}]`;
+    } else if (offset === 0 && fitsWriteBack(stepBytes) && stepsDroppable) {
+      replacement = `\tldr\tpc, [${base}], #${stepBytes}`;
+      steps.forEach((at) => dropped.add(at));
+    } else if (offset === stepBytes && fitsWriteBack(stepBytes) && stepsDroppable) {
+      replacement = `\tldr\tpc, [${base}, #${offset}]!`;
+      steps.forEach((at) => dropped.add(at));
+    } else if (postStep === 0 && fitsOffset(offset - stepBytes)) {
+      replacement = `\tldr\tpc, [${base}, #${offset - stepBytes}]`;
+    } else {
+      continue;
+    }
+    dropped.add(load);
+    lines[jump] = replacement;
+  }
+  return lines.filter((_, at) => !dropped.has(at));
 }
 
 /** The largest loop whose handlers' offsets from one of its labels fit exec.c's 16-bit table (handler_offset_t). */

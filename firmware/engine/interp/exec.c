@@ -164,11 +164,9 @@ static void run(uint32_t entry, slot_t *fp);
 /* Where a cell fits an address, the opcode cells hold their handlers' addresses: a dispatch is a load and a jump. */
 #define CELL_HOLDS_ADDRESS (UINTPTR_MAX == UINT32_MAX)
 /*
- * On Thumb-2 an opcode cell's handler address has bit 0 set, the Thumb state a `bx` needs (ARMv7-M ARM,
- * BXWritePC): GCC sets that bit before every `goto *` whatever the address holds, and the board build drops
- * those instructions from the loop (host/firmware/thumb-dispatch.ts), a dispatch an instruction shorter.
- */
-/*
+ * On Thumb-2 an opcode cell's handler address has bit 0 set, the Thumb state a `bx` or a load to the pc needs
+ * (ARMv7-M ARM, BXWritePC): GCC sets that bit before every `goto *` whatever the address holds; the board build
+ * drops those instructions from the loop and makes each dispatch one `ldr pc` (host/firmware/thumb-dispatch.ts).
  * A handler's offset from the `invalid` label takes 16 bits on the boards, whose loop the build keeps under
  * 32 KiB (host/firmware/thumb-dispatch.ts), and 32 on a host, whose loop built with the sanitizers is some 290 KB.
  */
