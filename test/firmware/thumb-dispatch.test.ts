@@ -1,0 +1,46 @@
+/**
+ * The board build's rewrite of the interpreter loop's dispatches (host/firmware/thumb-dispatch.ts): what it
+ * makes of GCC's shapes, and what it refuses.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkLoopFitsHandlerOffsets, dropDispatchStateBit, ThumbDispatchError } from '../../host/firmware/thumb-dispatch.ts';
+
+/** A loop function of the given body lines, as GCC writes one. */
+function loop(...body: string[]): string {
+  return ['\t.text', 'run:', ...body, '\t.size\trun, .-run', ''].join('\n');
+}
+function instructions(assembly: string): string[] {
+  return assembly
+    .split('\n')
+    .filter((line) => /^\t[a-z]/.test(line) && !line.startsWith('\t.'))
+    .map((line) => line.trim().replace(/\s+/g, ' '));
+}
+
+describe('the Thumb-2 dispatch rewrite', () => {
+  it('makes a load, an orr, a step of the code pointer and a bx one post-indexed load to the pc', () => {
+    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tadd\tr8, r8, #4', '\tadds\tr4, r4, #4', '\tbx\tr3'));
+    expect(instructions(out)).toEqual(['add r8, r8, #4', 'ldr pc, [r4], #4']);
+  });
+
+  it('keeps a step the load does not sit at, and offsets the load by it', () => {
+    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4, #12]', '\torr\tr3, r3, #1', '\tadds\tr4, r4, #12', '\tbx\tr3'));
+    expect(instructions(out)).toEqual(['ldr pc, [r4, #12]!']);
+    const kept = dropDispatchStateBit(loop('\tldr\tr3, [r4, #4]', '\torr\tr3, r3, #1', '\tadds\tr4, r4, #12', '\tbx\tr3'));
+    expect(instructions(kept)).toEqual(['adds r4, r4, #12', 'ldr pc, [r4, #-8]']);
+  });
+
+  it('leaves the load and the bx where the base changes otherwise between them', () => {
+    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tldr\tr4, [r2]', '\tbx\tr3'));
+    expect(instructions(out)).toEqual(['ldr r3, [r4]', 'ldr r4, [r2]', 'bx r3']);
+  });
+
+  it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
+    expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
+    expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
+  });
+
+  it('refuses a loop past the reach of 16-bit handler offsets', () => {
+    expect(() => checkLoopFitsHandlerOffsets('section size addr\n.text.run 14216 0\n')).not.toThrow();
+    expect(() => checkLoopFitsHandlerOffsets('section size addr\n.text.run 40000 0\n')).toThrow(ThumbDispatchError);
+  });
+});
