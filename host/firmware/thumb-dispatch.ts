@@ -56,7 +56,8 @@ export function dropDispatchStateBit(assembly: string): string {
   if (dropped.size === 0 || dropped.size !== jumps) {
     throw new ThumbDispatchError(`${jumps} dispatches by bx, but ${dropped.size} of them set the state bit`);
   }
-  return loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart).join('\n');
+  const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
+  return sinkPointerSteps(foldPointerCopies(loads, loopStart), loopStart).join('\n');
 }
 
 /** `ldr rX, [rB]`, `ldr rX, [rB, #k]` or `ldr rX, [rB], #k`: the cell a dispatch loads. */
@@ -141,4 +142,82 @@ export function checkLoopFitsHandlerOffsets(sizeReport: string): void {
   if (loopBytes > LOOP_MAX_BYTES) {
     throw new ThumbDispatchError(`the interpreter's loop is ${loopBytes} bytes, past the ${LOOP_MAX_BYTES} its 16-bit handler offsets reach`);
   }
+}
+
+const COPY = /^\s+mov\s+(r\d+), (r\d+)\s*$/;
+const PC_LOAD = /^\s+ldr\s+pc, \[(r\d+), #(-?\d+)\]\s*$/;
+
+/**
+ * Where GCC copied the code pointer to load the next cell through the copy after stepping the pointer (`mov r2,
+ * r4`, `ldr r3, [r4], #8`, ..., `ldr pc, [r2, #4]`), the dispatch loads through the pointer itself at the
+ * offset less the steps (`ldr pc, [r4, #-4]`) and the copy goes: sound when, between them, the pointer is only
+ * read as a base and stepped by constants, and the copy is not otherwise named.
+ */
+function foldPointerCopies(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let jump = loopStart; jump < lines.length; jump++) {
+    const load = PC_LOAD.exec(lines[jump] ?? '');
+    if (!load) continue;
+    const copy = load[1] ?? '';
+    let at = jump - 1;
+    while (at > loopStart && !namesRegister(lines[at] ?? '', copy)) at--;
+    const copied = COPY.exec(lines[at] ?? '');
+    if (!copied || copied[1] !== copy) continue;
+    const pointer = copied[2] ?? '';
+    let stepBytes = 0;
+    let sound = true;
+    for (let between = at + 1; between < jump && sound; between++) {
+      const line = lines[between] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line)) {
+        sound = false;
+        continue;
+      }
+      if (!namesRegister(line, pointer)) continue;
+      const step = POINTER_STEP.exec(line);
+      if (step && step[1] === pointer) {
+        stepBytes += Number(step[2]);
+        continue;
+      }
+      /* The pointer as a load's or store's base: read at an offset, or stepped after the access. */
+      let rest = line.replace(new RegExp(`\\[${pointer}\\], #(-?\\d+)`, 'g'), (_, bytes: string) => {
+        stepBytes += Number(bytes);
+        return '[]';
+      });
+      rest = rest.replace(new RegExp(`\\[${pointer}(, #-?\\d+)?\\](?!!)`, 'g'), '[]');
+      if (namesRegister(rest, pointer)) sound = false;
+    }
+    const offset = Number(load[2]) - stepBytes;
+    if (!sound || !fitsOffset(offset)) continue;
+    dropped.add(at);
+    lines[jump] = `\tldr\tpc, [${pointer}, #${offset}]`;
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/**
+ * Where the code pointer steps before other work and the dispatch then loads at it (`adds r4, r4, #4`, ...,
+ * `ldr pc, [r4, #-4]`), the step goes into the load as its write-back (`ldr pc, [r4], #4`): sound when nothing
+ * between names the pointer, branches or reads the flags the step set.
+ */
+function sinkPointerSteps(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let jump = loopStart; jump < lines.length; jump++) {
+    const load = PC_LOAD.exec(lines[jump] ?? '');
+    if (!load) continue;
+    const pointer = load[1] ?? '';
+    let at = jump - 1;
+    while (at > loopStart && !namesRegister(lines[at] ?? '', pointer)) at--;
+    const step = POINTER_STEP.exec(lines[at] ?? '');
+    if (!step || step[1] !== pointer) continue;
+    const between = lines.slice(at + 1, jump);
+    if (between.some((line) => LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line))) continue;
+    const stepBytes = Number(step[2]);
+    const offset = Number(load[2]);
+    if (!fitsWriteBack(stepBytes)) continue;
+    if (offset === -stepBytes) lines[jump] = `\tldr\tpc, [${pointer}], #${stepBytes}`;
+    else if (offset === 0) lines[jump] = `\tldr\tpc, [${pointer}, #${stepBytes}]!`;
+    else continue;
+    dropped.add(at);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
 }

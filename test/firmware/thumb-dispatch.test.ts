@@ -34,6 +34,20 @@ describe('the Thumb-2 dispatch rewrite', () => {
     expect(instructions(out)).toEqual(['ldr r3, [r4]', 'ldr r4, [r2]', 'bx r3']);
   });
 
+  it('loads through the code pointer where GCC copied it, less the steps since the copy', () => {
+    const out = dropDispatchStateBit(
+      loop('\tmov\tr2, r4', '\tldr\tr3, [r4], #8', '\tldr\tr1, [r9, r3, lsl #2]', '\tldr\tr3, [r2, #4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
+    );
+    expect(instructions(out)).toEqual(['ldr r3, [r4], #8', 'ldr r1, [r9, r3, lsl #2]', 'ldr pc, [r4, #-4]']);
+  });
+
+  it('moves a step of the code pointer made before other work into the load as its write-back', () => {
+    const out = dropDispatchStateBit(
+      loop('\tadds\tr4, r4, #4', '\tvstr.32\ts15, [r8, #-4]', '\tldr\tr3, [r4, #-4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
+    );
+    expect(instructions(out)).toEqual(['vstr.32 s15, [r8, #-4]', 'ldr pc, [r4], #4']);
+  });
+
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
