@@ -184,6 +184,10 @@ cell_t interp_target_cell(uint32_t at) {
   return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)(module.code + at) : at;
 }
 
+cell_t interp_function_cell(uint32_t function_index) {
+  return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)&module.functions[function_index] : function_index;
+}
+
 cell_t interp_opcode_cell(uint32_t op) {
   return CELL_HOLDS_ADDRESS ? (cell_t)((handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) | THUMB_STATE_BIT)
                             : (cell_t)handler_offsets[op];
@@ -368,16 +372,19 @@ void interp_instantiate(void) {
 
 /*
  * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
- * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index.
+ * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index;
+ * a call's function cell the address of the function's record, or the function's index.
  */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
 #define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
 #define RETURN_CELL(at) ((cell_t)(uintptr_t)(at))
+#define FUNCTION(cell) ((const function_t *)(uintptr_t)(cell))
 #else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
 #define TARGET(cell) (code + (cell))
 #define RETURN_CELL(at) ((cell_t)((at) - code))
+#define FUNCTION(cell) (&functions[cell])
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
@@ -668,7 +675,7 @@ op_const_call:
   *sp++ = *ip++;
   goto op_call;
 op_call:
-  callee = &functions[*ip++];
+  callee = FUNCTION(*ip++);
 enter: {
   /*
    * §4.4.10 invocation: a frame of the parameters (already on the stack), zeroed locals, and the return record:
@@ -761,7 +768,7 @@ op_return_one_slot: {
 op_exit:
   return;
 op_call_host: {
-  const function_t *function = &functions[*ip++];
+  const function_t *function = FUNCTION(*ip++);
   const func_type_t *type = &module.types[function->type];
   slot_t *arguments = sp - function->param_slots;
   if (arguments + type->result_slots > frames_end) trap_exhausted();
