@@ -161,6 +161,11 @@ static inline void move_slots_down(slot_t *to, const slot_t *from, uint32_t coun
 
 static void run(uint32_t entry, slot_t *fp);
 
+/* The frame a return record's distance in bytes points back to. */
+static inline slot_t *caller_frame(slot_t *fp, slot_t distance_bytes) {
+  return (slot_t *)((uintptr_t)fp - distance_bytes);
+}
+
 /* Where a cell fits an address, the opcode cells hold their handlers' addresses: a dispatch is a load and a jump. */
 #define CELL_HOLDS_ADDRESS (UINTPTR_MAX == UINT32_MAX)
 /*
@@ -679,14 +684,15 @@ op_call:
 enter: {
   /*
    * §4.4.10 invocation: a frame of the parameters (already on the stack), zeroed locals, and the return record:
-   * where the caller goes on, and how many slots below this frame the caller's starts.
+   * where the caller goes on, and how many bytes below this frame the caller's starts (a byte count, which a
+   * return subtracts as it is, where a count of slots would take a shift more in every call).
    */
   slot_t *callee_fp = sp - callee->param_slots;
   slot_t *locals_end = callee_fp + callee->local_slots;
   if (callee_fp + callee->frame_slots > frames_end) trap_exhausted();
   for (slot_t *local = sp; local < locals_end; local++) *local = 0;
   locals_end[0] = RETURN_CELL(ip);
-  locals_end[1] = (slot_t)(callee_fp - fp);
+  locals_end[1] = (slot_t)((uintptr_t)callee_fp - (uintptr_t)fp);
   sp = locals_end + 2;
   fp = callee_fp;
   ip = TARGET(callee->code_at);
@@ -742,7 +748,7 @@ op_return: {
   uint32_t results = ip[0];
   const slot_t *record = fp + ip[1];
   ip = TARGET(record[0]);
-  slot_t *back_fp = fp - record[1];
+  slot_t *back_fp = caller_frame(fp, record[1]);
   move_slots_down(fp, sp - results, results);
   sp = fp + results;
   fp = back_fp;
@@ -753,7 +759,7 @@ op_return_no_slots: {
   const slot_t *record = fp + ip[0];
   ip = TARGET(record[0]);
   sp = fp;
-  fp -= record[1];
+  fp = caller_frame(fp, record[1]);
   NEXT();
 }
 op_return_one_slot: {
@@ -762,7 +768,7 @@ op_return_one_slot: {
   ip = TARGET(record[0]);
   fp[0] = sp[-1];
   sp = fp + 1;
-  fp -= record[1];
+  fp = caller_frame(fp, record[1]);
   NEXT();
 }
 op_exit:
