@@ -64,8 +64,11 @@ export function dropDispatchStateBit(assembly: string): string {
 const CELL_LOAD = /^\s+ldr\s+(r\d+), \[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?\s*$/;
 /** `adds rB, rB, #n`, `add rB, rB, #n` or `add.w rB, rB, #n`: the code pointer's step past a cell. */
 const POINTER_STEP = /^\s+adds?(?:\.w)?\s+(r\d+), \1, #(\d+)\s*$/;
-/** What ends the search for a dispatch's load: a branch, an IT block, a register list (it may hide a range). */
-const CONTROL = /^\s+(b|bl|blx|bx|cbz|cbnz|it\w*|tb[bh]|pop|push|ldm\w*|stm\w*)\b|\{/;
+/**
+ * What ends the search for a dispatch's load: a branch of any condition (and, erring safe, any other instruction
+ * whose name starts with b), a load to the pc, an IT block, a register list (it may hide a range).
+ */
+const CONTROL = /^\s+(b\w*|cbn?z|it\w*|tb[bh]|pop|push|ldm\w*|stm\w*|ldr\s+pc)\b|\{/;
 const FLAGS_READER = /^\s+(adc|sbc|rrx)/;
 /** The offsets a `ldr pc` takes: -255 to 4095 before or at the base, -255 to 255 with a write-back. */
 function fitsOffset(offset: number): boolean {

@@ -48,6 +48,13 @@ describe('the Thumb-2 dispatch rewrite', () => {
     expect(instructions(out)).toEqual(['vstr.32 s15, [r8, #-4]', 'ldr pc, [r4], #4']);
   });
 
+  it('moves nothing across a conditional branch, whose target may read the registers', () => {
+    const out = dropDispatchStateBit(
+      loop('\tmov\tr2, r4', '\tldr\tr3, [r4], #8', '\tcmp\tr3, r5', '\tbhi\t.L78', '\tldr\tr3, [r2, #4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
+    );
+    expect(instructions(out)).toEqual(['mov r2, r4', 'ldr r3, [r4], #8', 'cmp r3, r5', 'bhi .L78', 'ldr pc, [r2, #4]']);
+  });
+
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
