@@ -57,7 +57,7 @@ export function dropDispatchStateBit(assembly: string): string {
     throw new ThumbDispatchError(`${jumps} dispatches by bx, but ${dropped.size} of them set the state bit`);
   }
   const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
-  return sinkPointerSteps(foldPointerCopies(loads, loopStart), loopStart).join('\n');
+  return foldAccessSteps(sinkPointerSteps(foldPointerCopies(loads, loopStart), loopStart), loopStart).join('\n');
 }
 
 /** `ldr rX, [rB]`, `ldr rX, [rB, #k]` or `ldr rX, [rB], #k`: the cell a dispatch loads. */
@@ -221,6 +221,44 @@ function sinkPointerSteps(lines: string[], loopStart: number): string[] {
     else if (offset === 0) lines[jump] = `\tldr\tpc, [${pointer}, #${stepBytes}]!`;
     else continue;
     dropped.add(at);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** `ldr`/`str` (a word, no condition) of a register at a base with no offset: an access a step can follow into. */
+const PLAIN_ACCESS = /^(\s+(?:ldr|str)\s+(r\d+), \[(r\d+)\])(\s*(?:@.*)?)$/;
+/** A dispatch's load to the pc, with or without a write-back. */
+const DISPATCH = /^\s+ldr\s+pc, \[r\d+(?:, #-?\d+\]!?|\], #\d+)\s*$/;
+
+/**
+ * Where a handler accesses a word at a register and then steps that register by a constant before its dispatch
+ * (a push: `str r1, [r8]`, `add r8, r8, #4`, `ldr pc, ...`), the step goes into the access as its post-index
+ * (`str r1, [r8], #4`): sound when nothing between names the register, and nothing from the step to the
+ * dispatch branches or reads flags (the flags are dead across a dispatch).
+ */
+function foldAccessSteps(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let at = loopStart; at < lines.length; at++) {
+    const access = PLAIN_ACCESS.exec(lines[at] ?? '');
+    if (!access) continue;
+    const [, instruction, value, base, comment] = access;
+    if (value === base || base === undefined) continue;
+    let step = at + 1;
+    while (step < lines.length && !namesRegister(lines[step] ?? '', base)) {
+      if (LABEL.test(lines[step] ?? '') || CONTROL.test(lines[step] ?? '')) break;
+      step++;
+    }
+    const stepMatch = POINTER_STEP.exec(lines[step] ?? '');
+    if (!stepMatch || stepMatch[1] !== base || !fitsWriteBack(Number(stepMatch[2]))) continue;
+    let dispatch = step + 1;
+    while (dispatch < lines.length && !DISPATCH.test(lines[dispatch] ?? '')) {
+      const line = lines[dispatch] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line)) break;
+      dispatch++;
+    }
+    if (!DISPATCH.test(lines[dispatch] ?? '')) continue;
+    lines[at] = `${instruction}, #${stepMatch[2]}${comment ?? ''}`;
+    dropped.add(step);
   }
   return lines.filter((_, at) => !dropped.has(at));
 }

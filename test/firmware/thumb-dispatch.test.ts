@@ -55,6 +55,13 @@ describe('the Thumb-2 dispatch rewrite', () => {
     expect(instructions(out)).toEqual(['mov r2, r4', 'ldr r3, [r4], #8', 'cmp r3, r5', 'bhi .L78', 'ldr pc, [r2, #4]']);
   });
 
+  it('folds the step of a push into its store where nothing but the dispatch follows', () => {
+    const out = dropDispatchStateBit(
+      loop('\tldr\tr2, [r4], #8', '\tldr\tr1, [r9, r2, lsl #2]', '\tstr\tr1, [r8]', '\tadd\tr8, r8, #4', '\tldr\tr3, [r4, #-4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
+    );
+    expect(instructions(out)).toEqual(['ldr r2, [r4], #8', 'ldr r1, [r9, r2, lsl #2]', 'str r1, [r8], #4', 'ldr pc, [r4, #-4]']);
+  });
+
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
