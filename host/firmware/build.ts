@@ -25,6 +25,7 @@ import {
   WASM2C_RUNTIME_DIR,
 } from './sources.ts';
 import { runTool } from './toolchain.ts';
+import { checkLoopFitsHandlerOffsets, dropDispatchStateBit } from './thumb-dispatch.ts';
 import { translateApp } from './translate.ts';
 import { DEFAULT_ENGINE, type Engine } from './engines.ts';
 import { INTERP_BACKEND_DIR, prepareInterpApp } from './interp-build.ts';
@@ -175,7 +176,15 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   progress(`compiling ${units.length} files for ${board.chip}`);
   const objects = await inParallel(units, async ({ source, flags }) => {
     const object = path.join(objectsDir, `${path.relative(FIRMWARE_DIR, source).replaceAll(/[/\\.]/g, '_')}.o`);
-    await runTool('arm-none-eabi-gcc', [...common, ...flags, '-c', source, '-o', object]);
+    if (source === INTERP_LOOP_SOURCE) {
+      const assembly = object.replace(/\.o$/, '.s');
+      await runTool('arm-none-eabi-gcc', [...common, ...flags, '-S', source, '-o', assembly]);
+      await writeFile(assembly, dropDispatchStateBit(await readFile(assembly, 'utf8')));
+      await runTool('arm-none-eabi-gcc', [...common, '-c', assembly, '-o', object]);
+      checkLoopFitsHandlerOffsets(await runTool('arm-none-eabi-size', ['-A', object]));
+    } else {
+      await runTool('arm-none-eabi-gcc', [...common, ...flags, '-c', source, '-o', object]);
+    }
     return object;
   });
 

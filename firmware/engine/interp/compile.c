@@ -289,7 +289,7 @@ static void emit_op(cell_t op) {
     return;
   }
   if (op == OP_CALL && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
-    /* The caller writes the function's index after it. */
+    /* The caller writes the function's cell after it. */
     replace_last_op(last_op == OP_LOCAL_GET ? OP_LOCAL_GET_CALL : OP_CONST_CALL);
     return;
   }
@@ -626,11 +626,10 @@ static void call(uint32_t function_index) {
   if (emitting()) {
     if (function_index < module.imported_functions) {
       emit_op(OP_CALL_HOST);
-      emit(function_index);
     } else {
       emit_op(OP_CALL);
-      emit(function_index);
     }
+    emit(interp_function_cell(function_index));
   }
   const uint8_t *types = module.valtypes + type->types_at;
   pop_vals(types, type->param_count);

@@ -161,17 +161,41 @@ static inline void move_slots_down(slot_t *to, const slot_t *from, uint32_t coun
 
 static void run(uint32_t entry, slot_t *fp);
 
+/* The frame a return record's distance in bytes points back to. */
+static inline slot_t *caller_frame(slot_t *fp, slot_t distance_bytes) {
+  return (slot_t *)((uintptr_t)fp - distance_bytes);
+}
+
 /* Where a cell fits an address, the opcode cells hold their handlers' addresses: a dispatch is a load and a jump. */
 #define CELL_HOLDS_ADDRESS (UINTPTR_MAX == UINT32_MAX)
-static const int32_t *handler_offsets;
+/*
+ * On Thumb-2 an opcode cell's handler address has bit 0 set, the Thumb state a `bx` or a load to the pc needs
+ * (ARMv7-M ARM, BXWritePC): GCC sets that bit before every `goto *` whatever the address holds; the board build
+ * drops those instructions from the loop and makes each dispatch one `ldr pc` (host/firmware/thumb-dispatch.ts).
+ * A handler's offset from the `invalid` label takes 16 bits on the boards, whose loop the build keeps under
+ * 32 KiB (host/firmware/thumb-dispatch.ts), and 32 on a host, whose loop built with the sanitizers is some 290 KB.
+ */
+#if CELL_HOLDS_ADDRESS && defined(__thumb2__)
+#define THUMB_STATE_BIT 1u
+typedef int16_t handler_offset_t;
+#else
+#define THUMB_STATE_BIT 0u
+typedef int32_t handler_offset_t;
+#endif
+static const handler_offset_t *handler_offsets;
 static uintptr_t handler_base;
 
 cell_t interp_target_cell(uint32_t at) {
   return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)(module.code + at) : at;
 }
 
+cell_t interp_function_cell(uint32_t function_index) {
+  return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)&module.functions[function_index] : function_index;
+}
+
 cell_t interp_opcode_cell(uint32_t op) {
-  return CELL_HOLDS_ADDRESS ? (cell_t)(handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) : (cell_t)handler_offsets[op];
+  return CELL_HOLDS_ADDRESS ? (cell_t)((handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) | THUMB_STATE_BIT)
+                            : (cell_t)handler_offsets[op];
 }
 
 void interp_prepare_dispatch(void) {
@@ -353,16 +377,19 @@ void interp_instantiate(void) {
 
 /*
  * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
- * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index.
+ * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index;
+ * a call's function cell the address of the function's record, or the function's index.
  */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
 #define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
 #define RETURN_CELL(at) ((cell_t)(uintptr_t)(at))
+#define FUNCTION(cell) ((const function_t *)(uintptr_t)(cell))
 #else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
 #define TARGET(cell) (code + (cell))
 #define RETURN_CELL(at) ((cell_t)((at) - code))
+#define FUNCTION(cell) (&functions[cell])
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
@@ -494,7 +521,7 @@ static void run(uint32_t entry, slot_t *fp) {
  */
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Woverride-init"
-  static const int32_t handlers[OP_COUNT] = {
+  static const handler_offset_t handlers[OP_COUNT] = {
       [0 ... OP_COUNT - 1] = &&invalid - &&invalid,
       [0x00] = &&op_unreachable - &&invalid, [0x0C] = &&op_br - &&invalid, [0x0D] = &&op_br_if - &&invalid, [0x0E] = &&op_br_table - &&invalid,
       [0x0F] = &&op_return - &&invalid, [0x10] = &&op_call - &&invalid, [0x11] = &&op_call_indirect - &&invalid, [0x1A] = &&op_drop - &&invalid,
@@ -653,18 +680,19 @@ op_const_call:
   *sp++ = *ip++;
   goto op_call;
 op_call:
-  callee = &functions[*ip++];
+  callee = FUNCTION(*ip++);
 enter: {
   /*
    * §4.4.10 invocation: a frame of the parameters (already on the stack), zeroed locals, and the return record:
-   * where the caller goes on, and how many slots below this frame the caller's starts.
+   * where the caller goes on, and how many bytes below this frame the caller's starts (a byte count, which a
+   * return subtracts as it is, where a count of slots would take a shift more in every call).
    */
   slot_t *callee_fp = sp - callee->param_slots;
   slot_t *locals_end = callee_fp + callee->local_slots;
   if (callee_fp + callee->frame_slots > frames_end) trap_exhausted();
   for (slot_t *local = sp; local < locals_end; local++) *local = 0;
   locals_end[0] = RETURN_CELL(ip);
-  locals_end[1] = (slot_t)(callee_fp - fp);
+  locals_end[1] = (slot_t)((uintptr_t)callee_fp - (uintptr_t)fp);
   sp = locals_end + 2;
   fp = callee_fp;
   ip = TARGET(callee->code_at);
@@ -720,7 +748,7 @@ op_return: {
   uint32_t results = ip[0];
   const slot_t *record = fp + ip[1];
   ip = TARGET(record[0]);
-  slot_t *back_fp = fp - record[1];
+  slot_t *back_fp = caller_frame(fp, record[1]);
   move_slots_down(fp, sp - results, results);
   sp = fp + results;
   fp = back_fp;
@@ -731,7 +759,7 @@ op_return_no_slots: {
   const slot_t *record = fp + ip[0];
   ip = TARGET(record[0]);
   sp = fp;
-  fp -= record[1];
+  fp = caller_frame(fp, record[1]);
   NEXT();
 }
 op_return_one_slot: {
@@ -740,13 +768,13 @@ op_return_one_slot: {
   ip = TARGET(record[0]);
   fp[0] = sp[-1];
   sp = fp + 1;
-  fp -= record[1];
+  fp = caller_frame(fp, record[1]);
   NEXT();
 }
 op_exit:
   return;
 op_call_host: {
-  const function_t *function = &functions[*ip++];
+  const function_t *function = FUNCTION(*ip++);
   const func_type_t *type = &module.types[function->type];
   slot_t *arguments = sp - function->param_slots;
   if (arguments + type->result_slots > frames_end) trap_exhausted();

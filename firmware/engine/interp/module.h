@@ -227,6 +227,8 @@ static inline uint32_t valtype_slots(uint8_t type) {
 cell_t interp_opcode_cell(uint32_t op);
 /* exec.c: a branch's target cell for the code at cell `at`: that cell's address, or `at` on a 64-bit host. */
 cell_t interp_target_cell(uint32_t at);
+/* exec.c: a call's cell for the function: the address of its record where an address fits a cell, else its index. */
+cell_t interp_function_cell(uint32_t function_index);
 void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */

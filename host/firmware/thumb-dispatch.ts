@@ -1,0 +1,264 @@
+/**
+ * The interpreter's loop on Thumb-2 (docs/firmware.md, "The interpreter's figures"). GCC compiles each `goto *`
+ * of the loop's dispatch to `orr rN, rN, #1` then `bx rN`: it sets the Thumb state bit (ARMv7-M ARM, BXWritePC)
+ * whatever the address holds. The opcode cells hold their handlers' addresses with that bit set already
+ * (firmware/engine/interp/exec.c, THUMB_STATE_BIT), so the build drops the `orr` from the loop's assembly, and
+ * then loads the cell straight into the pc where GCC loaded it into a register for the `bx`: a dispatch that
+ * was a load, an `orr`, an add to the code pointer and a `bx` is one `ldr pc, [rN], #4`. The build also holds
+ * the loop under 32 KiB, so that exec.c's table of handlers' offsets takes 16 bits an entry.
+ */
+
+export class ThumbDispatchError extends Error {}
+
+/** exec.c's function of the loop, whose dispatches these are. */
+const LOOP_FUNCTION = 'run';
+const STATE_BIT_SET = /^\s+orr\s+(r\d+), \1, #1\s*$/;
+const INDIRECT_JUMP = /^\s+bx\s+(r\d+)\s*$/;
+/** A label code can branch to (GCC's `.L<n>` or a symbol), as opposed to the debug information's (`.LVL<n>`, `.LBB<n>`, ...). */
+const LABEL = /^(\.L\d+|[A-Za-z_$][\w$]*):/;
+/** A line that names a register (an instruction's operand), as opposed to an assembler directive or a comment. */
+function namesRegister(line: string, register: string): boolean {
+  const trimmed = line.trim();
+  if (trimmed.startsWith('.') || trimmed.startsWith('@')) return false;
+  return new RegExp(`\\b${register}\\b`).test(trimmed);
+}
+
+/**
+ * The loop's assembly without the `orr` before each dispatch's `bx`, its loads moved into the jumps. Checked: every such `orr` is followed, in
+ * its block, by a `bx` of its register and nothing else naming that register; every `bx` of a register (but a
+ * function pointer's sibling call, which GCC marks) is a dispatch that loses one. Anything else is refused, so
+ * another GCC's loop fails the build instead of running.
+ */
+export function dropDispatchStateBit(assembly: string): string {
+  const lines = assembly.split('\n');
+  const loopStart = lines.indexOf(`${LOOP_FUNCTION}:`);
+  const loopEnd = lines.findIndex((line) => new RegExp(`^\\s+\\.size\\s+${LOOP_FUNCTION}, \\.-${LOOP_FUNCTION}$`).test(line));
+  if (loopStart < 0 || loopEnd < loopStart) throw new ThumbDispatchError(`no function ${LOOP_FUNCTION} in the loop's assembly`);
+  const dropped = new Set<number>();
+  lines.forEach((line, at) => {
+    const match = at > loopStart && at < loopEnd ? STATE_BIT_SET.exec(line) : null;
+    if (!match) return;
+    const register = match[1] ?? '';
+    let next = at + 1;
+    while (next < lines.length && !INDIRECT_JUMP.test(lines[next] ?? '')) {
+      const between = lines[next] ?? '';
+      if (LABEL.test(between) || namesRegister(between, register)) {
+        throw new ThumbDispatchError(`line ${at + 1}: an orr of ${register}, #1 that no bx of it follows in its block`);
+      }
+      next++;
+    }
+    if (INDIRECT_JUMP.exec(lines[next] ?? '')?.[1] !== register) {
+      throw new ThumbDispatchError(`line ${at + 1}: an orr of ${register}, #1 whose block jumps through another register`);
+    }
+    dropped.add(at);
+  });
+  const jumps = lines.slice(loopStart, loopEnd).filter((line) => INDIRECT_JUMP.test(line)).length;
+  if (dropped.size === 0 || dropped.size !== jumps) {
+    throw new ThumbDispatchError(`${jumps} dispatches by bx, but ${dropped.size} of them set the state bit`);
+  }
+  const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
+  return foldAccessSteps(sinkPointerSteps(foldPointerCopies(loads, loopStart), loopStart), loopStart).join('\n');
+}
+
+/** `ldr rX, [rB]`, `ldr rX, [rB, #k]` or `ldr rX, [rB], #k`: the cell a dispatch loads. */
+const CELL_LOAD = /^\s+ldr\s+(r\d+), \[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?\s*$/;
+/** `adds rB, rB, #n`, `add rB, rB, #n` or `add.w rB, rB, #n`: the code pointer's step past a cell. */
+const POINTER_STEP = /^\s+adds?(?:\.w)?\s+(r\d+), \1, #(\d+)\s*$/;
+/**
+ * What ends the search for a dispatch's load: a branch of any condition (and, erring safe, any other instruction
+ * whose name starts with b), a load to the pc, an IT block, a register list (it may hide a range).
+ */
+const CONTROL = /^\s+(b\w*|cbn?z|it\w*|tb[bh]|pop|push|ldm\w*|stm\w*|ldr\s+pc)\b|\{/;
+const FLAGS_READER = /^\s+(adc|sbc|rrx)/;
+/** The offsets a `ldr pc` takes: -255 to 4095 before or at the base, -255 to 255 with a write-back. */
+function fitsOffset(offset: number): boolean {
+  return offset >= -255 && offset <= 4095;
+}
+function fitsWriteBack(offset: number): boolean {
+  return offset >= -255 && offset <= 255;
+}
+
+/**
+ * Where a dispatch loads its cell into a register and then jumps to it with `bx`, one `ldr pc` does both (a load
+ * to the pc interworks on ARMv7-M, LoadWritePC): the load moves to the jump, which is sound when nothing between
+ * them names the loaded register, and names the base only to step it by a constant (the cells do not change
+ * while the loop runs). Where the base steps once past the cell loaded at it, the step goes into the load too.
+ * A dispatch of another shape keeps its `ldr` and `bx`.
+ */
+function loadDispatchesIntoPc(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let jump = loopStart; jump < lines.length; jump++) {
+    const target = INDIRECT_JUMP.exec(lines[jump] ?? '')?.[1];
+    if (target === undefined) continue;
+    let load = jump - 1;
+    while (load > loopStart && !namesRegister(lines[load] ?? '', target)) load--;
+    const loadMatch = CELL_LOAD.exec(lines[load] ?? '');
+    if (!loadMatch) continue;
+    const base = loadMatch[2] ?? '';
+    const offset = Number(loadMatch[3] ?? 0);
+    const postStep = Number(loadMatch[4] ?? 0);
+    if (loadMatch[3] !== undefined && loadMatch[4] !== undefined) continue;
+    const steps: number[] = [];
+    let stepBytes = postStep;
+    let sound = true;
+    for (let between = load + 1; between < jump && sound; between++) {
+      const line = lines[between] ?? '';
+      const step = POINTER_STEP.exec(line);
+      if (step && step[1] === base) {
+        steps.push(between);
+        stepBytes += Number(step[2]);
+      } else if (LABEL.test(line) || CONTROL.test(line) || namesRegister(line, base)) {
+        sound = false;
+      }
+    }
+    if (!sound) continue;
+    /* Dropping an `adds` drops its flags: only where nothing after it reads them. */
+    const stepsDroppable = lines.slice(steps[0] ?? jump, jump).every((line) => !FLAGS_READER.test(line));
+    let replacement: string;
+    if (stepBytes === 0) {
+      replacement = `\tldr\tpc, [${base}, #${offset}]`;
+    } else if (offset === 0 && fitsWriteBack(stepBytes) && stepsDroppable) {
+      replacement = `\tldr\tpc, [${base}], #${stepBytes}`;
+      steps.forEach((at) => dropped.add(at));
+    } else if (offset === stepBytes && fitsWriteBack(stepBytes) && stepsDroppable) {
+      replacement = `\tldr\tpc, [${base}, #${offset}]!`;
+      steps.forEach((at) => dropped.add(at));
+    } else if (postStep === 0 && fitsOffset(offset - stepBytes)) {
+      replacement = `\tldr\tpc, [${base}, #${offset - stepBytes}]`;
+    } else {
+      continue;
+    }
+    dropped.add(load);
+    lines[jump] = replacement;
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** The largest loop whose handlers' offsets from one of its labels fit exec.c's 16-bit table (handler_offset_t). */
+const LOOP_MAX_BYTES = 32767;
+
+/** Refuses a compiled loop (its object's `size -A` report) too large for 16-bit handler offsets. */
+export function checkLoopFitsHandlerOffsets(sizeReport: string): void {
+  const line = sizeReport.split('\n').find((row) => row.startsWith(`.text.${LOOP_FUNCTION} `));
+  const loopBytes = Number(line?.trim().split(/\s+/)[1]);
+  if (!Number.isInteger(loopBytes)) throw new ThumbDispatchError(`no section .text.${LOOP_FUNCTION} in the loop's object`);
+  if (loopBytes > LOOP_MAX_BYTES) {
+    throw new ThumbDispatchError(`the interpreter's loop is ${loopBytes} bytes, past the ${LOOP_MAX_BYTES} its 16-bit handler offsets reach`);
+  }
+}
+
+const COPY = /^\s+mov\s+(r\d+), (r\d+)\s*$/;
+const PC_LOAD = /^\s+ldr\s+pc, \[(r\d+), #(-?\d+)\]\s*$/;
+
+/**
+ * Where GCC copied the code pointer to load the next cell through the copy after stepping the pointer (`mov r2,
+ * r4`, `ldr r3, [r4], #8`, ..., `ldr pc, [r2, #4]`), the dispatch loads through the pointer itself at the
+ * offset less the steps (`ldr pc, [r4, #-4]`) and the copy goes: sound when, between them, the pointer is only
+ * read as a base and stepped by constants, and the copy is not otherwise named.
+ */
+function foldPointerCopies(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let jump = loopStart; jump < lines.length; jump++) {
+    const load = PC_LOAD.exec(lines[jump] ?? '');
+    if (!load) continue;
+    const copy = load[1] ?? '';
+    let at = jump - 1;
+    while (at > loopStart && !namesRegister(lines[at] ?? '', copy)) at--;
+    const copied = COPY.exec(lines[at] ?? '');
+    if (!copied || copied[1] !== copy) continue;
+    const pointer = copied[2] ?? '';
+    let stepBytes = 0;
+    let sound = true;
+    for (let between = at + 1; between < jump && sound; between++) {
+      const line = lines[between] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line)) {
+        sound = false;
+        continue;
+      }
+      if (!namesRegister(line, pointer)) continue;
+      const step = POINTER_STEP.exec(line);
+      if (step && step[1] === pointer) {
+        stepBytes += Number(step[2]);
+        continue;
+      }
+      /* The pointer as a load's or store's base: read at an offset, or stepped after the access. */
+      let rest = line.replace(new RegExp(`\\[${pointer}\\], #(-?\\d+)`, 'g'), (_, bytes: string) => {
+        stepBytes += Number(bytes);
+        return '[]';
+      });
+      rest = rest.replace(new RegExp(`\\[${pointer}(, #-?\\d+)?\\](?!!)`, 'g'), '[]');
+      if (namesRegister(rest, pointer)) sound = false;
+    }
+    const offset = Number(load[2]) - stepBytes;
+    if (!sound || !fitsOffset(offset)) continue;
+    dropped.add(at);
+    lines[jump] = `\tldr\tpc, [${pointer}, #${offset}]`;
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/**
+ * Where the code pointer steps before other work and the dispatch then loads at it (`adds r4, r4, #4`, ...,
+ * `ldr pc, [r4, #-4]`), the step goes into the load as its write-back (`ldr pc, [r4], #4`): sound when nothing
+ * between names the pointer, branches or reads the flags the step set.
+ */
+function sinkPointerSteps(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let jump = loopStart; jump < lines.length; jump++) {
+    const load = PC_LOAD.exec(lines[jump] ?? '');
+    if (!load) continue;
+    const pointer = load[1] ?? '';
+    let at = jump - 1;
+    while (at > loopStart && !namesRegister(lines[at] ?? '', pointer)) at--;
+    const step = POINTER_STEP.exec(lines[at] ?? '');
+    if (!step || step[1] !== pointer) continue;
+    const between = lines.slice(at + 1, jump);
+    if (between.some((line) => LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line))) continue;
+    const stepBytes = Number(step[2]);
+    const offset = Number(load[2]);
+    if (!fitsWriteBack(stepBytes)) continue;
+    if (offset === -stepBytes) lines[jump] = `\tldr\tpc, [${pointer}], #${stepBytes}`;
+    else if (offset === 0) lines[jump] = `\tldr\tpc, [${pointer}, #${stepBytes}]!`;
+    else continue;
+    dropped.add(at);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** `ldr`/`str` (a word, no condition) of a register at a base with no offset: an access a step can follow into. */
+const PLAIN_ACCESS = /^(\s+(?:ldr|str)\s+(r\d+), \[(r\d+)\])(\s*(?:@.*)?)$/;
+/** A dispatch's load to the pc, with or without a write-back. */
+const DISPATCH = /^\s+ldr\s+pc, \[r\d+(?:, #-?\d+\]!?|\], #\d+)\s*$/;
+
+/**
+ * Where a handler accesses a word at a register and then steps that register by a constant before its dispatch
+ * (a push: `str r1, [r8]`, `add r8, r8, #4`, `ldr pc, ...`), the step goes into the access as its post-index
+ * (`str r1, [r8], #4`): sound when nothing between names the register, and nothing from the step to the
+ * dispatch branches or reads flags (the flags are dead across a dispatch).
+ */
+function foldAccessSteps(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let at = loopStart; at < lines.length; at++) {
+    const access = PLAIN_ACCESS.exec(lines[at] ?? '');
+    if (!access) continue;
+    const [, instruction, value, base, comment] = access;
+    if (value === base || base === undefined) continue;
+    let step = at + 1;
+    while (step < lines.length && !namesRegister(lines[step] ?? '', base)) {
+      if (LABEL.test(lines[step] ?? '') || CONTROL.test(lines[step] ?? '')) break;
+      step++;
+    }
+    const stepMatch = POINTER_STEP.exec(lines[step] ?? '');
+    if (!stepMatch || stepMatch[1] !== base || !fitsWriteBack(Number(stepMatch[2]))) continue;
+    let dispatch = step + 1;
+    while (dispatch < lines.length && !DISPATCH.test(lines[dispatch] ?? '')) {
+      const line = lines[dispatch] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line)) break;
+      dispatch++;
+    }
+    if (!DISPATCH.test(lines[dispatch] ?? '')) continue;
+    lines[at] = `${instruction}, #${stepMatch[2]}${comment ?? ''}`;
+    dropped.add(step);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}

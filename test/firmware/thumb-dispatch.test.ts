@@ -1,0 +1,74 @@
+/**
+ * The board build's rewrite of the interpreter loop's dispatches (host/firmware/thumb-dispatch.ts): what it
+ * makes of GCC's shapes, and what it refuses.
+ */
+import { describe, expect, it } from 'vitest';
+import { checkLoopFitsHandlerOffsets, dropDispatchStateBit, ThumbDispatchError } from '../../host/firmware/thumb-dispatch.ts';
+
+/** A loop function of the given body lines, as GCC writes one. */
+function loop(...body: string[]): string {
+  return ['\t.text', 'run:', ...body, '\t.size\trun, .-run', ''].join('\n');
+}
+function instructions(assembly: string): string[] {
+  return assembly
+    .split('\n')
+    .filter((line) => /^\t[a-z]/.test(line) && !line.startsWith('\t.'))
+    .map((line) => line.trim().replace(/\s+/g, ' '));
+}
+
+describe('the Thumb-2 dispatch rewrite', () => {
+  it('makes a load, an orr, a step of the code pointer and a bx one post-indexed load to the pc', () => {
+    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tadd\tr8, r8, #4', '\tadds\tr4, r4, #4', '\tbx\tr3'));
+    expect(instructions(out)).toEqual(['add r8, r8, #4', 'ldr pc, [r4], #4']);
+  });
+
+  it('keeps a step the load does not sit at, and offsets the load by it', () => {
+    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4, #12]', '\torr\tr3, r3, #1', '\tadds\tr4, r4, #12', '\tbx\tr3'));
+    expect(instructions(out)).toEqual(['ldr pc, [r4, #12]!']);
+    const kept = dropDispatchStateBit(loop('\tldr\tr3, [r4, #4]', '\torr\tr3, r3, #1', '\tadds\tr4, r4, #12', '\tbx\tr3'));
+    expect(instructions(kept)).toEqual(['adds r4, r4, #12', 'ldr pc, [r4, #-8]']);
+  });
+
+  it('leaves the load and the bx where the base changes otherwise between them', () => {
+    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tldr\tr4, [r2]', '\tbx\tr3'));
+    expect(instructions(out)).toEqual(['ldr r3, [r4]', 'ldr r4, [r2]', 'bx r3']);
+  });
+
+  it('loads through the code pointer where GCC copied it, less the steps since the copy', () => {
+    const out = dropDispatchStateBit(
+      loop('\tmov\tr2, r4', '\tldr\tr3, [r4], #8', '\tldr\tr1, [r9, r3, lsl #2]', '\tldr\tr3, [r2, #4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
+    );
+    expect(instructions(out)).toEqual(['ldr r3, [r4], #8', 'ldr r1, [r9, r3, lsl #2]', 'ldr pc, [r4, #-4]']);
+  });
+
+  it('moves a step of the code pointer made before other work into the load as its write-back', () => {
+    const out = dropDispatchStateBit(
+      loop('\tadds\tr4, r4, #4', '\tvstr.32\ts15, [r8, #-4]', '\tldr\tr3, [r4, #-4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
+    );
+    expect(instructions(out)).toEqual(['vstr.32 s15, [r8, #-4]', 'ldr pc, [r4], #4']);
+  });
+
+  it('moves nothing across a conditional branch, whose target may read the registers', () => {
+    const out = dropDispatchStateBit(
+      loop('\tmov\tr2, r4', '\tldr\tr3, [r4], #8', '\tcmp\tr3, r5', '\tbhi\t.L78', '\tldr\tr3, [r2, #4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
+    );
+    expect(instructions(out)).toEqual(['mov r2, r4', 'ldr r3, [r4], #8', 'cmp r3, r5', 'bhi .L78', 'ldr pc, [r2, #4]']);
+  });
+
+  it('folds the step of a push into its store where nothing but the dispatch follows', () => {
+    const out = dropDispatchStateBit(
+      loop('\tldr\tr2, [r4], #8', '\tldr\tr1, [r9, r2, lsl #2]', '\tstr\tr1, [r8]', '\tadd\tr8, r8, #4', '\tldr\tr3, [r4, #-4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
+    );
+    expect(instructions(out)).toEqual(['ldr r2, [r4], #8', 'ldr r1, [r9, r2, lsl #2]', 'str r1, [r8], #4', 'ldr pc, [r4, #-4]']);
+  });
+
+  it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
+    expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
+    expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
+  });
+
+  it('refuses a loop past the reach of 16-bit handler offsets', () => {
+    expect(() => checkLoopFitsHandlerOffsets('section size addr\n.text.run 14216 0\n')).not.toThrow();
+    expect(() => checkLoopFitsHandlerOffsets('section size addr\n.text.run 40000 0\n')).toThrow(ThumbDispatchError);
+  });
+});
