@@ -3,9 +3,28 @@ import type { TimeSource, WallTime } from './messages.ts';
 /** docs/mqtt.md §1: the anchor is the smallest of the last 12 estimates (a minute at the default heartbeat). */
 export const ANCHOR_ESTIMATES = 12;
 
-/** docs/mqtt.md §1: RFC 3339 UTC with milliseconds. */
+const MS_PER_S = 1000;
+/** '000' to '999': the milliseconds of a time in its second. */
+const MILLISECOND_DIGITS = Array.from({ length: MS_PER_S }, (_, ms) => String(ms).padStart(3, '0'));
+
+/** The second formatted last (its first millisecond, and its text up to the '.'), for the next time in it. */
+let cachedSecondMs = Number.NaN;
+let cachedSecondText = '';
+
+/**
+ * docs/mqtt.md §1: RFC 3339 UTC with milliseconds, as Date's toISOString() writes it (ECMA-262 §21.4.4.36). The
+ * edge stamps every message it publishes, most of them in the same second as the one before: that second's text
+ * is kept, and only the milliseconds are written again.
+ */
 export function formatWallTime(wallMs: number): WallTime {
-  return new Date(wallMs).toISOString();
+  // A Date's time value drops the fraction of a millisecond (ECMA-262 §21.4.3.1, TimeClip).
+  const ms = Math.trunc(wallMs);
+  const intoSecondMs = ms - cachedSecondMs;
+  if (intoSecondMs >= 0 && intoSecondMs < MS_PER_S) return `${cachedSecondText}${MILLISECOND_DIGITS[intoSecondMs]}Z`;
+  const text = new Date(ms).toISOString();
+  cachedSecondMs = ms - (((ms % MS_PER_S) + MS_PER_S) % MS_PER_S);
+  cachedSecondText = text.slice(0, -'000Z'.length);
+  return text;
 }
 
 /**

@@ -5,9 +5,32 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { connectToBroker } from '../../../host/edge/gateway/broker-connection.ts';
 import { commandRequest } from '../../../host/edge/gateway/command-request.ts';
 import { LatestValues } from '../../../host/edge/gateway/latest-values.ts';
-import { TimeAnchor } from '../../../host/edge/gateway/time-anchor.ts';
+import { formatWallTime, TimeAnchor } from '../../../host/edge/gateway/time-anchor.ts';
 
 const ALL = ['led', 'interval', 'brightness', 'app:0x80', 'ping', 'hello', 'reboot'];
+
+describe('docs/mqtt.md §1 wall time', () => {
+  it("writes what Date's toISOString() writes, from one second's text to the next and back", () => {
+    const times = [
+      1_733_369_999_998.7, 1_733_369_999_999, 1_733_370_000_000, 1_733_370_000_000.999, 1_733_370_000_001, 1_733_370_000_999,
+      1_733_370_001_000, 1_733_369_000_500, 0, 0.5, 999, 1000, -1, -999.5, -1000, -1001, 951_782_400_000, 4_102_444_799_999,
+    ];
+    // The same times with a seeded walk of small steps, as a stream of messages gives them.
+    let wallMs = 1_733_370_000_000;
+    let seed = 7;
+    for (let k = 0; k < 5000; k++) {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      wallMs += (seed % 700) / 3 - 50;
+      times.push(wallMs);
+    }
+    for (const time of times) expect(formatWallTime(time), String(time)).toBe(new Date(time).toISOString());
+  });
+
+  it('refuses a time out of the Date range as Date does', () => {
+    expect(() => formatWallTime(8.64e15 + 1)).toThrow(RangeError);
+    expect(() => formatWallTime(Number.NaN)).toThrow(RangeError);
+  });
+});
 
 describe('docs/mqtt.md §1 time anchor', () => {
   it('is the smallest of the last 12 estimates, and arrival time before any', () => {
