@@ -57,7 +57,8 @@ export function dropDispatchStateBit(assembly: string): string {
     throw new ThumbDispatchError(`${jumps} dispatches by bx, but ${dropped.size} of them set the state bit`);
   }
   const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
-  return foldAccessSteps(sinkPointerSteps(foldPointerCopies(loads, loopStart), loopStart), loopStart).join('\n');
+  const copies = foldSteppedPointerCopies(foldPointerCopies(loads, loopStart), loopStart);
+  return foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart).join('\n');
 }
 
 /** `ldr rX, [rB]`, `ldr rX, [rB, #k]` or `ldr rX, [rB], #k`: the cell a dispatch loads. */
@@ -259,6 +260,92 @@ function foldAccessSteps(lines: string[], loopStart: number): string[] {
     if (!DISPATCH.test(lines[dispatch] ?? '')) continue;
     lines[at] = `${instruction}, #${stepMatch[2]}${comment ?? ''}`;
     dropped.add(step);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** A word, halfword or byte access at a base register: at an offset, or post-indexed (`ldr r1, [r3], #12`). */
+const BASE_ACCESS = /^(\s+(?:ldr|str)(?:b|h|sb|sh)?\s+(r\d+), )\[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?(\s*(?:@.*)?)$/;
+/** `mov rC, rP` or `add rC, rP, #k`: a copy of a pointer, or the pointer past k bytes. */
+const POINTER_COPY = /^\s+(?:mov\s+(r\d+), (r\d+)|adds?(?:\.w)?\s+(r\d+), (r\d+), #(\d+))\s*$/;
+
+/**
+ * Where GCC makes a second pointer from the code pointer (`mov r3, r4` or `add r2, r4, #8`), reads cells through
+ * either, steps them, and dispatches through the second (`ldr r1, [r3], #12`, ..., `adds r4, r4, #16`, `ldr pc,
+ * [r3, #0]`), every access goes through the code pointer at its address less one step, that step the
+ * post-index of the access at the pointer itself, and the dispatch is `ldr pc, [r4], #4`: the copy and the
+ * separate steps go. Sound when, from the copy to the dispatch, both registers are only accesses' bases and
+ * constant steps (of the pointer), nothing branches or reads flags, and the pointer ends 4 bytes past the cell
+ * the dispatch loads, as it does after the rewrite.
+ */
+function foldSteppedPointerCopies(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let jump = loopStart; jump < lines.length; jump++) {
+    const load = PC_LOAD.exec(lines[jump] ?? '');
+    if (!load) continue;
+    const copy = load[1] ?? '';
+    let at = jump - 1;
+    let pointer = '';
+    let copyOffset = 0;
+    for (; at > loopStart; at--) {
+      const line = lines[at] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line)) break;
+      const made = POINTER_COPY.exec(line);
+      if (made && (made[1] ?? made[3]) === copy) {
+        pointer = made[2] ?? made[4] ?? '';
+        copyOffset = Number(made[5] ?? 0);
+        break;
+      }
+    }
+    if (pointer === '' || pointer === copy) continue;
+    /* Each access's address and each step, as bytes past the pointer's value at the copy. */
+    const accesses: { at: number; prefix: string; comment: string; address: number }[] = [];
+    const steps: number[] = [];
+    let pointerBytes = 0;
+    let copyBytes = copyOffset;
+    let sound = true;
+    for (let between = at + 1; between < jump && sound; between++) {
+      const line = lines[between] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line)) {
+        sound = false;
+        continue;
+      }
+      if (!namesRegister(line, pointer) && !namesRegister(line, copy)) continue;
+      const step = POINTER_STEP.exec(line);
+      if (step && step[1] === pointer) {
+        pointerBytes += Number(step[2]);
+        steps.push(between);
+        continue;
+      }
+      const access = BASE_ACCESS.exec(line);
+      const base = access?.[3];
+      if (!access || (base !== pointer && base !== copy) || access[2] === pointer || access[2] === copy) {
+        sound = false;
+        continue;
+      }
+      if (access[4] !== undefined && access[5] !== undefined) {
+        sound = false;
+        continue;
+      }
+      const from = base === pointer ? pointerBytes : copyBytes;
+      accesses.push({ at: between, prefix: access[1] ?? '', comment: access[6] ?? '', address: from + Number(access[4] ?? 0) });
+      if (base === pointer) pointerBytes += Number(access[5] ?? 0);
+      else copyBytes += Number(access[5] ?? 0);
+    }
+    const cellBytes = copyBytes + Number(load[2]);
+    if (!sound || pointerBytes !== cellBytes + 4 || !fitsWriteBack(cellBytes)) continue;
+    const stepping = cellBytes === 0 ? -1 : accesses.findIndex((access) => access.address === 0);
+    if (cellBytes !== 0 && stepping < 0) continue;
+    const rewritten = accesses.map((access, index) => {
+      if (index === stepping) return `${access.prefix}[${pointer}], #${cellBytes}${access.comment}`;
+      const offset = index > stepping && stepping >= 0 ? access.address - cellBytes : access.address;
+      return fitsOffset(offset) ? `${access.prefix}[${pointer}, #${offset}]${access.comment}` : undefined;
+    });
+    if (rewritten.some((line) => line === undefined)) continue;
+    accesses.forEach((access, index) => (lines[access.at] = rewritten[index] ?? ''));
+    steps.forEach((step) => dropped.add(step));
+    dropped.add(at);
+    lines[jump] = `\tldr\tpc, [${pointer}], #4`;
   }
   return lines.filter((_, at) => !dropped.has(at));
 }

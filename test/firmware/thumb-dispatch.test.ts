@@ -62,6 +62,34 @@ describe('the Thumb-2 dispatch rewrite', () => {
     expect(instructions(out)).toEqual(['ldr r2, [r4], #8', 'ldr r1, [r9, r2, lsl #2]', 'str r1, [r8], #4', 'ldr pc, [r4, #-4]']);
   });
 
+  it('reads the cells through the code pointer where GCC stepped a second pointer made from it', () => {
+    const copied = dropDispatchStateBit(
+      loop(
+        ...['\tmov\tr3, r4', '\tldr\tr2, [r4, #4]', '\tldr\tr1, [r3], #12', '\tldr\tr2, [r9, r2, lsl #2]', '\tldr\tr1, [r9, r1, lsl #2]'],
+        ...['\teors\tr2, r2, r1', '\tldr\tr1, [r4, #8]', '\tstr\tr2, [r9, r1, lsl #2]', '\tadds\tr4, r4, #16', '\tldr\tr0, [r3]'],
+        ...['\torr\tr0, r0, #1', '\tbx\tr0'],
+      ),
+    );
+    expect(instructions(copied)).toEqual([
+      ...['ldr r2, [r4, #4]', 'ldr r1, [r4], #12', 'ldr r2, [r9, r2, lsl #2]', 'ldr r1, [r9, r1, lsl #2]', 'eors r2, r2, r1'],
+      ...['ldr r1, [r4, #-4]', 'str r2, [r9, r1, lsl #2]', 'ldr pc, [r4], #4'],
+    ]);
+    const offset = dropDispatchStateBit(
+      loop(
+        ...['\tldr\tr3, [r4, #4]', '\tadd\tr2, r4, #8', '\tldr\tr1, [r4], #12', '\tldr\tr3, [r9, r3, lsl #2]', '\tstr\tr3, [r8], #4'],
+        ...['\tldr\tr0, [r2]', '\torr\tr0, r0, #1', '\tbx\tr0'],
+      ),
+    );
+    expect(instructions(offset)).toEqual(['ldr r3, [r4, #4]', 'ldr r1, [r4], #8', 'ldr r3, [r9, r3, lsl #2]', 'str r3, [r8], #4', 'ldr pc, [r4], #4']);
+  });
+
+  it('keeps a second pointer that is read otherwise than as a base', () => {
+    const out = dropDispatchStateBit(
+      loop('\tmov\tr3, r4', '\tldr\tr1, [r3], #12', '\tstr\tr3, [r8]', '\tadds\tr4, r4, #16', '\tldr\tr0, [r3]', '\torr\tr0, r0, #1', '\tbx\tr0'),
+    );
+    expect(instructions(out)).toEqual(['mov r3, r4', 'ldr r1, [r3], #12', 'str r3, [r8]', 'adds r4, r4, #16', 'ldr pc, [r3, #0]']);
+  });
+
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
