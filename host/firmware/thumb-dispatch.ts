@@ -266,6 +266,8 @@ function foldAccessSteps(lines: string[], loopStart: number): string[] {
 
 /** A word, halfword or byte access at a base register: at an offset, or post-indexed (`ldr r1, [r3], #12`). */
 const BASE_ACCESS = /^(\s+(?:ldr|str)(?:b|h|sb|sh)?\s+(r\d+), )\[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?(\s*(?:@.*)?)$/;
+/** An IT block's start and the then-or-else letters of the instructions it makes conditional past the first. */
+const IT_BLOCK = /^\s+it([te]{0,3})\s+\w+\s*$/;
 /** `mov rC, rP` or `add rC, rP, #k`: a copy of a pointer, or the pointer past k bytes. */
 const POINTER_COPY = /^\s+(?:mov\s+(r\d+), (r\d+)|adds?(?:\.w)?\s+(r\d+), (r\d+), #(\d+))\s*$/;
 
@@ -275,7 +277,8 @@ const POINTER_COPY = /^\s+(?:mov\s+(r\d+), (r\d+)|adds?(?:\.w)?\s+(r\d+), (r\d+)
  * [r3, #0]`), every access goes through the code pointer at its address less one step, that step the
  * post-index of the access at the pointer itself, and the dispatch is `ldr pc, [r4], #4`: the copy and the
  * separate steps go. Sound when, from the copy to the dispatch, both registers are only accesses' bases and
- * constant steps (of the pointer), nothing branches or reads flags, and the pointer ends 4 bytes past the cell
+ * constant steps (of the pointer), nothing branches or reads flags (an IT block may, where no step goes before
+ * it and its instructions name neither register), and the pointer ends 4 bytes past the cell
  * the dispatch loads, as it does after the rewrite.
  */
 function foldSteppedPointerCopies(lines: string[], loopStart: number): string[] {
@@ -289,7 +292,7 @@ function foldSteppedPointerCopies(lines: string[], loopStart: number): string[] 
     let copyOffset = 0;
     for (; at > loopStart; at--) {
       const line = lines[at] ?? '';
-      if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line)) break;
+      if (LABEL.test(line) || (CONTROL.test(line) && !IT_BLOCK.test(line)) || FLAGS_READER.test(line)) break;
       const made = POINTER_COPY.exec(line);
       if (made && (made[1] ?? made[3]) === copy) {
         pointer = made[2] ?? made[4] ?? '';
@@ -304,13 +307,27 @@ function foldSteppedPointerCopies(lines: string[], loopStart: number): string[] 
     let pointerBytes = 0;
     let copyBytes = copyOffset;
     let sound = true;
+    let conditional = 0;
     for (let between = at + 1; between < jump && sound; between++) {
       const line = lines[between] ?? '';
+      const block = IT_BLOCK.exec(line);
+      if (block) {
+        /* The block's conditions read the flags: no step whose flags they might be goes. */
+        conditional = 1 + (block[1] ?? '').length;
+        sound = steps.length === 0 && !/^\s+adds\b/.test(lines[at] ?? '');
+        continue;
+      }
+      const inBlock = conditional > 0;
+      if (inBlock) conditional--;
       if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line)) {
         sound = false;
         continue;
       }
       if (!namesRegister(line, pointer) && !namesRegister(line, copy)) continue;
+      if (inBlock) {
+        sound = false;
+        continue;
+      }
       const step = POINTER_STEP.exec(line);
       if (step && step[1] === pointer) {
         pointerBytes += Number(step[2]);

@@ -83,6 +83,17 @@ describe('the Thumb-2 dispatch rewrite', () => {
     expect(instructions(offset)).toEqual(['ldr r3, [r4, #4]', 'ldr r1, [r4], #8', 'ldr r3, [r9, r3, lsl #2]', 'str r3, [r8], #4', 'ldr pc, [r4], #4']);
   });
 
+  it('folds a second pointer across an IT block that names neither pointer, but not a step its conditions may read', () => {
+    const compare = ['\tcmp\tr2, r1', '\tite\tcc', '\tmovcc\tr2, #0', '\tmovcs\tr2, #1', '\tstr\tr2, [r8], #4'];
+    const out = dropDispatchStateBit(
+      loop('\tmov\tr3, r4', '\tldr\tr1, [r4, #4]', '\tldr\tr2, [r3], #8', ...compare, '\tadds\tr4, r4, #12', '\tldr\tr0, [r3]', '\torr\tr0, r0, #1', '\tbx\tr0'),
+    );
+    expect(instructions(out)).toEqual(['ldr r1, [r4, #4]', 'ldr r2, [r4], #8', 'cmp r2, r1', 'ite cc', 'movcc r2, #0', 'movcs r2, #1', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
+    const stepFirst = ['\tmov\tr3, r4', '\tldr\tr2, [r3], #8', '\tadds\tr4, r4, #12', '\tite\tcc', '\tmovcc\tr2, #0', '\tmovcs\tr2, #1', '\tldr\tr0, [r3]'];
+    const kept = dropDispatchStateBit(loop(...stepFirst, '\torr\tr0, r0, #1', '\tbx\tr0'));
+    expect(instructions(kept)).toEqual(['mov r3, r4', 'ldr r2, [r3], #8', 'adds r4, r4, #12', 'ite cc', 'movcc r2, #0', 'movcs r2, #1', 'ldr pc, [r3, #0]']);
+  });
+
   it('keeps a second pointer that is read otherwise than as a base', () => {
     const out = dropDispatchStateBit(
       loop('\tmov\tr3, r4', '\tldr\tr1, [r3], #12', '\tstr\tr3, [r8]', '\tadds\tr4, r4, #16', '\tldr\tr0, [r3]', '\torr\tr0, r0, #1', '\tbx\tr0'),
