@@ -120,7 +120,8 @@ static void emit64(const uint8_t *bytes) {
  *   the operator on the two locals, or on the local and c;
  * - `local.get` or `i32.const` and a call become the call that pushes it first;
  * - a stack `mul` then `shr_s` by a constant becomes one fixed-point multiply (i32 and i64), and an `i64.mul` of
- *   an `i64.load32_s` from a local one widening multiply;
+ *   an `i64.load32_s` from a local one widening multiply; an i64 `shl` or `shr_s` by a constant, or that
+ *   fixed-point multiply, then `i64.add` adds the shifted value in the same instruction;
  * - an i32 comparison (or eqz) before a conditional branch becomes a compare-and-branch.
  * The operators on locals go on to register-style forms that never touch the operand stack: with a `local.set`
  * after an arithmetic one the result goes to that local (with a `local.tee` there too, for a local and an
@@ -266,6 +267,23 @@ static int fixed_point_multiply(cell_t op, cell_t const_cells) {
   return 1;
 }
 
+/*
+ * Whether the `i64.add` being emitted takes the shift just before it: [shl or shr_s c_low c_high] becomes [shift
+ * then add, c_low modulo 64], [mul and shift, s] becomes [mul, shift then add, s].
+ */
+static int shifted_add(void) {
+  if (last_op == OP_I64_MUL_SHR_S_IMMEDIATE && last_op_fusable(2)) {
+    replace_last_op(OP_I64_MUL_SHR_S_IMMEDIATE_ADD);
+    return 1;
+  }
+  int shl = last_op == OP_I64_IMMEDIATE + ARITHMETIC_INDEX(OP_I64_SHL, OP_I64_ADD);
+  if (!(shl || last_op == OP_I64_IMMEDIATE + ARITHMETIC_INDEX(OP_I64_SHR_S, OP_I64_ADD)) || !last_op_fusable(3)) return 0;
+  replace_last_op(shl ? OP_I64_SHL_IMMEDIATE_ADD : OP_I64_SHR_S_IMMEDIATE_ADD);
+  module.code[last_op_at + 1] &= 63;
+  arena_give_back(sizeof(cell_t));
+  return 1;
+}
+
 static void emit_op(cell_t op) {
   int takes_constant = op == OP_LOCAL_SET || (takes_immediate(op) && last_op == OP_CONST2);
   if (takes_constant && (last_op == OP_LOCAL_GET_CONST || last_op == OP_CONST2) && last_op_fusable(3)) split_const_pair();
@@ -301,6 +319,7 @@ static void emit_op(cell_t op) {
     replace_last_op(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD));
     return;
   }
+  if (op == OP_I64_ADD && shifted_add()) return;
   if (op == OP_I64_MUL && last_op == OP_LOAD_FROM_LOCAL + (OP_I64_LOAD32_S - OP_FIRST_LOAD) && last_op_fusable(3)) {
     replace_last_op(OP_I64_MUL_LOAD32_S_FROM_LOCAL);
     return;

@@ -653,6 +653,9 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_I32_MUL_SHR_S_IMMEDIATE] = &&op_i32_mul_shr_s_imm - &&invalid,
       [OP_I64_MUL_SHR_S_IMMEDIATE] = &&op_i64_mul_shr_s_imm - &&invalid,
       [OP_I64_MUL_LOAD32_S_FROM_LOCAL] = &&op_i64_mul_load32_s_from_local - &&invalid,
+      [OP_I64_SHL_IMMEDIATE_ADD] = &&op_i64_shl_imm_add - &&invalid,
+      [OP_I64_SHR_S_IMMEDIATE_ADD] = &&op_i64_shr_s_imm_add - &&invalid,
+      [OP_I64_MUL_SHR_S_IMMEDIATE_ADD] = &&op_i64_mul_shr_s_imm_add - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -1109,6 +1112,21 @@ op_i64_mul_shr_s_imm: /* [op shift], the shift below 64 */
   I64_BINARY((uint64_t)((int64_t)(a * b) >> *ip));
   ip++;
   NEXT();
+op_i64_shl_imm_add: /* [op shift], the shift below 64 */
+  I64_BINARY(a + (b << *ip));
+  ip++;
+  NEXT();
+op_i64_shr_s_imm_add: /* [op shift], the shift below 64 */
+  I64_BINARY(a + (uint64_t)((int64_t)b >> *ip));
+  ip++;
+  NEXT();
+op_i64_mul_shr_s_imm_add: { /* [op shift], the shift below 64: the sum under the fixed-point product */
+  uint64_t sum = get64(sp - 6), a = get64(sp - 4), b = get64(sp - 2);
+  put64(sp - 6, sum + (uint64_t)((int64_t)(a * b) >> *ip));
+  sp -= 4;
+  ip++;
+  NEXT();
+}
 op_i64_mul_load32_s_from_local: {
   /* [op a end]: the i64 on the stack times the i32 at the address in the local of slot a, sign-extended. */
   int32_t value;

@@ -180,6 +180,13 @@ enum {
   OP_I64_MUL_SHR_S_IMMEDIATE,
   /* A widening multiply: `i64.mul` by an `i64.load32_s` from a local, [op a end] as OP_LOAD_FROM_LOCAL's. */
   OP_I64_MUL_LOAD32_S_FROM_LOCAL,
+  /*
+   * An `i64.add` of a shifted value, as fixed-point sums are written: `shl` or `shr_s` by an immediate, or the
+   * fixed-point multiply, then `i64.add`, [op shift] (the shift already taken modulo 64, §4.3.2 ishl, ishr_s).
+   */
+  OP_I64_SHL_IMMEDIATE_ADD,
+  OP_I64_SHR_S_IMMEDIATE_ADD,
+  OP_I64_MUL_SHR_S_IMMEDIATE_ADD,
   OP_COUNT,
 };
 
@@ -202,6 +209,7 @@ enum {
   OP_I64_ADD = 0x7C,
   OP_I64_MUL = 0x7E,
   OP_I64_AND = 0x83,
+  OP_I64_SHL = 0x86,
   OP_I64_SHR_S = 0x87,
   OP_I64_SHR_U = 0x88,
   OP_FIRST_LOAD = 0x28,
