@@ -58,7 +58,7 @@ export function dropDispatchStateBit(assembly: string): string {
   }
   const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
   const copies = foldSteppedPointerCopies(foldPointerCopies(loads, loopStart), loopStart);
-  return foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart).join('\n');
+  return foldBaseSteps(foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart), loopStart).join('\n');
 }
 
 /** `ldr rX, [rB]`, `ldr rX, [rB, #k]` or `ldr rX, [rB], #k`: the cell a dispatch loads. */
@@ -363,6 +363,92 @@ function foldSteppedPointerCopies(lines: string[], loopStart: number): string[] 
     steps.forEach((step) => dropped.add(step));
     dropped.add(at);
     lines[jump] = `\tldr\tpc, [${pointer}], #4`;
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** A load or store of one register or a pair at a base and an offset, no write-back, no condition. */
+const OFFSET_ACCESS = /^(\s+(?:ldr|str)(b|h|sb|sh|d)?\s+((?:r\d+|ip|lr), )+)\[(r\d+)(?:, #(-?\d+))?\](\s*(?:@.*)?)$/;
+/** A VFP load or store at a base and an offset: its offset can change, but it has no write-back. */
+const VFP_ACCESS = /^(\s+v(?:ldr|str)(?:\.\d+)?\s+[sd]\d+, )\[(r\d+)(?:, #(-?\d+))?\](\s*(?:@.*)?)$/;
+/** `add` or `sub` of a register and a constant into itself. */
+const BASE_STEP = /^\s+(add|sub)s?(?:\.w)?\s+(r\d+), \2, #(\d+)\s*$/;
+
+/**
+ * Where a handler reads and writes words at a register and then steps it by a constant before its dispatch (a
+ * pop: `ldrd r3, r2, [r8, #-8]`, `add`, `str r3, [r8, #-8]`, `sub r8, r8, #4`), the step goes into the accesses
+ * as write-backs (ARMv7-M ARM A7.7, the pre- and post-indexed forms), the offsets after it less what it stepped:
+ * an access at the step's distance takes it as its pre-index (`[r8, #-4]!`), or one at the base as its
+ * post-index (`[r8], #-4`), or the first access its offset as pre-index and a later one, then at the base, the
+ * rest as post-index (`ldrd r3, r2, [r8, #-8]!`, `str r3, [r8], #4`). Sound when, from the first access to the
+ * dispatch, the register is named only by such accesses (not as a loaded register) and the step, nothing
+ * branches, and nothing after the step reads the flags.
+ */
+function foldBaseSteps(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let at = loopStart; at < lines.length; at++) {
+    const step = BASE_STEP.exec(lines[at] ?? '');
+    if (!step) continue;
+    const base = step[2] ?? '';
+    const stepBytes = (step[1] === 'sub' ? -1 : 1) * Number(step[3]);
+    let dispatch = at + 1;
+    while (dispatch < lines.length && !DISPATCH.test(lines[dispatch] ?? '')) {
+      const line = lines[dispatch] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line) || namesRegister(line, base)) break;
+      dispatch++;
+    }
+    if (!DISPATCH.test(lines[dispatch] ?? '') || namesRegister(lines[dispatch] ?? '', base)) continue;
+    /* The accesses at the base since the block's start (or the last instruction that branches or names it otherwise). */
+    const accesses: { at: number; offset: number; writeBack: boolean; pair: boolean }[] = [];
+    for (let before = at - 1; before > loopStart; before--) {
+      const line = lines[before] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line)) break;
+      if (!namesRegister(line, base)) continue;
+      const access = OFFSET_ACCESS.exec(line);
+      const vfp = VFP_ACCESS.exec(line);
+      if (access && access[4] === base && !namesRegister(access[1] ?? '', base)) {
+        accesses.unshift({ at: before, offset: Number(access[5] ?? 0), writeBack: true, pair: access[2] === 'd' });
+      } else if (vfp && vfp[2] === base) {
+        accesses.unshift({ at: before, offset: Number(vfp[3] ?? 0), writeBack: false, pair: false });
+      } else {
+        break;
+      }
+    }
+    /* Pre-index then post-index: which access moves the base first, to where, and which moves it the rest. */
+    const fits = (access: { pair: boolean }, bytes: number) =>
+      access.pair ? bytes % 4 === 0 && Math.abs(bytes) <= 1020 : fitsWriteBack(bytes);
+    let plan: { first: number; firstBytes: number; second: number } | undefined;
+    const preIndex = accesses.findIndex((access) => access.writeBack && access.offset === stepBytes && fits(access, stepBytes));
+    const postIndex = accesses.findIndex((access) => access.writeBack && access.offset === 0 && fits(access, stepBytes));
+    if (preIndex >= 0) plan = { first: preIndex, firstBytes: stepBytes, second: -1 };
+    else if (postIndex >= 0) plan = { first: -1, firstBytes: 0, second: postIndex };
+    else {
+      const first = accesses.findIndex((access) => access.writeBack);
+      const firstAccess = accesses[first];
+      if (firstAccess && fits(firstAccess, firstAccess.offset)) {
+        const second = accesses.findIndex(
+          (access, index) => index > first && access.writeBack && access.offset === firstAccess.offset && fits(access, stepBytes - firstAccess.offset),
+        );
+        if (second >= 0) plan = { first, firstBytes: firstAccess.offset, second };
+      }
+    }
+    if (!plan) continue;
+    const { first, firstBytes, second } = plan;
+    const rewritten = accesses.map((access, index) => {
+      const line = lines[access.at] ?? '';
+      const moved = index > second && second >= 0 ? stepBytes : index > first && first >= 0 ? firstBytes : 0;
+      const offset = access.offset - moved;
+      const match = OFFSET_ACCESS.exec(line) ?? VFP_ACCESS.exec(line);
+      const prefix = match?.[1] ?? '';
+      const comment = (access.writeBack ? match?.[6] : match?.[4]) ?? '';
+      if (index === first) return `${prefix}[${base}, #${offset}]!${comment}`;
+      if (index === second) return `${prefix}[${base}], #${stepBytes - firstBytes}${comment}`;
+      const reach = access.pair || !access.writeBack ? offset % 4 === 0 && Math.abs(offset) <= 1020 : fitsOffset(offset);
+      return reach ? `${prefix}[${base}, #${offset}]${comment}` : undefined;
+    });
+    if (rewritten.some((line) => line === undefined)) continue;
+    accesses.forEach((access, index) => (lines[access.at] = rewritten[index] ?? ''));
+    dropped.add(at);
   }
   return lines.filter((_, at) => !dropped.has(at));
 }

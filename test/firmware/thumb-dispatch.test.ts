@@ -101,6 +101,24 @@ describe('the Thumb-2 dispatch rewrite', () => {
     expect(instructions(out)).toEqual(['mov r3, r4', 'ldr r1, [r3], #12', 'str r3, [r8]', 'adds r4, r4, #16', 'ldr pc, [r3, #0]']);
   });
 
+  it('folds the step of a pop into the accesses at the stack as their write-backs', () => {
+    const dispatch = ['\tldr\tr0, [r4]', '\torr\tr0, r0, #1', '\tadds\tr4, r4, #4', '\tbx\tr0'];
+    const twice = dropDispatchStateBit(loop('\tldrd\tr3, r2, [r8, #-8]', '\tmul\tr3, r2, r3', '\tstr\tr3, [r8, #-8]', '\tsub\tr8, r8, #4', ...dispatch));
+    expect(instructions(twice)).toEqual(['ldrd r3, r2, [r8, #-8]!', 'mul r3, r2, r3', 'str r3, [r8], #4', 'ldr pc, [r4], #4']);
+    const once = dropDispatchStateBit(
+      loop('\tldr\tr3, [r8, #-4]', '\tand\tr2, r3, #31', '\tldr\tr3, [r8, #-8]', '\tlsrs\tr3, r3, r2', '\tstr\tr3, [r8, #-8]', '\tsub\tr8, r8, #4', ...dispatch),
+    );
+    expect(instructions(once)).toEqual(['ldr r3, [r8, #-4]!', 'and r2, r3, #31', 'ldr r3, [r8, #-4]', 'lsrs r3, r3, r2', 'str r3, [r8, #-4]', 'ldr pc, [r4], #4']);
+  });
+
+  it('keeps the step of a pop whose accesses cannot write back, or that loads the base itself', () => {
+    const dispatch = ['\tldr\tr0, [r4]', '\torr\tr0, r0, #1', '\tadds\tr4, r4, #4', '\tbx\tr0'];
+    const vfp = dropDispatchStateBit(loop('\tvldr.32\ts15, [r8, #-4]', '\tvldr.32\ts14, [r8, #-8]', '\tvstr.32\ts15, [r8, #-8]', '\tsub\tr8, r8, #4', ...dispatch));
+    expect(instructions(vfp)).toEqual(['vldr.32 s15, [r8, #-4]', 'vldr.32 s14, [r8, #-8]', 'vstr.32 s15, [r8, #-8]', 'sub r8, r8, #4', 'ldr pc, [r4], #4']);
+    const loaded = dropDispatchStateBit(loop('\tldr\tr8, [r8, #-4]', '\tsub\tr8, r8, #4', ...dispatch));
+    expect(instructions(loaded)).toEqual(['ldr r8, [r8, #-4]', 'sub r8, r8, #4', 'ldr pc, [r4], #4']);
+  });
+
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
