@@ -382,7 +382,9 @@ const BASE_STEP = /^\s+(add|sub)s?(?:\.w)?\s+(r\d+), \2, #(\d+)\s*$/;
  * post-index (`[r8], #-4`), or the first access its offset as pre-index and a later one, then at the base, the
  * rest as post-index (`ldrd r3, r2, [r8, #-8]!`, `str r3, [r8], #4`). Sound when, from the first access to the
  * dispatch, the register is named only by such accesses (not as a loaded register) and the step, nothing
- * branches, and nothing after the step reads the flags.
+ * branches, and nothing after the step reads the flags. Where the register is the code pointer and the dispatch
+ * loads the cell before the step's end (`adds r4, r4, #12`, `ldr pc, [r4, #-4]`), the accesses take all of the
+ * step but 4 bytes and the dispatch those (`ldr pc, [r4], #4`).
  */
 function foldBaseSteps(lines: string[], loopStart: number): string[] {
   const dropped = new Set<number>();
@@ -397,7 +399,12 @@ function foldBaseSteps(lines: string[], loopStart: number): string[] {
       if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line) || namesRegister(line, base)) break;
       dispatch++;
     }
-    if (!DISPATCH.test(lines[dispatch] ?? '') || namesRegister(lines[dispatch] ?? '', base)) continue;
+    if (!DISPATCH.test(lines[dispatch] ?? '')) continue;
+    /* A dispatch at the cell before the stepped code pointer (`ldr pc, [r4, #-4]`) loads at the base moved 4 bytes less, then steps it the 4. */
+    const throughBase = namesRegister(lines[dispatch] ?? '', base);
+    const cellLoad = PC_LOAD.exec(lines[dispatch] ?? '');
+    if (throughBase && (cellLoad?.[1] !== base || Number(cellLoad[2]) !== -4 || stepBytes === 4)) continue;
+    const moveBytes = throughBase ? stepBytes - 4 : stepBytes;
     /* The accesses at the base since the block's start (or the last instruction that branches or names it otherwise). */
     const accesses: { at: number; offset: number; writeBack: boolean; pair: boolean }[] = [];
     for (let before = at - 1; before > loopStart; before--) {
@@ -418,16 +425,16 @@ function foldBaseSteps(lines: string[], loopStart: number): string[] {
     const fits = (access: { pair: boolean }, bytes: number) =>
       access.pair ? bytes % 4 === 0 && Math.abs(bytes) <= 1020 : fitsWriteBack(bytes);
     let plan: { first: number; firstBytes: number; second: number } | undefined;
-    const preIndex = accesses.findIndex((access) => access.writeBack && access.offset === stepBytes && fits(access, stepBytes));
-    const postIndex = accesses.findIndex((access) => access.writeBack && access.offset === 0 && fits(access, stepBytes));
-    if (preIndex >= 0) plan = { first: preIndex, firstBytes: stepBytes, second: -1 };
+    const preIndex = accesses.findIndex((access) => access.writeBack && access.offset === moveBytes && fits(access, moveBytes));
+    const postIndex = accesses.findIndex((access) => access.writeBack && access.offset === 0 && fits(access, moveBytes));
+    if (preIndex >= 0) plan = { first: preIndex, firstBytes: moveBytes, second: -1 };
     else if (postIndex >= 0) plan = { first: -1, firstBytes: 0, second: postIndex };
     else {
       const first = accesses.findIndex((access) => access.writeBack);
       const firstAccess = accesses[first];
       if (firstAccess && fits(firstAccess, firstAccess.offset)) {
         const second = accesses.findIndex(
-          (access, index) => index > first && access.writeBack && access.offset === firstAccess.offset && fits(access, stepBytes - firstAccess.offset),
+          (access, index) => index > first && access.writeBack && access.offset === firstAccess.offset && fits(access, moveBytes - firstAccess.offset),
         );
         if (second >= 0) plan = { first, firstBytes: firstAccess.offset, second };
       }
@@ -436,18 +443,19 @@ function foldBaseSteps(lines: string[], loopStart: number): string[] {
     const { first, firstBytes, second } = plan;
     const rewritten = accesses.map((access, index) => {
       const line = lines[access.at] ?? '';
-      const moved = index > second && second >= 0 ? stepBytes : index > first && first >= 0 ? firstBytes : 0;
+      const moved = index > second && second >= 0 ? moveBytes : index > first && first >= 0 ? firstBytes : 0;
       const offset = access.offset - moved;
       const match = OFFSET_ACCESS.exec(line) ?? VFP_ACCESS.exec(line);
       const prefix = match?.[1] ?? '';
       const comment = (access.writeBack ? match?.[6] : match?.[4]) ?? '';
       if (index === first) return `${prefix}[${base}, #${offset}]!${comment}`;
-      if (index === second) return `${prefix}[${base}], #${stepBytes - firstBytes}${comment}`;
+      if (index === second) return `${prefix}[${base}], #${moveBytes - firstBytes}${comment}`;
       const reach = access.pair || !access.writeBack ? offset % 4 === 0 && Math.abs(offset) <= 1020 : fitsOffset(offset);
       return reach ? `${prefix}[${base}, #${offset}]${comment}` : undefined;
     });
     if (rewritten.some((line) => line === undefined)) continue;
     accesses.forEach((access, index) => (lines[access.at] = rewritten[index] ?? ''));
+    if (throughBase) lines[dispatch] = `\tldr\tpc, [${base}], #4`;
     dropped.add(at);
   }
   return lines.filter((_, at) => !dropped.has(at));

@@ -119,6 +119,13 @@ describe('the Thumb-2 dispatch rewrite', () => {
     expect(instructions(loaded)).toEqual(['ldr r8, [r8, #-4]', 'sub r8, r8, #4', 'ldr pc, [r4], #4']);
   });
 
+  it('folds a step of the code pointer before a dispatch at the cell before its end into the cells read and the dispatch', () => {
+    const out = dropDispatchStateBit(
+      loop('\tldr\tr3, [r4]', '\tldr\tr2, [r9, r3, lsl #2]', '\tldr\tr3, [r4, #4]', '\tstr\tr2, [r8], #4', '\tadds\tr4, r4, #12', '\tldr\tr0, [r4, #-4]', '\torr\tr0, r0, #1', '\tbx\tr0'),
+    );
+    expect(instructions(out)).toEqual(['ldr r3, [r4], #8', 'ldr r2, [r9, r3, lsl #2]', 'ldr r3, [r4, #-4]', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
+  });
+
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
     expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
