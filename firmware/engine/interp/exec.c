@@ -656,6 +656,8 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_I64_SHL_IMMEDIATE_ADD] = &&op_i64_shl_imm_add - &&invalid,
       [OP_I64_SHR_S_IMMEDIATE_ADD] = &&op_i64_shr_s_imm_add - &&invalid,
       [OP_I64_MUL_SHR_S_IMMEDIATE_ADD] = &&op_i64_mul_shr_s_imm_add - &&invalid,
+      [OP_I32_MUL_LOAD_FROM_LOCAL] = &&op_i32_mul_load_from_local - &&invalid,
+      [OP_I32_MUL_LOAD_FROM_LOCAL_SHR_S_IMMEDIATE] = &&op_i32_mul_load_from_local_shr_s_imm - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -1125,6 +1127,22 @@ op_i64_mul_shr_s_imm_add: { /* [op shift], the shift below 64: the sum under the
   put64(sp - 6, sum + (uint64_t)((int64_t)(a * b) >> *ip));
   sp -= 4;
   ip++;
+  NEXT();
+}
+op_i32_mul_load_from_local: {
+  /* [op a end]: the i32 on the stack times the i32 at the address in the local of slot a. */
+  uint32_t value;
+  memcpy(&value, address(memory_at, memory_size, fp[ip[0]], ip[1], sizeof value), sizeof value);
+  ip += 2;
+  sp[-1] *= value;
+  NEXT();
+}
+op_i32_mul_load_from_local_shr_s_imm: {
+  /* [op a end shift]: that product shifted right, arithmetically, by the shift below 32. */
+  uint32_t value;
+  memcpy(&value, address(memory_at, memory_size, fp[ip[0]], ip[1], sizeof value), sizeof value);
+  sp[-1] = (uint32_t)((int32_t)(sp[-1] * value) >> ip[2]);
+  ip += 3;
   NEXT();
 }
 op_i64_mul_load32_s_from_local: {

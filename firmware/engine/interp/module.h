@@ -187,6 +187,12 @@ enum {
   OP_I64_SHL_IMMEDIATE_ADD,
   OP_I64_SHR_S_IMMEDIATE_ADD,
   OP_I64_MUL_SHR_S_IMMEDIATE_ADD,
+  /*
+   * `i32.mul` by an `i32.load` from a local, [op a end] as OP_LOAD_FROM_LOCAL's, and that then `shr_s` by an
+   * immediate, [op a end shift] (the shift below 32), as the compensation formulas multiply by calibration words.
+   */
+  OP_I32_MUL_LOAD_FROM_LOCAL,
+  OP_I32_MUL_LOAD_FROM_LOCAL_SHR_S_IMMEDIATE,
   OP_COUNT,
 };
 
@@ -212,6 +218,7 @@ enum {
   OP_I64_SHL = 0x86,
   OP_I64_SHR_S = 0x87,
   OP_I64_SHR_U = 0x88,
+  OP_I32_LOAD = 0x28,
   OP_FIRST_LOAD = 0x28,
   OP_LAST_I32_LOAD = 0x2F,
   OP_I64_LOAD32_S = 0x34,
