@@ -142,8 +142,10 @@ static uint32_t grow_memory(uint32_t delta) {
  * unless all are in it. The code holds the access's end past its base, `end` (offset + bytes, compile.c).
  */
 static inline uint8_t *address(uint8_t *at, uint32_t size, uint32_t base, uint32_t end, uint32_t bytes) {
-  if (end > size || base > size - end) trap_out_of_bounds();
-  return at + base + (end - bytes);
+  /* The access's end as one 32-bit sum: a carry out of it is past 2^32, so past every memory. */
+  uint32_t past;
+  if (__builtin_add_overflow(base, end, &past) || past > size) trap_out_of_bounds();
+  return at + past - bytes;
 }
 
 /*
