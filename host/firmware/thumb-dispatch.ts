@@ -57,7 +57,8 @@ export function dropDispatchStateBit(assembly: string): string {
     throw new ThumbDispatchError(`${jumps} dispatches by bx, but ${dropped.size} of them set the state bit`);
   }
   const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
-  return foldAccessSteps(sinkPointerSteps(foldPointerCopies(loads, loopStart), loopStart), loopStart).join('\n');
+  const copies = foldSteppedPointerCopies(foldPointerCopies(loads, loopStart), loopStart);
+  return foldBaseSteps(foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart), loopStart).join('\n');
 }
 
 /** `ldr rX, [rB]`, `ldr rX, [rB, #k]` or `ldr rX, [rB], #k`: the cell a dispatch loads. */
@@ -259,6 +260,203 @@ function foldAccessSteps(lines: string[], loopStart: number): string[] {
     if (!DISPATCH.test(lines[dispatch] ?? '')) continue;
     lines[at] = `${instruction}, #${stepMatch[2]}${comment ?? ''}`;
     dropped.add(step);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** A word, halfword or byte access at a base register: at an offset, or post-indexed (`ldr r1, [r3], #12`). */
+const BASE_ACCESS = /^(\s+(?:ldr|str)(?:b|h|sb|sh)?\s+(r\d+), )\[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?(\s*(?:@.*)?)$/;
+/** An IT block's start and the then-or-else letters of the instructions it makes conditional past the first. */
+const IT_BLOCK = /^\s+it([te]{0,3})\s+\w+\s*$/;
+/** `mov rC, rP` or `add rC, rP, #k`: a copy of a pointer, or the pointer past k bytes. */
+const POINTER_COPY = /^\s+(?:mov\s+(r\d+), (r\d+)|adds?(?:\.w)?\s+(r\d+), (r\d+), #(\d+))\s*$/;
+
+/**
+ * Where GCC makes a second pointer from the code pointer (`mov r3, r4` or `add r2, r4, #8`), reads cells through
+ * either, steps them, and dispatches through the second (`ldr r1, [r3], #12`, ..., `adds r4, r4, #16`, `ldr pc,
+ * [r3, #0]`), every access goes through the code pointer at its address less one step, that step the
+ * post-index of the access at the pointer itself, and the dispatch is `ldr pc, [r4], #4`: the copy and the
+ * separate steps go. Sound when, from the copy to the dispatch, both registers are only accesses' bases and
+ * constant steps (of the pointer), nothing branches or reads flags (an IT block may, where no step goes before
+ * it and its instructions name neither register), and the pointer ends 4 bytes past the cell
+ * the dispatch loads, as it does after the rewrite.
+ */
+function foldSteppedPointerCopies(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let jump = loopStart; jump < lines.length; jump++) {
+    const load = PC_LOAD.exec(lines[jump] ?? '');
+    if (!load) continue;
+    const copy = load[1] ?? '';
+    let at = jump - 1;
+    let pointer = '';
+    let copyOffset = 0;
+    for (; at > loopStart; at--) {
+      const line = lines[at] ?? '';
+      if (LABEL.test(line) || (CONTROL.test(line) && !IT_BLOCK.test(line)) || FLAGS_READER.test(line)) break;
+      const made = POINTER_COPY.exec(line);
+      if (made && (made[1] ?? made[3]) === copy) {
+        pointer = made[2] ?? made[4] ?? '';
+        copyOffset = Number(made[5] ?? 0);
+        break;
+      }
+    }
+    if (pointer === '' || pointer === copy) continue;
+    /* Each access's address and each step, as bytes past the pointer's value at the copy. */
+    const accesses: { at: number; prefix: string; comment: string; address: number }[] = [];
+    const steps: number[] = [];
+    let pointerBytes = 0;
+    let copyBytes = copyOffset;
+    let sound = true;
+    let conditional = 0;
+    for (let between = at + 1; between < jump && sound; between++) {
+      const line = lines[between] ?? '';
+      const block = IT_BLOCK.exec(line);
+      if (block) {
+        /* The block's conditions read the flags: no step whose flags they might be goes. */
+        conditional = 1 + (block[1] ?? '').length;
+        sound = steps.length === 0 && !/^\s+adds\b/.test(lines[at] ?? '');
+        continue;
+      }
+      const inBlock = conditional > 0;
+      if (inBlock) conditional--;
+      if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line)) {
+        sound = false;
+        continue;
+      }
+      if (!namesRegister(line, pointer) && !namesRegister(line, copy)) continue;
+      if (inBlock) {
+        sound = false;
+        continue;
+      }
+      const step = POINTER_STEP.exec(line);
+      if (step && step[1] === pointer) {
+        pointerBytes += Number(step[2]);
+        steps.push(between);
+        continue;
+      }
+      const access = BASE_ACCESS.exec(line);
+      const base = access?.[3];
+      if (!access || (base !== pointer && base !== copy) || access[2] === pointer || access[2] === copy) {
+        sound = false;
+        continue;
+      }
+      if (access[4] !== undefined && access[5] !== undefined) {
+        sound = false;
+        continue;
+      }
+      const from = base === pointer ? pointerBytes : copyBytes;
+      accesses.push({ at: between, prefix: access[1] ?? '', comment: access[6] ?? '', address: from + Number(access[4] ?? 0) });
+      if (base === pointer) pointerBytes += Number(access[5] ?? 0);
+      else copyBytes += Number(access[5] ?? 0);
+    }
+    const cellBytes = copyBytes + Number(load[2]);
+    if (!sound || pointerBytes !== cellBytes + 4 || !fitsWriteBack(cellBytes)) continue;
+    const stepping = cellBytes === 0 ? -1 : accesses.findIndex((access) => access.address === 0);
+    if (cellBytes !== 0 && stepping < 0) continue;
+    const rewritten = accesses.map((access, index) => {
+      if (index === stepping) return `${access.prefix}[${pointer}], #${cellBytes}${access.comment}`;
+      const offset = index > stepping && stepping >= 0 ? access.address - cellBytes : access.address;
+      return fitsOffset(offset) ? `${access.prefix}[${pointer}, #${offset}]${access.comment}` : undefined;
+    });
+    if (rewritten.some((line) => line === undefined)) continue;
+    accesses.forEach((access, index) => (lines[access.at] = rewritten[index] ?? ''));
+    steps.forEach((step) => dropped.add(step));
+    dropped.add(at);
+    lines[jump] = `\tldr\tpc, [${pointer}], #4`;
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** A load or store of one register or a pair at a base and an offset, no write-back, no condition. */
+const OFFSET_ACCESS = /^(\s+(?:ldr|str)(b|h|sb|sh|d)?\s+((?:r\d+|ip|lr), )+)\[(r\d+)(?:, #(-?\d+))?\](\s*(?:@.*)?)$/;
+/** A VFP load or store at a base and an offset: its offset can change, but it has no write-back. */
+const VFP_ACCESS = /^(\s+v(?:ldr|str)(?:\.\d+)?\s+[sd]\d+, )\[(r\d+)(?:, #(-?\d+))?\](\s*(?:@.*)?)$/;
+/** `add` or `sub` of a register and a constant into itself. */
+const BASE_STEP = /^\s+(add|sub)s?(?:\.w)?\s+(r\d+), \2, #(\d+)\s*$/;
+
+/**
+ * Where a handler reads and writes words at a register and then steps it by a constant before its dispatch (a
+ * pop: `ldrd r3, r2, [r8, #-8]`, `add`, `str r3, [r8, #-8]`, `sub r8, r8, #4`), the step goes into the accesses
+ * as write-backs (ARMv7-M ARM A7.7, the pre- and post-indexed forms), the offsets after it less what it stepped:
+ * an access at the step's distance takes it as its pre-index (`[r8, #-4]!`), or one at the base as its
+ * post-index (`[r8], #-4`), or the first access its offset as pre-index and a later one, then at the base, the
+ * rest as post-index (`ldrd r3, r2, [r8, #-8]!`, `str r3, [r8], #4`). Sound when, from the first access to the
+ * dispatch, the register is named only by such accesses (not as a loaded register) and the step, nothing
+ * branches, and nothing after the step reads the flags. Where the register is the code pointer and the dispatch
+ * loads the cell before the step's end (`adds r4, r4, #12`, `ldr pc, [r4, #-4]`), the accesses take all of the
+ * step but 4 bytes and the dispatch those (`ldr pc, [r4], #4`).
+ */
+function foldBaseSteps(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let at = loopStart; at < lines.length; at++) {
+    const step = BASE_STEP.exec(lines[at] ?? '');
+    if (!step) continue;
+    const base = step[2] ?? '';
+    const stepBytes = (step[1] === 'sub' ? -1 : 1) * Number(step[3]);
+    let dispatch = at + 1;
+    while (dispatch < lines.length && !DISPATCH.test(lines[dispatch] ?? '')) {
+      const line = lines[dispatch] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line) || FLAGS_READER.test(line) || namesRegister(line, base)) break;
+      dispatch++;
+    }
+    if (!DISPATCH.test(lines[dispatch] ?? '')) continue;
+    /* A dispatch at the cell before the stepped code pointer (`ldr pc, [r4, #-4]`) loads at the base moved 4 bytes less, then steps it the 4. */
+    const throughBase = namesRegister(lines[dispatch] ?? '', base);
+    const cellLoad = PC_LOAD.exec(lines[dispatch] ?? '');
+    if (throughBase && (cellLoad?.[1] !== base || Number(cellLoad[2]) !== -4 || stepBytes === 4)) continue;
+    const moveBytes = throughBase ? stepBytes - 4 : stepBytes;
+    /* The accesses at the base since the block's start (or the last instruction that branches or names it otherwise). */
+    const accesses: { at: number; offset: number; writeBack: boolean; pair: boolean }[] = [];
+    for (let before = at - 1; before > loopStart; before--) {
+      const line = lines[before] ?? '';
+      if (LABEL.test(line) || CONTROL.test(line)) break;
+      if (!namesRegister(line, base)) continue;
+      const access = OFFSET_ACCESS.exec(line);
+      const vfp = VFP_ACCESS.exec(line);
+      if (access && access[4] === base && !namesRegister(access[1] ?? '', base)) {
+        accesses.unshift({ at: before, offset: Number(access[5] ?? 0), writeBack: true, pair: access[2] === 'd' });
+      } else if (vfp && vfp[2] === base) {
+        accesses.unshift({ at: before, offset: Number(vfp[3] ?? 0), writeBack: false, pair: false });
+      } else {
+        break;
+      }
+    }
+    /* Pre-index then post-index: which access moves the base first, to where, and which moves it the rest. */
+    const fits = (access: { pair: boolean }, bytes: number) =>
+      access.pair ? bytes % 4 === 0 && Math.abs(bytes) <= 1020 : fitsWriteBack(bytes);
+    let plan: { first: number; firstBytes: number; second: number } | undefined;
+    const preIndex = accesses.findIndex((access) => access.writeBack && access.offset === moveBytes && fits(access, moveBytes));
+    const postIndex = accesses.findIndex((access) => access.writeBack && access.offset === 0 && fits(access, moveBytes));
+    if (preIndex >= 0) plan = { first: preIndex, firstBytes: moveBytes, second: -1 };
+    else if (postIndex >= 0) plan = { first: -1, firstBytes: 0, second: postIndex };
+    else {
+      const first = accesses.findIndex((access) => access.writeBack);
+      const firstAccess = accesses[first];
+      if (firstAccess && fits(firstAccess, firstAccess.offset)) {
+        const second = accesses.findIndex(
+          (access, index) => index > first && access.writeBack && access.offset === firstAccess.offset && fits(access, moveBytes - firstAccess.offset),
+        );
+        if (second >= 0) plan = { first, firstBytes: firstAccess.offset, second };
+      }
+    }
+    if (!plan) continue;
+    const { first, firstBytes, second } = plan;
+    const rewritten = accesses.map((access, index) => {
+      const line = lines[access.at] ?? '';
+      const moved = index > second && second >= 0 ? moveBytes : index > first && first >= 0 ? firstBytes : 0;
+      const offset = access.offset - moved;
+      const match = OFFSET_ACCESS.exec(line) ?? VFP_ACCESS.exec(line);
+      const prefix = match?.[1] ?? '';
+      const comment = (access.writeBack ? match?.[6] : match?.[4]) ?? '';
+      if (index === first) return `${prefix}[${base}, #${offset}]!${comment}`;
+      if (index === second) return `${prefix}[${base}], #${moveBytes - firstBytes}${comment}`;
+      const reach = access.pair || !access.writeBack ? offset % 4 === 0 && Math.abs(offset) <= 1020 : fitsOffset(offset);
+      return reach ? `${prefix}[${base}, #${offset}]${comment}` : undefined;
+    });
+    if (rewritten.some((line) => line === undefined)) continue;
+    accesses.forEach((access, index) => (lines[access.at] = rewritten[index] ?? ''));
+    if (throughBase) lines[dispatch] = `\tldr\tpc, [${base}], #4`;
+    dropped.add(at);
   }
   return lines.filter((_, at) => !dropped.has(at));
 }

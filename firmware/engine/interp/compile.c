@@ -120,7 +120,9 @@ static void emit64(const uint8_t *bytes) {
  *   the operator on the two locals, or on the local and c;
  * - `local.get` or `i32.const` and a call become the call that pushes it first;
  * - a stack `mul` then `shr_s` by a constant becomes one fixed-point multiply (i32 and i64), and an `i64.mul` of
- *   an `i64.load32_s` from a local one widening multiply;
+ *   an `i64.load32_s` from a local one widening multiply; an i64 `shl` or `shr_s` by a constant, or that
+ *   fixed-point multiply, then `i64.add` adds the shifted value in the same instruction; an `i32.mul` by an
+ *   `i32.load` from a local (after two `local.get`s too) is one instruction, with a `shr_s` by a constant too;
  * - an i32 comparison (or eqz) before a conditional branch becomes a compare-and-branch.
  * The operators on locals go on to register-style forms that never touch the operand stack: with a `local.set`
  * after an arithmetic one the result goes to that local (with a `local.tee` there too, for a local and an
@@ -252,6 +254,17 @@ static void split_const_pair(void) {
  * `op` as its fixed-point form: then [mul][const c] becomes [mul and shift, c modulo the width].
  */
 static int fixed_point_multiply(cell_t op, cell_t const_cells) {
+  if (op == OP_I32_SHR_S && previous_op == OP_I32_MUL_LOAD_FROM_LOCAL && previous_op_at != NO_FIXUP &&
+      previous_op_at >= barrier && previous_op_at + 3 == last_op_at) {
+    /* [mul by load a end][const c] becomes [mul by load and shift, a, end, c modulo 32]. */
+    module.code[previous_op_at] = interp_opcode_cell(OP_I32_MUL_LOAD_FROM_LOCAL_SHR_S_IMMEDIATE);
+    module.code[previous_op_at + 3] = module.code[last_op_at + 1] & 31;
+    arena_give_back(const_cells * sizeof(cell_t));
+    last_op_at = previous_op_at;
+    last_op = OP_I32_MUL_LOAD_FROM_LOCAL_SHR_S_IMMEDIATE;
+    previous_op_at = NO_FIXUP;
+    return 1;
+  }
   cell_t mul = op == OP_I32_SHR_S ? OP_I32_MUL : OP_I64_MUL;
   if (previous_op != mul || previous_op_at == NO_FIXUP || previous_op_at < barrier || previous_op_at + 1 != last_op_at) {
     return 0;
@@ -263,6 +276,23 @@ static int fixed_point_multiply(cell_t op, cell_t const_cells) {
   last_op_at = previous_op_at;
   last_op = op == OP_I32_SHR_S ? OP_I32_MUL_SHR_S_IMMEDIATE : OP_I64_MUL_SHR_S_IMMEDIATE;
   previous_op_at = NO_FIXUP;
+  return 1;
+}
+
+/*
+ * Whether the `i64.add` being emitted takes the shift just before it: [shl or shr_s c_low c_high] becomes [shift
+ * then add, c_low modulo 64], [mul and shift, s] becomes [mul, shift then add, s].
+ */
+static int shifted_add(void) {
+  if (last_op == OP_I64_MUL_SHR_S_IMMEDIATE && last_op_fusable(2)) {
+    replace_last_op(OP_I64_MUL_SHR_S_IMMEDIATE_ADD);
+    return 1;
+  }
+  int shl = last_op == OP_I64_IMMEDIATE + ARITHMETIC_INDEX(OP_I64_SHL, OP_I64_ADD);
+  if (!(shl || last_op == OP_I64_IMMEDIATE + ARITHMETIC_INDEX(OP_I64_SHR_S, OP_I64_ADD)) || !last_op_fusable(3)) return 0;
+  replace_last_op(shl ? OP_I64_SHL_IMMEDIATE_ADD : OP_I64_SHR_S_IMMEDIATE_ADD);
+  module.code[last_op_at + 1] &= 63;
+  arena_give_back(sizeof(cell_t));
   return 1;
 }
 
@@ -299,6 +329,23 @@ static void emit_op(cell_t op) {
   }
   if (is_arithmetic(op, OP_I64_ADD) && last_op == OP_LOCAL_GET64 && last_op_fusable(2)) {
     replace_last_op(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD));
+    return;
+  }
+  if (op == OP_I64_ADD && shifted_add()) return;
+  if (op == OP_I32_MUL && last_op == OP_LOAD_FROM_LOCAL + (OP_I32_LOAD - OP_FIRST_LOAD) && last_op_fusable(3)) {
+    replace_last_op(OP_I32_MUL_LOAD_FROM_LOCAL);
+    return;
+  }
+  if (op == OP_I32_LOAD && last_op == OP_LOCAL_GET2 && last_op_fusable(3)) {
+    /* [local.get2 a b][load] becomes [local.get a][load from b], for an `i32.mul` after it to take the load. */
+    cell_t from = module.code[last_op_at + 2];
+    module.code[last_op_at] = interp_opcode_cell(OP_LOCAL_GET);
+    module.code[last_op_at + 2] = interp_opcode_cell(OP_LOAD_FROM_LOCAL + (op - OP_FIRST_LOAD));
+    emit(from);
+    previous_op_at = last_op_at;
+    previous_op = OP_LOCAL_GET;
+    last_op_at += 2;
+    last_op = OP_LOAD_FROM_LOCAL + (op - OP_FIRST_LOAD);
     return;
   }
   if (op == OP_I64_MUL && last_op == OP_LOAD_FROM_LOCAL + (OP_I64_LOAD32_S - OP_FIRST_LOAD) && last_op_fusable(3)) {

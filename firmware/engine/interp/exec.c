@@ -142,8 +142,10 @@ static uint32_t grow_memory(uint32_t delta) {
  * unless all are in it. The code holds the access's end past its base, `end` (offset + bytes, compile.c).
  */
 static inline uint8_t *address(uint8_t *at, uint32_t size, uint32_t base, uint32_t end, uint32_t bytes) {
-  if (end > size || base > size - end) trap_out_of_bounds();
-  return at + base + (end - bytes);
+  /* The access's end as one 32-bit sum: a carry out of it is past 2^32, so past every memory. */
+  uint32_t past;
+  if (__builtin_add_overflow(base, end, &past) || past > size) trap_out_of_bounds();
+  return at + past - bytes;
 }
 
 /*
@@ -653,6 +655,11 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_I32_MUL_SHR_S_IMMEDIATE] = &&op_i32_mul_shr_s_imm - &&invalid,
       [OP_I64_MUL_SHR_S_IMMEDIATE] = &&op_i64_mul_shr_s_imm - &&invalid,
       [OP_I64_MUL_LOAD32_S_FROM_LOCAL] = &&op_i64_mul_load32_s_from_local - &&invalid,
+      [OP_I64_SHL_IMMEDIATE_ADD] = &&op_i64_shl_imm_add - &&invalid,
+      [OP_I64_SHR_S_IMMEDIATE_ADD] = &&op_i64_shr_s_imm_add - &&invalid,
+      [OP_I64_MUL_SHR_S_IMMEDIATE_ADD] = &&op_i64_mul_shr_s_imm_add - &&invalid,
+      [OP_I32_MUL_LOAD_FROM_LOCAL] = &&op_i32_mul_load_from_local - &&invalid,
+      [OP_I32_MUL_LOAD_FROM_LOCAL_SHR_S_IMMEDIATE] = &&op_i32_mul_load_from_local_shr_s_imm - &&invalid,
   };
 #pragma GCC diagnostic pop
   if (fp == NULL) {
@@ -1109,6 +1116,37 @@ op_i64_mul_shr_s_imm: /* [op shift], the shift below 64 */
   I64_BINARY((uint64_t)((int64_t)(a * b) >> *ip));
   ip++;
   NEXT();
+op_i64_shl_imm_add: /* [op shift], the shift below 64 */
+  I64_BINARY(a + (b << *ip));
+  ip++;
+  NEXT();
+op_i64_shr_s_imm_add: /* [op shift], the shift below 64 */
+  I64_BINARY(a + (uint64_t)((int64_t)b >> *ip));
+  ip++;
+  NEXT();
+op_i64_mul_shr_s_imm_add: { /* [op shift], the shift below 64: the sum under the fixed-point product */
+  uint64_t sum = get64(sp - 6), a = get64(sp - 4), b = get64(sp - 2);
+  put64(sp - 6, sum + (uint64_t)((int64_t)(a * b) >> *ip));
+  sp -= 4;
+  ip++;
+  NEXT();
+}
+op_i32_mul_load_from_local: {
+  /* [op a end]: the i32 on the stack times the i32 at the address in the local of slot a. */
+  uint32_t value;
+  memcpy(&value, address(memory_at, memory_size, fp[ip[0]], ip[1], sizeof value), sizeof value);
+  ip += 2;
+  sp[-1] *= value;
+  NEXT();
+}
+op_i32_mul_load_from_local_shr_s_imm: {
+  /* [op a end shift]: that product shifted right, arithmetically, by the shift below 32. */
+  uint32_t value;
+  memcpy(&value, address(memory_at, memory_size, fp[ip[0]], ip[1], sizeof value), sizeof value);
+  sp[-1] = (uint32_t)((int32_t)(sp[-1] * value) >> ip[2]);
+  ip += 3;
+  NEXT();
+}
 op_i64_mul_load32_s_from_local: {
   /* [op a end]: the i64 on the stack times the i32 at the address in the local of slot a, sign-extended. */
   int32_t value;

@@ -180,6 +180,19 @@ enum {
   OP_I64_MUL_SHR_S_IMMEDIATE,
   /* A widening multiply: `i64.mul` by an `i64.load32_s` from a local, [op a end] as OP_LOAD_FROM_LOCAL's. */
   OP_I64_MUL_LOAD32_S_FROM_LOCAL,
+  /*
+   * An `i64.add` of a shifted value, as fixed-point sums are written: `shl` or `shr_s` by an immediate, or the
+   * fixed-point multiply, then `i64.add`, [op shift] (the shift already taken modulo 64, §4.3.2 ishl, ishr_s).
+   */
+  OP_I64_SHL_IMMEDIATE_ADD,
+  OP_I64_SHR_S_IMMEDIATE_ADD,
+  OP_I64_MUL_SHR_S_IMMEDIATE_ADD,
+  /*
+   * `i32.mul` by an `i32.load` from a local, [op a end] as OP_LOAD_FROM_LOCAL's, and that then `shr_s` by an
+   * immediate, [op a end shift] (the shift below 32), as the compensation formulas multiply by calibration words.
+   */
+  OP_I32_MUL_LOAD_FROM_LOCAL,
+  OP_I32_MUL_LOAD_FROM_LOCAL_SHR_S_IMMEDIATE,
   OP_COUNT,
 };
 
@@ -202,8 +215,10 @@ enum {
   OP_I64_ADD = 0x7C,
   OP_I64_MUL = 0x7E,
   OP_I64_AND = 0x83,
+  OP_I64_SHL = 0x86,
   OP_I64_SHR_S = 0x87,
   OP_I64_SHR_U = 0x88,
+  OP_I32_LOAD = 0x28,
   OP_FIRST_LOAD = 0x28,
   OP_LAST_I32_LOAD = 0x2F,
   OP_I64_LOAD32_S = 0x34,
