@@ -25,7 +25,7 @@ import {
   WASM2C_RUNTIME_DIR,
 } from './sources.ts';
 import { runTool } from './toolchain.ts';
-import { checkLoopFitsHandlerOffsets, dropDispatchStateBit } from './thumb-dispatch.ts';
+import { checkLoopFitsHandlerOffsets, rewriteLoopDispatches } from './thumb-dispatch.ts';
 import { translateApp } from './translate.ts';
 import { DEFAULT_ENGINE, type Engine } from './engines.ts';
 import { INTERP_BACKEND_DIR, prepareInterpApp } from './interp-build.ts';
@@ -179,7 +179,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     if (source === INTERP_LOOP_SOURCE) {
       const assembly = object.replace(/\.o$/, '.s');
       await runTool('arm-none-eabi-gcc', [...common, ...flags, '-S', source, '-o', assembly]);
-      await writeFile(assembly, dropDispatchStateBit(await readFile(assembly, 'utf8')));
+      await writeFile(assembly, rewriteLoopDispatches(await readFile(assembly, 'utf8')));
       await runTool('arm-none-eabi-gcc', [...common, '-c', assembly, '-o', object]);
       checkLoopFitsHandlerOffsets(await runTool('arm-none-eabi-size', ['-A', object]));
     } else {

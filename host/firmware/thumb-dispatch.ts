@@ -24,12 +24,13 @@ function namesRegister(line: string, register: string): boolean {
 }
 
 /**
- * The loop's assembly without the `orr` before each dispatch's `bx`, its loads moved into the jumps. Checked: every such `orr` is followed, in
- * its block, by a `bx` of its register and nothing else naming that register; every `bx` of a register (but a
- * function pointer's sibling call, which GCC marks) is a dispatch that loses one. Anything else is refused, so
- * another GCC's loop fails the build instead of running.
+ * The loop's assembly with its dispatches rewritten: without the `orr` before each dispatch's `bx`, the cell's
+ * load moved into the jump, and the code and stack pointers' steps folded into the accesses (the passes below).
+ * Checked: every such `orr` is followed, in its block, by a `bx` of its register and nothing else naming that
+ * register; every `bx` of a register (but a function pointer's sibling call, which GCC marks) is a dispatch that
+ * loses one. Anything else is refused, so another GCC's loop fails the build instead of running.
  */
-export function dropDispatchStateBit(assembly: string): string {
+export function rewriteLoopDispatches(assembly: string): string {
   const lines = assembly.split('\n');
   const loopStart = lines.indexOf(`${LOOP_FUNCTION}:`);
   const loopEnd = lines.findIndex((line) => new RegExp(`^\\s+\\.size\\s+${LOOP_FUNCTION}, \\.-${LOOP_FUNCTION}$`).test(line));

@@ -3,7 +3,7 @@
  * makes of GCC's shapes, and what it refuses.
  */
 import { describe, expect, it } from 'vitest';
-import { checkLoopFitsHandlerOffsets, dropDispatchStateBit, ThumbDispatchError } from '../../host/firmware/thumb-dispatch.ts';
+import { checkLoopFitsHandlerOffsets, rewriteLoopDispatches, ThumbDispatchError } from '../../host/firmware/thumb-dispatch.ts';
 
 /** A loop function of the given body lines, as GCC writes one. */
 function loop(...body: string[]): string {
@@ -18,52 +18,52 @@ function instructions(assembly: string): string[] {
 
 describe('the Thumb-2 dispatch rewrite', () => {
   it('makes a load, an orr, a step of the code pointer and a bx one post-indexed load to the pc', () => {
-    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tadd\tr8, r8, #4', '\tadds\tr4, r4, #4', '\tbx\tr3'));
+    const out = rewriteLoopDispatches(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tadd\tr8, r8, #4', '\tadds\tr4, r4, #4', '\tbx\tr3'));
     expect(instructions(out)).toEqual(['add r8, r8, #4', 'ldr pc, [r4], #4']);
   });
 
   it('keeps a step the load does not sit at, and offsets the load by it', () => {
-    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4, #12]', '\torr\tr3, r3, #1', '\tadds\tr4, r4, #12', '\tbx\tr3'));
+    const out = rewriteLoopDispatches(loop('\tldr\tr3, [r4, #12]', '\torr\tr3, r3, #1', '\tadds\tr4, r4, #12', '\tbx\tr3'));
     expect(instructions(out)).toEqual(['ldr pc, [r4, #12]!']);
-    const kept = dropDispatchStateBit(loop('\tldr\tr3, [r4, #4]', '\torr\tr3, r3, #1', '\tadds\tr4, r4, #12', '\tbx\tr3'));
+    const kept = rewriteLoopDispatches(loop('\tldr\tr3, [r4, #4]', '\torr\tr3, r3, #1', '\tadds\tr4, r4, #12', '\tbx\tr3'));
     expect(instructions(kept)).toEqual(['adds r4, r4, #12', 'ldr pc, [r4, #-8]']);
   });
 
   it('leaves the load and the bx where the base changes otherwise between them', () => {
-    const out = dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tldr\tr4, [r2]', '\tbx\tr3'));
+    const out = rewriteLoopDispatches(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tldr\tr4, [r2]', '\tbx\tr3'));
     expect(instructions(out)).toEqual(['ldr r3, [r4]', 'ldr r4, [r2]', 'bx r3']);
   });
 
   it('loads through the code pointer where GCC copied it, less the steps since the copy', () => {
-    const out = dropDispatchStateBit(
+    const out = rewriteLoopDispatches(
       loop('\tmov\tr2, r4', '\tldr\tr3, [r4], #8', '\tldr\tr1, [r9, r3, lsl #2]', '\tldr\tr3, [r2, #4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
     );
     expect(instructions(out)).toEqual(['ldr r3, [r4], #8', 'ldr r1, [r9, r3, lsl #2]', 'ldr pc, [r4, #-4]']);
   });
 
   it('moves a step of the code pointer made before other work into the load as its write-back', () => {
-    const out = dropDispatchStateBit(
+    const out = rewriteLoopDispatches(
       loop('\tadds\tr4, r4, #4', '\tvstr.32\ts15, [r8, #-4]', '\tldr\tr3, [r4, #-4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
     );
     expect(instructions(out)).toEqual(['vstr.32 s15, [r8, #-4]', 'ldr pc, [r4], #4']);
   });
 
   it('moves nothing across a conditional branch, whose target may read the registers', () => {
-    const out = dropDispatchStateBit(
+    const out = rewriteLoopDispatches(
       loop('\tmov\tr2, r4', '\tldr\tr3, [r4], #8', '\tcmp\tr3, r5', '\tbhi\t.L78', '\tldr\tr3, [r2, #4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
     );
     expect(instructions(out)).toEqual(['mov r2, r4', 'ldr r3, [r4], #8', 'cmp r3, r5', 'bhi .L78', 'ldr pc, [r2, #4]']);
   });
 
   it('folds the step of a push into its store where nothing but the dispatch follows', () => {
-    const out = dropDispatchStateBit(
+    const out = rewriteLoopDispatches(
       loop('\tldr\tr2, [r4], #8', '\tldr\tr1, [r9, r2, lsl #2]', '\tstr\tr1, [r8]', '\tadd\tr8, r8, #4', '\tldr\tr3, [r4, #-4]', '\torr\tr3, r3, #1', '\tbx\tr3'),
     );
     expect(instructions(out)).toEqual(['ldr r2, [r4], #8', 'ldr r1, [r9, r2, lsl #2]', 'str r1, [r8], #4', 'ldr pc, [r4, #-4]']);
   });
 
   it('reads the cells through the code pointer where GCC stepped a second pointer made from it', () => {
-    const copied = dropDispatchStateBit(
+    const copied = rewriteLoopDispatches(
       loop(
         ...['\tmov\tr3, r4', '\tldr\tr2, [r4, #4]', '\tldr\tr1, [r3], #12', '\tldr\tr2, [r9, r2, lsl #2]', '\tldr\tr1, [r9, r1, lsl #2]'],
         ...['\teors\tr2, r2, r1', '\tldr\tr1, [r4, #8]', '\tstr\tr2, [r9, r1, lsl #2]', '\tadds\tr4, r4, #16', '\tldr\tr0, [r3]'],
@@ -74,7 +74,7 @@ describe('the Thumb-2 dispatch rewrite', () => {
       ...['ldr r2, [r4, #4]', 'ldr r1, [r4], #12', 'ldr r2, [r9, r2, lsl #2]', 'ldr r1, [r9, r1, lsl #2]', 'eors r2, r2, r1'],
       ...['ldr r1, [r4, #-4]', 'str r2, [r9, r1, lsl #2]', 'ldr pc, [r4], #4'],
     ]);
-    const offset = dropDispatchStateBit(
+    const offset = rewriteLoopDispatches(
       loop(
         ...['\tldr\tr3, [r4, #4]', '\tadd\tr2, r4, #8', '\tldr\tr1, [r4], #12', '\tldr\tr3, [r9, r3, lsl #2]', '\tstr\tr3, [r8], #4'],
         ...['\tldr\tr0, [r2]', '\torr\tr0, r0, #1', '\tbx\tr0'],
@@ -85,17 +85,17 @@ describe('the Thumb-2 dispatch rewrite', () => {
 
   it('folds a second pointer across an IT block that names neither pointer, but not a step its conditions may read', () => {
     const compare = ['\tcmp\tr2, r1', '\tite\tcc', '\tmovcc\tr2, #0', '\tmovcs\tr2, #1', '\tstr\tr2, [r8], #4'];
-    const out = dropDispatchStateBit(
+    const out = rewriteLoopDispatches(
       loop('\tmov\tr3, r4', '\tldr\tr1, [r4, #4]', '\tldr\tr2, [r3], #8', ...compare, '\tadds\tr4, r4, #12', '\tldr\tr0, [r3]', '\torr\tr0, r0, #1', '\tbx\tr0'),
     );
     expect(instructions(out)).toEqual(['ldr r1, [r4, #4]', 'ldr r2, [r4], #8', 'cmp r2, r1', 'ite cc', 'movcc r2, #0', 'movcs r2, #1', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
     const stepFirst = ['\tmov\tr3, r4', '\tldr\tr2, [r3], #8', '\tadds\tr4, r4, #12', '\tite\tcc', '\tmovcc\tr2, #0', '\tmovcs\tr2, #1', '\tldr\tr0, [r3]'];
-    const kept = dropDispatchStateBit(loop(...stepFirst, '\torr\tr0, r0, #1', '\tbx\tr0'));
+    const kept = rewriteLoopDispatches(loop(...stepFirst, '\torr\tr0, r0, #1', '\tbx\tr0'));
     expect(instructions(kept)).toEqual(['mov r3, r4', 'ldr r2, [r3], #8', 'adds r4, r4, #12', 'ite cc', 'movcc r2, #0', 'movcs r2, #1', 'ldr pc, [r3, #0]']);
   });
 
   it('keeps a second pointer that is read otherwise than as a base', () => {
-    const out = dropDispatchStateBit(
+    const out = rewriteLoopDispatches(
       loop('\tmov\tr3, r4', '\tldr\tr1, [r3], #12', '\tstr\tr3, [r8]', '\tadds\tr4, r4, #16', '\tldr\tr0, [r3]', '\torr\tr0, r0, #1', '\tbx\tr0'),
     );
     expect(instructions(out)).toEqual(['mov r3, r4', 'ldr r1, [r3], #12', 'str r3, [r8]', 'adds r4, r4, #16', 'ldr pc, [r3, #0]']);
@@ -103,9 +103,9 @@ describe('the Thumb-2 dispatch rewrite', () => {
 
   it('folds the step of a pop into the accesses at the stack as their write-backs', () => {
     const dispatch = ['\tldr\tr0, [r4]', '\torr\tr0, r0, #1', '\tadds\tr4, r4, #4', '\tbx\tr0'];
-    const twice = dropDispatchStateBit(loop('\tldrd\tr3, r2, [r8, #-8]', '\tmul\tr3, r2, r3', '\tstr\tr3, [r8, #-8]', '\tsub\tr8, r8, #4', ...dispatch));
+    const twice = rewriteLoopDispatches(loop('\tldrd\tr3, r2, [r8, #-8]', '\tmul\tr3, r2, r3', '\tstr\tr3, [r8, #-8]', '\tsub\tr8, r8, #4', ...dispatch));
     expect(instructions(twice)).toEqual(['ldrd r3, r2, [r8, #-8]!', 'mul r3, r2, r3', 'str r3, [r8], #4', 'ldr pc, [r4], #4']);
-    const once = dropDispatchStateBit(
+    const once = rewriteLoopDispatches(
       loop('\tldr\tr3, [r8, #-4]', '\tand\tr2, r3, #31', '\tldr\tr3, [r8, #-8]', '\tlsrs\tr3, r3, r2', '\tstr\tr3, [r8, #-8]', '\tsub\tr8, r8, #4', ...dispatch),
     );
     expect(instructions(once)).toEqual(['ldr r3, [r8, #-4]!', 'and r2, r3, #31', 'ldr r3, [r8, #-4]', 'lsrs r3, r3, r2', 'str r3, [r8, #-4]', 'ldr pc, [r4], #4']);
@@ -113,22 +113,22 @@ describe('the Thumb-2 dispatch rewrite', () => {
 
   it('keeps the step of a pop whose accesses cannot write back, or that loads the base itself', () => {
     const dispatch = ['\tldr\tr0, [r4]', '\torr\tr0, r0, #1', '\tadds\tr4, r4, #4', '\tbx\tr0'];
-    const vfp = dropDispatchStateBit(loop('\tvldr.32\ts15, [r8, #-4]', '\tvldr.32\ts14, [r8, #-8]', '\tvstr.32\ts15, [r8, #-8]', '\tsub\tr8, r8, #4', ...dispatch));
+    const vfp = rewriteLoopDispatches(loop('\tvldr.32\ts15, [r8, #-4]', '\tvldr.32\ts14, [r8, #-8]', '\tvstr.32\ts15, [r8, #-8]', '\tsub\tr8, r8, #4', ...dispatch));
     expect(instructions(vfp)).toEqual(['vldr.32 s15, [r8, #-4]', 'vldr.32 s14, [r8, #-8]', 'vstr.32 s15, [r8, #-8]', 'sub r8, r8, #4', 'ldr pc, [r4], #4']);
-    const loaded = dropDispatchStateBit(loop('\tldr\tr8, [r8, #-4]', '\tsub\tr8, r8, #4', ...dispatch));
+    const loaded = rewriteLoopDispatches(loop('\tldr\tr8, [r8, #-4]', '\tsub\tr8, r8, #4', ...dispatch));
     expect(instructions(loaded)).toEqual(['ldr r8, [r8, #-4]', 'sub r8, r8, #4', 'ldr pc, [r4], #4']);
   });
 
   it('folds a step of the code pointer before a dispatch at the cell before its end into the cells read and the dispatch', () => {
-    const out = dropDispatchStateBit(
+    const out = rewriteLoopDispatches(
       loop('\tldr\tr3, [r4]', '\tldr\tr2, [r9, r3, lsl #2]', '\tldr\tr3, [r4, #4]', '\tstr\tr2, [r8], #4', '\tadds\tr4, r4, #12', '\tldr\tr0, [r4, #-4]', '\torr\tr0, r0, #1', '\tbx\tr0'),
     );
     expect(instructions(out)).toEqual(['ldr r3, [r4], #8', 'ldr r2, [r9, r3, lsl #2]', 'ldr r3, [r4, #-4]', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
   });
 
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
-    expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
-    expect(() => dropDispatchStateBit(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
+    expect(() => rewriteLoopDispatches(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
+    expect(() => rewriteLoopDispatches(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
   });
 
   it('refuses a loop past the reach of 16-bit handler offsets', () => {
