@@ -62,6 +62,13 @@ export function rewriteLoopDispatches(assembly: string): string {
   return foldBaseSteps(foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart), loopStart).join('\n');
 }
 
+/** The last line before `before`, and after the loop's start, that names `register`; the loop's start if none. */
+function lastNaming(lines: string[], before: number, loopStart: number, register: string): number {
+  let at = before - 1;
+  while (at > loopStart && !namesRegister(lines[at] ?? '', register)) at--;
+  return at;
+}
+
 /** `ldr rX, [rB]`, `ldr rX, [rB, #k]` or `ldr rX, [rB], #k`: the cell a dispatch loads. */
 const CELL_LOAD = /^\s+ldr\s+(r\d+), \[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?\s*$/;
 /** `adds rB, rB, #n`, `add rB, rB, #n` or `add.w rB, rB, #n`: the code pointer's step past a cell. */
@@ -92,8 +99,7 @@ function loadDispatchesIntoPc(lines: string[], loopStart: number): string[] {
   for (let jump = loopStart; jump < lines.length; jump++) {
     const target = INDIRECT_JUMP.exec(lines[jump] ?? '')?.[1];
     if (target === undefined) continue;
-    let load = jump - 1;
-    while (load > loopStart && !namesRegister(lines[load] ?? '', target)) load--;
+    const load = lastNaming(lines, jump, loopStart, target);
     const loadMatch = CELL_LOAD.exec(lines[load] ?? '');
     if (!loadMatch) continue;
     const base = loadMatch[2] ?? '';
@@ -164,8 +170,7 @@ function foldPointerCopies(lines: string[], loopStart: number): string[] {
     const load = PC_LOAD.exec(lines[jump] ?? '');
     if (!load) continue;
     const copy = load[1] ?? '';
-    let at = jump - 1;
-    while (at > loopStart && !namesRegister(lines[at] ?? '', copy)) at--;
+    const at = lastNaming(lines, jump, loopStart, copy);
     const copied = COPY.exec(lines[at] ?? '');
     if (!copied || copied[1] !== copy) continue;
     const pointer = copied[2] ?? '';
@@ -210,8 +215,7 @@ function sinkPointerSteps(lines: string[], loopStart: number): string[] {
     const load = PC_LOAD.exec(lines[jump] ?? '');
     if (!load) continue;
     const pointer = load[1] ?? '';
-    let at = jump - 1;
-    while (at > loopStart && !namesRegister(lines[at] ?? '', pointer)) at--;
+    const at = lastNaming(lines, jump, loopStart, pointer);
     const step = POINTER_STEP.exec(lines[at] ?? '');
     if (!step || step[1] !== pointer) continue;
     const between = lines.slice(at + 1, jump);
