@@ -103,6 +103,11 @@ export class FirmwareSession {
   private readonly proxyResponses = new Map<number, number>();
   /** Segments from outside (writeLinkSegments) written while the device sleeps, for the wake's count. */
   private outsideFramesWaiting = 0;
+  /**
+   * Real time: a segment from outside was written while the device was awake, after it last let its link in: the
+   * device may already hold it, so it is not announced, but the next sleep ends at once so the device gets to it.
+   */
+  private outsideFramesWhileAwake = false;
   /** Real time: the wall clock (performance.now()) at the first boot, host time 0. */
   private wallAtFirstBootMs: number | undefined;
   /** Real time: the wait for the wall clock to reach the sleep's end, or the end of the run. */
@@ -146,7 +151,9 @@ export class FirmwareSession {
   writeLinkSegments(segments: readonly Uint8Array[]): void {
     for (const segment of segments) {
       this.qemu?.stdin.write(segment);
-      if (this.asleep !== undefined && segment.length > EMPTY_SEGMENT_BYTES) this.outsideFramesWaiting += 1;
+      if (segment.length <= EMPTY_SEGMENT_BYTES) continue;
+      if (this.asleep === undefined) this.outsideFramesWhileAwake = true;
+      else this.outsideFramesWaiting += 1;
     }
     this.serveSleep();
   }
@@ -345,6 +352,7 @@ export class FirmwareSession {
     // The outside's frames were written before this answer; a wake can announce at most 255 (the rest come later).
     frames = Math.min(FRAMES_PER_WAKE_MAX, frames + this.outsideFramesWaiting);
     this.outsideFramesWaiting = 0;
+    this.outsideFramesWhileAwake = false;
     this.asleep = undefined;
     this.lastDeviceUs = wakeUs - bootAtUs;
     this.deviceTimeMs = Math.max(this.deviceTimeMs, Math.floor(wakeUs / US_PER_MS));
@@ -384,7 +392,7 @@ export class FirmwareSession {
   private realTimeWake(nowUs: number, deadlineUs: number): number | undefined {
     const wallUs = this.wallClockUs();
     const next = this.scheduled[0]?.atUs ?? Number.POSITIVE_INFINITY;
-    if (this.outsideFramesWaiting > 0 || next <= wallUs) return Math.min(deadlineUs, Math.max(nowUs, wallUs));
+    if (this.outsideFramesWaiting > 0 || this.outsideFramesWhileAwake || next <= wallUs) return Math.min(deadlineUs, Math.max(nowUs, wallUs));
     if (deadlineUs > this.endUs && wallUs >= this.endUs) {
       this.held = true;
       this.notify();
