@@ -1,7 +1,6 @@
 import {
   connect,
   createInbox,
-  headers,
   type Msg,
   type NatsConnection,
   type Subscription,
@@ -10,12 +9,9 @@ import {
 import { type Clock, systemClock } from '../../flash/clock.ts';
 import { idempotencyKey, type OutboxRecord } from '../record.ts';
 import { ensureStream, natsSubject, type StreamSettings, StreamSettingsError } from './jetstream-stream.ts';
+import { RecordHeaders } from './record-headers.ts';
 import { acknowledgedPrefix, type Sink, SinkError } from './sink.ts';
 
-/** JetStream's deduplication header (NATS ADR-31 and the JetStream docs, "Message Deduplication"). */
-export const MSG_ID_HEADER = 'Nats-Msg-Id';
-/** When the edge received the record (Unix epoch ms), for consumers measuring their own latency. */
-export const RECEIVED_AT_HEADER = 'Wasmote-Received-At-Ms';
 
 export interface NatsSinkOptions {
   /** Metric label and cursor name. */
@@ -116,11 +112,8 @@ export class NatsJetStreamSink implements Sink {
     });
     try {
       records.forEach((record, index) => {
-        // A fresh header set: append, which has nothing to look up and replace, unlike set.
-        const h = headers();
-        h.append(MSG_ID_HEADER, idempotencyKey(record));
-        h.append(RECEIVED_AT_HEADER, String(record.receivedAtMs));
-        nc.publish(this.subjectOf(record.subject), record.payload, { reply: `${inbox}.${firstId + index}`, headers: h });
+        const headers = new RecordHeaders(idempotencyKey(record), record.receivedAtMs);
+        nc.publish(this.subjectOf(record.subject), record.payload, { reply: `${inbox}.${firstId + index}`, headers });
       });
     } catch (error) {
       (this.inFlight as BatchInFlight | undefined)?.fail(
