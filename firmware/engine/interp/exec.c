@@ -163,11 +163,6 @@ static inline void move_slots_down(slot_t *to, const slot_t *from, uint32_t coun
 
 static void run(uint32_t entry, slot_t *fp);
 
-/* The frame a return record's distance in bytes points back to. */
-static inline slot_t *caller_frame(slot_t *fp, slot_t distance_bytes) {
-  return (slot_t *)((uintptr_t)fp - distance_bytes);
-}
-
 /* Where a cell fits an address, the opcode cells hold their handlers' addresses: a dispatch is a load and a jump. */
 #define CELL_HOLDS_ADDRESS (UINTPTR_MAX == UINT32_MAX)
 /*
@@ -380,18 +375,24 @@ void interp_instantiate(void) {
 /*
  * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
  * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index;
- * a call's function cell the address of the function's record, or the function's index.
+ * a call's function cell the address of the function's record, or the function's index; a return record's link
+ * to the caller's frame that frame's address, or how many bytes below the callee's it starts (a return then
+ * loads the caller's frame, where subtracting a distance takes an instruction more in every call and return).
  */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
 #define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
 #define RETURN_CELL(at) ((cell_t)(uintptr_t)(at))
 #define FUNCTION(cell) ((const function_t *)(uintptr_t)(cell))
+#define CALLER_LINK(caller_fp, callee_fp) ((slot_t)(uintptr_t)(caller_fp))
+#define CALLER_FRAME(callee_fp, link) ((slot_t *)(uintptr_t)(link))
 #else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
 #define TARGET(cell) (code + (cell))
 #define RETURN_CELL(at) ((cell_t)((at) - code))
 #define FUNCTION(cell) (&functions[cell])
+#define CALLER_LINK(caller_fp, callee_fp) ((slot_t)((uintptr_t)(callee_fp) - (uintptr_t)(caller_fp)))
+#define CALLER_FRAME(callee_fp, link) ((slot_t *)((uintptr_t)(callee_fp) - (link)))
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
@@ -691,15 +692,15 @@ op_call:
 enter: {
   /*
    * §4.4.10 invocation: a frame of the parameters (already on the stack), zeroed locals, and the return record:
-   * where the caller goes on, and how many bytes below this frame the caller's starts (a byte count, which a
-   * return subtracts as it is, where a count of slots would take a shift more in every call).
+   * where the caller goes on, and the caller's frame (its address, or on a 64-bit host how many bytes below
+   * this frame it starts).
    */
   slot_t *callee_fp = sp - callee->param_slots;
   slot_t *locals_end = callee_fp + callee->local_slots;
   if (callee_fp + callee->frame_slots > frames_end) trap_exhausted();
   for (slot_t *local = sp; local < locals_end; local++) *local = 0;
   locals_end[0] = RETURN_CELL(ip);
-  locals_end[1] = (slot_t)((uintptr_t)callee_fp - (uintptr_t)fp);
+  locals_end[1] = CALLER_LINK(fp, callee_fp);
   sp = locals_end + 2;
   fp = callee_fp;
   ip = TARGET(callee->code_at);
@@ -755,7 +756,7 @@ op_return: {
   uint32_t results = ip[0];
   const slot_t *record = fp + ip[1];
   ip = TARGET(record[0]);
-  slot_t *back_fp = caller_frame(fp, record[1]);
+  slot_t *back_fp = CALLER_FRAME(fp, record[1]);
   move_slots_down(fp, sp - results, results);
   sp = fp + results;
   fp = back_fp;
@@ -766,7 +767,7 @@ op_return_no_slots: {
   const slot_t *record = fp + ip[0];
   ip = TARGET(record[0]);
   sp = fp;
-  fp = caller_frame(fp, record[1]);
+  fp = CALLER_FRAME(fp, record[1]);
   NEXT();
 }
 op_return_one_slot: {
@@ -775,7 +776,7 @@ op_return_one_slot: {
   ip = TARGET(record[0]);
   fp[0] = sp[-1];
   sp = fp + 1;
-  fp = caller_frame(fp, record[1]);
+  fp = CALLER_FRAME(fp, record[1]);
   NEXT();
 }
 op_exit:
