@@ -672,11 +672,15 @@ static void call(uint32_t function_index) {
   const func_type_t *type = &module.types[function->type];
   if (emitting()) {
     if (function_index < module.imported_functions) {
+      /* [op function params results]: the host function and its slots, which the call needs and nothing else. */
       emit_op(OP_CALL_HOST);
+      emit(interp_host_function_cell(function->code_at));
+      emit(type->param_slots);
+      emit(type->result_slots);
     } else {
       emit_op(OP_CALL);
+      emit(interp_function_cell(function_index));
     }
-    emit(interp_function_cell(function_index));
   }
   const uint8_t *types = module.valtypes + type->types_at;
   pop_vals(types, type->param_count);

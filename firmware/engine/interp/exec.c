@@ -190,6 +190,10 @@ cell_t interp_function_cell(uint32_t function_index) {
   return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)&module.functions[function_index] : function_index;
 }
 
+cell_t interp_host_function_cell(uint32_t host_index) {
+  return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)module.host[host_index].function : host_index;
+}
+
 cell_t interp_opcode_cell(uint32_t op) {
   return CELL_HOLDS_ADDRESS ? (cell_t)((handler_base + (uintptr_t)(intptr_t)handler_offsets[op]) | THUMB_STATE_BIT)
                             : (cell_t)handler_offsets[op];
@@ -375,7 +379,8 @@ void interp_instantiate(void) {
 /*
  * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
  * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index;
- * a call's function cell the address of the function's record, or the function's index; a return record's link
+ * a call's function cell the address of the function's record, or the function's index (a host call's the host
+ * function's address, or its index in module.host); a return record's link
  * to the caller's frame that frame's address, or how many bytes below the callee's it starts (a return then
  * loads the caller's frame, where subtracting a distance takes an instruction more in every call and return).
  */
@@ -384,6 +389,7 @@ void interp_instantiate(void) {
 #define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
 #define RETURN_CELL(at) ((cell_t)(uintptr_t)(at))
 #define FUNCTION(cell) ((const function_t *)(uintptr_t)(cell))
+#define HOST_FUNCTION(cell) ((interp_host_fn_t)(uintptr_t)(cell))
 #define CALLER_LINK(caller_fp, callee_fp) ((slot_t)(uintptr_t)(caller_fp))
 #define CALLER_FRAME(callee_fp, link) ((slot_t *)(uintptr_t)(link))
 #else
@@ -391,6 +397,7 @@ void interp_instantiate(void) {
 #define TARGET(cell) (code + (cell))
 #define RETURN_CELL(at) ((cell_t)((at) - code))
 #define FUNCTION(cell) (&functions[cell])
+#define HOST_FUNCTION(cell) (module.host[cell].function)
 #define CALLER_LINK(caller_fp, callee_fp) ((slot_t)((uintptr_t)(callee_fp) - (uintptr_t)(caller_fp)))
 #define CALLER_FRAME(callee_fp, link) ((slot_t *)((uintptr_t)(callee_fp) - (link)))
 #endif
@@ -782,12 +789,13 @@ op_return_one_slot: {
 op_exit:
   return;
 op_call_host: {
-  const function_t *function = FUNCTION(*ip++);
-  const func_type_t *type = &module.types[function->type];
-  slot_t *arguments = sp - function->param_slots;
-  if (arguments + type->result_slots > frames_end) trap_exhausted();
-  module.host[function->code_at].function(arguments);
-  sp = arguments + type->result_slots;
+  /* [op function params results]: the arguments' slots on the stack become the results'. */
+  slot_t *arguments = sp - ip[1];
+  slot_t *results_end = arguments + ip[2];
+  if (results_end > frames_end) trap_exhausted();
+  HOST_FUNCTION(ip[0])(arguments);
+  sp = results_end;
+  ip += 3;
   NEXT();
 }
 op_call_indirect: {

@@ -244,6 +244,8 @@ cell_t interp_opcode_cell(uint32_t op);
 cell_t interp_target_cell(uint32_t at);
 /* exec.c: a call's cell for the function: the address of its record where an address fits a cell, else its index. */
 cell_t interp_function_cell(uint32_t function_index);
+/* exec.c: a host call's cell for the import bound to module.host[host_index]: its function's address, or the index. */
+cell_t interp_host_function_cell(uint32_t host_index);
 void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */
