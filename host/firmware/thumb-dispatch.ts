@@ -59,7 +59,8 @@ export function rewriteLoopDispatches(assembly: string): string {
   }
   const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
   const copies = foldSteppedPointerCopies(foldPointerCopies(loads, loopStart), loopStart);
-  return foldBaseSteps(foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart), loopStart).join('\n');
+  const steps = foldBaseSteps(foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart), loopStart);
+  return foldStepsIntoAccesses(steps, loopStart).join('\n');
 }
 
 /** The last line before `before`, and after the loop's start, that names `register`; the loop's start if none. */
@@ -461,6 +462,37 @@ function foldBaseSteps(lines: string[], loopStart: number): string[] {
     if (rewritten.some((line) => line === undefined)) continue;
     accesses.forEach((access, index) => (lines[access.at] = rewritten[index] ?? ''));
     if (throughBase) lines[dispatch] = `\tldr\tpc, [${base}], #4`;
+    dropped.add(at);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** `add rB, rB, #n` or `add.w rB, rB, #n`: a step of a register by a constant that sets no flags. */
+const FLAGLESS_STEP = /^\s+add(?:\.w)?\s+(r\d+), \1, #(\d+)\s*$/;
+
+/**
+ * Where a handler steps a register and then accesses the bytes the step went past (a push: `add r8, r8, #8`,
+ * `str r3, [r8, #-8]`, `str r1, [r8, #-4]`), the step goes into the first access as its post-index (`str r3,
+ * [r8], #8`; ARMv7-M ARM A7.7, the post-indexed forms): the register then holds what it held after the step
+ * from that access on. Sound when nothing between the step and the access names the register, branches or is a
+ * label, and the access does not load the register itself.
+ */
+function foldStepsIntoAccesses(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let at = loopStart; at < lines.length; at++) {
+    const step = FLAGLESS_STEP.exec(lines[at] ?? '');
+    if (!step) continue;
+    const base = step[1] ?? '';
+    const stepBytes = Number(step[2]);
+    let next = at + 1;
+    while (next < lines.length && !namesRegister(lines[next] ?? '', base)) {
+      if (LABEL.test(lines[next] ?? '') || CONTROL.test(lines[next] ?? '')) break;
+      next++;
+    }
+    const access = BASE_ACCESS.exec(lines[next] ?? '');
+    if (!access || access[3] !== base || access[2] === base || access[5] !== undefined) continue;
+    if (Number(access[4] ?? 0) !== -stepBytes || !fitsWriteBack(stepBytes)) continue;
+    lines[next] = `${access[1] ?? ''}[${base}], #${stepBytes}${access[6] ?? ''}`;
     dropped.add(at);
   }
   return lines.filter((_, at) => !dropped.has(at));

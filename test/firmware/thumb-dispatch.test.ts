@@ -126,6 +126,26 @@ describe('the Thumb-2 dispatch rewrite', () => {
     expect(instructions(out)).toEqual(['ldr r3, [r4], #8', 'ldr r2, [r9, r3, lsl #2]', 'ldr r3, [r4, #-4]', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
   });
 
+  it('folds the step of a push made before its stores into the first store as its post-index', () => {
+    const dispatch = ['\tldr\tr0, [r4]', '\torr\tr0, r0, #1', '\tadds\tr4, r4, #4', '\tbx\tr0'];
+    const pair = rewriteLoopDispatches(loop('\tadd\tr8, r8, #8', '\tldr\tr3, [r9]', '\tstr\tr3, [r8, #-8]', '\tstr\tr1, [r8, #-4]', ...dispatch));
+    expect(instructions(pair)).toEqual(['ldr r3, [r9]', 'str r3, [r8], #8', 'str r1, [r8, #-4]', 'ldr pc, [r4], #4']);
+    const byte = rewriteLoopDispatches(loop('\tadd\tr8, r8, #4', '\tldrb\tr2, [r3, #-1]', '\tstr\tr2, [r8, #-4]', ...dispatch));
+    expect(instructions(byte)).toEqual(['ldrb r2, [r3, #-1]', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
+  });
+
+  it('keeps the step of a push where the register is read, the flags are set or a branch comes before the store', () => {
+    const dispatch = ['\tldr\tr0, [r4]', '\torr\tr0, r0, #1', '\tadds\tr4, r4, #4', '\tbx\tr0'];
+    const read = rewriteLoopDispatches(loop('\tadd\tr8, r8, #4', '\tmov\tr0, r8', '\tstr\tr2, [r8, #-4]', ...dispatch));
+    expect(instructions(read)).toEqual(['add r8, r8, #4', 'mov r0, r8', 'str r2, [r8, #-4]', 'ldr pc, [r4], #4']);
+    const flags = rewriteLoopDispatches(loop('\tadds\tr3, r3, #4', '\tstr\tr2, [r3, #-4]', ...dispatch));
+    expect(instructions(flags)).toEqual(['adds r3, r3, #4', 'str r2, [r3, #-4]', 'ldr pc, [r4], #4']);
+    const branch = rewriteLoopDispatches(loop('\tadd\tr8, r8, #4', '\tbcs\t.L80', '\tstr\tr2, [r8, #-4]', ...dispatch));
+    expect(instructions(branch)).toEqual(['add r8, r8, #4', 'bcs .L80', 'str r2, [r8, #-4]', 'ldr pc, [r4], #4']);
+    const elsewhere = rewriteLoopDispatches(loop('\tadd\tr8, r8, #8', '\tstr\tr2, [r8, #-4]', ...dispatch));
+    expect(instructions(elsewhere)).toEqual(['add r8, r8, #8', 'str r2, [r8, #-4]', 'ldr pc, [r4], #4']);
+  });
+
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {
     expect(() => rewriteLoopDispatches(loop('\tldr\tr3, [r4]', '\torr\tr3, r3, #1', '\tstr\tr3, [r8]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
     expect(() => rewriteLoopDispatches(loop('\tldr\tr3, [r4]', '\tbx\tr3'))).toThrow(ThumbDispatchError);
