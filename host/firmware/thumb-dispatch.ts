@@ -25,7 +25,8 @@ function namesRegister(line: string, register: string): boolean {
 
 /**
  * The loop's assembly with its dispatches rewritten: without the `orr` before each dispatch's `bx`, the cell's
- * load moved into the jump, and the code and stack pointers' steps folded into the accesses (the passes below).
+ * load moved into the jump, the code and stack pointers' steps folded into the accesses, and loads of adjacent
+ * words paired (the passes below).
  * Checked: every such `orr` is followed, in its block, by a `bx` of its register and nothing else naming that
  * register; every `bx` of a register (but a function pointer's sibling call, which GCC marks) is a dispatch that
  * loses one. Anything else is refused, so another GCC's loop fails the build instead of running.
@@ -60,7 +61,7 @@ export function rewriteLoopDispatches(assembly: string): string {
   const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
   const copies = foldSteppedPointerCopies(foldPointerCopies(loads, loopStart), loopStart);
   const steps = foldBaseSteps(foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart), loopStart);
-  return foldStepsIntoAccesses(steps, loopStart).join('\n');
+  return pairWordLoads(foldStepsIntoAccesses(steps, loopStart), loopStart).join('\n');
 }
 
 /** The last line before `before`, and after the loop's start, that names `register`; the loop's start if none. */
@@ -494,6 +495,54 @@ function foldStepsIntoAccesses(lines: string[], loopStart: number): string[] {
     if (Number(access[4] ?? 0) !== -stepBytes || !fitsWriteBack(stepBytes)) continue;
     lines[next] = `${access[1] ?? ''}[${base}], #${stepBytes}${access[6] ?? ''}`;
     dropped.add(at);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** A word load to a register at a base, at an offset or post-indexed, with no comment (GCC marks a load of data it does not know to be aligned `@ unaligned`). */
+const WORD_LOAD = /^\s+ldr\s+(r\d+), \[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?\s*$/;
+/** An assembler directive or a label of the debug information (`.LVL<n>:`): no instruction, and no branch target. */
+const NOT_CODE = /^\s*(\.(?!L\d+:)|@)/;
+/** The offsets a `ldrd` takes (ARMv7-M ARM A7.7.50): a multiple of 4, within 1020 either way. */
+function fitsPair(offset: number): boolean {
+  return offset % 4 === 0 && Math.abs(offset) <= 1020;
+}
+
+/**
+ * Two word loads at one base, one right after the other, of adjacent words (`ldr r3, [r4], #12`, `ldr r2, [r4,
+ * #-8]`, a handler reading two cells) are one `ldrd` (`ldrd r3, r2, [r4], #12`; ARMv7-M ARM A7.7.50): one
+ * instruction where there were two. A `ldrd` needs its words aligned, which those of a plain `ldr` GCC wrote
+ * are: it marks its loads of data it does not know to be aligned. Sound when the two registers differ and
+ * neither is the base; a step of the base by either load goes into the pair as its post-index, where the pair
+ * starts at the base.
+ */
+function pairWordLoads(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let at = loopStart; at < lines.length; at++) {
+    const first = WORD_LOAD.exec(lines[at] ?? '');
+    if (!first) continue;
+    let next = at + 1;
+    while (next < lines.length && NOT_CODE.test(lines[next] ?? '')) next++;
+    const second = WORD_LOAD.exec(lines[next] ?? '');
+    if (!second) continue;
+    const [, firstRegister, base, firstOffset, firstStep] = first;
+    const [, secondRegister, secondBase, secondOffset, secondStep] = second;
+    if (secondBase !== base || firstRegister === secondRegister || firstRegister === base || secondRegister === base) continue;
+    if (firstStep !== undefined && secondStep !== undefined) continue;
+    /* Each word's address as bytes past the base before the first load; the step, if any, after both. */
+    const firstAddress = Number(firstOffset ?? 0);
+    const secondAddress = Number(firstStep ?? 0) + Number(secondOffset ?? 0);
+    const step = Number(firstStep ?? secondStep ?? 0);
+    let pair: string;
+    if (secondAddress === firstAddress + 4) pair = `${firstRegister}, ${secondRegister}`;
+    else if (secondAddress === firstAddress - 4) pair = `${secondRegister}, ${firstRegister}`;
+    else continue;
+    const low = Math.min(firstAddress, secondAddress);
+    if (step !== 0 && low === 0 && fitsPair(step)) lines[at] = `\tldrd\t${pair}, [${base}], #${step}`;
+    else if (step === 0 && fitsPair(low)) lines[at] = `\tldrd\t${pair}, [${base}, #${low}]`;
+    else continue;
+    dropped.add(next);
+    at = next;
   }
   return lines.filter((_, at) => !dropped.has(at));
 }
