@@ -100,6 +100,17 @@ static double f64_max(double a, double b) {
   return a > b ? a : b;
 }
 
+/*
+ * An immediate shift count, which compile.c reduced below the width (§4.3.2 ishl, ishr_s, ishr_u take it modulo
+ * the width): saying so lets GCC drop a handler's `& 31`, an instruction of every shift by a constant.
+ */
+static inline uint32_t reduced_count(uint32_t count) {
+  if (count > 31) __builtin_unreachable();
+  return count;
+}
+/* An i32 operator's immediate operand, its count reduced if it is a shift (shl, shr_s, shr_u). */
+#define IMMEDIATE_OPERAND(op, cell) ((op) >= OP_I32_SHL && (op) <= OP_I32_SHR_U ? reduced_count(cell) : (cell))
+
 static uint32_t rotl32(uint32_t x, uint32_t n) {
   n &= 31;
   return n ? (x << n) | (x >> (32 - n)) : x;
@@ -468,13 +479,13 @@ void interp_instantiate(void) {
  */
 #define REGISTER_HANDLERS(op, name, expression)       \
   op_##name##_local_imm_to_local: {                   \
-    uint32_t a = fp[ip[0]], b = ip[1];                \
+    uint32_t a = fp[ip[0]], b = IMMEDIATE_OPERAND(op, ip[1]); \
     fp[ip[2]] = (expression);                         \
     ip += 3;                                          \
     NEXT();                                           \
   }                                                   \
   op_##name##_local_imm_tee: {                        \
-    uint32_t a = fp[ip[0]], b = ip[1];                \
+    uint32_t a = fp[ip[0]], b = IMMEDIATE_OPERAND(op, ip[1]); \
     fp[ip[2]] = *sp++ = (expression);                 \
     ip += 3;                                          \
     NEXT();                                           \
@@ -1028,9 +1039,9 @@ op_i32_mul_imm: I32_IMMEDIATE(a * b); NEXT();
 op_i32_and_imm: I32_IMMEDIATE(a & b); NEXT();
 op_i32_or_imm: I32_IMMEDIATE(a | b); NEXT();
 op_i32_xor_imm: I32_IMMEDIATE(a ^ b); NEXT();
-op_i32_shl_imm: I32_IMMEDIATE(a << (b & 31)); NEXT();
-op_i32_shr_s_imm: I32_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
-op_i32_shr_u_imm: I32_IMMEDIATE(a >> (b & 31)); NEXT();
+op_i32_shl_imm: I32_IMMEDIATE(a << reduced_count(b)); NEXT();
+op_i32_shr_s_imm: I32_IMMEDIATE((uint32_t)((int32_t)a >> reduced_count(b))); NEXT();
+op_i32_shr_u_imm: I32_IMMEDIATE(a >> reduced_count(b)); NEXT();
 op_i32_eq_local_imm: LOCAL_AND_IMMEDIATE(a == b); NEXT();
 op_i32_ne_local_imm: LOCAL_AND_IMMEDIATE(a != b); NEXT();
 op_i32_lt_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a < (int32_t)b); NEXT();
@@ -1047,9 +1058,9 @@ op_i32_mul_local_imm: LOCAL_AND_IMMEDIATE(a * b); NEXT();
 op_i32_and_local_imm: LOCAL_AND_IMMEDIATE(a & b); NEXT();
 op_i32_or_local_imm: LOCAL_AND_IMMEDIATE(a | b); NEXT();
 op_i32_xor_local_imm: LOCAL_AND_IMMEDIATE(a ^ b); NEXT();
-op_i32_shl_local_imm: LOCAL_AND_IMMEDIATE(a << (b & 31)); NEXT();
-op_i32_shr_s_local_imm: LOCAL_AND_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
-op_i32_shr_u_local_imm: LOCAL_AND_IMMEDIATE(a >> (b & 31)); NEXT();
+op_i32_shl_local_imm: LOCAL_AND_IMMEDIATE(a << reduced_count(b)); NEXT();
+op_i32_shr_s_local_imm: LOCAL_AND_IMMEDIATE((uint32_t)((int32_t)a >> reduced_count(b))); NEXT();
+op_i32_shr_u_local_imm: LOCAL_AND_IMMEDIATE(a >> reduced_count(b)); NEXT();
 op_i32_eq_locals: TWO_LOCALS(a == b); NEXT();
 op_i32_ne_locals: TWO_LOCALS(a != b); NEXT();
 op_i32_lt_s_locals: TWO_LOCALS((int32_t)a < (int32_t)b); NEXT();

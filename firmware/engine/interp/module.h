@@ -210,6 +210,7 @@ enum {
   OP_I32_ADD = 0x6A,
   OP_I32_MUL = 0x6C,
   OP_I32_AND = 0x71,
+  OP_I32_SHL = 0x74,
   OP_I32_SHR_S = 0x75,
   OP_I32_SHR_U = 0x76,
   OP_I64_ADD = 0x7C,
