@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "module.h"
+#include "reader.h"
 
 #define PAGE_BYTES 65536u
 
@@ -238,16 +239,17 @@ void interp_instantiate(void) {
   if (module.data_count) memset(module.data_dropped, 0, module.data_count);
   /* §4.5.4: element segments, then data segments, in order; an active segment is dropped once applied. */
   if (module.elements_at) {
-    const uint8_t *at = module.wasm + module.elements_at;
-    uint32_t count = interp_read_u32(&at);
+    /* The element section, which the loader validated: reading it again refuses nothing. */
+    reader_t r = {module.wasm + module.elements_at, module.wasm + module.wasm_length};
+    uint32_t count = read_u32(&r);
     for (uint32_t s = 0; s < count; s++) {
-      interp_read_u32(&at);          /* form 0 */
-      at++;                          /* i32.const */
-      uint32_t offset = (uint32_t)interp_read_i32(&at);
-      at++;                          /* end */
-      uint32_t functions = interp_read_u32(&at);
+      read_u32(&r);                  /* form 0 */
+      r.at++;                        /* i32.const */
+      uint32_t offset = (uint32_t)read_signed(&r, 32);
+      r.at++;                        /* end */
+      uint32_t functions = read_u32(&r);
       if ((uint64_t)offset + functions > module.table_size) interp_trap(TRAP_OTHER, "table index is out of bounds");
-      for (uint32_t f = 0; f < functions; f++) module.table[offset + f] = interp_read_u32(&at);
+      for (uint32_t f = 0; f < functions; f++) module.table[offset + f] = read_u32(&r);
     }
   }
   for (uint32_t d = 0; d < module.data_count; d++) {

@@ -654,28 +654,6 @@ bool interp_export_function_at(uint32_t position, char *name, size_t size, uint3
   return false;
 }
 
-uint32_t interp_read_u32(const uint8_t **at) {
-  uint32_t value = 0;
-  for (uint32_t shift = 0;; shift += 7) {
-    uint8_t byte = *(*at)++;
-    value |= (uint32_t)(byte & 0x7F) << shift;
-    if (!(byte & 0x80)) return value;
-  }
-}
-
-int32_t interp_read_i32(const uint8_t **at) {
-  uint32_t value = 0;
-  uint32_t shift = 0;
-  uint8_t byte;
-  do {
-    byte = *(*at)++;
-    value |= shift < 32 ? (uint32_t)(byte & 0x7F) << shift : 0;
-    shift += 7;
-  } while (byte & 0x80);
-  if (shift < 32 && (byte & 0x40)) value |= ~0u << shift;
-  return (int32_t)value;
-}
-
 bool interp_exports_memory(void) {
   if (!module.exports_at) return false;
   reader_t r = {module.wasm + module.exports_at, module.wasm + module.wasm_length};

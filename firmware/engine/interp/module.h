@@ -251,9 +251,6 @@ void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */
 void interp_bind_storage(const interp_storage_t *storage);
-/* An unsigned or signed LEB128 the loader has already validated. */
-uint32_t interp_read_u32(const uint8_t **at);
-int32_t interp_read_i32(const uint8_t **at);
 
 /* loader.c: the DataCount section's count, UINT32_MAX without one (memory.init and data.drop need it, §5.5.16). */
 uint32_t interp_data_count_declared(void);
