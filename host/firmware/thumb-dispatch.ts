@@ -499,7 +499,10 @@ function foldStepsIntoAccesses(lines: string[], loopStart: number): string[] {
   return lines.filter((_, at) => !dropped.has(at));
 }
 
-/** A word load to a register at a base, at an offset or post-indexed, with no comment (GCC marks a load of data it does not know to be aligned `@ unaligned`). */
+/**
+ * A word load to a register at a base, at an offset or post-indexed, with no comment (GCC marks a load of data
+ * it does not know to be aligned `@ unaligned`).
+ */
 const WORD_LOAD = /^\s+ldr\s+(r\d+), \[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?\s*$/;
 /** An assembler directive or a label of the debug information (`.LVL<n>:`): no instruction, and no branch target. */
 const NOT_CODE = /^\s*(\.(?!L\d+:)|@)/;

@@ -393,9 +393,9 @@ void interp_instantiate(void) {
  * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
  * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index;
  * a call's function cell the address of the function's record, or the function's index (a host call's the host
- * function's address, or its index in module.host); a return record's link
- * to the caller's frame that frame's address, or how many bytes below the callee's it starts (a return then
- * loads the caller's frame, where subtracting a distance takes an instruction more in every call and return).
+ * function's address, or its index in module.host); a return record's link to the caller's frame that frame's
+ * address, or how many bytes below the callee's it starts (a return then loads the caller's frame, where
+ * subtracting a distance takes an instruction more in every call and return).
  */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
@@ -479,24 +479,24 @@ void interp_instantiate(void) {
  * [op a c d]: local d = local a (operator) c, and the same pushed too for local.tee; [op a b d]: local d = local
  * a (operator) local b.
  */
-#define REGISTER_HANDLERS(op, name, expression)       \
-  op_##name##_local_imm_to_local: {                   \
+#define REGISTER_HANDLERS(op, name, expression)               \
+  op_##name##_local_imm_to_local: {                           \
     uint32_t a = fp[ip[0]], b = IMMEDIATE_OPERAND(op, ip[1]); \
-    fp[ip[2]] = (expression);                         \
-    ip += 3;                                          \
-    NEXT();                                           \
-  }                                                   \
-  op_##name##_local_imm_tee: {                        \
+    fp[ip[2]] = (expression);                                 \
+    ip += 3;                                                  \
+    NEXT();                                                   \
+  }                                                           \
+  op_##name##_local_imm_tee: {                                \
     uint32_t a = fp[ip[0]], b = IMMEDIATE_OPERAND(op, ip[1]); \
-    fp[ip[2]] = *sp++ = (expression);                 \
-    ip += 3;                                          \
-    NEXT();                                           \
-  }                                                   \
-  op_##name##_locals_to_local: {                      \
-    uint32_t a = fp[ip[0]], b = fp[ip[1]];            \
-    fp[ip[2]] = (expression);                         \
-    ip += 3;                                          \
-    NEXT();                                           \
+    fp[ip[2]] = *sp++ = (expression);                         \
+    ip += 3;                                                  \
+    NEXT();                                                   \
+  }                                                           \
+  op_##name##_locals_to_local: {                              \
+    uint32_t a = fp[ip[0]], b = fp[ip[1]];                    \
+    fp[ip[2]] = (expression);                                 \
+    ip += 3;                                                  \
+    NEXT();                                                   \
   }
 /* [op a c target] and [op a b target]: a branch taken when a local compares so with c, or with local b. */
 #define BRANCH_HANDLERS(op, name, expression)          \
