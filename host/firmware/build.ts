@@ -47,6 +47,12 @@ const INTERPRETER_LOOP_STACK_BYTES = 512;
  */
 const INTERP_LOOP_SOURCE = path.join(INTERP_BACKEND_DIR, 'exec.c');
 const INTERP_LOOP_FLAGS = ['-O2', '-fno-math-errno', '-fno-tree-loop-distribute-patterns'];
+/**
+ * The loader and the compiler, compiled for size: without GCC's inlining of every function called once into its
+ * caller, whose copies into their large functions took more bytes than the calls (238 in all with GCC 12).
+ */
+const INTERP_LOADER_SOURCES = ['loader.c', 'compile.c'].map((name) => path.join(INTERP_BACKEND_DIR, name));
+const INTERP_LOADER_FLAGS = ['-fno-inline-functions-called-once'];
 /** The arena beyond what the host build measured: alignment, and the loader's margin before scratch. */
 const ARENA_MARGIN_BYTES = 16;
 /** An emulated device's identity: the simulator's defaults for device 0 of seed 1 (host/sim/simulation.ts). */
@@ -244,6 +250,7 @@ function isBenchCSide(source: string): boolean {
 function backendFlags(source: string): string[] {
   if (path.dirname(source) === path.dirname(WASM2C_CONFIG_HEADER)) return ['-include', WASM2C_CONFIG_HEADER];
   if (source === INTERP_LOOP_SOURCE) return INTERP_LOOP_FLAGS;
+  if (INTERP_LOADER_SOURCES.includes(source)) return INTERP_LOADER_FLAGS;
   return [];
 }
 

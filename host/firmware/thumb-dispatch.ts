@@ -25,7 +25,8 @@ function namesRegister(line: string, register: string): boolean {
 
 /**
  * The loop's assembly with its dispatches rewritten: without the `orr` before each dispatch's `bx`, the cell's
- * load moved into the jump, and the code and stack pointers' steps folded into the accesses (the passes below).
+ * load moved into the jump, the code and stack pointers' steps folded into the accesses, and loads of adjacent
+ * words paired (the passes below).
  * Checked: every such `orr` is followed, in its block, by a `bx` of its register and nothing else naming that
  * register; every `bx` of a register (but a function pointer's sibling call, which GCC marks) is a dispatch that
  * loses one. Anything else is refused, so another GCC's loop fails the build instead of running.
@@ -59,7 +60,8 @@ export function rewriteLoopDispatches(assembly: string): string {
   }
   const loads = loadDispatchesIntoPc(lines.filter((_, at) => !dropped.has(at)), loopStart);
   const copies = foldSteppedPointerCopies(foldPointerCopies(loads, loopStart), loopStart);
-  return foldBaseSteps(foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart), loopStart).join('\n');
+  const steps = foldBaseSteps(foldAccessSteps(sinkPointerSteps(copies, loopStart), loopStart), loopStart);
+  return pairWordLoads(foldStepsIntoAccesses(steps, loopStart), loopStart).join('\n');
 }
 
 /** The last line before `before`, and after the loop's start, that names `register`; the loop's start if none. */
@@ -462,6 +464,88 @@ function foldBaseSteps(lines: string[], loopStart: number): string[] {
     accesses.forEach((access, index) => (lines[access.at] = rewritten[index] ?? ''));
     if (throughBase) lines[dispatch] = `\tldr\tpc, [${base}], #4`;
     dropped.add(at);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/** `add rB, rB, #n` or `add.w rB, rB, #n`: a step of a register by a constant that sets no flags. */
+const FLAGLESS_STEP = /^\s+add(?:\.w)?\s+(r\d+), \1, #(\d+)\s*$/;
+
+/**
+ * Where a handler steps a register and then accesses the bytes the step went past (a push: `add r8, r8, #8`,
+ * `str r3, [r8, #-8]`, `str r1, [r8, #-4]`), the step goes into the first access as its post-index (`str r3,
+ * [r8], #8`; ARMv7-M ARM A7.7, the post-indexed forms): the register then holds what it held after the step
+ * from that access on. Sound when nothing between the step and the access names the register, branches or is a
+ * label, and the access does not load the register itself.
+ */
+function foldStepsIntoAccesses(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let at = loopStart; at < lines.length; at++) {
+    const step = FLAGLESS_STEP.exec(lines[at] ?? '');
+    if (!step) continue;
+    const base = step[1] ?? '';
+    const stepBytes = Number(step[2]);
+    let next = at + 1;
+    while (next < lines.length && !namesRegister(lines[next] ?? '', base)) {
+      if (LABEL.test(lines[next] ?? '') || CONTROL.test(lines[next] ?? '')) break;
+      next++;
+    }
+    const access = BASE_ACCESS.exec(lines[next] ?? '');
+    if (!access || access[3] !== base || access[2] === base || access[5] !== undefined) continue;
+    if (Number(access[4] ?? 0) !== -stepBytes || !fitsWriteBack(stepBytes)) continue;
+    lines[next] = `${access[1] ?? ''}[${base}], #${stepBytes}${access[6] ?? ''}`;
+    dropped.add(at);
+  }
+  return lines.filter((_, at) => !dropped.has(at));
+}
+
+/**
+ * A word load to a register at a base, at an offset or post-indexed, with no comment (GCC marks a load of data
+ * it does not know to be aligned `@ unaligned`).
+ */
+const WORD_LOAD = /^\s+ldr\s+(r\d+), \[(r\d+)(?:, #(-?\d+))?\](?:, #(-?\d+))?\s*$/;
+/** An assembler directive or a label of the debug information (`.LVL<n>:`): no instruction, and no branch target. */
+const NOT_CODE = /^\s*(\.(?!L\d+:)|@)/;
+/** The offsets a `ldrd` takes (ARMv7-M ARM A7.7.50): a multiple of 4, within 1020 either way. */
+function fitsPair(offset: number): boolean {
+  return offset % 4 === 0 && Math.abs(offset) <= 1020;
+}
+
+/**
+ * Two word loads at one base, one right after the other, of adjacent words (`ldr r3, [r4], #12`, `ldr r2, [r4,
+ * #-8]`, a handler reading two cells) are one `ldrd` (`ldrd r3, r2, [r4], #12`; ARMv7-M ARM A7.7.50): one
+ * instruction where there were two. A `ldrd` needs its words aligned, which those of a plain `ldr` GCC wrote
+ * are: it marks its loads of data it does not know to be aligned. Sound when the two registers differ and
+ * neither is the base; a step of the base by either load goes into the pair as its post-index, where the pair
+ * starts at the base.
+ */
+function pairWordLoads(lines: string[], loopStart: number): string[] {
+  const dropped = new Set<number>();
+  for (let at = loopStart; at < lines.length; at++) {
+    const first = WORD_LOAD.exec(lines[at] ?? '');
+    if (!first) continue;
+    let next = at + 1;
+    while (next < lines.length && NOT_CODE.test(lines[next] ?? '')) next++;
+    const second = WORD_LOAD.exec(lines[next] ?? '');
+    if (!second) continue;
+    const [, firstRegister, base, firstOffset, firstStep] = first;
+    const [, secondRegister, secondBase, secondOffset, secondStep] = second;
+    if (secondBase !== base || firstRegister === secondRegister || firstRegister === base || secondRegister === base) continue;
+    if (firstStep !== undefined && secondStep !== undefined) continue;
+    /* Each word's address as bytes past the base before the first load; the step, if any, after both. */
+    const firstAddress = Number(firstOffset ?? 0);
+    const secondAddress = Number(firstStep ?? 0) + Number(secondOffset ?? 0);
+    const step = Number(firstStep ?? secondStep ?? 0);
+    let pair: string;
+    if (secondAddress === firstAddress + 4) pair = `${firstRegister}, ${secondRegister}`;
+    else if (secondAddress === firstAddress - 4) pair = `${secondRegister}, ${firstRegister}`;
+    else continue;
+    const low = Math.min(firstAddress, secondAddress);
+    if (step !== 0 && low === 0 && fitsPair(step)) lines[at] = `\tldrd\t${pair}, [${base}], #${step}`;
+    else if (step === 0 && fitsPair(low)) lines[at] = `\tldrd\t${pair}, [${base}, #${low}]`;
+    else continue;
+    dropped.add(next);
+    at = next;
   }
   return lines.filter((_, at) => !dropped.has(at));
 }

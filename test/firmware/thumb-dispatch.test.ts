@@ -71,7 +71,7 @@ describe('the Thumb-2 dispatch rewrite', () => {
       ),
     );
     expect(instructions(copied)).toEqual([
-      ...['ldr r2, [r4, #4]', 'ldr r1, [r4], #12', 'ldr r2, [r9, r2, lsl #2]', 'ldr r1, [r9, r1, lsl #2]', 'eors r2, r2, r1'],
+      ...['ldrd r1, r2, [r4], #12', 'ldr r2, [r9, r2, lsl #2]', 'ldr r1, [r9, r1, lsl #2]', 'eors r2, r2, r1'],
       ...['ldr r1, [r4, #-4]', 'str r2, [r9, r1, lsl #2]', 'ldr pc, [r4], #4'],
     ]);
     const offset = rewriteLoopDispatches(
@@ -80,7 +80,7 @@ describe('the Thumb-2 dispatch rewrite', () => {
         ...['\tldr\tr0, [r2]', '\torr\tr0, r0, #1', '\tbx\tr0'],
       ),
     );
-    expect(instructions(offset)).toEqual(['ldr r3, [r4, #4]', 'ldr r1, [r4], #8', 'ldr r3, [r9, r3, lsl #2]', 'str r3, [r8], #4', 'ldr pc, [r4], #4']);
+    expect(instructions(offset)).toEqual(['ldrd r1, r3, [r4], #8', 'ldr r3, [r9, r3, lsl #2]', 'str r3, [r8], #4', 'ldr pc, [r4], #4']);
   });
 
   it('folds a second pointer across an IT block that names neither pointer, but not a step its conditions may read', () => {
@@ -88,7 +88,7 @@ describe('the Thumb-2 dispatch rewrite', () => {
     const out = rewriteLoopDispatches(
       loop('\tmov\tr3, r4', '\tldr\tr1, [r4, #4]', '\tldr\tr2, [r3], #8', ...compare, '\tadds\tr4, r4, #12', '\tldr\tr0, [r3]', '\torr\tr0, r0, #1', '\tbx\tr0'),
     );
-    expect(instructions(out)).toEqual(['ldr r1, [r4, #4]', 'ldr r2, [r4], #8', 'cmp r2, r1', 'ite cc', 'movcc r2, #0', 'movcs r2, #1', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
+    expect(instructions(out)).toEqual(['ldrd r2, r1, [r4], #8', 'cmp r2, r1', 'ite cc', 'movcc r2, #0', 'movcs r2, #1', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
     const stepFirst = ['\tmov\tr3, r4', '\tldr\tr2, [r3], #8', '\tadds\tr4, r4, #12', '\tite\tcc', '\tmovcc\tr2, #0', '\tmovcs\tr2, #1', '\tldr\tr0, [r3]'];
     const kept = rewriteLoopDispatches(loop(...stepFirst, '\torr\tr0, r0, #1', '\tbx\tr0'));
     expect(instructions(kept)).toEqual(['mov r3, r4', 'ldr r2, [r3], #8', 'adds r4, r4, #12', 'ite cc', 'movcc r2, #0', 'movcs r2, #1', 'ldr pc, [r3, #0]']);
@@ -124,6 +124,53 @@ describe('the Thumb-2 dispatch rewrite', () => {
       loop('\tldr\tr3, [r4]', '\tldr\tr2, [r9, r3, lsl #2]', '\tldr\tr3, [r4, #4]', '\tstr\tr2, [r8], #4', '\tadds\tr4, r4, #12', '\tldr\tr0, [r4, #-4]', '\torr\tr0, r0, #1', '\tbx\tr0'),
     );
     expect(instructions(out)).toEqual(['ldr r3, [r4], #8', 'ldr r2, [r9, r3, lsl #2]', 'ldr r3, [r4, #-4]', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
+  });
+
+  it('folds the step of a push made before its stores into the first store as its post-index', () => {
+    const dispatch = ['\tldr\tr0, [r4]', '\torr\tr0, r0, #1', '\tadds\tr4, r4, #4', '\tbx\tr0'];
+    const pair = rewriteLoopDispatches(loop('\tadd\tr8, r8, #8', '\tldr\tr3, [r9]', '\tstr\tr3, [r8, #-8]', '\tstr\tr1, [r8, #-4]', ...dispatch));
+    expect(instructions(pair)).toEqual(['ldr r3, [r9]', 'str r3, [r8], #8', 'str r1, [r8, #-4]', 'ldr pc, [r4], #4']);
+    const byte = rewriteLoopDispatches(loop('\tadd\tr8, r8, #4', '\tldrb\tr2, [r3, #-1]', '\tstr\tr2, [r8, #-4]', ...dispatch));
+    expect(instructions(byte)).toEqual(['ldrb r2, [r3, #-1]', 'str r2, [r8], #4', 'ldr pc, [r4], #4']);
+  });
+
+  it('keeps the step of a push where the register is read, the flags are set or a branch comes before the store', () => {
+    const dispatch = ['\tldr\tr0, [r4]', '\torr\tr0, r0, #1', '\tadds\tr4, r4, #4', '\tbx\tr0'];
+    const read = rewriteLoopDispatches(loop('\tadd\tr8, r8, #4', '\tmov\tr0, r8', '\tstr\tr2, [r8, #-4]', ...dispatch));
+    expect(instructions(read)).toEqual(['add r8, r8, #4', 'mov r0, r8', 'str r2, [r8, #-4]', 'ldr pc, [r4], #4']);
+    const flags = rewriteLoopDispatches(loop('\tadds\tr3, r3, #4', '\tstr\tr2, [r3, #-4]', ...dispatch));
+    expect(instructions(flags)).toEqual(['adds r3, r3, #4', 'str r2, [r3, #-4]', 'ldr pc, [r4], #4']);
+    const branch = rewriteLoopDispatches(loop('\tadd\tr8, r8, #4', '\tbcs\t.L80', '\tstr\tr2, [r8, #-4]', ...dispatch));
+    expect(instructions(branch)).toEqual(['add r8, r8, #4', 'bcs .L80', 'str r2, [r8, #-4]', 'ldr pc, [r4], #4']);
+    const elsewhere = rewriteLoopDispatches(loop('\tadd\tr8, r8, #8', '\tstr\tr2, [r8, #-4]', ...dispatch));
+    expect(instructions(elsewhere)).toEqual(['add r8, r8, #8', 'str r2, [r8, #-4]', 'ldr pc, [r4], #4']);
+  });
+
+  it('loads two adjacent words at one base, one load right after the other, as one ldrd', () => {
+    const dispatch = ['\tldr\tr0, [r5]', '\torr\tr0, r0, #1', '\tbx\tr0'];
+    const cells = rewriteLoopDispatches(loop('\tldr\tr3, [r4], #12', '\t.loc 1 1074 3 view .LVU2065', '\tldr\tr2, [r4, #-8]', '\tadd\tr3, r3, r2', ...dispatch));
+    expect(instructions(cells)).toEqual(['ldrd r3, r2, [r4], #12', 'add r3, r3, r2', 'ldr pc, [r5, #0]']);
+    const swapped = rewriteLoopDispatches(loop('\tldr\tr1, [r4, #4]', '\tldr\tr2, [r4], #8', '\tadd\tr3, r1, r2', ...dispatch));
+    expect(instructions(swapped)).toEqual(['ldrd r2, r1, [r4], #8', 'add r3, r1, r2', 'ldr pc, [r5, #0]']);
+    const offset = rewriteLoopDispatches(loop('\tldr\tr1, [r0, #100]', '\tldr\tr7, [r0, #96]', '\tadd\tr3, r1, r7', ...dispatch));
+    expect(instructions(offset)).toEqual(['ldrd r7, r1, [r0, #96]', 'add r3, r1, r7', 'ldr pc, [r5, #0]']);
+  });
+
+  it('keeps two loads that are not known aligned, not adjacent, not one after the other, or that write the base', () => {
+    const dispatch = ['\tldr\tr0, [r5]', '\torr\tr0, r0, #1', '\tbx\tr0'];
+    const kept = [
+      ['\tldr\tr3, [r2, #-4]\t@ unaligned', '\tldr\tr1, [r2]\t@ unaligned'],
+      ['\tldr\tr3, [r4]', '\tldr\tr2, [r4, #8]'],
+      ['\tldr\tr3, [r4], #12', '\tldr\tr2, [r4, #-4]'],
+      ['\tldr\tr3, [r4]', '.L80:', '\tldr\tr2, [r4, #4]'],
+      ['\tldr\tr3, [r4]', '\tadd\tr3, r3, #1', '\tldr\tr2, [r4, #4]'],
+      ['\tldr\tr4, [r4]', '\tldr\tr2, [r4, #4]'],
+      ['\tldr\tr3, [r4]', '\tldr\tr3, [r4, #4]'],
+    ];
+    for (const loads of kept) {
+      const out = rewriteLoopDispatches(loop(...loads, ...dispatch));
+      expect(instructions(out)).toEqual([...instructions(loop(...loads)), 'ldr pc, [r5, #0]']);
+    }
   });
 
   it('refuses an orr of the state bit whose register is used before the jump, or a dispatch without one', () => {

@@ -296,6 +296,14 @@ static int shifted_add(void) {
   return 1;
 }
 
+/*
+ * A shift's immediate count, the cell just emitted, reduced below 32 (§4.3.2 ishl, ishr_s, ishr_u take it modulo
+ * the width), so that the handlers shift by it as it is (exec.c reduced_count).
+ */
+static void reduce_shift_count(cell_t op) {
+  if (op == OP_I32_SHL || op == OP_I32_SHR_S || op == OP_I32_SHR_U) module.code[here() - 1] &= 31;
+}
+
 static void emit_op(cell_t op) {
   int takes_constant = op == OP_LOCAL_SET || (takes_immediate(op) && last_op == OP_CONST2);
   if (takes_constant && (last_op == OP_LOCAL_GET_CONST || last_op == OP_CONST2) && last_op_fusable(3)) split_const_pair();
@@ -306,11 +314,13 @@ static void emit_op(cell_t op) {
   }
   if (takes_immediate(op) && last_op == OP_LOCAL_GET_CONST && last_op_fusable(3)) {
     replace_last_op(OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op));
+    reduce_shift_count(op);
     return;
   }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
     if (op == OP_I32_SHR_S && fixed_point_multiply(op, 1)) return;
     replace_last_op(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op));
+    reduce_shift_count(op);
     return;
   }
   if (op == OP_I32_CONST && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
@@ -672,11 +682,15 @@ static void call(uint32_t function_index) {
   const func_type_t *type = &module.types[function->type];
   if (emitting()) {
     if (function_index < module.imported_functions) {
+      /* [op function params results]: the host function and its slots, which the call needs and nothing else. */
       emit_op(OP_CALL_HOST);
+      emit(interp_host_function_cell(function->code_at));
+      emit(type->param_slots);
+      emit(type->result_slots);
     } else {
       emit_op(OP_CALL);
+      emit(interp_function_cell(function_index));
     }
-    emit(interp_function_cell(function_index));
   }
   const uint8_t *types = module.valtypes + type->types_at;
   pop_vals(types, type->param_count);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "module.h"
+#include "reader.h"
 
 #define PAGE_BYTES 65536u
 
@@ -100,6 +101,17 @@ static double f64_max(double a, double b) {
   return a > b ? a : b;
 }
 
+/*
+ * An immediate shift count, which compile.c reduced below the width (§4.3.2 ishl, ishr_s, ishr_u take it modulo
+ * the width): saying so lets GCC drop a handler's `& 31`, an instruction of every shift by a constant.
+ */
+static inline uint32_t reduced_count(uint32_t count) {
+  if (count > 31) __builtin_unreachable();
+  return count;
+}
+/* An i32 operator's immediate operand, its count reduced if it is a shift (shl, shr_s, shr_u). */
+#define IMMEDIATE_OPERAND(op, cell) ((op) >= OP_I32_SHL && (op) <= OP_I32_SHR_U ? reduced_count(cell) : (cell))
+
 static uint32_t rotl32(uint32_t x, uint32_t n) {
   n &= 31;
   return n ? (x << n) | (x >> (32 - n)) : x;
@@ -163,11 +175,6 @@ static inline void move_slots_down(slot_t *to, const slot_t *from, uint32_t coun
 
 static void run(uint32_t entry, slot_t *fp);
 
-/* The frame a return record's distance in bytes points back to. */
-static inline slot_t *caller_frame(slot_t *fp, slot_t distance_bytes) {
-  return (slot_t *)((uintptr_t)fp - distance_bytes);
-}
-
 /* Where a cell fits an address, the opcode cells hold their handlers' addresses: a dispatch is a load and a jump. */
 #define CELL_HOLDS_ADDRESS (UINTPTR_MAX == UINT32_MAX)
 /*
@@ -193,6 +200,10 @@ cell_t interp_target_cell(uint32_t at) {
 
 cell_t interp_function_cell(uint32_t function_index) {
   return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)&module.functions[function_index] : function_index;
+}
+
+cell_t interp_host_function_cell(uint32_t host_index) {
+  return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)module.host[host_index].function : host_index;
 }
 
 cell_t interp_opcode_cell(uint32_t op) {
@@ -228,16 +239,17 @@ void interp_instantiate(void) {
   if (module.data_count) memset(module.data_dropped, 0, module.data_count);
   /* §4.5.4: element segments, then data segments, in order; an active segment is dropped once applied. */
   if (module.elements_at) {
-    const uint8_t *at = module.wasm + module.elements_at;
-    uint32_t count = interp_read_u32(&at);
+    /* The element section, which the loader validated: reading it again refuses nothing. */
+    reader_t r = {module.wasm + module.elements_at, module.wasm + module.wasm_length};
+    uint32_t count = read_u32(&r);
     for (uint32_t s = 0; s < count; s++) {
-      interp_read_u32(&at);          /* form 0 */
-      at++;                          /* i32.const */
-      uint32_t offset = (uint32_t)interp_read_i32(&at);
-      at++;                          /* end */
-      uint32_t functions = interp_read_u32(&at);
+      read_u32(&r);                  /* form 0 */
+      r.at++;                        /* i32.const */
+      uint32_t offset = (uint32_t)read_signed(&r, 32);
+      r.at++;                        /* end */
+      uint32_t functions = read_u32(&r);
       if ((uint64_t)offset + functions > module.table_size) interp_trap(TRAP_OTHER, "table index is out of bounds");
-      for (uint32_t f = 0; f < functions; f++) module.table[offset + f] = interp_read_u32(&at);
+      for (uint32_t f = 0; f < functions; f++) module.table[offset + f] = read_u32(&r);
     }
   }
   for (uint32_t d = 0; d < module.data_count; d++) {
@@ -380,18 +392,27 @@ void interp_instantiate(void) {
 /*
  * Direct threading: an opcode cell holds its handler's address, or its offset from the `invalid` label; a
  * branch's target cell, and a return record's, the address of the code it goes to, or that code's cell index;
- * a call's function cell the address of the function's record, or the function's index.
+ * a call's function cell the address of the function's record, or the function's index (a host call's the host
+ * function's address, or its index in module.host); a return record's link to the caller's frame that frame's
+ * address, or how many bytes below the callee's it starts (a return then loads the caller's frame, where
+ * subtracting a distance takes an instruction more in every call and return).
  */
 #if CELL_HOLDS_ADDRESS
 #define NEXT() goto *(void *)(uintptr_t)*ip++
 #define TARGET(cell) ((const cell_t *)(uintptr_t)(cell))
 #define RETURN_CELL(at) ((cell_t)(uintptr_t)(at))
 #define FUNCTION(cell) ((const function_t *)(uintptr_t)(cell))
+#define HOST_FUNCTION(cell) ((interp_host_fn_t)(uintptr_t)(cell))
+#define CALLER_LINK(caller_fp, callee_fp) ((slot_t)(uintptr_t)(caller_fp))
+#define CALLER_FRAME(callee_fp, link) ((slot_t *)(uintptr_t)(link))
 #else
 #define NEXT() goto *(&&invalid + (int32_t)*ip++)
 #define TARGET(cell) (code + (cell))
 #define RETURN_CELL(at) ((cell_t)((at) - code))
 #define FUNCTION(cell) (&functions[cell])
+#define HOST_FUNCTION(cell) (module.host[cell].function)
+#define CALLER_LINK(caller_fp, callee_fp) ((slot_t)((uintptr_t)(callee_fp) - (uintptr_t)(caller_fp)))
+#define CALLER_FRAME(callee_fp, link) ((slot_t *)((uintptr_t)(callee_fp) - (link)))
 #endif
 
 /* The fused opcodes of an i32 operator (compile.c emit_op). */
@@ -458,24 +479,24 @@ void interp_instantiate(void) {
  * [op a c d]: local d = local a (operator) c, and the same pushed too for local.tee; [op a b d]: local d = local
  * a (operator) local b.
  */
-#define REGISTER_HANDLERS(op, name, expression)       \
-  op_##name##_local_imm_to_local: {                   \
-    uint32_t a = fp[ip[0]], b = ip[1];                \
-    fp[ip[2]] = (expression);                         \
-    ip += 3;                                          \
-    NEXT();                                           \
-  }                                                   \
-  op_##name##_local_imm_tee: {                        \
-    uint32_t a = fp[ip[0]], b = ip[1];                \
-    fp[ip[2]] = *sp++ = (expression);                 \
-    ip += 3;                                          \
-    NEXT();                                           \
-  }                                                   \
-  op_##name##_locals_to_local: {                      \
-    uint32_t a = fp[ip[0]], b = fp[ip[1]];            \
-    fp[ip[2]] = (expression);                         \
-    ip += 3;                                          \
-    NEXT();                                           \
+#define REGISTER_HANDLERS(op, name, expression)               \
+  op_##name##_local_imm_to_local: {                           \
+    uint32_t a = fp[ip[0]], b = IMMEDIATE_OPERAND(op, ip[1]); \
+    fp[ip[2]] = (expression);                                 \
+    ip += 3;                                                  \
+    NEXT();                                                   \
+  }                                                           \
+  op_##name##_local_imm_tee: {                                \
+    uint32_t a = fp[ip[0]], b = IMMEDIATE_OPERAND(op, ip[1]); \
+    fp[ip[2]] = *sp++ = (expression);                         \
+    ip += 3;                                                  \
+    NEXT();                                                   \
+  }                                                           \
+  op_##name##_locals_to_local: {                              \
+    uint32_t a = fp[ip[0]], b = fp[ip[1]];                    \
+    fp[ip[2]] = (expression);                                 \
+    ip += 3;                                                  \
+    NEXT();                                                   \
   }
 /* [op a c target] and [op a b target]: a branch taken when a local compares so with c, or with local b. */
 #define BRANCH_HANDLERS(op, name, expression)          \
@@ -691,15 +712,15 @@ op_call:
 enter: {
   /*
    * §4.4.10 invocation: a frame of the parameters (already on the stack), zeroed locals, and the return record:
-   * where the caller goes on, and how many bytes below this frame the caller's starts (a byte count, which a
-   * return subtracts as it is, where a count of slots would take a shift more in every call).
+   * where the caller goes on, and the caller's frame (its address, or on a 64-bit host how many bytes below
+   * this frame it starts).
    */
   slot_t *callee_fp = sp - callee->param_slots;
   slot_t *locals_end = callee_fp + callee->local_slots;
   if (callee_fp + callee->frame_slots > frames_end) trap_exhausted();
   for (slot_t *local = sp; local < locals_end; local++) *local = 0;
   locals_end[0] = RETURN_CELL(ip);
-  locals_end[1] = (slot_t)((uintptr_t)callee_fp - (uintptr_t)fp);
+  locals_end[1] = CALLER_LINK(fp, callee_fp);
   sp = locals_end + 2;
   fp = callee_fp;
   ip = TARGET(callee->code_at);
@@ -755,7 +776,7 @@ op_return: {
   uint32_t results = ip[0];
   const slot_t *record = fp + ip[1];
   ip = TARGET(record[0]);
-  slot_t *back_fp = caller_frame(fp, record[1]);
+  slot_t *back_fp = CALLER_FRAME(fp, record[1]);
   move_slots_down(fp, sp - results, results);
   sp = fp + results;
   fp = back_fp;
@@ -766,7 +787,7 @@ op_return_no_slots: {
   const slot_t *record = fp + ip[0];
   ip = TARGET(record[0]);
   sp = fp;
-  fp = caller_frame(fp, record[1]);
+  fp = CALLER_FRAME(fp, record[1]);
   NEXT();
 }
 op_return_one_slot: {
@@ -775,18 +796,19 @@ op_return_one_slot: {
   ip = TARGET(record[0]);
   fp[0] = sp[-1];
   sp = fp + 1;
-  fp = caller_frame(fp, record[1]);
+  fp = CALLER_FRAME(fp, record[1]);
   NEXT();
 }
 op_exit:
   return;
 op_call_host: {
-  const function_t *function = FUNCTION(*ip++);
-  const func_type_t *type = &module.types[function->type];
-  slot_t *arguments = sp - function->param_slots;
-  if (arguments + type->result_slots > frames_end) trap_exhausted();
-  module.host[function->code_at].function(arguments);
-  sp = arguments + type->result_slots;
+  /* [op function params results]: the arguments' slots on the stack become the results'. */
+  slot_t *arguments = sp - ip[1];
+  slot_t *results_end = arguments + ip[2];
+  if (results_end > frames_end) trap_exhausted();
+  HOST_FUNCTION(ip[0])(arguments);
+  sp = results_end;
+  ip += 3;
   NEXT();
 }
 op_call_indirect: {
@@ -1019,9 +1041,9 @@ op_i32_mul_imm: I32_IMMEDIATE(a * b); NEXT();
 op_i32_and_imm: I32_IMMEDIATE(a & b); NEXT();
 op_i32_or_imm: I32_IMMEDIATE(a | b); NEXT();
 op_i32_xor_imm: I32_IMMEDIATE(a ^ b); NEXT();
-op_i32_shl_imm: I32_IMMEDIATE(a << (b & 31)); NEXT();
-op_i32_shr_s_imm: I32_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
-op_i32_shr_u_imm: I32_IMMEDIATE(a >> (b & 31)); NEXT();
+op_i32_shl_imm: I32_IMMEDIATE(a << reduced_count(b)); NEXT();
+op_i32_shr_s_imm: I32_IMMEDIATE((uint32_t)((int32_t)a >> reduced_count(b))); NEXT();
+op_i32_shr_u_imm: I32_IMMEDIATE(a >> reduced_count(b)); NEXT();
 op_i32_eq_local_imm: LOCAL_AND_IMMEDIATE(a == b); NEXT();
 op_i32_ne_local_imm: LOCAL_AND_IMMEDIATE(a != b); NEXT();
 op_i32_lt_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a < (int32_t)b); NEXT();
@@ -1038,9 +1060,9 @@ op_i32_mul_local_imm: LOCAL_AND_IMMEDIATE(a * b); NEXT();
 op_i32_and_local_imm: LOCAL_AND_IMMEDIATE(a & b); NEXT();
 op_i32_or_local_imm: LOCAL_AND_IMMEDIATE(a | b); NEXT();
 op_i32_xor_local_imm: LOCAL_AND_IMMEDIATE(a ^ b); NEXT();
-op_i32_shl_local_imm: LOCAL_AND_IMMEDIATE(a << (b & 31)); NEXT();
-op_i32_shr_s_local_imm: LOCAL_AND_IMMEDIATE((uint32_t)((int32_t)a >> (b & 31))); NEXT();
-op_i32_shr_u_local_imm: LOCAL_AND_IMMEDIATE(a >> (b & 31)); NEXT();
+op_i32_shl_local_imm: LOCAL_AND_IMMEDIATE(a << reduced_count(b)); NEXT();
+op_i32_shr_s_local_imm: LOCAL_AND_IMMEDIATE((uint32_t)((int32_t)a >> reduced_count(b))); NEXT();
+op_i32_shr_u_local_imm: LOCAL_AND_IMMEDIATE(a >> reduced_count(b)); NEXT();
 op_i32_eq_locals: TWO_LOCALS(a == b); NEXT();
 op_i32_ne_locals: TWO_LOCALS(a != b); NEXT();
 op_i32_lt_s_locals: TWO_LOCALS((int32_t)a < (int32_t)b); NEXT();

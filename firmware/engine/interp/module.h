@@ -210,6 +210,7 @@ enum {
   OP_I32_ADD = 0x6A,
   OP_I32_MUL = 0x6C,
   OP_I32_AND = 0x71,
+  OP_I32_SHL = 0x74,
   OP_I32_SHR_S = 0x75,
   OP_I32_SHR_U = 0x76,
   OP_I64_ADD = 0x7C,
@@ -244,13 +245,12 @@ cell_t interp_opcode_cell(uint32_t op);
 cell_t interp_target_cell(uint32_t at);
 /* exec.c: a call's cell for the function: the address of its record where an address fits a cell, else its index. */
 cell_t interp_function_cell(uint32_t function_index);
+/* exec.c: a host call's cell for the import bound to module.host[host_index]: its function's address, or the index. */
+cell_t interp_host_function_cell(uint32_t host_index);
 void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */
 void interp_bind_storage(const interp_storage_t *storage);
-/* An unsigned or signed LEB128 the loader has already validated. */
-uint32_t interp_read_u32(const uint8_t **at);
-int32_t interp_read_i32(const uint8_t **at);
 
 /* loader.c: the DataCount section's count, UINT32_MAX without one (memory.init and data.drop need it, §5.5.16). */
 uint32_t interp_data_count_declared(void);
