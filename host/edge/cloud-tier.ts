@@ -27,6 +27,8 @@ export class CloudTier {
     private readonly sinks: readonly Sink[],
     private readonly forwarder: Forwarder,
     private readonly sinkChanges: Listeners,
+    /** Records the forwarder sends a sink at most at a time (`forwarder.batchRecords`). */
+    readonly forwardBatchRecords: number,
   ) {}
 
   /**
@@ -123,7 +125,7 @@ export function assembleCloudTier(config: CloudTierConfig, sinks: readonly Sink[
     observer: notifying(withLog(metrics.forwarder, options.log), sinkChanges),
   });
   forwarder.start();
-  return new CloudTier(outbox, sinks, forwarder, sinkChanges);
+  return new CloudTier(outbox, sinks, forwarder, sinkChanges, config.forwarder.batchRecords);
 }
 
 function notifying(observer: ForwarderObserver, sinkChanges: Listeners): ForwarderObserver {

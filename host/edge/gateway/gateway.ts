@@ -30,8 +30,12 @@ export const DEFAULT_FORGET_AFTER_MS = 7 * 24 * 3_600_000;
 const FORGET_CHECK_MS = 60_000;
 /** A clean stop waits at most this long for the broker to acknowledge the last messages. */
 const STOP_FLUSH_MS = 5000;
-/** docs/edge.md, "Backpressure": records a sink that is taking them may have still to go before the links pause. */
-const SINK_BACKLOG_LIMITS = { pauseAt: 1500, resumeBelow: 500 };
+/**
+ * docs/edge.md, "Backpressure": the records a sink that is taking them may have still to go, in forwarder batches.
+ * The links pause at two and a half batches and read again below one and a fifth: so they fill the next batch
+ * while one is out, rather than wait for the sink to take two.
+ */
+const SINK_BACKLOG_BATCHES = { pauseAt: 2.5, resumeBelow: 1.2 };
 /** docs/link-protocol.md §5.1: a session is a u32, never 0. */
 const SESSION_MAX = 0xffff_ffff;
 
@@ -134,7 +138,14 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   /** docs/edge.md, "Gaps across links": each device's last data, log or event key in this run. */
   const kept = new Map<string, { session: number; seq: number }>();
   const flow = new LinkFlow();
-  if (options.cloud !== undefined) flow.waitFor({ backlog: () => options.cloud!.flowingBacklog(), ...SINK_BACKLOG_LIMITS });
+  if (options.cloud !== undefined) {
+    const { forwardBatchRecords } = options.cloud;
+    flow.waitFor({
+      backlog: () => options.cloud!.flowingBacklog(),
+      pauseAt: Math.ceil(SINK_BACKLOG_BATCHES.pauseAt * forwardBatchRecords),
+      resumeBelow: Math.ceil(SINK_BACKLOG_BATCHES.resumeBelow * forwardBatchRecords),
+    });
+  }
   const stopWatchingSinks = options.cloud?.onSinkChange(() => flow.check());
   const turns = options.cloud === undefined ? undefined : new IngestTurns({ edgeId, cloud: options.cloud, flow, wallNowMs, deliver, log });
   const emit = (message: DeviceMessage): void => {
