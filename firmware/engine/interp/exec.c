@@ -102,6 +102,46 @@ static double f64_max(double a, double b) {
 }
 
 /*
+ * The f64 operators out of the loop, each reached through one call site of its shape there (binary, comparison,
+ * unary) with its operands' first slot; each returns its result's bits. Without a double-precision FPU, GCC moves
+ * a double in the loop through the loop's stack frame; here it goes from the slots straight into the registers of
+ * libgcc's and libm's calls. f64.min and f64.max stay in the loop: out of it, GCC allocates the loop's registers
+ * otherwise and the integer workloads run slower.
+ */
+typedef uint64_t f64_operator_t(const slot_t *at);
+typedef slot_t f64_comparison_t(const slot_t *at);
+#define F64_BINARY(name, expression)                         \
+  static uint64_t name(const slot_t *at) {                   \
+    double a = as_f64(get64(at)), b = as_f64(get64(at + 2)); \
+    return f64_bits(expression);                             \
+  }
+#define F64_COMPARE(name, expression)                        \
+  static slot_t name(const slot_t *at) {                     \
+    double a = as_f64(get64(at)), b = as_f64(get64(at + 2)); \
+    return (expression);                                     \
+  }
+#define F64_UNARY(name, expression)        \
+  static uint64_t name(const slot_t *at) { \
+    double a = as_f64(get64(at));          \
+    return f64_bits(expression);           \
+  }
+F64_BINARY(f64_add, a + b)
+F64_BINARY(f64_sub, a - b)
+F64_BINARY(f64_mul, a * b)
+F64_BINARY(f64_div, a / b)
+F64_COMPARE(f64_eq, a == b)
+F64_COMPARE(f64_ne, a != b)
+F64_COMPARE(f64_lt, a < b)
+F64_COMPARE(f64_gt, a > b)
+F64_COMPARE(f64_le, a <= b)
+F64_COMPARE(f64_ge, a >= b)
+F64_UNARY(f64_ceil, ceil(a))
+F64_UNARY(f64_floor, floor(a))
+F64_UNARY(f64_trunc, trunc(a))
+F64_UNARY(f64_nearest, nearbyint(a))
+F64_UNARY(f64_sqrt, __builtin_sqrt(a))
+
+/*
  * An immediate shift count, which compile.c reduced below the width (§4.3.2 ishl, ishr_s, ishr_u take it modulo
  * the width): saying so lets GCC drop a handler's `& 31`, an instruction of every shift by a constant.
  */
@@ -311,24 +351,6 @@ void interp_instantiate(void) {
     float a = as_f32(sp[-1]);      \
     sp[-1] = f32_bits(expression); \
   } while (0)
-#define F64_BINARY(expression)                                   \
-  do {                                                           \
-    double a = as_f64(get64(sp - 4)), b = as_f64(get64(sp - 2)); \
-    put64(sp - 4, f64_bits(expression));                         \
-    sp -= 2;                                                     \
-  } while (0)
-#define F64_COMPARE(expression)                                  \
-  do {                                                           \
-    double a = as_f64(get64(sp - 4)), b = as_f64(get64(sp - 2)); \
-    sp[-4] = (expression);                                       \
-    sp -= 3;                                                     \
-  } while (0)
-#define F64_UNARY(expression)            \
-  do {                                   \
-    double a = as_f64(get64(sp - 2));    \
-    put64(sp - 2, f64_bits(expression)); \
-  } while (0)
-
 #define LOAD32(type, cast)                                   \
   do {                                                       \
     type value;                                              \
@@ -695,6 +717,8 @@ static void run(uint32_t entry, slot_t *fp) {
   /* The memory as loads and stores see it: its size changes only by memory.grow. */
   uint8_t *const memory_at = memory;
   uint32_t memory_size = memory_bytes;
+  f64_operator_t *f64_operator;
+  f64_comparison_t *f64_comparison;
   /* The host's call: its arguments are at the stack's base, and its frame returns to the code's exit cell. */
   const function_t *callee = &functions[entry];
   slot_t *sp = fp + callee->param_slots;
@@ -1018,12 +1042,16 @@ op_f32_lt: F32_COMPARE(a < b); NEXT();
 op_f32_gt: F32_COMPARE(a > b); NEXT();
 op_f32_le: F32_COMPARE(a <= b); NEXT();
 op_f32_ge: F32_COMPARE(a >= b); NEXT();
-op_f64_eq: F64_COMPARE(a == b); NEXT();
-op_f64_ne: F64_COMPARE(a != b); NEXT();
-op_f64_lt: F64_COMPARE(a < b); NEXT();
-op_f64_gt: F64_COMPARE(a > b); NEXT();
-op_f64_le: F64_COMPARE(a <= b); NEXT();
-op_f64_ge: F64_COMPARE(a >= b); NEXT();
+op_f64_eq: f64_comparison = f64_eq; goto f64_compare;
+op_f64_ne: f64_comparison = f64_ne; goto f64_compare;
+op_f64_lt: f64_comparison = f64_lt; goto f64_compare;
+op_f64_gt: f64_comparison = f64_gt; goto f64_compare;
+op_f64_le: f64_comparison = f64_le; goto f64_compare;
+op_f64_ge: f64_comparison = f64_ge; goto f64_compare;
+f64_compare:
+  sp[-4] = f64_comparison(sp - 4);
+  sp -= 3;
+  NEXT();
 
 op_i32_eq_imm: I32_IMMEDIATE(a == b); NEXT();
 op_i32_ne_imm: I32_IMMEDIATE(a != b); NEXT();
@@ -1266,17 +1294,34 @@ op_f64_copysign:
   sp[-3] = (sp[-3] & 0x7FFFFFFFu) | (sp[-1] & 0x80000000u);
   sp -= 2;
   NEXT();
-op_f64_ceil: F64_UNARY(ceil(a)); NEXT();
-op_f64_floor: F64_UNARY(floor(a)); NEXT();
-op_f64_trunc: F64_UNARY(trunc(a)); NEXT();
-op_f64_nearest: F64_UNARY(nearbyint(a)); NEXT();
-op_f64_sqrt: F64_UNARY(__builtin_sqrt(a)); NEXT();
-op_f64_add: F64_BINARY(a + b); NEXT();
-op_f64_sub: F64_BINARY(a - b); NEXT();
-op_f64_mul: F64_BINARY(a * b); NEXT();
-op_f64_div: F64_BINARY(a / b); NEXT();
-op_f64_min: F64_BINARY(f64_min(a, b)); NEXT();
-op_f64_max: F64_BINARY(f64_max(a, b)); NEXT();
+op_f64_ceil: f64_operator = f64_ceil; goto f64_unary;
+op_f64_floor: f64_operator = f64_floor; goto f64_unary;
+op_f64_trunc: f64_operator = f64_trunc; goto f64_unary;
+op_f64_nearest: f64_operator = f64_nearest; goto f64_unary;
+op_f64_sqrt: f64_operator = f64_sqrt; goto f64_unary;
+op_f64_add: f64_operator = f64_add; goto f64_binary;
+op_f64_sub: f64_operator = f64_sub; goto f64_binary;
+op_f64_mul: f64_operator = f64_mul; goto f64_binary;
+op_f64_div: f64_operator = f64_div; goto f64_binary;
+f64_binary:
+  put64(sp - 4, f64_operator(sp - 4));
+  sp -= 2;
+  NEXT();
+op_f64_min: {
+  double a = as_f64(get64(sp - 4)), b = as_f64(get64(sp - 2));
+  put64(sp - 4, f64_bits(f64_min(a, b)));
+  sp -= 2;
+  NEXT();
+}
+op_f64_max: {
+  double a = as_f64(get64(sp - 4)), b = as_f64(get64(sp - 2));
+  put64(sp - 4, f64_bits(f64_max(a, b)));
+  sp -= 2;
+  NEXT();
+}
+f64_unary:
+  put64(sp - 2, f64_operator(sp - 2));
+  NEXT();
 
 op_i32_wrap_i64:
   sp--;
