@@ -109,7 +109,7 @@ static double f64_max(double a, double b) {
  * otherwise and the integer workloads run slower.
  */
 typedef uint64_t f64_operator_t(const slot_t *at);
-typedef slot_t f64_comparison_t(const slot_t *at);
+typedef slot_t f64_to_slot_t(const slot_t *at);
 #define F64_BINARY(name, expression)                         \
   static uint64_t name(const slot_t *at) {                   \
     double a = as_f64(get64(at)), b = as_f64(get64(at + 2)); \
@@ -171,6 +171,57 @@ static uint64_t rotl64(uint64_t x, uint64_t n) {
 /* §4.3.2 trunc_sat: NaN is 0, and values past the range clamp to its ends. */
 #define SATURATE(type, value, lower, upper, min, max) \
   ((value) != (value) ? (type)0 : !((value) > (lower)) ? (type)(min) : !((value) < (upper)) ? (type)(max) : (type)(value))
+
+/*
+ * The f64 conversions out of the loop as the operators above are: those to a 64-bit value through the unary
+ * operators' call site, those to a 32-bit one through a call site of their own. The i32 and f32 conversions to f64
+ * stay in the loop, where their operand is a single slot.
+ */
+static uint64_t i64_trunc_f64_s(const slot_t *at) {
+  double a = as_f64(get64(at));
+  CHECKED_TRUNC(int64_t, a, -9223372036854777856.0, 9223372036854775808.0);
+  return (uint64_t)(int64_t)a;
+}
+static uint64_t i64_trunc_f64_u(const slot_t *at) {
+  double a = as_f64(get64(at));
+  CHECKED_TRUNC(uint64_t, a, -1.0, 18446744073709551616.0);
+  return (uint64_t)a;
+}
+static uint64_t i64_trunc_sat_f64_s(const slot_t *at) {
+  double a = as_f64(get64(at));
+  return (uint64_t)SATURATE(int64_t, a, -9223372036854777856.0, 9223372036854775808.0, INT64_MIN, INT64_MAX);
+}
+static uint64_t i64_trunc_sat_f64_u(const slot_t *at) {
+  double a = as_f64(get64(at));
+  return SATURATE(uint64_t, a, -1.0, 18446744073709551616.0, 0, UINT64_MAX);
+}
+static uint64_t f64_convert_i64_s(const slot_t *at) {
+  return f64_bits((double)(int64_t)get64(at));
+}
+static uint64_t f64_convert_i64_u(const slot_t *at) {
+  return f64_bits((double)get64(at));
+}
+static slot_t i32_trunc_f64_s(const slot_t *at) {
+  double a = as_f64(get64(at));
+  CHECKED_TRUNC(int32_t, a, -2147483649.0, 2147483648.0);
+  return (uint32_t)(int32_t)a;
+}
+static slot_t i32_trunc_f64_u(const slot_t *at) {
+  double a = as_f64(get64(at));
+  CHECKED_TRUNC(uint32_t, a, -1.0, 4294967296.0);
+  return (uint32_t)a;
+}
+static slot_t i32_trunc_sat_f64_s(const slot_t *at) {
+  double a = as_f64(get64(at));
+  return (uint32_t)SATURATE(int32_t, a, -2147483649.0, 2147483648.0, INT32_MIN, INT32_MAX);
+}
+static slot_t i32_trunc_sat_f64_u(const slot_t *at) {
+  double a = as_f64(get64(at));
+  return SATURATE(uint32_t, a, -1.0, 4294967296.0, 0, UINT32_MAX);
+}
+static slot_t f32_demote_f64(const slot_t *at) {
+  return f32_bits((float)as_f64(get64(at)));
+}
 
 static uint32_t backed_bytes(uint64_t pages) {
   uint64_t bytes = pages * PAGE_BYTES;
@@ -718,7 +769,7 @@ static void run(uint32_t entry, slot_t *fp) {
   uint8_t *const memory_at = memory;
   uint32_t memory_size = memory_bytes;
   f64_operator_t *f64_operator;
-  f64_comparison_t *f64_comparison;
+  f64_to_slot_t *f64_to_slot;
   /* The host's call: its arguments are at the stack's base, and its frame returns to the code's exit cell. */
   const function_t *callee = &functions[entry];
   slot_t *sp = fp + callee->param_slots;
@@ -1042,14 +1093,14 @@ op_f32_lt: F32_COMPARE(a < b); NEXT();
 op_f32_gt: F32_COMPARE(a > b); NEXT();
 op_f32_le: F32_COMPARE(a <= b); NEXT();
 op_f32_ge: F32_COMPARE(a >= b); NEXT();
-op_f64_eq: f64_comparison = f64_eq; goto f64_compare;
-op_f64_ne: f64_comparison = f64_ne; goto f64_compare;
-op_f64_lt: f64_comparison = f64_lt; goto f64_compare;
-op_f64_gt: f64_comparison = f64_gt; goto f64_compare;
-op_f64_le: f64_comparison = f64_le; goto f64_compare;
-op_f64_ge: f64_comparison = f64_ge; goto f64_compare;
+op_f64_eq: f64_to_slot = f64_eq; goto f64_compare;
+op_f64_ne: f64_to_slot = f64_ne; goto f64_compare;
+op_f64_lt: f64_to_slot = f64_lt; goto f64_compare;
+op_f64_gt: f64_to_slot = f64_gt; goto f64_compare;
+op_f64_le: f64_to_slot = f64_le; goto f64_compare;
+op_f64_ge: f64_to_slot = f64_ge; goto f64_compare;
 f64_compare:
-  sp[-4] = f64_comparison(sp - 4);
+  sp[-4] = f64_to_slot(sp - 4);
   sp -= 3;
   NEXT();
 
@@ -1338,20 +1389,8 @@ op_i32_trunc_f32_u: {
   sp[-1] = (uint32_t)a;
   NEXT();
 }
-op_i32_trunc_f64_s: {
-  double a = as_f64(get64(sp - 2));
-  CHECKED_TRUNC(int32_t, a, -2147483649.0, 2147483648.0);
-  sp[-2] = (uint32_t)(int32_t)a;
-  sp--;
-  NEXT();
-}
-op_i32_trunc_f64_u: {
-  double a = as_f64(get64(sp - 2));
-  CHECKED_TRUNC(uint32_t, a, -1.0, 4294967296.0);
-  sp[-2] = (uint32_t)a;
-  sp--;
-  NEXT();
-}
+op_i32_trunc_f64_s: f64_to_slot = i32_trunc_f64_s; goto f64_narrow;
+op_i32_trunc_f64_u: f64_to_slot = i32_trunc_f64_u; goto f64_narrow;
 op_i64_extend_i32_s:
   put64(sp - 1, (uint64_t)(int64_t)(int32_t)sp[-1]);
   sp++;
@@ -1374,18 +1413,8 @@ op_i64_trunc_f32_u: {
   sp++;
   NEXT();
 }
-op_i64_trunc_f64_s: {
-  double a = as_f64(get64(sp - 2));
-  CHECKED_TRUNC(int64_t, a, -9223372036854777856.0, 9223372036854775808.0);
-  put64(sp - 2, (uint64_t)(int64_t)a);
-  NEXT();
-}
-op_i64_trunc_f64_u: {
-  double a = as_f64(get64(sp - 2));
-  CHECKED_TRUNC(uint64_t, a, -1.0, 18446744073709551616.0);
-  put64(sp - 2, (uint64_t)a);
-  NEXT();
-}
+op_i64_trunc_f64_s: f64_operator = i64_trunc_f64_s; goto f64_unary;
+op_i64_trunc_f64_u: f64_operator = i64_trunc_f64_u; goto f64_unary;
 op_f32_convert_i32_s: sp[-1] = f32_bits((float)(int32_t)sp[-1]); NEXT();
 op_f32_convert_i32_u: sp[-1] = f32_bits((float)sp[-1]); NEXT();
 op_f32_convert_i64_s:
@@ -1396,8 +1425,9 @@ op_f32_convert_i64_u:
   sp[-2] = f32_bits((float)get64(sp - 2));
   sp--;
   NEXT();
-op_f32_demote_f64:
-  sp[-2] = f32_bits((float)as_f64(get64(sp - 2)));
+op_f32_demote_f64: f64_to_slot = f32_demote_f64; goto f64_narrow;
+f64_narrow:
+  sp[-2] = f64_to_slot(sp - 2);
   sp--;
   NEXT();
 op_f64_convert_i32_s:
@@ -1408,8 +1438,8 @@ op_f64_convert_i32_u:
   put64(sp - 1, f64_bits((double)sp[-1]));
   sp++;
   NEXT();
-op_f64_convert_i64_s: put64(sp - 2, f64_bits((double)(int64_t)get64(sp - 2))); NEXT();
-op_f64_convert_i64_u: put64(sp - 2, f64_bits((double)get64(sp - 2))); NEXT();
+op_f64_convert_i64_s: f64_operator = f64_convert_i64_s; goto f64_unary;
+op_f64_convert_i64_u: f64_operator = f64_convert_i64_u; goto f64_unary;
 op_f64_promote_f32:
   put64(sp - 1, f64_bits((double)as_f32(sp[-1])));
   sp++;
@@ -1431,18 +1461,8 @@ op_i32_trunc_sat_f32_u: {
   sp[-1] = SATURATE(uint32_t, a, -1.0f, 4294967296.0f, 0, UINT32_MAX);
   NEXT();
 }
-op_i32_trunc_sat_f64_s: {
-  double a = as_f64(get64(sp - 2));
-  sp[-2] = (uint32_t)SATURATE(int32_t, a, -2147483649.0, 2147483648.0, INT32_MIN, INT32_MAX);
-  sp--;
-  NEXT();
-}
-op_i32_trunc_sat_f64_u: {
-  double a = as_f64(get64(sp - 2));
-  sp[-2] = SATURATE(uint32_t, a, -1.0, 4294967296.0, 0, UINT32_MAX);
-  sp--;
-  NEXT();
-}
+op_i32_trunc_sat_f64_s: f64_to_slot = i32_trunc_sat_f64_s; goto f64_narrow;
+op_i32_trunc_sat_f64_u: f64_to_slot = i32_trunc_sat_f64_u; goto f64_narrow;
 op_i64_trunc_sat_f32_s: {
   float a = as_f32(sp[-1]);
   put64(sp - 1, (uint64_t)SATURATE(int64_t, a, -9223373136366403584.0f, 9223372036854775808.0f, INT64_MIN, INT64_MAX));
@@ -1455,14 +1475,6 @@ op_i64_trunc_sat_f32_u: {
   sp++;
   NEXT();
 }
-op_i64_trunc_sat_f64_s: {
-  double a = as_f64(get64(sp - 2));
-  put64(sp - 2, (uint64_t)SATURATE(int64_t, a, -9223372036854777856.0, 9223372036854775808.0, INT64_MIN, INT64_MAX));
-  NEXT();
-}
-op_i64_trunc_sat_f64_u: {
-  double a = as_f64(get64(sp - 2));
-  put64(sp - 2, SATURATE(uint64_t, a, -1.0, 18446744073709551616.0, 0, UINT64_MAX));
-  NEXT();
-}
+op_i64_trunc_sat_f64_s: f64_operator = i64_trunc_sat_f64_s; goto f64_unary;
+op_i64_trunc_sat_f64_u: f64_operator = i64_trunc_sat_f64_u; goto f64_unary;
 }
