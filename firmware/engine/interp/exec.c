@@ -173,19 +173,25 @@ static uint64_t rotl64(uint64_t x, uint64_t n) {
   ((value) != (value) ? (type)0 : !((value) > (lower)) ? (type)(min) : !((value) < (upper)) ? (type)(max) : (type)(value))
 
 /*
+ * The f64 at `at`, which a trunc to an integer of the range (lower, upper) takes; else a trap (§4.3.2 trunc). Out of
+ * line: the four truncs share its comparisons and traps.
+ */
+__attribute__((noinline)) static double truncatable_f64(const slot_t *at, double lower, double upper) {
+  double a = as_f64(get64(at));
+  CHECKED_TRUNC(double, a, lower, upper);
+  return a;
+}
+
+/*
  * The f64 conversions out of the loop as the operators above are: those to a 64-bit value through the unary
  * operators' call site, those to a 32-bit one through a call site of their own. The i32 and f32 conversions to f64
  * stay in the loop, where their operand is a single slot.
  */
 static uint64_t i64_trunc_f64_s(const slot_t *at) {
-  double a = as_f64(get64(at));
-  CHECKED_TRUNC(int64_t, a, -9223372036854777856.0, 9223372036854775808.0);
-  return (uint64_t)(int64_t)a;
+  return (uint64_t)(int64_t)truncatable_f64(at, -9223372036854777856.0, 9223372036854775808.0);
 }
 static uint64_t i64_trunc_f64_u(const slot_t *at) {
-  double a = as_f64(get64(at));
-  CHECKED_TRUNC(uint64_t, a, -1.0, 18446744073709551616.0);
-  return (uint64_t)a;
+  return (uint64_t)truncatable_f64(at, -1.0, 18446744073709551616.0);
 }
 static uint64_t i64_trunc_sat_f64_s(const slot_t *at) {
   double a = as_f64(get64(at));
@@ -202,14 +208,10 @@ static uint64_t f64_convert_i64_u(const slot_t *at) {
   return f64_bits((double)get64(at));
 }
 static slot_t i32_trunc_f64_s(const slot_t *at) {
-  double a = as_f64(get64(at));
-  CHECKED_TRUNC(int32_t, a, -2147483649.0, 2147483648.0);
-  return (uint32_t)(int32_t)a;
+  return (uint32_t)(int32_t)truncatable_f64(at, -2147483649.0, 2147483648.0);
 }
 static slot_t i32_trunc_f64_u(const slot_t *at) {
-  double a = as_f64(get64(at));
-  CHECKED_TRUNC(uint32_t, a, -1.0, 4294967296.0);
-  return (uint32_t)a;
+  return (uint32_t)truncatable_f64(at, -1.0, 4294967296.0);
 }
 static slot_t i32_trunc_sat_f64_s(const slot_t *at) {
   double a = as_f64(get64(at));
