@@ -6,10 +6,11 @@ import {
   type Subscription,
   type TlsOptions,
 } from '@nats-io/transport-node';
+import type { NatsConnectionImpl } from '@nats-io/nats-core/internal';
 import { type Clock, systemClock } from '../../flash/clock.ts';
-import { idempotencyKey, type OutboxRecord } from '../record.ts';
+import type { OutboxRecord } from '../record.ts';
+import { encodeHpubBatch } from './hpub-batch.ts';
 import { ensureStream, natsSubject, type StreamSettings, StreamSettingsError } from './jetstream-stream.ts';
-import { RecordHeaders } from './record-headers.ts';
 import { acknowledgedPrefix, type Sink, SinkError } from './sink.ts';
 
 
@@ -36,6 +37,8 @@ interface Connection {
   nc: NatsConnection;
   /** PubAcks arrive at `<inbox>.<message number>`. */
   inbox: string;
+  /** The server's most header and payload bytes in one message (its INFO). */
+  maxPayloadBytes: number;
   subscription: Subscription;
 }
 
@@ -54,7 +57,8 @@ interface BatchInFlight {
  *
  * A JetStream publish is a core NATS publish with a reply subject, answered by a PubAck (JetStream wire API). The
  * sink publishes a whole batch that way with one reply subscription and matches the PubAcks by reply subject,
- * instead of one request (with its own timer and promise) per message. The connection is opened (and the stream
+ * instead of one request (with its own timer and promise) per message; the batch's commands are written as one
+ * buffer (hpub-batch.ts) and queued on the connection's protocol handler as nats.js queues its own. The connection is opened (and the stream
  * created or checked) on the first publish; it does not reconnect by itself: a lost connection fails the batch,
  * and the next publish, paced by the forwarder's backoff and circuit breaker, connects again.
  */
@@ -85,7 +89,7 @@ export class NatsJetStreamSink implements Sink {
       const what = error instanceof StreamSettingsError ? 'NATS at' : 'cannot connect to NATS at';
       throw new SinkError(`${what} ${this.options.servers.join(', ')}: ${message(error)}`, 0, { cause: error });
     }
-    const { nc, inbox } = connection;
+    const { nc, inbox, maxPayloadBytes } = connection;
     const firstId = this.nextId;
     this.nextId += records.length;
     const done = new Promise<void>((resolve, reject) => {
@@ -111,10 +115,14 @@ export class NatsJetStreamSink implements Sink {
       this.inFlight = batch;
     });
     try {
-      records.forEach((record, index) => {
-        const headers = new RecordHeaders(idempotencyKey(record), record.receivedAtMs);
-        nc.publish(this.subjectOf(record.subject), record.payload, { reply: `${inbox}.${firstId + index}`, headers });
+      if (nc.isClosed()) throw new Error('the connection is closed');
+      const commands = encodeHpubBatch(records, {
+        subjectOf: (subject) => this.subjectOf(subject),
+        replyPrefix: `${inbox}.`,
+        firstReplyNumber: firstId,
+        maxPayloadBytes,
       });
+      (nc as NatsConnectionImpl).protocol.sendCommand(commands);
     } catch (error) {
       (this.inFlight as BatchInFlight | undefined)?.fail(
         new SinkError(`publish failed: ${message(error)}`, 0, { cause: error }),
@@ -163,6 +171,8 @@ export class NatsJetStreamSink implements Sink {
       reconnect: false,
     });
     try {
+      // Nats-Msg-Id needs message headers (NATS 2.2 and later; JetStream servers all have them).
+      if (!nc.info?.headers) throw new StreamSettingsError('the server does not take message headers');
       await ensureStream(nc, stream, connectTimeoutMs);
     } catch (error) {
       await nc.close();
@@ -170,7 +180,7 @@ export class NatsJetStreamSink implements Sink {
     }
     const inbox = createInbox();
     const subscription = nc.subscribe(`${inbox}.*`, { callback: (error, msg) => this.onPubAck(inbox, error, msg) });
-    const connection: Connection = { nc, inbox, subscription };
+    const connection: Connection = { nc, inbox, maxPayloadBytes: nc.info!.max_payload, subscription };
     this.open = connection;
     void nc.closed().then(() => this.lost(connection));
     return connection;
