@@ -113,7 +113,7 @@ export class SqliteOutbox implements Outbox {
   private readonly deleteThrough: Database.Statement;
   private readonly sizesFrom: Database.Statement;
   private readonly upsertCursor: Database.Statement;
-  private readonly upsertLastKey: Database.Statement;
+  private readonly keepLastKeysThrough: Database.Statement;
   /**
    * The newest committed records in position order, consecutive, also in the table: a read after a cursor inside
    * it is served from here (the table is the truth after a restart or a long backlog).
@@ -147,15 +147,25 @@ export class SqliteOutbox implements Outbox {
       'INSERT INTO cursors (sink, position) VALUES (?, ?) ON CONFLICT (sink) DO UPDATE SET position = excluded.position',
     );
 
-    this.upsertLastKey = this.db.prepare(
-      'INSERT INTO last_keys (device_id, session, seq) VALUES (?, ?, ?) ' +
+    // A device's last key is its newest record while the table holds one, and its last_keys row once none is left:
+    // rows are written as records leave, from the newest of each device among them, in SQL rather than one
+    // statement per device and commit. Records leave oldest first, so a later write is always the newer key.
+    this.keepLastKeysThrough = this.db.prepare(
+      'INSERT INTO last_keys (device_id, session, seq) ' +
+        'SELECT device_id, session, seq FROM records WHERE position IN ' +
+        '(SELECT MAX(position) FROM records WHERE position <= ? GROUP BY device_id) ' +
         'ON CONFLICT (device_id) DO UPDATE SET session = excluded.session, seq = excluded.seq',
     );
-    this.last = new Map(
-      (this.db.prepare('SELECT device_id, session, seq FROM last_keys').raw().all() as [string, number, number][]).map(
-        ([deviceId, session, seq]) => [deviceId, { session, seq }],
-      ),
-    );
+    const lastKeyRows = [
+      ...(this.db.prepare('SELECT device_id, session, seq FROM last_keys').raw().all() as [string, number, number][]),
+      // SQLite takes a bare column of an aggregate query with MAX() from the row that holds the maximum.
+      ...(this.db.prepare('SELECT device_id, session, seq, MAX(position) FROM records GROUP BY device_id').raw().all() as [
+        string,
+        number,
+        number,
+      ][]),
+    ];
+    this.last = new Map(lastKeyRows.map(([deviceId, session, seq]) => [deviceId, { session, seq }]));
     const newest =
       (this.db.prepare('SELECT MAX(position) FROM records').pluck().get() as number | null) ??
       ((this.db.prepare("SELECT seq FROM sqlite_sequence WHERE name = 'records'").pluck().get() as number | undefined) ??
@@ -299,8 +309,6 @@ export class SqliteOutbox implements Outbox {
     const extent = { ...this.extent };
     // What every sink holds leaves first, making room before the overflow policy looks.
     this.removeThrough(extent, this.cursors.lowest(extent.newest));
-    // Each device's last key, written once per commit rather than once per record.
-    const lastKeys = new Map<string, LastKey>();
     const stored: OutboxRecord[] = [];
     const rejections = queue.map((entry) => {
       const held = extent.newest - extent.oldest + 1;
@@ -317,7 +325,6 @@ export class SqliteOutbox implements Outbox {
           const blob = Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
           values.push(key.deviceId, key.session, key.seq, subject, blob, receivedAtMs);
           blobs.push(blob);
-          lastKeys.set(key.deviceId, key);
         }
         // One statement's rows take consecutive positions: AUTOINCREMENT, and this process alone writes the file.
         const last = Number((count === 1 ? this.insert : this.insertRows).run(values).lastInsertRowid);
@@ -331,7 +338,6 @@ export class SqliteOutbox implements Outbox {
       extent.bytes += entry.bytes;
       return undefined;
     });
-    for (const [deviceId, { session, seq }] of lastKeys) this.upsertLastKey.run(deviceId, session, seq);
     const dropped = this.dropOverflow(extent);
     if (this.cursorsDirty || dropped > 0) {
       for (const [sink, position] of this.cursors.entries()) {
@@ -372,6 +378,7 @@ export class SqliteOutbox implements Outbox {
   private removeThrough(extent: Extent, position: number): void {
     if (position < extent.oldest) return;
     extent.bytes -= this.bytesThrough.get(position) as number;
+    this.keepLastKeysThrough.run(position);
     this.deleteThrough.run(position);
     extent.oldest = position + 1;
   }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { copyFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BacklogLimits, OutboxObserver } from '../../../host/edge/outbox/outbox.ts';
@@ -86,6 +87,33 @@ describe('SqliteOutbox on disk', () => {
       'dev-2': { session: 1, seq: 6 },
       'dev-3': { session: 1, seq: 7 },
     });
+  });
+
+  it("reopens with each device's newest key, whether its newest record has left or is still held", async () => {
+    const dbPath = databasePath();
+    const first = open(dbPath);
+    await first.append(makeRecords(0, 10));
+    // dev-0's and dev-1's newest records (8 and 9) stay; dev-2's and dev-3's (6 and 7) leave; older ones of dev-0
+    // and dev-1 leave too, and must not stand for their newer keys.
+    first.ack('nats', 8);
+    await first.append([{ ...makeRecords(10, 1)[0]!, key: { deviceId: 'dev-2', session: 2, seq: 0 } }]);
+    const expected = {
+      'dev-0': { session: 1, seq: 8 },
+      'dev-1': { session: 1, seq: 9 },
+      'dev-2': { session: 2, seq: 0 },
+      'dev-3': { session: 1, seq: 7 },
+    };
+    expect(Object.fromEntries(first.lastKeys())).toEqual(expected);
+    expect(first.stats().records).toBe(3);
+    // A copy of the files as they are, not closed: what the last commit left on disk is all a killed edge finds.
+    const crashed = databasePath();
+    for (const suffix of ['', '-wal']) if (existsSync(dbPath + suffix)) copyFileSync(dbPath + suffix, crashed + suffix);
+    await first.close();
+    const second = open(crashed);
+    expect(Object.fromEntries(second.lastKeys())).toEqual(expected);
+    second.ack('nats', 11);
+    await second.close();
+    expect(Object.fromEntries(open(crashed).lastKeys())).toEqual(expected);
   });
 
   it('forgets the cursor of a sink no longer configured, so it holds nothing back', async () => {
