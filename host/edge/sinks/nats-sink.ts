@@ -9,8 +9,8 @@ import {
 import type { NatsConnectionImpl } from '@nats-io/nats-core/internal';
 import { type Clock, systemClock } from '../../flash/clock.ts';
 import type { OutboxRecord } from '../record.ts';
-import { encodeHpubBatch } from './hpub-batch.ts';
-import { ensureStream, natsSubject, type StreamSettings, StreamSettingsError } from './jetstream-stream.ts';
+import { HpubBatchEncoder } from './hpub-batch.ts';
+import { ensureStream, type StreamSettings, StreamSettingsError } from './jetstream-stream.ts';
 import { acknowledgedPrefix, type Sink, SinkError } from './sink.ts';
 
 
@@ -29,9 +29,6 @@ export interface NatsSinkOptions {
   publishTimeoutMs: number;
   clock?: Clock;
 }
-
-/** Encoded subjects kept at most: a few per device of a large fleet. */
-const SUBJECTS_REMEMBERED = 65_536;
 
 interface Connection {
   nc: NatsConnection;
@@ -70,12 +67,13 @@ export class NatsJetStreamSink implements Sink {
   private inFlight: BatchInFlight | undefined;
   private nextId = 0;
   private closed = false;
-  private readonly subjects = new Map<string, string>();
+  private readonly encoder: HpubBatchEncoder;
   private readonly clock: Clock;
 
   constructor(private readonly options: NatsSinkOptions) {
     this.name = options.name;
     this.clock = options.clock ?? systemClock;
+    this.encoder = new HpubBatchEncoder(options.stream.subjectPrefix);
   }
 
   async publish(records: readonly OutboxRecord[]): Promise<void> {
@@ -116,12 +114,7 @@ export class NatsJetStreamSink implements Sink {
     });
     try {
       if (nc.isClosed()) throw new Error('the connection is closed');
-      const commands = encodeHpubBatch(records, {
-        subjectOf: (subject) => this.subjectOf(subject),
-        replyPrefix: `${inbox}.`,
-        firstReplyNumber: firstId,
-        maxPayloadBytes,
-      });
+      const commands = this.encoder.encode(records, `${inbox}.`, firstId, maxPayloadBytes);
       (nc as NatsConnectionImpl).protocol.sendCommand(commands);
     } catch (error) {
       (this.inFlight as BatchInFlight | undefined)?.fail(
@@ -130,17 +123,6 @@ export class NatsJetStreamSink implements Sink {
       this.drop(connection);
     }
     return done;
-  }
-
-  /** The NATS subject of a record's subject under this sink's prefix, remembered: a device's records share a few. */
-  private subjectOf(subject: string): string {
-    let encoded = this.subjects.get(subject);
-    if (encoded === undefined) {
-      if (this.subjects.size >= SUBJECTS_REMEMBERED) this.subjects.clear();
-      encoded = natsSubject(this.options.stream.subjectPrefix, subject);
-      this.subjects.set(subject, encoded);
-    }
-    return encoded;
   }
 
   async close(): Promise<void> {

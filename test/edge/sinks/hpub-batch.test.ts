@@ -3,12 +3,14 @@ import net from 'node:net';
 import { connect, headers, MsgHdrsImpl } from '@nats-io/transport-node';
 import { describe, expect, it } from 'vitest';
 import { idempotencyKey, type OutboxRecord } from '../../../host/edge/record.ts';
-import { encodeHpubBatch, MSG_ID_HEADER, RECEIVED_AT_HEADER } from '../../../host/edge/sinks/hpub-batch.ts';
+import { HpubBatchEncoder, MSG_ID_HEADER, RECEIVED_AT_HEADER } from '../../../host/edge/sinks/hpub-batch.ts';
 import { natsSubject } from '../../../host/edge/sinks/jetstream-stream.ts';
 
 const MAX_PAYLOAD_BYTES = 1_048_576;
 const INFO = `INFO {"server_id":"capture","version":"2.9.0","proto":1,"headers":true,"max_payload":${MAX_PAYLOAD_BYTES}}\r\n`;
 const subjectOf = (subject: string): string => natsSubject('wasmote', subject);
+const encode = (records: readonly OutboxRecord[], replyPrefix: string, firstReplyNumber: number, maxPayloadBytes = MAX_PAYLOAD_BYTES): Buffer =>
+  new HpubBatchEncoder('wasmote').encode(records, replyPrefix, firstReplyNumber, maxPayloadBytes);
 
 function record(position: number, subject: string, session: number, seq: number, payload: string, receivedAtMs: number): OutboxRecord {
   return { position, key: { deviceId: subject.split('/').slice(0, 2).join('/'), session, seq }, subject, payload: Buffer.from(payload), receivedAtMs };
@@ -18,6 +20,7 @@ const RECORDS: OutboxRecord[] = [
   record(1, 'lab/sim-3fa2-0000/data', 305_419_896, 27, '{"time":"2026-12-05T08:00:00.000Z","values":{"t":21.5}}', 1_764_921_600_000),
   record(2, 'édge/capteur-ü/log', 0, 65_535, '{"text":"température ok"}', 0),
   record(3, 'lab/a.b c/event', 4_294_967_295, 0, '', 1_764_921_600_123),
+  record(4, 'lab/sim-3fa2-0000/data', 305_419_896, 28, '{"values":{"t":-1.5e-7}}', 1_764_921_600_123.4567),
 ];
 
 /**
@@ -56,13 +59,13 @@ async function natsJsBytes(records: readonly OutboxRecord[], replyPrefix: string
 
 describe('a batch of HPUB commands', () => {
   it('is byte for byte what nats.js writes for the same publishes', async () => {
-    const ours = encodeHpubBatch(RECORDS, { subjectOf, replyPrefix: '_INBOX.X7.', firstReplyNumber: 41, maxPayloadBytes: MAX_PAYLOAD_BYTES });
+    const ours = encode(RECORDS, '_INBOX.X7.', 41);
     expect(ours).toEqual(await natsJsBytes(RECORDS, '_INBOX.X7.', 41));
   });
 
   it('carries headers nats.js decodes to the key and arrival time', () => {
     const [first] = RECORDS;
-    const ours = encodeHpubBatch([first!], { subjectOf, replyPrefix: 'r.', firstReplyNumber: 0, maxPayloadBytes: MAX_PAYLOAD_BYTES });
+    const ours = encode([first!], 'r.', 0);
     const line = ours.subarray(0, ours.indexOf('\r\n')).toString();
     const [, subject, reply, headerBytes, totalBytes] = line.split(' ');
     expect([subject, reply]).toEqual(['wasmote.lab.sim-3fa2-0000.data', 'r.0']);
@@ -76,11 +79,11 @@ describe('a batch of HPUB commands', () => {
 
   it('refuses a key that would end its header line early, and a message over max_payload, naming the record', () => {
     const injected = record(1, 'lab/d\r\nX-Injected: 1/data', 1, 2, '{}', 5);
-    expect(() => encodeHpubBatch([injected], { subjectOf, replyPrefix: 'r.', firstReplyNumber: 0, maxPayloadBytes: MAX_PAYLOAD_BYTES })).toThrow(
+    expect(() => encode([injected], 'r.', 0)).toThrow(
       /line break/,
     );
     const large = record(1, 'lab/d/data', 1, 2, 'x'.repeat(1000), 5);
-    expect(() => encodeHpubBatch([RECORDS[0]!, large], { subjectOf, replyPrefix: 'r.', firstReplyNumber: 0, maxPayloadBytes: 1000 })).toThrow(
+    expect(() => encode([RECORDS[0]!, large], 'r.', 0, 1000)).toThrow(
       /lab\/d\/data:1:2 is 10\d\d bytes with its headers, over the server's max_payload of 1000/,
     );
   });
