@@ -80,7 +80,8 @@ describe('wasmote edge with the embedded broker', () => {
     const clients: MqttClient[] = [];
     try {
       const brokerUrl = await edge.line(BROKER_LINE);
-      expect(edge.output).toContain('-u <user> -P <password>');
+      // Printed after the broker's line, once the edge is up: waited for, not read at once.
+      await edge.line(/-u <user> -P <password>/);
       await expect(mqtt.connectAsync(brokerUrl, { protocolVersion: 4, reconnectPeriod: 0, username: 'view~alice', password: 'wrong' })).rejects.toThrow();
 
       const viewer = await mqtt.connectAsync(brokerUrl, { protocolVersion: 4, reconnectPeriod: 0, username: 'view~alice', password: 'alice-pw' });
