@@ -49,6 +49,13 @@ describe('the interpreter\'s compiled code in flash', { timeout: 180_000 }, () =
     expect(build.size.flashBytes).toBe((await readFile(build.bin)).length);
   });
 
+  it('is not built for a board QEMU has no machine for, since the image itself writes it', async () => {
+    const other = buildForTest('interp-code', appPath('sensor-node'), 'nucleo-f411re', undefined, 'interp');
+    await expect(other).rejects.toThrow(
+      "the interpreter's code for flash is compiled by the image itself on QEMU, which has no machine for nucleo-f411re",
+    );
+  });
+
   it('is refused at load, with the reason, once a word of it differs from what the board compiles', async () => {
     const code = await codeSectionOf(build.elf);
     const tamperedCell = Math.floor(code.length / CELL_BYTES / 2);
