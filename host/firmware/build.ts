@@ -28,6 +28,7 @@ import { runTool } from './toolchain.ts';
 import { checkLoopFitsHandlerOffsets, rewriteLoopDispatches } from './thumb-dispatch.ts';
 import { translateApp } from './translate.ts';
 import { DEFAULT_ENGINE, type Engine } from './engines.ts';
+import { fillCodeSection } from './code-section.ts';
 import { INTERP_BACKEND_DIR, prepareInterpApp } from './interp-build.ts';
 
 /** docs/firmware.md, "Memory below one page": the linear memory an app gets unless it asks otherwise. */
@@ -154,6 +155,9 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   });
   const sections = await checkFirmwareApp(wasm, memoryLimitBytes);
   const engine = options.engine ?? DEFAULT_ENGINE;
+  if (engine === 'interp' && board.qemuMachine === undefined) {
+    throw new FirmwareBuildError(`the interpreter's code for flash is compiled by the image itself on QEMU, which has no machine for ${board.name}`);
+  }
   const app = await prepareApp(engine, wasm, sections, path.join(outDir, 'app'), { memoryLimitBytes, appStackBytes }, progress);
   const identity = path.join(outDir, 'app', 'identity.c');
   await writeFile(identity, identitySource(board.name, appName, wasm));
@@ -214,6 +218,10 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     ...objects,
     '-lm',
   ]);
+  if (engine === 'interp') {
+    progress(`compiling the app's code for flash with the image itself on QEMU's ${board.qemuMachine}`);
+    await fillCodeSection(elf, board.qemuMachine!);
+  }
   const bin = `${base}.bin`;
   const hex = `${base}.hex`;
   await runTool('arm-none-eabi-objcopy', ['-O', 'binary', elf, bin]);

@@ -2,7 +2,8 @@
  * The interpreter backend's part of the build (docs/firmware.md, "Interpreter"): the app goes into the image as
  * its .wasm, in flash, its data segments merged (merge-data.ts); the interpreter's host build
  * (firmware/engine/interp/host/) validates it as the board will and measures the arena its loaded form needs,
- * which sizes the board's static arena. A module the interpreter refuses fails the build with its reason.
+ * which sizes the board's static arena, and the cells of its compiled code, which size the flash section the
+ * image's own run fills in (code-section.ts). A module the interpreter refuses fails the build with its reason.
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -10,6 +11,7 @@ import { access, mkdir, readdir, readFile, rename, writeFile } from 'node:fs/pro
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { BUILD_DIR } from '../build/paths.ts';
+import { CODE_SECTION } from './code-section.ts';
 import { mergeDataSegments } from './merge-data.ts';
 import { cSources, FIRMWARE_DIR } from './sources.ts';
 import { runTool, ToolFailedError } from './toolchain.ts';
@@ -69,12 +71,18 @@ export function interpHost(): Promise<string> {
   return hostBuild;
 }
 
-/** The arena bytes the interpreter needs for `wasmPath`, or its refusal. */
-export async function measureArena(wasmPath: string): Promise<number> {
+export interface InterpMeasure {
+  arenaBytes: number;
+  codeCells: number;
+}
+
+/** The arena bytes the interpreter needs for `wasmPath` and the cells of its compiled code, or its refusal. */
+export async function measureInterp(wasmPath: string): Promise<InterpMeasure> {
   const host = await interpHost();
   try {
     const { stdout } = await promisify(execFile)(host, ['--arena', wasmPath]);
-    return Number(stdout.trim());
+    const [arenaBytes, codeCells] = stdout.trim().split(' ').map(Number);
+    return { arenaBytes: arenaBytes!, codeCells: codeCells! };
   } catch (error) {
     const stdout = (error as { stdout?: string }).stdout ?? '';
     if (stdout.startsWith('refused ')) throw new InterpreterRefusalError(`the interpreter refuses the app: ${stdout.slice(8).trim()}`);
@@ -92,7 +100,7 @@ export async function prepareInterpApp(
   const merged = mergeDataSegments(wasm);
   const modulePath = path.join(outDir, 'app.wasm');
   await writeFile(modulePath, merged);
-  const arenaBytes = await measureArena(modulePath);
+  const { arenaBytes, codeCells } = await measureInterp(modulePath);
   const source = path.join(outDir, 'app_wasm.c');
   const lines = [];
   for (let at = 0; at < merged.length; at += 16) {
@@ -108,6 +116,10 @@ export async function prepareInterpApp(
       ...lines,
       '};',
       `const uint32_t app_wasm_length = ${merged.length};`,
+      '',
+      '/* Erased until the build writes the compiled code in (host/firmware/code-section.ts). */',
+      `const uint32_t app_code[${codeCells}] __attribute__((section("${CODE_SECTION}"))) = {[0 ... ${codeCells - 1}] = 0xFFFFFFFFu};`,
+      `const uint32_t app_code_cells = ${codeCells};`,
       '',
     ].join('\n'),
   );

@@ -20,16 +20,23 @@ export interface QemuOptions {
    * port (USART2) connects to it. Without one the port has no backend, and the firmware sleeps ungated.
    */
   gateSocket?: string;
+  /**
+   * Instead of the serial ports, Arm semihosting (the image's file writes and exit, firmware/hal/stm32f4/
+   * semihosting.h), for the build's run of an image (host/firmware/code-section.ts).
+   */
+  semihosting?: boolean;
 }
 
 export type QemuProcess = ChildProcessByStdio<Writable, Readable, Readable>;
 
-export function qemuArguments({ machine, elf, icountShift = DEFAULT_ICOUNT_SHIFT, gateSocket }: QemuOptions): string[] {
+export function qemuArguments({ machine, elf, icountShift = DEFAULT_ICOUNT_SHIFT, gateSocket, semihosting }: QemuOptions): string[] {
+  const ports = semihosting
+    ? ['-semihosting-config', 'enable=on,target=native']
+    : // USART1 is QEMU's first serial port (hw/arm/stm32f405_soc.c), USART2 its second.
+      [...['-serial', 'stdio'], ...(gateSocket === undefined ? [] : ['-serial', `unix:${gateSocket}`])];
   return [
     ...['-machine', machine, '-nodefaults', '-display', 'none', '-monitor', 'none'],
-    // USART1 is QEMU's first serial port (hw/arm/stm32f405_soc.c), USART2 its second.
-    ...['-serial', 'stdio'],
-    ...(gateSocket === undefined ? [] : ['-serial', `unix:${gateSocket}`]),
+    ...ports,
     ...['-icount', `shift=${icountShift},sleep=off,align=off`],
     ...['-kernel', elf],
   ];

@@ -2,7 +2,7 @@
 import { runTool } from './toolchain.ts';
 
 export interface SizeReport {
-  /** Code, constants and the initial values of .data: what is written to flash. */
+  /** Code, constants, the interpreter's compiled code and the initial values of .data: what is written to flash. */
   flashBytes: number;
   /** .noinit (the reset record), .data, .bss and the stack: what is reserved in RAM. */
   ramBytes: number;
@@ -13,7 +13,7 @@ export interface SizeReport {
 }
 
 /** The sections that load into flash, and those that take RAM (firmware/hal/stm32f4/sections.ld). */
-const FLASH_SECTIONS = ['.text', '.ARM.exidx', '.data'];
+const FLASH_SECTIONS = ['.text', '.ARM.exidx', '.interp_code', '.data'];
 const RAM_SECTIONS = ['.noinit', '.data', '.bss', '.stack'];
 
 export async function readSizeReport(

@@ -36,14 +36,15 @@ export class ToolFailedError extends Error {
   }
 }
 
-/** Runs `tool` and returns its stdout; throws MissingToolError or ToolFailedError. */
-export async function runTool(tool: Tool, args: string[], cwd?: string): Promise<string> {
+/** Runs `tool` and returns its stdout; throws MissingToolError or ToolFailedError (also when it outlives `timeoutMs`). */
+export async function runTool(tool: Tool, args: string[], cwd?: string, timeoutMs?: number): Promise<string> {
   try {
-    const { stdout } = await execFileAsync(tool, args, { cwd, maxBuffer: 64 * 2 ** 20 });
+    const { stdout } = await execFileAsync(tool, args, { cwd, timeout: timeoutMs, maxBuffer: 64 * 2 ** 20 });
     return stdout;
   } catch (error) {
-    const failure = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
+    const failure = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string; killed?: boolean };
     if (failure.code === 'ENOENT') throw new MissingToolError(tool);
+    if (failure.killed) throw new ToolFailedError(tool, `still running after ${timeoutMs} ms, stopped`);
     throw new ToolFailedError(tool, `${failure.stderr ?? ''}${failure.stdout ?? ''}` || failure.message);
   }
 }

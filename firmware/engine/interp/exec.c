@@ -288,7 +288,8 @@ static const handler_offset_t *handler_offsets;
 static uintptr_t handler_base;
 
 cell_t interp_target_cell(uint32_t at) {
-  return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)(module.code + at) : at;
+  uint32_t cell = module.code_cells + at;
+  return CELL_HOLDS_ADDRESS ? (cell_t)(uintptr_t)(module.code_home + cell) : cell;
 }
 
 cell_t interp_function_cell(uint32_t function_index) {
@@ -763,7 +764,7 @@ static void run(uint32_t entry, slot_t *fp) {
     handler_base = (uintptr_t)&&invalid;
     return;
   }
-  const cell_t *const code = module.code;
+  const cell_t *const code = module.code_home;
   slot_t *const globals = module.global_values;
   const function_t *const functions = module.functions;
   slot_t *const frames_end = stack_end;

@@ -1,7 +1,8 @@
 /*
- * The interpreter's core, apart from engine.h so that the host build (host/) runs it too: load (decode,
- * validate and compile a module into the static arena), instantiate, call an exported function. A trap ends the
- * call through interp_trap(), which whoever embeds the core defines (engine.c on the board, host/main.c on a PC).
+ * The interpreter's core, apart from engine.h so that the host build (host/) runs it too: load (decode and
+ * validate a module into the static arena, and compile it one function at a time against the compiled code the
+ * build put in flash), instantiate, call an exported function. A trap ends the call through interp_trap(), which
+ * whoever embeds the core defines (engine.c on the board, host/main.c on a PC).
  */
 #ifndef WASMOTE_ENGINE_INTERP_H
 #define WASMOTE_ENGINE_INTERP_H
@@ -36,6 +37,16 @@ typedef struct {
   uint32_t stack_slots;
   uint8_t *memory;
   uint32_t memory_limit_bytes;
+  /*
+   * The compiled code's home (docs/firmware.md, "Interpreter"): `code_cells` cells, in flash on the board, that
+   * the build wrote with this same image's compiler. A load compiles each function in the arena and refuses the
+   * module if its cells differ from the home's; the interpreter then runs the home's. With `write_code` it hands
+   * them to it instead, one function at a time, and compares nothing: the build's run of an image whose code is
+   * still blank, or a host's load into memory of its own.
+   */
+  const uint32_t *code;
+  uint32_t code_cells;
+  void (*write_code)(const uint32_t *cells, uint32_t count);
 } interp_storage_t;
 
 /* The module's bytes stay where they are (flash on the board): data segments are copied from them. */
@@ -43,7 +54,10 @@ bool interp_load(const interp_storage_t *storage, const uint8_t *wasm, uint32_t 
                  const interp_host_import_t *imports, uint32_t import_count);
 /* Why the last interp_load() refused the module. */
 const char *interp_load_error(void);
-/* The most bytes of the arena loading the module held at once (the loaded form, and scratch while compiling). */
+/*
+ * The most bytes of the arena loading the module held at once: the loaded form, and while a function compiles its
+ * cells and scratch.
+ */
 uint32_t interp_arena_peak(void);
 
 /* Fresh memory, globals and table, data and element segments, then the start function. May trap. */

@@ -1,8 +1,9 @@
 /*
  * Decoding and validating a module's sections (Wasm core spec §5.5 binary format, §3.4 module validation): what
  * each section declares goes into the static arena in the fixed-width records of module.h; function bodies go
- * to compile.c. Anything invalid, or valid but beyond what the interpreter supports, refuses the module with a
- * reason naming it; the arena is then left as it was, and nothing else is touched.
+ * to compile.c, one at a time, and their cells to the code's home (place_code). Anything invalid, or valid but
+ * beyond what the interpreter supports, refuses the module with a reason naming it; the arena is then left as it
+ * was, and nothing else is touched.
  */
 #include <setjmp.h>
 #include <string.h>
@@ -480,17 +481,43 @@ static void read_elements(reader_t *r) {
 
 static uint32_t declared_data_count = UINT32_MAX;
 
+static const interp_storage_t *storage_in_use;
+static const char CODE_NOT_THIS_MODULES[] = "the compiled code in flash is not this module's";
+
+/*
+ * The cells just compiled at module.code, a function's (or the exit cell): handed to the writer, or compared with
+ * the home's at the same place, `at` the body's offset for a refusal; then the arena has them back.
+ */
+static void place_code(uint32_t at) {
+  uint32_t cells = (uint32_t)((cell_t *)(arena + arena_used) - module.code);
+  const interp_storage_t *storage = storage_in_use;
+  if (cells > storage->code_cells - module.code_cells) load_refuse(CODE_NOT_THIS_MODULES, "", at);
+  if (storage->write_code) {
+    storage->write_code(module.code, cells);
+  } else if (memcmp(module.code, storage->code + module.code_cells, cells * sizeof(cell_t)) != 0) {
+    load_refuse(CODE_NOT_THIS_MODULES, "", at);
+  }
+  arena_give_back(cells * sizeof(cell_t));
+  module.code_cells += cells;
+}
+
 static void read_code(reader_t *r, uint32_t defined) {
   uint32_t count = read_u32(r);
   if (count != defined) load_refuse("function and code section have inconsistent lengths", "", reader_offset(r));
+  module.code_home = storage_in_use->code;
   module.code = (cell_t *)(arena + arena_used);
   compile_exit();
+  place_code(0);
   for (uint32_t i = 0; i < count; i++) {
     uint32_t size = read_u32(r);
+    uint32_t at = reader_offset(r);
     const uint8_t *body = read_bytes(r, size);
     compile_function(module.imported_functions + i, body, body + size);
+    place_code(at);
   }
-  module.code_cells = (uint32_t)((cell_t *)(arena + arena_used) - module.code);
+  if (!storage_in_use->write_code && module.code_cells != storage_in_use->code_cells) {
+    load_refuse(CODE_NOT_THIS_MODULES, "", 0);
+  }
 }
 
 static void read_data(reader_t *r) {
@@ -577,6 +604,7 @@ bool interp_load(const interp_storage_t *storage, const uint8_t *wasm, uint32_t 
   module.wasm_length = length;
   module.host = imports;
   module.start_function = NO_FUNCTION;
+  storage_in_use = storage;
   arena = storage->arena;
   arena_bytes = storage->arena_bytes;
   arena_used = 0;

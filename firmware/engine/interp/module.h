@@ -86,6 +86,12 @@ typedef struct {
   data_segment_t *data;
   uint8_t *data_dropped;
 
+  /*
+   * The code: `code_cells` cells from `code_home`, where the interpreter runs them (flash on the board). A function
+   * is compiled into the arena at `code`, its cells indexed from its first (compile.c), which goes to
+   * code_home + code_cells; then its cells are compared with the home's, or handed out (loader.c place_code).
+   */
+  const cell_t *code_home;
   cell_t *code;
   uint32_t code_cells;
 } module_t;
@@ -241,7 +247,10 @@ static inline uint32_t valtype_slots(uint8_t type) {
  * a label of the loop otherwise (a 64-bit host); interp_prepare_dispatch() comes before the first.
  */
 cell_t interp_opcode_cell(uint32_t op);
-/* exec.c: a branch's target cell for the code at cell `at`: that cell's address, or `at` on a 64-bit host. */
+/*
+ * exec.c: a branch's target cell for cell `at` of the function being compiled: that cell's address in the code's
+ * home, or its index there on a 64-bit host.
+ */
 cell_t interp_target_cell(uint32_t at);
 /* exec.c: a call's cell for the function: the address of its record where an address fits a cell, else its index. */
 cell_t interp_function_cell(uint32_t function_index);

@@ -4,7 +4,10 @@
  * zero arguments in export order, printing one line per log, result and trap, then a hash of the linear
  * memory; test/firmware/interp/ compares the lines with V8's. `interp-host --validate FILE.wasm` only loads it
  * with those imports and prints `valid` or `refused` and the reason. `interp-host --arena FILE.wasm` prints the
- * arena bytes the module needs with the HAL ABI's imports, which the firmware build sizes the board's arena by.
+ * arena bytes the module needs with the HAL ABI's imports and the cells of its compiled code, which the firmware
+ * build sizes the board's arena and its flash for the code by. Each loads the module twice, as a board image's
+ * build and then the board do: the first load hands the compiled code to keep_code(), the second compiles it again
+ * and compares it with what was kept, and the module runs from there.
  */
 #include <inttypes.h>
 #include <setjmp.h>
@@ -62,6 +65,22 @@ static const interp_host_import_t FUZZING_IMPORTS[] = {
 /* hal_abi.h: the board's imports, to validate and size an app (never called). */
 #define UNBOUND(module, name, signature, function) {module, name, signature, ignore},
 static const interp_host_import_t HAL_IMPORTS[] = {HAL_ABI_IMPORTS(UNBOUND)};
+
+static uint32_t *code;
+static uint32_t code_cells, code_capacity;
+
+static void keep_code(const uint32_t *cells, uint32_t count) {
+  if (code_cells + count > code_capacity) {
+    code_capacity = 2 * (code_cells + count);
+    code = realloc(code, code_capacity * sizeof(uint32_t));
+    if (!code) {
+      fprintf(stderr, "out of memory for the compiled code\n");
+      exit(2);
+    }
+  }
+  memcpy(code + code_cells, cells, count * sizeof(uint32_t));
+  code_cells += count;
+}
 
 static uint8_t *read_file(const char *path, uint32_t *length) {
   FILE *file = fopen(path, "rb");
@@ -122,15 +141,22 @@ int main(int argc, char **argv) {
   }
   uint32_t length;
   uint8_t *wasm = read_file(argv[argc - 1], &length);
-  interp_storage_t storage = {arena, ARENA_BYTES, stack, STACK_SLOTS, memory, MEMORY_LIMIT_BYTES};
+  interp_storage_t storage = {arena, ARENA_BYTES, stack, STACK_SLOTS, memory, MEMORY_LIMIT_BYTES, NULL, UINT32_MAX, keep_code};
   const interp_host_import_t *imports = sizing ? HAL_IMPORTS : FUZZING_IMPORTS;
   uint32_t import_count = sizing ? sizeof HAL_IMPORTS / sizeof HAL_IMPORTS[0] : sizeof FUZZING_IMPORTS / sizeof FUZZING_IMPORTS[0];
-  if (!interp_load(&storage, wasm, length, imports, import_count)) {
+  bool loaded = interp_load(&storage, wasm, length, imports, import_count);
+  if (loaded) {
+    storage.code = code;
+    storage.code_cells = code_cells;
+    storage.write_code = NULL;
+    loaded = interp_load(&storage, wasm, length, imports, import_count);
+  }
+  if (!loaded) {
     printf("refused %s\n", interp_load_error());
     return sizing ? 1 : 0;
   }
   if (sizing) {
-    printf("%" PRIu32 "\n", interp_arena_peak());
+    printf("%" PRIu32 " %" PRIu32 "\n", interp_arena_peak(), code_cells);
     return 0;
   }
   if (validating) {
