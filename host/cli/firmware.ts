@@ -1,6 +1,6 @@
 import path from 'node:path';
 import type { Board } from '../firmware/boards.ts';
-import { DEFAULT_ENGINE, ENGINES } from '../firmware/engines.ts';
+import { DEFAULT_ENGINE, ENGINES, INTERP_CODE_HOMES, type InterpCodeHome } from '../firmware/engines.ts';
 import type { FirmwareBuild } from '../firmware/build.ts';
 import {
   choice,
@@ -35,6 +35,15 @@ Run \`wasmote firmware build --help\` or \`wasmote firmware run --help\` for the
 
 const ENGINE_HELP = `${ENGINES.join(' or ')} (default ${DEFAULT_ENGINE}): the app translated to C ahead of time,
                            or its .wasm in flash run by the interpreter (docs/firmware.md, "Engine")`;
+const INTERP_CODE_HELP = `with --engine interp, where its compiled code lives: flash (the default on an
+                           emulated board; the build runs the image on QEMU once to write it) or ram
+                           (compiled at every boot; the default on other boards, and it takes RAM)`;
+
+/** --interp-code only means something to the interpreter. */
+function interpCodeHome(engine: string | undefined, home: InterpCodeHome | undefined, command: string): InterpCodeHome | undefined {
+  if (home !== undefined && engine !== 'interp') throw new UsageError('--interp-code applies to --engine interp only', command);
+  return home;
+}
 
 /** The help texts show the firmware's own defaults, so they load its modules (still without a toolchain). */
 async function buildHelp(boards: Board[]): Promise<string> {
@@ -48,6 +57,7 @@ Options:
   --board <name>           ${boards.map((board) => board.name).join(', ')}
   --app <file.wasm>        the app, as built for devices (e.g. build/apps/sensor-node.release.wasm)
   --engine <name>          ${ENGINE_HELP}
+  --interp-code <home>     ${INTERP_CODE_HELP}
   --out <dir>              the build folder (default build/firmware/<board>/<app file name>/)
   --memory-limit <bytes>   the app's linear memory on the device (default ${defaults.DEFAULT_MEMORY_LIMIT_BYTES}); build the app with
                            an AssemblyScript --lowMemoryLimit no higher
@@ -75,6 +85,7 @@ Options:
   --board <name>           an emulated board: ${emulated(boards).join(', ')}
   --app <file.wasm>        the app
   --engine <name>          ${ENGINE_HELP}
+  --interp-code <home>     ${INTERP_CODE_HELP}
   --scenario <file.json>   environment and faults over time (docs/scenarios.md); default: a quiet office
   --duration <time>        device time to run: 500ms, 60s, 5m, 1h (default 60s)
   --seed <S>               the seed of the run, as \`wasmote sim --seed\` (default ${DEFAULT_SEED})
@@ -118,6 +129,7 @@ async function runBuild(args: string[]): Promise<number> {
       board: boardOption(boards, false),
       app: required(text()),
       engine: choice(ENGINES),
+      'interp-code': choice(INTERP_CODE_HOMES),
       out: text(),
       'memory-limit': integer(POSITIVE),
       'app-stack': integer(POSITIVE),
@@ -137,6 +149,7 @@ async function runBuild(args: string[]): Promise<number> {
     board: values.board.name,
     appPath: values.app,
     engine: values.engine,
+    interpCode: interpCodeHome(values.engine, values['interp-code'], 'firmware build'),
     outDir: values.out,
     memoryLimitBytes: values['memory-limit'],
     appStackBytes: values['app-stack'],
@@ -161,6 +174,7 @@ async function runRun(args: string[]): Promise<number> {
       board: boardOption(boards, true),
       app: required(text()),
       engine: choice(ENGINES),
+      'interp-code': choice(INTERP_CODE_HOMES),
       scenario: text(),
       duration: duration('60s'),
       seed: integer(SEED_RANGE),
@@ -208,6 +222,7 @@ async function runRun(args: string[]): Promise<number> {
     board: board.name,
     appPath: values.app,
     engine: values.engine,
+    interpCode: interpCodeHome(values.engine, values['interp-code'], 'firmware run'),
     seed,
     deviceId: deviceIdFor(idPrefix, 0),
     onProgress,

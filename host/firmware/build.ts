@@ -27,7 +27,7 @@ import {
 import { runTool } from './toolchain.ts';
 import { checkLoopFitsHandlerOffsets, rewriteLoopDispatches } from './thumb-dispatch.ts';
 import { translateApp } from './translate.ts';
-import { DEFAULT_ENGINE, type Engine } from './engines.ts';
+import { DEFAULT_ENGINE, type Engine, type InterpCodeHome } from './engines.ts';
 import { fillCodeSection } from './code-section.ts';
 import { INTERP_BACKEND_DIR, prepareInterpApp } from './interp-build.ts';
 
@@ -102,6 +102,8 @@ export interface FirmwareBuildOptions {
   board: string;
   /** Default: wasm2c. */
   engine?: Engine;
+  /** With the interpreter: default `flash` on a board QEMU emulates, `ram` on others. */
+  interpCode?: InterpCodeHome;
   appPath: string;
   /** Default: build/firmware/<board>/<app file name>/. */
   outDir?: string;
@@ -155,10 +157,13 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
   });
   const sections = await checkFirmwareApp(wasm, memoryLimitBytes);
   const engine = options.engine ?? DEFAULT_ENGINE;
-  if (engine === 'interp' && board.qemuMachine === undefined) {
-    throw new FirmwareBuildError(`the interpreter's code for flash is compiled by the image itself on QEMU, which has no machine for ${board.name}`);
+  const codeHome = options.interpCode ?? (board.qemuMachine === undefined ? 'ram' : 'flash');
+  if (engine === 'interp' && codeHome === 'flash' && board.qemuMachine === undefined) {
+    throw new FirmwareBuildError(
+      `the interpreter's code for flash is compiled by the image itself on QEMU, which has no machine for ${board.name} (--interp-code ram keeps it in RAM)`,
+    );
   }
-  const app = await prepareApp(engine, wasm, sections, path.join(outDir, 'app'), { memoryLimitBytes, appStackBytes }, progress);
+  const app = await prepareApp(engine, wasm, sections, path.join(outDir, 'app'), { memoryLimitBytes, appStackBytes, codeHome }, progress);
   const identity = path.join(outDir, 'app', 'identity.c');
   await writeFile(identity, identitySource(board.name, appName, wasm));
 
@@ -218,7 +223,7 @@ export async function buildFirmware(options: FirmwareBuildOptions): Promise<Firm
     ...objects,
     '-lm',
   ]);
-  if (engine === 'interp') {
+  if (engine === 'interp' && codeHome === 'flash') {
     progress(`compiling the app's code for flash with the image itself on QEMU's ${board.qemuMachine}`);
     await fillCodeSection(elf, board.qemuMachine!);
   }
@@ -237,7 +242,7 @@ async function prepareApp(
   wasm: Uint8Array,
   sections: Awaited<ReturnType<typeof checkFirmwareApp>>,
   outDir: string,
-  sizes: { memoryLimitBytes: number; appStackBytes: number },
+  sizes: { memoryLimitBytes: number; appStackBytes: number; codeHome: InterpCodeHome },
   progress: (line: string) => void,
 ): Promise<{ source: string; defines: Record<string, number> }> {
   if (engine === 'wasm2c') {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { BUILD_DIR } from '../build/paths.ts';
 import { CODE_SECTION } from './code-section.ts';
+import type { InterpCodeHome } from './engines.ts';
 import { mergeDataSegments } from './merge-data.ts';
 import { cSources, FIRMWARE_DIR } from './sources.ts';
 import { runTool, ToolFailedError } from './toolchain.ts';
@@ -94,7 +95,7 @@ export async function measureInterp(wasmPath: string): Promise<InterpMeasure> {
 export async function prepareInterpApp(
   wasm: Uint8Array,
   outDir: string,
-  options: { memoryLimitBytes: number; appStackBytes: number },
+  options: { memoryLimitBytes: number; appStackBytes: number; codeHome: InterpCodeHome },
 ): Promise<InterpApp> {
   await mkdir(outDir, { recursive: true });
   const merged = mergeDataSegments(wasm);
@@ -117,8 +118,12 @@ export async function prepareInterpApp(
       '};',
       `const uint32_t app_wasm_length = ${merged.length};`,
       '',
-      '/* Erased until the build writes the compiled code in (host/firmware/code-section.ts). */',
-      `const uint32_t app_code[${codeCells}] __attribute__((section("${CODE_SECTION}"))) = {[0 ... ${codeCells - 1}] = 0xFFFFFFFFu};`,
+      ...(options.codeHome === 'flash'
+        ? [
+            '/* Erased until the build writes the compiled code in (host/firmware/code-section.ts). */',
+            `const uint32_t app_code[${codeCells}] __attribute__((section("${CODE_SECTION}"))) = {[0 ... ${codeCells - 1}] = 0xFFFFFFFFu};`,
+          ]
+        : ['/* Compiled into at every boot (firmware/engine/interp/engine.c). */', `uint32_t app_code[${codeCells}];`]),
       `const uint32_t app_code_cells = ${codeCells};`,
       '',
     ].join('\n'),
@@ -129,6 +134,7 @@ export async function prepareInterpApp(
       ENGINE_MEMORY_LIMIT_BYTES: options.memoryLimitBytes,
       ENGINE_APP_STACK_BYTES: options.appStackBytes,
       INTERP_ARENA_BYTES: arenaBytes,
+      ...(options.codeHome === 'ram' ? { INTERP_CODE_IN_RAM: 1 } : {}),
     },
   };
 }

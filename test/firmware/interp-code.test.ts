@@ -2,12 +2,14 @@
  * The interpreter's compiled code in flash (docs/firmware.md, "Interpreter"; host/firmware/code-section.ts): the
  * build fills the image's .interp_code section with what the image's own compiler makes of the app, the board
  * compiles it again at every load and runs it only if the two agree, and an image whose code was changed after the
- * build is refused at load with the reason, the runner reporting it as it reports any failure to start.
+ * build is refused at load with the reason, the runner reporting it as it reports any failure to start. A board
+ * QEMU cannot run keeps the code in RAM, compiled there at every boot.
  */
+import { execFileSync } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { FirmwareBuild } from '../../host/firmware/build.ts';
+import { buildFirmware, type FirmwareBuild } from '../../host/firmware/build.ts';
 import { measureInterp } from '../../host/firmware/interp-build.ts';
 import { runTool } from '../../host/firmware/toolchain.ts';
 import { defaultScenario } from '../../host/sim/scenario.ts';
@@ -19,8 +21,9 @@ const EVENT_TRAP = 1;
 const TRAP_OTHER = 7;
 const ERASED_WORD = 0xffff_ffff;
 const CELL_BYTES = 4;
-/** RM0090 §2.3.1: flash from 0x0800_0000. */
+/** RM0090 §2.3.1: flash from 0x0800_0000, SRAM from 0x2000_0000. */
 const FLASH_ADDRESS_TOP_BYTE = 0x08;
+const RAM_ADDRESS_TOP_BYTE = 0x20;
 
 async function codeSectionOf(elf: string): Promise<Buffer> {
   const file = `${elf}.interp_code`;
@@ -49,11 +52,40 @@ describe('the interpreter\'s compiled code in flash', { timeout: 180_000 }, () =
     expect(build.size.flashBytes).toBe((await readFile(build.bin)).length);
   });
 
-  it('is not built for a board QEMU has no machine for, since the image itself writes it', async () => {
-    const other = buildForTest('interp-code', appPath('sensor-node'), 'nucleo-f411re', undefined, 'interp');
-    await expect(other).rejects.toThrow(
+  it('is kept in RAM, compiled at every boot, on a board QEMU has no machine for; flash is refused there', async () => {
+    const sensorNode = { appPath: appPath('sensor-node'), engine: 'interp' } as const;
+    const other = await buildFirmware({ ...sensorNode, board: 'nucleo-f411re', outDir: path.join(build.outDir, '..', 'nucleo') });
+    expect(other.size.sections['.interp_code']).toBeUndefined();
+    const { codeCells } = await measureInterp(path.join(other.outDir, 'app', 'app.wasm'));
+    // app_code in .bss: RAM, from 0x2000_0000 (RM0383 §2.3, the STM32F411's memory map), the code's size.
+    const symbols = execFileSync('arm-none-eabi-nm', ['-S', other.elf], { encoding: 'utf8' });
+    const [, address, bytes] = /^([0-9a-f]{8}) ([0-9a-f]{8}) [bB] app_code$/m.exec(symbols) ?? [];
+    expect(Number.parseInt(address!, 16) >>> 24).toBe(RAM_ADDRESS_TOP_BYTE);
+    expect(Number.parseInt(bytes!, 16)).toBe(codeCells * CELL_BYTES);
+    const inFlash = buildFirmware({ ...sensorNode, board: 'nucleo-f411re', interpCode: 'flash', outDir: path.join(build.outDir, '..', 'nucleo-flash') });
+    await expect(inFlash).rejects.toThrow(
       "the interpreter's code for flash is compiled by the image itself on QEMU, which has no machine for nucleo-f411re",
     );
+  });
+
+  it('runs from RAM as it runs from flash: the same telemetry, and the RAM holds the code', async () => {
+    const inRam = await buildFirmware({
+      board: 'netduinoplus2',
+      appPath: appPath('sensor-node'),
+      engine: 'interp',
+      interpCode: 'ram',
+      outDir: path.join(build.outDir, '..', 'ram'),
+    });
+    expect(inRam.size.sections['.interp_code']).toBeUndefined();
+    expect(inRam.size.ramBytes - build.size.ramBytes).toBeGreaterThanOrEqual(build.size.sections['.interp_code']!);
+    const run = { scenario: defaultScenario(), seed: 1, durationMs: 3_000 };
+    const [fromFlash, fromRam] = await Promise.all([runOnQemu(build, run), runOnQemu(inRam, run)]);
+    expect(fromFlash.some((message) => message.type === 'data')).toBe(true);
+    // The boot's session is drawn from what RAM held at power-on (docs/firmware.md, "Reset record"), which differs
+    // between the two images; everything else is the app's.
+    const withoutSession = (messages: typeof fromFlash): unknown[] =>
+      messages.map((message) => ({ ...message, ...('session' in message ? { session: 0 } : {}) }));
+    expect(withoutSession(fromRam)).toEqual(withoutSession(fromFlash));
   });
 
   it('is refused at load, with the reason, once a word of it differs from what the board compiles', async () => {

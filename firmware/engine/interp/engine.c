@@ -1,11 +1,12 @@
 /*
  * engine.h over the interpreter: the app's .wasm is in flash as data (app_wasm.c, written by the build), loaded
- * once per boot into the static arena and compiled against the code the build put in flash (app_code), which the
- * interpreter then runs; every call runs in the interpreter and a trap unwinds with longjmp to the call that
- * entered the app, as the wasm2c backend does.
+ * once per boot into the static arena and compiled against the code the build put in flash (app_code), or into
+ * app_code in RAM with INTERP_CODE_IN_RAM, which the interpreter then runs; every call runs in the interpreter
+ * and a trap unwinds with longjmp to the call that entered the app, as the wasm2c backend does.
  */
 #include <setjmp.h>
 #include <stddef.h>
+#include <string.h>
 
 #include "../../hal/stm32f4/semihosting.h"
 #include "../engine.h"
@@ -42,6 +43,24 @@ _Noreturn void engine_raise(const trap_t *trap) {
     return true;                                 \
   } while (0)
 
+#ifdef INTERP_CODE_IN_RAM
+/*
+ * The code's home is RAM (a board QEMU has no machine for, so no build's run wrote it to flash): every boot
+ * compiles the app into it, one function at a time. The loader refuses more cells than it holds.
+ */
+static uint32_t code_written;
+
+static void write_code(const uint32_t *cells, uint32_t count) {
+  memcpy(&app_code[code_written], cells, count * sizeof *cells);
+  code_written += count;
+}
+
+static bool load_app(interp_storage_t *storage) {
+  code_written = 0;
+  storage->write_code = write_code;
+  return interp_load(storage, app_wasm, app_wasm_length, engine_imports, engine_import_count);
+}
+#else
 /* Erased flash reads as all ones (RM0090 §3.6): the code the build's first link leaves for its run to write. */
 #define ERASED_WORD 0xFFFFFFFFu
 /* Where that run writes the code, in QEMU's folder (host/firmware/code-section.ts). */
@@ -59,23 +78,29 @@ static void write_code(const uint32_t *cells, uint32_t count) {
   if (!semihosting_write(code_file, cells, count * sizeof *cells)) semihosting_exit(false);
 }
 
+static bool load_app(interp_storage_t *storage) {
+  bool blank = code_blank();
+  if (blank) {
+    code_file = semihosting_create(CODE_FILE);
+    storage->write_code = write_code;
+  }
+  bool ok = interp_load(storage, app_wasm, app_wasm_length, engine_imports, engine_import_count);
+  /* The build's run of the image with blank code ends here, with the code written: no board runs that image. */
+  if (blank) {
+    semihosting_close(code_file);
+    semihosting_exit(ok && code_file >= 0);
+  }
+  return ok;
+}
+#endif
+
 void engine_load(void) {
   static interp_storage_t storage = {
       arena, sizeof arena, value_stack, sizeof value_stack / sizeof value_stack[0], linear_memory, sizeof linear_memory,
       app_code, 0, NULL,
   };
   storage.code_cells = app_code_cells;
-  bool blank = code_blank();
-  if (blank) {
-    code_file = semihosting_create(CODE_FILE);
-    storage.write_code = write_code;
-  }
-  loaded = interp_load(&storage, app_wasm, app_wasm_length, engine_imports, engine_import_count);
-  /* The build's run of the image with blank code ends here, with the code written: no board runs that image. */
-  if (blank) {
-    semihosting_close(code_file);
-    semihosting_exit(loaded && code_file >= 0);
-  }
+  loaded = load_app(&storage);
   export_init = interp_export_function("init");
   export_tick = interp_export_function("tick");
   export_command_buffer = interp_export_function("command_buffer");
