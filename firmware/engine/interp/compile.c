@@ -697,6 +697,13 @@ static void call(uint32_t function_index) {
   push_vals(types + type->param_count, type->result_count);
 }
 
+/* §4.3.2 trunc and trunc_sat: [trunc kind] (module.h TRUNC_*). */
+static void emit_trunc(uint32_t kind) {
+  if (!emitting()) return;
+  emit_op(OP_TRUNC);
+  emit(kind);
+}
+
 static void misc_instruction(void) {
   uint32_t sub = read_u32(&r);
   const uint8_t i = VALTYPE_I32;
@@ -704,7 +711,7 @@ static void misc_instruction(void) {
     /* Non-trapping float-to-int conversions: i32.trunc_sat_f32_s .. i64.trunc_sat_f64_u. */
     static const uint8_t from[] = {VALTYPE_F32, VALTYPE_F32, VALTYPE_F64, VALTYPE_F64, VALTYPE_F32, VALTYPE_F32, VALTYPE_F64, VALTYPE_F64};
     pop_expect(from[sub]);
-    if (emitting()) emit_op(OP_TRUNC_SAT + sub);
+    emit_trunc(sub | TRUNC_SATURATING);
     push(sub < 4 ? i : VALTYPE_I64);
     return;
   }
@@ -1050,7 +1057,11 @@ static void instruction(uint8_t op) {
     numeric_signature(op, &a, &b, &result);
     if (b != UNKNOWN) pop_expect(b);
     pop_expect(a);
-    if (emitting()) emit_op(op);
+    if ((op >= 0xA8 && op <= 0xAB) || (op >= 0xAE && op <= 0xB1)) {
+      emit_trunc(op < 0xAE ? op - 0xA8u : op - 0xAEu + TRUNC_TO_I64);
+    } else if (emitting()) {
+      emit_op(op);
+    }
     push(result);
     return;
   }

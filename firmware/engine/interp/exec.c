@@ -48,7 +48,6 @@ static _Noreturn void trap_exhausted(void) {
 static _Noreturn void trap_indirect(void) {
   interp_trap(TRAP_INDIRECT_CALL, "null function or function signature mismatch");
 }
-#define UNREPRESENTABLE "float unrepresentable in integer range"
 
 static inline uint64_t get64(const slot_t *at) {
   uint64_t value;
@@ -161,65 +160,40 @@ static uint64_t rotl64(uint64_t x, uint64_t n) {
   return n ? (x << n) | (x >> (64 - n)) : x;
 }
 
-/* §4.3.2 trunc: the float, truncated, as an integer of the range (lower, upper), both exclusive; else a trap. */
-#define CHECKED_TRUNC(type, value, lower, upper)                            \
-  do {                                                                      \
-    if ((value) != (value)) trap_integer(UNREPRESENTABLE);                  \
-    if (!((value) > (lower) && (value) < (upper))) trap_integer("integer overflow"); \
-  } while (0)
-
-/* §4.3.2 trunc_sat: NaN is 0, and values past the range clamp to its ends. */
-#define SATURATE(type, value, lower, upper, min, max) \
-  ((value) != (value) ? (type)0 : !((value) > (lower)) ? (type)(min) : !((value) < (upper)) ? (type)(max) : (type)(value))
+/*
+ * §4.3.2 trunc and trunc_sat, all sixteen in one function out of the loop: the float at `at` (an f32 converts to
+ * f64 exactly) as the integer its kind (module.h TRUNC_*) says, or a trap, or for trunc_sat NaN as 0 and values
+ * past the range as its ends. The ranges' ends, both exclusive, of i32, u32, i64 and u64.
+ */
+static const double TRUNC_RANGES[4][2] = {
+    {-2147483649.0, 2147483648.0},
+    {-1.0, 4294967296.0},
+    {-9223372036854777856.0, 9223372036854775808.0},
+    {-1.0, 18446744073709551616.0},
+};
+static uint64_t truncated(const slot_t *at, uint32_t kind) {
+  double a = kind & TRUNC_FROM_F64 ? as_f64(get64(at)) : (double)as_f32(at[0]);
+  const double *range = TRUNC_RANGES[(kind & TRUNC_UNSIGNED) | (kind & TRUNC_TO_I64) >> 1];
+  if (a > range[0] && a < range[1]) return kind & TRUNC_UNSIGNED ? (uint64_t)a : (uint64_t)(int64_t)a;
+  if (!(kind & TRUNC_SATURATING)) {
+    trap_integer(a != a ? "float unrepresentable in integer range" : "integer overflow");
+  }
+  if (a != a) return 0;
+  uint64_t max = kind & TRUNC_TO_I64 ? UINT64_MAX : UINT32_MAX;
+  if (!(kind & TRUNC_UNSIGNED)) max >>= 1;
+  return a > 0 ? max : kind & TRUNC_UNSIGNED ? 0 : ~max;
+}
 
 /*
- * The f64 at `at`, which a trunc to an integer of the range (lower, upper) takes; else a trap (§4.3.2 trunc). Out of
- * line: the four truncs share its comparisons and traps.
+ * The f64 conversions out of the loop as the operators above are: those between 64-bit values through the unary
+ * operators' call site, the demotion to f32 through one of its own. The i32 and f32 conversions to f64 stay in
+ * the loop, where their operand is a single slot.
  */
-__attribute__((noinline)) static double truncatable_f64(const slot_t *at, double lower, double upper) {
-  double a = as_f64(get64(at));
-  CHECKED_TRUNC(double, a, lower, upper);
-  return a;
-}
-
-/*
- * The f64 conversions out of the loop as the operators above are: those to a 64-bit value through the unary
- * operators' call site, those to a 32-bit one through a call site of their own. The i32 and f32 conversions to f64
- * stay in the loop, where their operand is a single slot.
- */
-static uint64_t i64_trunc_f64_s(const slot_t *at) {
-  return (uint64_t)(int64_t)truncatable_f64(at, -9223372036854777856.0, 9223372036854775808.0);
-}
-static uint64_t i64_trunc_f64_u(const slot_t *at) {
-  return (uint64_t)truncatable_f64(at, -1.0, 18446744073709551616.0);
-}
-static uint64_t i64_trunc_sat_f64_s(const slot_t *at) {
-  double a = as_f64(get64(at));
-  return (uint64_t)SATURATE(int64_t, a, -9223372036854777856.0, 9223372036854775808.0, INT64_MIN, INT64_MAX);
-}
-static uint64_t i64_trunc_sat_f64_u(const slot_t *at) {
-  double a = as_f64(get64(at));
-  return SATURATE(uint64_t, a, -1.0, 18446744073709551616.0, 0, UINT64_MAX);
-}
 static uint64_t f64_convert_i64_s(const slot_t *at) {
   return f64_bits((double)(int64_t)get64(at));
 }
 static uint64_t f64_convert_i64_u(const slot_t *at) {
   return f64_bits((double)get64(at));
-}
-static slot_t i32_trunc_f64_s(const slot_t *at) {
-  return (uint32_t)(int32_t)truncatable_f64(at, -2147483649.0, 2147483648.0);
-}
-static slot_t i32_trunc_f64_u(const slot_t *at) {
-  return (uint32_t)truncatable_f64(at, -1.0, 4294967296.0);
-}
-static slot_t i32_trunc_sat_f64_s(const slot_t *at) {
-  double a = as_f64(get64(at));
-  return (uint32_t)SATURATE(int32_t, a, -2147483649.0, 2147483648.0, INT32_MIN, INT32_MAX);
-}
-static slot_t i32_trunc_sat_f64_u(const slot_t *at) {
-  double a = as_f64(get64(at));
-  return SATURATE(uint32_t, a, -1.0, 4294967296.0, 0, UINT32_MAX);
 }
 static slot_t f32_demote_f64(const slot_t *at) {
   return f32_bits((float)as_f64(get64(at)));
@@ -660,10 +634,8 @@ static void run(uint32_t entry, slot_t *fp) {
       [0x9D] = &&op_f64_trunc - &&invalid, [0x9E] = &&op_f64_nearest - &&invalid, [0x9F] = &&op_f64_sqrt - &&invalid, [0xA0] = &&op_f64_add - &&invalid,
       [0xA1] = &&op_f64_sub - &&invalid, [0xA2] = &&op_f64_mul - &&invalid, [0xA3] = &&op_f64_div - &&invalid, [0xA4] = &&op_f64_min - &&invalid,
       [0xA5] = &&op_f64_max - &&invalid, [0xA6] = &&op_f64_copysign - &&invalid,
-      [0xA7] = &&op_i32_wrap_i64 - &&invalid, [0xA8] = &&op_i32_trunc_f32_s - &&invalid, [0xA9] = &&op_i32_trunc_f32_u - &&invalid,
-      [0xAA] = &&op_i32_trunc_f64_s - &&invalid, [0xAB] = &&op_i32_trunc_f64_u - &&invalid, [0xAC] = &&op_i64_extend_i32_s - &&invalid,
-      [0xAD] = &&op_i64_extend_i32_u - &&invalid, [0xAE] = &&op_i64_trunc_f32_s - &&invalid, [0xAF] = &&op_i64_trunc_f32_u - &&invalid,
-      [0xB0] = &&op_i64_trunc_f64_s - &&invalid, [0xB1] = &&op_i64_trunc_f64_u - &&invalid, [0xB2] = &&op_f32_convert_i32_s - &&invalid,
+      [0xA7] = &&op_i32_wrap_i64 - &&invalid, [0xAC] = &&op_i64_extend_i32_s - &&invalid,
+      [0xAD] = &&op_i64_extend_i32_u - &&invalid, [0xB2] = &&op_f32_convert_i32_s - &&invalid,
       [0xB3] = &&op_f32_convert_i32_u - &&invalid, [0xB4] = &&op_f32_convert_i64_s - &&invalid, [0xB5] = &&op_f32_convert_i64_u - &&invalid,
       [0xB6] = &&op_f32_demote_f64 - &&invalid, [0xB7] = &&op_f64_convert_i32_s - &&invalid, [0xB8] = &&op_f64_convert_i32_u - &&invalid,
       [0xB9] = &&op_f64_convert_i64_s - &&invalid, [0xBA] = &&op_f64_convert_i64_u - &&invalid, [0xBB] = &&op_f64_promote_f32 - &&invalid,
@@ -675,10 +647,7 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_LOCAL_GET64] = &&op_local_get64 - &&invalid, [OP_LOCAL_SET64] = &&op_local_set64 - &&invalid, [OP_LOCAL_TEE64] = &&op_local_tee64 - &&invalid,
       [OP_GLOBAL_GET64] = &&op_global_get64 - &&invalid, [OP_GLOBAL_SET64] = &&op_global_set64 - &&invalid, [OP_CONST64] = &&op_const64 - &&invalid,
       [OP_EXIT] = &&op_exit - &&invalid,
-      [OP_TRUNC_SAT + 0] = &&op_i32_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 1] = &&op_i32_trunc_sat_f32_u - &&invalid,
-      [OP_TRUNC_SAT + 2] = &&op_i32_trunc_sat_f64_s - &&invalid, [OP_TRUNC_SAT + 3] = &&op_i32_trunc_sat_f64_u - &&invalid,
-      [OP_TRUNC_SAT + 4] = &&op_i64_trunc_sat_f32_s - &&invalid, [OP_TRUNC_SAT + 5] = &&op_i64_trunc_sat_f32_u - &&invalid,
-      [OP_TRUNC_SAT + 6] = &&op_i64_trunc_sat_f64_s - &&invalid, [OP_TRUNC_SAT + 7] = &&op_i64_trunc_sat_f64_u - &&invalid,
+      [OP_TRUNC] = &&op_trunc - &&invalid,
       [OP_MEMORY_INIT] = &&op_memory_init - &&invalid, [OP_DATA_DROP] = &&op_data_drop - &&invalid, [OP_MEMORY_COPY] = &&op_memory_copy - &&invalid,
       [OP_MEMORY_FILL] = &&op_memory_fill - &&invalid,
       [IMMEDIATE(0x46)] = &&op_i32_eq_imm - &&invalid, [IMMEDIATE(0x47)] = &&op_i32_ne_imm - &&invalid, [IMMEDIATE(0x48)] = &&op_i32_lt_s_imm - &&invalid,
@@ -1379,20 +1348,6 @@ f64_unary:
 op_i32_wrap_i64:
   sp--;
   NEXT();
-op_i32_trunc_f32_s: {
-  float a = as_f32(sp[-1]);
-  CHECKED_TRUNC(int32_t, a, -2147483904.0f, 2147483648.0f);
-  sp[-1] = (uint32_t)(int32_t)a;
-  NEXT();
-}
-op_i32_trunc_f32_u: {
-  float a = as_f32(sp[-1]);
-  CHECKED_TRUNC(uint32_t, a, -1.0f, 4294967296.0f);
-  sp[-1] = (uint32_t)a;
-  NEXT();
-}
-op_i32_trunc_f64_s: f64_to_slot = i32_trunc_f64_s; goto f64_narrow;
-op_i32_trunc_f64_u: f64_to_slot = i32_trunc_f64_u; goto f64_narrow;
 op_i64_extend_i32_s:
   put64(sp - 1, (uint64_t)(int64_t)(int32_t)sp[-1]);
   sp++;
@@ -1401,22 +1356,6 @@ op_i64_extend_i32_u:
   sp[0] = 0;
   sp++;
   NEXT();
-op_i64_trunc_f32_s: {
-  float a = as_f32(sp[-1]);
-  CHECKED_TRUNC(int64_t, a, -9223373136366403584.0f, 9223372036854775808.0f);
-  put64(sp - 1, (uint64_t)(int64_t)a);
-  sp++;
-  NEXT();
-}
-op_i64_trunc_f32_u: {
-  float a = as_f32(sp[-1]);
-  CHECKED_TRUNC(uint64_t, a, -1.0f, 18446744073709551616.0f);
-  put64(sp - 1, (uint64_t)a);
-  sp++;
-  NEXT();
-}
-op_i64_trunc_f64_s: f64_operator = i64_trunc_f64_s; goto f64_unary;
-op_i64_trunc_f64_u: f64_operator = i64_trunc_f64_u; goto f64_unary;
 op_f32_convert_i32_s: sp[-1] = f32_bits((float)(int32_t)sp[-1]); NEXT();
 op_f32_convert_i32_u: sp[-1] = f32_bits((float)sp[-1]); NEXT();
 op_f32_convert_i64_s:
@@ -1453,30 +1392,14 @@ op_i64_extend8_s: I64_UNARY((uint64_t)(int64_t)(int8_t)a); NEXT();
 op_i64_extend16_s: I64_UNARY((uint64_t)(int64_t)(int16_t)a); NEXT();
 op_i64_extend32_s: I64_UNARY((uint64_t)(int64_t)(int32_t)a); NEXT();
 
-op_i32_trunc_sat_f32_s: {
-  float a = as_f32(sp[-1]);
-  sp[-1] = (uint32_t)SATURATE(int32_t, a, -2147483904.0f, 2147483648.0f, INT32_MIN, INT32_MAX);
+op_trunc: {
+  /* [op kind]: the float on the stack as the integer its kind (module.h TRUNC_*) says. */
+  uint32_t kind = *ip++;
+  slot_t *at = sp - (kind & TRUNC_FROM_F64 ? 2 : 1);
+  uint64_t value = truncated(at, kind);
+  at[0] = (slot_t)value;
+  if (kind & TRUNC_TO_I64) at[1] = (slot_t)(value >> 32);
+  sp = at + (kind & TRUNC_TO_I64 ? 2 : 1);
   NEXT();
 }
-op_i32_trunc_sat_f32_u: {
-  float a = as_f32(sp[-1]);
-  sp[-1] = SATURATE(uint32_t, a, -1.0f, 4294967296.0f, 0, UINT32_MAX);
-  NEXT();
-}
-op_i32_trunc_sat_f64_s: f64_to_slot = i32_trunc_sat_f64_s; goto f64_narrow;
-op_i32_trunc_sat_f64_u: f64_to_slot = i32_trunc_sat_f64_u; goto f64_narrow;
-op_i64_trunc_sat_f32_s: {
-  float a = as_f32(sp[-1]);
-  put64(sp - 1, (uint64_t)SATURATE(int64_t, a, -9223373136366403584.0f, 9223372036854775808.0f, INT64_MIN, INT64_MAX));
-  sp++;
-  NEXT();
-}
-op_i64_trunc_sat_f32_u: {
-  float a = as_f32(sp[-1]);
-  put64(sp - 1, SATURATE(uint64_t, a, -1.0f, 18446744073709551616.0f, 0, UINT64_MAX));
-  sp++;
-  NEXT();
-}
-op_i64_trunc_sat_f64_s: f64_operator = i64_trunc_sat_f64_s; goto f64_unary;
-op_i64_trunc_sat_f64_u: f64_operator = i64_trunc_sat_f64_u; goto f64_unary;
 }

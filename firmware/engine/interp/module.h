@@ -116,17 +116,17 @@ enum {
   OP_CONST64 = 0xD0,
   /* The code's first cell, EXIT_CELL: where a frame the host called returns to, and leaves the loop. */
   OP_EXIT = 0xD1,
-  /* 0xFC 0..7, the saturating truncations (nontrapping float-to-int conversions) */
-  OP_TRUNC_SAT = 0xE0,
-  OP_MEMORY_INIT = 0xE8,
-  OP_DATA_DROP = 0xE9,
-  OP_MEMORY_COPY = 0xEA,
-  OP_MEMORY_FILL = 0xEB,
+  /* The sixteen float-to-integer truncations, trunc and trunc_sat, [op kind] (TRUNC_* below). */
+  OP_TRUNC = 0xE0,
+  OP_MEMORY_INIT,
+  OP_DATA_DROP,
+  OP_MEMORY_COPY,
+  OP_MEMORY_FILL,
   /*
    * Fused pairs (compile.c emit_op), each range numbered by I32_FUSED_INDEX (the i32 comparisons, then the
    * arithmetic operators) or ARITHMETIC_INDEX: the i32 operators with an immediate second operand,
    */
-  OP_I32_IMMEDIATE = 0xEC,
+  OP_I32_IMMEDIATE,
   /* the i32 comparisons as conditions of a branch (a branch unless one is a branch if the opposite), */
   OP_BR_IF_COMPARE = OP_I32_IMMEDIATE + I32_FUSED_COUNT,
   /* two local.gets, */
@@ -195,6 +195,15 @@ enum {
   OP_I32_MUL_LOAD_FROM_LOCAL_SHR_S_IMMEDIATE,
   OP_COUNT,
 };
+
+/*
+ * A truncation's kind: its bits in the order of the opcodes 0xA8..0xAB and 0xAE..0xB1 (trunc) and 0xFC 0..7
+ * (trunc_sat): unsigned, from f64 (else f32), to i64 (else i32); and saturating.
+ */
+#define TRUNC_UNSIGNED 1u
+#define TRUNC_FROM_F64 2u
+#define TRUNC_TO_I64 4u
+#define TRUNC_SATURATING 8u
 
 /* An arithmetic operator's place among the nine, from its type's add (i32.add or i64.add). */
 #define ARITHMETIC_INDEX(op, add) ((op) - (add) < 3 ? (op) - (add) : (op) - (add) - 4)
