@@ -162,6 +162,13 @@ static void replace_last_op(cell_t op) {
   last_op = op;
 }
 
+/* The last opcode replaced by the fused `op`, unless the loop lacks that form (exec.c has it for some operators). */
+static int fuse(cell_t op) {
+  if (!interp_has_handler(op)) return 0;
+  replace_last_op(op);
+  return 1;
+}
+
 /* Whether `op` is one of the i32 comparisons of the fused range starting at `range`. */
 static int is_comparison_in(cell_t op, cell_t range) {
   return op >= range && op < range + I32_COMPARISON_COUNT;
@@ -202,9 +209,6 @@ static cell_t register_form(cell_t op) {
     if (last_op == OP_I32_CONST && last_op_fusable(2)) return OP_LOCAL_SET_CONST;
     if (is_arithmetic_in(last_op, OP_I32_LOCAL_IMMEDIATE) && last_op_fusable(3)) {
       return OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
-    }
-    if (is_arithmetic_in(last_op, OP_I32_LOCALS) && last_op_fusable(3)) {
-      return OP_I32_LOCALS_TO_LOCAL + (last_op - OP_I32_LOCALS - I32_COMPARISON_COUNT);
     }
     if (last_op >= OP_LOAD_FROM_LOCAL && last_op <= OP_LOAD_FROM_LOCAL + (OP_LAST_I32_LOAD - OP_FIRST_LOAD) &&
         last_op_fusable(3)) {
@@ -281,13 +285,9 @@ static int fixed_point_multiply(cell_t op, cell_t const_cells) {
 
 /*
  * Whether the `i64.add` being emitted takes the shift just before it: [shl or shr_s c_low c_high] becomes [shift
- * then add, c_low modulo 64], [mul and shift, s] becomes [mul, shift then add, s].
+ * then add, c_low modulo 64].
  */
 static int shifted_add(void) {
-  if (last_op == OP_I64_MUL_SHR_S_IMMEDIATE && last_op_fusable(2)) {
-    replace_last_op(OP_I64_MUL_SHR_S_IMMEDIATE_ADD);
-    return 1;
-  }
   int shl = last_op == OP_I64_IMMEDIATE + ARITHMETIC_INDEX(OP_I64_SHL, OP_I64_ADD);
   if (!(shl || last_op == OP_I64_IMMEDIATE + ARITHMETIC_INDEX(OP_I64_SHR_S, OP_I64_ADD)) || !last_op_fusable(3)) return 0;
   replace_last_op(shl ? OP_I64_SHL_IMMEDIATE_ADD : OP_I64_SHR_S_IMMEDIATE_ADD);
@@ -308,20 +308,18 @@ static void emit_op(cell_t op) {
   int takes_constant = op == OP_LOCAL_SET || (takes_immediate(op) && last_op == OP_CONST2);
   if (takes_constant && (last_op == OP_LOCAL_GET_CONST || last_op == OP_CONST2) && last_op_fusable(3)) split_const_pair();
   cell_t fused = register_form(op);
-  if (fused) {
-    replace_last_op(fused);
-    return;
-  }
-  if (takes_immediate(op) && last_op == OP_LOCAL_GET_CONST && last_op_fusable(3)) {
-    replace_last_op(OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op));
+  if (fused && fuse(fused)) return;
+  if (takes_immediate(op) && last_op == OP_LOCAL_GET_CONST && last_op_fusable(3) &&
+      fuse(OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op))) {
     reduce_shift_count(op);
     return;
   }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
     if (op == OP_I32_SHR_S && fixed_point_multiply(op, 1)) return;
-    replace_last_op(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op));
-    reduce_shift_count(op);
-    return;
+    if (fuse(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op))) {
+      reduce_shift_count(op);
+      return;
+    }
   }
   if (op == OP_I32_CONST && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
     /* The caller writes the constant after it. */
@@ -333,12 +331,12 @@ static void emit_op(cell_t op) {
     replace_last_op(last_op == OP_LOCAL_GET ? OP_LOCAL_GET_CALL : OP_CONST_CALL);
     return;
   }
-  if (is_arithmetic(op, OP_I32_ADD) && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
-    replace_last_op(OP_I32_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD));
+  if (is_arithmetic(op, OP_I32_ADD) && last_op == OP_LOCAL_GET && last_op_fusable(2) &&
+      fuse(OP_I32_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD))) {
     return;
   }
-  if (is_arithmetic(op, OP_I64_ADD) && last_op == OP_LOCAL_GET64 && last_op_fusable(2)) {
-    replace_last_op(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD));
+  if (is_arithmetic(op, OP_I64_ADD) && last_op == OP_LOCAL_GET64 && last_op_fusable(2) &&
+      fuse(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD))) {
     return;
   }
   if (op == OP_I64_ADD && shifted_add()) return;
@@ -364,20 +362,18 @@ static void emit_op(cell_t op) {
   }
   if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {
     if (op == OP_I64_SHR_S && fixed_point_multiply(op, 2)) return;
-    replace_last_op(OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD));
-    return;
+    if (fuse(OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD))) return;
   }
-  if (takes_immediate(op) && last_op == OP_LOCAL_GET2 && last_op_fusable(3)) {
-    replace_last_op(OP_I32_LOCALS + I32_FUSED_INDEX(op));
+  if (takes_immediate(op) && last_op == OP_LOCAL_GET2 && last_op_fusable(3) && fuse(OP_I32_LOCALS + I32_FUSED_INDEX(op))) {
     return;
   }
   if (op == OP_LOCAL_GET && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
     replace_last_op(OP_LOCAL_GET2);
     return;
   }
-  if (op >= OP_FIRST_LOAD && op <= OP_LAST_LOAD && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
+  if (op >= OP_FIRST_LOAD && op <= OP_LAST_LOAD && last_op == OP_LOCAL_GET && last_op_fusable(2) &&
+      fuse(OP_LOAD_FROM_LOCAL + (op - OP_FIRST_LOAD))) {
     /* [local.get x][load] becomes [load from x]; the caller writes the access's end after it. */
-    replace_last_op(OP_LOAD_FROM_LOCAL + (op - OP_FIRST_LOAD));
     return;
   }
   if ((op == OP_BR_UNLESS || op == OP_BR_IF) && last_op_fusable(1)) {
@@ -385,8 +381,7 @@ static void emit_op(cell_t op) {
       replace_last_op(op == OP_BR_UNLESS ? OP_BR_IF : OP_BR_UNLESS);
       return;
     }
-    if (is_comparison_in(last_op, OP_I32_EQ)) {
-      replace_last_op(branch_on(OP_BR_IF_COMPARE, OP_I32_EQ, last_op, op == OP_BR_UNLESS));
+    if (is_comparison_in(last_op, OP_I32_EQ) && fuse(branch_on(OP_BR_IF_COMPARE, OP_I32_EQ, last_op, op == OP_BR_UNLESS))) {
       return;
     }
   }
@@ -545,27 +540,32 @@ static void emit_target(ctrl_t *frame) {
 
 static uint32_t function_result_slots, function_local_slots;
 
+/* The branch on locals alone taken where the branch `test` is not. */
+static cell_t opposite_branch(cell_t test) {
+  if (test == OP_BR_IF_LOCAL || test == OP_BR_UNLESS_LOCAL) return test == OP_BR_IF_LOCAL ? OP_BR_UNLESS_LOCAL : OP_BR_IF_LOCAL;
+  cell_t range = test < OP_BR_IF_LOCALS ? OP_BR_IF_LOCAL_IMMEDIATE : OP_BR_IF_LOCALS;
+  return branch_on(range, range, test, 1);
+}
+
 /*
  * A loop whose first instruction is a branch on locals alone (register_form) is rotated where the body branches
  * back: the opposite branch into the body after that test, then the branch to the test itself, so that going
- * round takes one dispatch and leaving it (the test again, taken) two more. The test's opcode, or 0.
+ * round takes one dispatch and leaving it (the test again, taken) two more. The test's opcode, or 0 (also when
+ * the loop lacks the opposite branch's form).
  */
 static cell_t loop_test(const ctrl_t *frame) {
   if (here() < frame->loop_start + 4) return 0;
   for (cell_t op = OP_BR_IF_LOCAL_IMMEDIATE; op <= OP_BR_UNLESS_LOCAL; op++) {
-    if (op != OP_LOCAL_COPY && op != OP_LOCAL_SET_CONST && module.code[frame->loop_start] == interp_opcode_cell(op)) return op;
+    if (op != OP_LOCAL_COPY && op != OP_LOCAL_SET_CONST && module.code[frame->loop_start] == interp_opcode_cell(op)) {
+      return interp_has_handler(opposite_branch(op)) ? op : 0;
+    }
   }
   return 0;
 }
 
 static void emit_rotated_loop_branch(const ctrl_t *frame, cell_t test) {
   uint32_t cells = test == OP_BR_IF_LOCAL || test == OP_BR_UNLESS_LOCAL ? 3 : 4;
-  if (test == OP_BR_IF_LOCAL || test == OP_BR_UNLESS_LOCAL) {
-    emit_op(test == OP_BR_IF_LOCAL ? OP_BR_UNLESS_LOCAL : OP_BR_IF_LOCAL);
-  } else {
-    cell_t range = test < OP_BR_IF_LOCALS ? OP_BR_IF_LOCAL_IMMEDIATE : OP_BR_IF_LOCALS;
-    emit_op(branch_on(range, range, test, 1));
-  }
+  emit_op(opposite_branch(test));
   for (uint32_t operand = 1; operand < cells - 1; operand++) emit(module.code[frame->loop_start + operand]);
   emit(interp_target_cell(frame->loop_start + cells));
   emit_op(OP_BR);

@@ -136,14 +136,10 @@ enum {
   OP_I32_LOCALS = OP_I32_LOCAL_IMMEDIATE + I32_FUSED_COUNT,
   /* The loads 0x28..0x35 with their address in a local. */
   OP_LOAD_FROM_LOCAL = OP_I32_LOCALS + I32_FUSED_COUNT,
-  /*
-   * Register-style forms: the arithmetic operators of OP_I32_LOCAL_IMMEDIATE and OP_I32_LOCALS with a
-   * `local.set` after (by ARITHMETIC_INDEX),
-   */
+  /* Register-style forms: the arithmetic operators of OP_I32_LOCAL_IMMEDIATE with a `local.set` after (by ARITHMETIC_INDEX), */
   OP_I32_LOCAL_IMMEDIATE_TO_LOCAL = OP_LOAD_FROM_LOCAL + 14,
-  OP_I32_LOCALS_TO_LOCAL = OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + ARITHMETIC_COUNT,
-  /* their comparisons as conditions of a branch, */
-  OP_BR_IF_LOCAL_IMMEDIATE = OP_I32_LOCALS_TO_LOCAL + ARITHMETIC_COUNT,
+  /* the comparisons of OP_I32_LOCAL_IMMEDIATE and OP_I32_LOCALS as conditions of a branch, */
+  OP_BR_IF_LOCAL_IMMEDIATE = OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + ARITHMETIC_COUNT,
   OP_BR_IF_LOCALS = OP_BR_IF_LOCAL_IMMEDIATE + I32_COMPARISON_COUNT,
   /* `local.get` or `i32.const` then `local.set`, and a branch on a local. */
   OP_LOCAL_COPY = OP_BR_IF_LOCALS + I32_COMPARISON_COUNT,
@@ -181,12 +177,11 @@ enum {
   /* A widening multiply: `i64.mul` by an `i64.load32_s` from a local, [op a end] as OP_LOAD_FROM_LOCAL's. */
   OP_I64_MUL_LOAD32_S_FROM_LOCAL,
   /*
-   * An `i64.add` of a shifted value, as fixed-point sums are written: `shl` or `shr_s` by an immediate, or the
-   * fixed-point multiply, then `i64.add`, [op shift] (the shift already taken modulo 64, §4.3.2 ishl, ishr_s).
+   * An `i64.add` of a shifted value, as fixed-point sums are written: `shl` or `shr_s` by an immediate then
+   * `i64.add`, [op shift] (the shift already taken modulo 64, §4.3.2 ishl, ishr_s).
    */
   OP_I64_SHL_IMMEDIATE_ADD,
   OP_I64_SHR_S_IMMEDIATE_ADD,
-  OP_I64_MUL_SHR_S_IMMEDIATE_ADD,
   /*
    * `i32.mul` by an `i32.load` from a local, [op a end] as OP_LOAD_FROM_LOCAL's, and that then `shr_s` by an
    * immediate, [op a end shift] (the shift below 32), as the compensation formulas multiply by calibration words.
@@ -256,6 +251,8 @@ cell_t interp_target_cell(uint32_t at);
 cell_t interp_function_cell(uint32_t function_index);
 /* exec.c: a host call's cell for the import bound to module.host[host_index]: its function's address, or the index. */
 cell_t interp_host_function_cell(uint32_t host_index);
+/* exec.c: whether the loop has a handler for `op`; a fused form it lacks, compile.c does not emit. */
+int interp_has_handler(uint32_t op);
 void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */
