@@ -1045,10 +1045,19 @@ static void instruction(uint8_t op) {
       pop_expect(i);
     }
     if (emitting()) {
-      emit_op(op);
+      /*
+       * The i64 loads of 8 and 16 bits and of 32 bits unsigned are the i32 load of as many bits and then the
+       * extension to i64 (§4.4.7 load: extended by the load's own signedness), the i64 stores of 8 to 32 bits the
+       * wrap to i32 and then the i32 store: the loop keeps no handlers for them.
+       */
+      static const uint8_t I32_ACCESS[] = {0x2C, 0x2D, 0x2E, 0x2F, 0, 0x28, 0, 0, 0, 0, 0, 0, 0x3A, 0x3B, 0x36};
+      uint8_t narrow = op >= 0x30 && op <= 0x3E ? I32_ACCESS[op - 0x30] : 0;
+      if (narrow && op > 0x35) emit_op(OP_I32_WRAP_I64);
+      emit_op(narrow ? narrow : op);
       /* The access's end past its address (exec.c address); one past every memory when it is past 2^32. */
       uint64_t end = (uint64_t)offset + (1u << log2_bytes);
       emit(end > UINT32_MAX ? UINT32_MAX : (cell_t)end);
+      if (narrow && op <= 0x35) emit_op(op & 1 ? OP_I64_EXTEND_I32_U : OP_I64_EXTEND_I32_S);
     }
     return;
   }

@@ -171,7 +171,7 @@ static const double TRUNC_RANGES[4][2] = {
     {-9223372036854777856.0, 9223372036854775808.0},
     {-1.0, 18446744073709551616.0},
 };
-static uint64_t truncated(const slot_t *at, uint32_t kind) {
+__attribute__((noinline)) static uint64_t truncated(const slot_t *at, uint32_t kind) {
   double a = kind & TRUNC_FROM_F64 ? as_f64(get64(at)) : (double)as_f32(at[0]);
   const double *range = TRUNC_RANGES[(kind & TRUNC_UNSIGNED) | (kind & TRUNC_TO_I64) >> 1];
   if (a > range[0] && a < range[1]) return kind & TRUNC_UNSIGNED ? (uint64_t)a : (uint64_t)(int64_t)a;
@@ -615,11 +615,10 @@ static void run(uint32_t entry, slot_t *fp) {
       [0x23] = &&op_global_get - &&invalid, [0x24] = &&op_global_set - &&invalid,
       [0x28] = &&op_i32_load - &&invalid, [0x29] = &&op_i64_load - &&invalid, [0x2A] = &&op_i32_load - &&invalid, [0x2B] = &&op_i64_load - &&invalid,
       [0x2C] = &&op_i32_load8_s - &&invalid, [0x2D] = &&op_i32_load8_u - &&invalid, [0x2E] = &&op_i32_load16_s - &&invalid, [0x2F] = &&op_i32_load16_u - &&invalid,
-      [0x30] = &&op_i64_load8_s - &&invalid, [0x31] = &&op_i64_load8_u - &&invalid, [0x32] = &&op_i64_load16_s - &&invalid, [0x33] = &&op_i64_load16_u - &&invalid,
-      [0x34] = &&op_i64_load32_s - &&invalid, [0x35] = &&op_i64_load32_u - &&invalid,
+      [0x34] = &&op_i64_load32_s - &&invalid,
       [0x36] = &&op_i32_store - &&invalid, [0x37] = &&op_i64_store - &&invalid, [0x38] = &&op_i32_store - &&invalid, [0x39] = &&op_i64_store - &&invalid,
-      [0x3A] = &&op_i32_store8 - &&invalid, [0x3B] = &&op_i32_store16 - &&invalid, [0x3C] = &&op_i64_store8 - &&invalid, [0x3D] = &&op_i64_store16 - &&invalid,
-      [0x3E] = &&op_i64_store32 - &&invalid, [0x3F] = &&op_memory_size - &&invalid, [0x40] = &&op_memory_grow - &&invalid, [0x41] = &&op_const32 - &&invalid,
+      [0x3A] = &&op_i32_store8 - &&invalid, [0x3B] = &&op_i32_store16 - &&invalid, 
+      [0x3F] = &&op_memory_size - &&invalid, [0x40] = &&op_memory_grow - &&invalid, [0x41] = &&op_const32 - &&invalid,
       [0x45] = &&op_i32_eqz - &&invalid, [0x46] = &&op_i32_eq - &&invalid, [0x47] = &&op_i32_ne - &&invalid, [0x48] = &&op_i32_lt_s - &&invalid, [0x49] = &&op_i32_lt_u - &&invalid,
       [0x4A] = &&op_i32_gt_s - &&invalid, [0x4B] = &&op_i32_gt_u - &&invalid, [0x4C] = &&op_i32_le_s - &&invalid, [0x4D] = &&op_i32_le_u - &&invalid,
       [0x4E] = &&op_i32_ge_s - &&invalid, [0x4F] = &&op_i32_ge_u - &&invalid,
@@ -979,12 +978,7 @@ op_i32_load8_u: LOAD32(uint8_t, uint32_t); NEXT();
 op_i32_load16_s: LOAD32(int16_t, int32_t); NEXT();
 op_i32_load16_u: LOAD32(uint16_t, uint32_t); NEXT();
 op_i64_load: LOAD64(uint64_t, uint64_t); NEXT();
-op_i64_load8_s: LOAD64(int8_t, int64_t); NEXT();
-op_i64_load8_u: LOAD64(uint8_t, uint64_t); NEXT();
-op_i64_load16_s: LOAD64(int16_t, int64_t); NEXT();
-op_i64_load16_u: LOAD64(uint16_t, uint64_t); NEXT();
 op_i64_load32_s: LOAD64(int32_t, int64_t); NEXT();
-op_i64_load32_u: LOAD64(uint32_t, uint64_t); NEXT();
 op_i32_load_from_local: LOAD32_FROM_LOCAL(uint32_t, uint32_t); NEXT();
 op_i64_load_from_local: LOAD64_FROM_LOCAL(uint64_t, uint64_t); NEXT();
 op_i32_load8_s_from_local: LOAD32_FROM_LOCAL(int8_t, int32_t); NEXT();
@@ -1001,9 +995,6 @@ op_i32_store: STORE32(uint32_t); NEXT();
 op_i32_store8: STORE32(uint8_t); NEXT();
 op_i32_store16: STORE32(uint16_t); NEXT();
 op_i64_store: STORE64(uint64_t); NEXT();
-op_i64_store8: STORE64(uint8_t); NEXT();
-op_i64_store16: STORE64(uint16_t); NEXT();
-op_i64_store32: STORE64(uint32_t); NEXT();
 op_memory_size:
   *sp++ = memory_pages;
   NEXT();
