@@ -109,31 +109,55 @@ static double f64_max(double a, double b) {
  */
 typedef uint64_t f64_operator_t(const slot_t *at);
 typedef slot_t f64_to_slot_t(const slot_t *at);
-#define F64_BINARY(name, expression)                         \
-  static uint64_t name(const slot_t *at) {                   \
-    double a = as_f64(get64(at)), b = as_f64(get64(at + 2)); \
-    return f64_bits(expression);                             \
+/*
+ * The arithmetic operators and comparisons take their operands' bits, and on the board they are libgcc's functions
+ * themselves (the Arm run-time ABI's __aeabi_dadd..., RTABI32 §4.1.2), which take and return doubles in core
+ * registers as a uint64_t is: the loop's call site loads the slots straight into those registers. A host has
+ * functions of the same shape.
+ */
+typedef uint64_t f64_binary_t(uint64_t a, uint64_t b);
+typedef int f64_compare_t(uint64_t a, uint64_t b);
+#ifdef __ARM_EABI__
+f64_binary_t __aeabi_dadd, __aeabi_dsub, __aeabi_dmul, __aeabi_ddiv;
+f64_compare_t __aeabi_dcmpeq, __aeabi_dcmplt, __aeabi_dcmple, __aeabi_dcmpgt, __aeabi_dcmpge;
+#define f64_add __aeabi_dadd
+#define f64_sub __aeabi_dsub
+#define f64_mul __aeabi_dmul
+#define f64_div __aeabi_ddiv
+#define f64_eq __aeabi_dcmpeq
+#define f64_lt __aeabi_dcmplt
+#define f64_le __aeabi_dcmple
+#define f64_gt __aeabi_dcmpgt
+#define f64_ge __aeabi_dcmpge
+#else
+#define F64_BINARY(name, expression)                \
+  static uint64_t name(uint64_t x, uint64_t y) {    \
+    double a = as_f64(x), b = as_f64(y);            \
+    return f64_bits(expression);                    \
   }
-#define F64_COMPARE(name, expression)                        \
-  static slot_t name(const slot_t *at) {                     \
-    double a = as_f64(get64(at)), b = as_f64(get64(at + 2)); \
-    return (expression);                                     \
-  }
-#define F64_UNARY(name, expression)        \
-  static uint64_t name(const slot_t *at) { \
-    double a = as_f64(get64(at));          \
-    return f64_bits(expression);           \
+#define F64_COMPARE(name, expression)               \
+  static int name(uint64_t x, uint64_t y) {         \
+    double a = as_f64(x), b = as_f64(y);            \
+    return (expression);                            \
   }
 F64_BINARY(f64_add, a + b)
 F64_BINARY(f64_sub, a - b)
 F64_BINARY(f64_mul, a * b)
 F64_BINARY(f64_div, a / b)
 F64_COMPARE(f64_eq, a == b)
-F64_COMPARE(f64_ne, a != b)
 F64_COMPARE(f64_lt, a < b)
-F64_COMPARE(f64_gt, a > b)
 F64_COMPARE(f64_le, a <= b)
+F64_COMPARE(f64_gt, a > b)
 F64_COMPARE(f64_ge, a >= b)
+#endif
+static int f64_ne(uint64_t a, uint64_t b) {
+  return !f64_eq(a, b);
+}
+#define F64_UNARY(name, expression)        \
+  static uint64_t name(const slot_t *at) { \
+    double a = as_f64(get64(at));          \
+    return f64_bits(expression);           \
+  }
 F64_UNARY(f64_ceil, ceil(a))
 F64_UNARY(f64_floor, floor(a))
 F64_UNARY(f64_trunc, trunc(a))
@@ -687,7 +711,6 @@ static void run(uint32_t entry, slot_t *fp) {
       
       
       [FROM_LOCAL(0x34)] = &&op_i64_load32_s_from_local - &&invalid,
-      [FROM_LOCAL(0x35)] = &&op_i64_load32_u_from_local - &&invalid,
       [TO_LOCAL(0x28)] = &&op_i32_load_to_local - &&invalid, [TO_LOCAL(0x2A)] = &&op_i32_load_to_local - &&invalid,
       
       
@@ -754,6 +777,8 @@ static void run(uint32_t entry, slot_t *fp) {
   uint32_t memory_size = memory_bytes;
   f64_operator_t *f64_operator;
   f64_to_slot_t *f64_to_slot;
+  f64_binary_t *f64_arithmetic;
+  f64_compare_t *f64_comparison;
   /* The host's call: its arguments are at the stack's base, and its frame returns to the code's exit cell. */
   const function_t *callee = &functions[entry];
   slot_t *sp = fp + callee->param_slots;
@@ -986,7 +1011,6 @@ op_i32_load8_u_from_local: LOAD32_FROM_LOCAL(uint8_t, uint32_t); NEXT();
 op_i32_load16_s_from_local: LOAD32_FROM_LOCAL(int16_t, int32_t); NEXT();
 op_i32_load16_u_from_local: LOAD32_FROM_LOCAL(uint16_t, uint32_t); NEXT();
 op_i64_load32_s_from_local: LOAD64_FROM_LOCAL(int32_t, int64_t); NEXT();
-op_i64_load32_u_from_local: LOAD64_FROM_LOCAL(uint32_t, uint64_t); NEXT();
 op_i32_load_to_local: LOAD32_TO_LOCAL(uint32_t, uint32_t); NEXT();
 op_i32_store_from_locals: STORE32_FROM_LOCALS(uint32_t); NEXT();
 op_i32_store8_from_locals: STORE32_FROM_LOCALS(uint8_t); NEXT();
@@ -1061,14 +1085,14 @@ op_f32_lt: F32_COMPARE(a < b); NEXT();
 op_f32_gt: F32_COMPARE(a > b); NEXT();
 op_f32_le: F32_COMPARE(a <= b); NEXT();
 op_f32_ge: F32_COMPARE(a >= b); NEXT();
-op_f64_eq: f64_to_slot = f64_eq; goto f64_compare;
-op_f64_ne: f64_to_slot = f64_ne; goto f64_compare;
-op_f64_lt: f64_to_slot = f64_lt; goto f64_compare;
-op_f64_gt: f64_to_slot = f64_gt; goto f64_compare;
-op_f64_le: f64_to_slot = f64_le; goto f64_compare;
-op_f64_ge: f64_to_slot = f64_ge; goto f64_compare;
+op_f64_eq: f64_comparison = f64_eq; goto f64_compare;
+op_f64_ne: f64_comparison = f64_ne; goto f64_compare;
+op_f64_lt: f64_comparison = f64_lt; goto f64_compare;
+op_f64_gt: f64_comparison = f64_gt; goto f64_compare;
+op_f64_le: f64_comparison = f64_le; goto f64_compare;
+op_f64_ge: f64_comparison = f64_ge; goto f64_compare;
 f64_compare:
-  sp[-4] = f64_to_slot(sp - 4);
+  sp[-4] = (slot_t)f64_comparison(get64(sp - 4), get64(sp - 2));
   sp -= 3;
   NEXT();
 
@@ -1288,12 +1312,12 @@ op_f64_floor: f64_operator = f64_floor; goto f64_unary;
 op_f64_trunc: f64_operator = f64_trunc; goto f64_unary;
 op_f64_nearest: f64_operator = f64_nearest; goto f64_unary;
 op_f64_sqrt: f64_operator = f64_sqrt; goto f64_unary;
-op_f64_add: f64_operator = f64_add; goto f64_binary;
-op_f64_sub: f64_operator = f64_sub; goto f64_binary;
-op_f64_mul: f64_operator = f64_mul; goto f64_binary;
-op_f64_div: f64_operator = f64_div; goto f64_binary;
+op_f64_add: f64_arithmetic = f64_add; goto f64_binary;
+op_f64_sub: f64_arithmetic = f64_sub; goto f64_binary;
+op_f64_mul: f64_arithmetic = f64_mul; goto f64_binary;
+op_f64_div: f64_arithmetic = f64_div; goto f64_binary;
 f64_binary:
-  put64(sp - 4, f64_operator(sp - 4));
+  put64(sp - 4, f64_arithmetic(get64(sp - 4), get64(sp - 2)));
   sp -= 2;
   NEXT();
 op_f64_min: {
