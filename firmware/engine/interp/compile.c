@@ -81,6 +81,11 @@ static _Noreturn void invalid(const char *what) {
   load_refuse(what, "", instruction_at);
 }
 
+/* A feature refused by name (docs/firmware.md "Features"). */
+static _Noreturn void unsupported(const char *feature) {
+  load_refuse("unsupported feature:", feature, instruction_at);
+}
+
 static ctrl_t *frame_at(uint32_t index) {
   return ctrl_first - index;
 }
@@ -476,7 +481,7 @@ static ctrl_t pop_ctrl(void) {
   if (ctrl_count == 0) invalid("unexpected end");
   ctrl_t frame = *top();
   pop_vals(frame.out, frame.out_count);
-  if (val_count != frame.height) invalid("type mismatch: values left on the stack at the end of a block");
+  if (val_count != frame.height) invalid("type mismatch: values left at a block's end");
   ctrl_count--;
   return frame;
 }
@@ -662,7 +667,7 @@ static void require_memory(void) {
 }
 
 static void read_zero_byte(void) {
-  if (read_byte(&r) != 0) invalid("zero byte expected (multiple memories)");
+  if (read_byte(&r) != 0) invalid("zero byte expected");
 }
 
 static uint8_t local_type(uint32_t index) {
@@ -720,7 +725,7 @@ static void misc_instruction(void) {
       uint32_t segment = read_index();
       read_zero_byte();
       require_memory();
-      if (interp_data_count_declared() == UINT32_MAX) invalid("memory.init requires a data count section");
+      if (interp_data_count_declared() == UINT32_MAX) invalid("data count section required");
       if (segment >= interp_data_count_declared()) invalid("unknown data segment");
       pop_expect(i);
       pop_expect(i);
@@ -733,7 +738,7 @@ static void misc_instruction(void) {
     }
     case 9: { /* data.drop */
       uint32_t segment = read_index();
-      if (interp_data_count_declared() == UINT32_MAX) invalid("data.drop requires a data count section");
+      if (interp_data_count_declared() == UINT32_MAX) invalid("data count section required");
       if (segment >= interp_data_count_declared()) invalid("unknown data segment");
       if (emitting()) {
         emit_op(OP_DATA_DROP);
@@ -759,7 +764,7 @@ static void misc_instruction(void) {
       if (emitting()) emit_op(OP_MEMORY_FILL);
       return;
     case 12: case 13: case 14: case 15: case 16: case 17:
-      invalid("unsupported feature: table instructions (bulk memory's tables, reference types)");
+      unsupported("table instructions");
     default:
       invalid("unknown 0xFC instruction");
   }
@@ -795,7 +800,7 @@ static void instruction(uint8_t op) {
       if (ctrl_count == 0 || top()->kind != OP_IF) invalid("else without if");
       ctrl_t *frame = top();
       pop_vals(frame->out, frame->out_count);
-      if (val_count != frame->height) invalid("type mismatch: values left on the stack at else");
+      if (val_count != frame->height) invalid("type mismatch: values left at else");
       if (emitting()) {
         emit_op(OP_BR);
         emit_fixup(&frame->end_fixups);
@@ -811,7 +816,7 @@ static void instruction(uint8_t op) {
     case OP_END: {
       ctrl_t frame = pop_ctrl();
       if (frame.kind == OP_IF && (frame.in_count != frame.out_count || (frame.in_count && memcmp(frame.in, frame.out, frame.in_count) != 0))) {
-        invalid("type mismatch: if without else must leave its parameters");
+        invalid("type mismatch: if without else");
       }
       patch(frame.else_fixup, here());
       patch(frame.end_fixups, here());
@@ -893,7 +898,7 @@ static void instruction(uint8_t op) {
     case OP_CALL_INDIRECT: {
       uint32_t type_index = read_index();
       if (type_index >= module.type_count) invalid("unknown type");
-      if (read_byte(&r) != 0) invalid("unsupported feature: call_indirect on a table other than 0 (reference types)");
+      if (read_byte(&r) != 0) unsupported("reference types");
       if (!module.has_table) invalid("unknown table 0");
       pop_expect(i);
       const func_type_t *type = &module.types[type_index];
@@ -908,7 +913,7 @@ static void instruction(uint8_t op) {
     }
     case 0x12:
     case 0x13:
-      invalid("unsupported feature: tail calls");
+      unsupported("tail calls");
     case OP_DROP: {
       uint8_t type = pop();
       if (emitting()) emit_op(valtype_slots(type) == 2 ? OP_DROP64 : OP_DROP);
@@ -925,7 +930,7 @@ static void instruction(uint8_t op) {
       return;
     }
     case 0x1C:
-      invalid("unsupported feature: typed select (reference types)");
+      unsupported("reference types");
     case OP_LOCAL_GET: {
       uint32_t index = read_index();
       emit_local(OP_LOCAL_GET, OP_LOCAL_GET64, index);
@@ -1017,15 +1022,15 @@ static void instruction(uint8_t op) {
       misc_instruction();
       return;
     case 0xD0: case 0xD1: case 0xD2:
-      invalid("unsupported feature: reference types");
+      unsupported("reference types");
     case 0xFD:
-      invalid("unsupported feature: SIMD");
+      unsupported("SIMD");
     case 0xFE:
-      invalid("unsupported feature: threads (atomics)");
+      unsupported("threads");
     case 0x06: case 0x07: case 0x08: case 0x09: case 0x18: case 0x19:
-      invalid("unsupported feature: exception handling");
+      unsupported("exception handling");
     case 0x25: case 0x26:
-      invalid("unsupported feature: table.get/table.set (reference types)");
+      unsupported("reference types");
     default:
       break;
   }

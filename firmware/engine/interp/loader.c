@@ -193,8 +193,8 @@ uint8_t read_valtype(reader_t *r) {
   uint32_t at = reader_offset(r);
   uint8_t type = read_byte(r);
   if (type == VALTYPE_I32 || type == VALTYPE_I64 || type == VALTYPE_F32 || type == VALTYPE_F64) return type;
-  if (type == 0x7B) load_refuse("unsupported feature: SIMD (v128)", "", at);
-  if (type == 0x70 || type == 0x6F) load_refuse("unsupported feature: reference types", "", at);
+  if (type == 0x7B) load_refuse("unsupported feature:", "SIMD", at);
+  if (type == 0x70 || type == 0x6F) load_refuse("unsupported feature:", "reference types", at);
   load_refuse("invalid value type", "", at);
 }
 
@@ -208,10 +208,10 @@ static void read_types(reader_t *r) {
     if (read_byte(r) != 0x60) load_refuse("invalid function type", "", reader_offset(r));
     uint8_t read[255 * 2];
     uint32_t params = read_u32(r);
-    if (params > 255) load_refuse("unsupported: more than 255 parameters", "", reader_offset(r));
+    if (params > 255) load_refuse("unsupported: more than 255 slots of parameters or results", "", reader_offset(r));
     for (uint32_t p = 0; p < params; p++) read[p] = read_valtype(r);
     uint32_t results = read_u32(r);
-    if (results > 255) load_refuse("unsupported: more than 255 results", "", reader_offset(r));
+    if (results > 255) load_refuse("unsupported: more than 255 slots of parameters or results", "", reader_offset(r));
     for (uint32_t p = 0; p < results; p++) read[params + p] = read_valtype(r);
     uint8_t *types = arena_take(params + results);
     memcpy(types, read, params + results);
@@ -221,7 +221,7 @@ static void read_types(reader_t *r) {
     uint32_t param_slots = 0, result_slots = 0;
     for (uint32_t p = 0; p < params; p++) param_slots += valtype_slots(types[p]);
     for (uint32_t p = 0; p < results; p++) result_slots += valtype_slots(types[params + p]);
-    if (param_slots > 255 || result_slots > 255) load_refuse("unsupported: too many parameter or result slots", "", reader_offset(r));
+    if (param_slots > 255 || result_slots > 255) load_refuse("unsupported: more than 255 slots of parameters or results", "", reader_offset(r));
     type->param_slots = (uint8_t)param_slots;
     type->result_slots = (uint8_t)result_slots;
     type->canonical = i;
@@ -282,7 +282,7 @@ void interp_function_signature(uint32_t function, char *text, size_t size) {
 static void read_limits(reader_t *r, uint32_t *min, uint32_t *max, uint32_t bound, const char *what) {
   uint32_t at = reader_offset(r);
   uint8_t flags = read_byte(r);
-  if (flags > 1) load_refuse(flags == 3 || flags == 2 ? "unsupported feature: shared memory (threads)" : "invalid limits", "", at);
+  if (flags > 1) load_refuse(flags < 4 ? "unsupported feature:" : "invalid limits", flags < 4 ? "shared memory" : "", at);
   *min = read_u32(r);
   *max = flags ? read_u32(r) : bound;
   /* §3.2.1 limits: min <= max <= bound. */
@@ -298,7 +298,7 @@ static void read_imports(reader_t *r, uint32_t host_count) {
     uint32_t module_length = read_checked_name(r, &module_name);
     uint32_t name_length = read_checked_name(r, &name);
     uint8_t kind = read_byte(r);
-    if (kind != EXTERNAL_FUNCTION) load_refuse("only functions may be imported, as the HAL ABI has them", "", at);
+    if (kind != EXTERNAL_FUNCTION) load_refuse("only functions may be imported (HAL ABI)", "", at);
     uint32_t type = read_u32(r);
     check_type_index(type, at);
     uint32_t host = 0;
@@ -347,10 +347,10 @@ static void read_functions(reader_t *r) {
 
 static void read_table(reader_t *r) {
   uint32_t count = read_u32(r);
-  if (count > 1) load_refuse("unsupported feature: multiple tables (reference types)", "", reader_offset(r));
+  if (count > 1) load_refuse("unsupported feature:", "reference types", reader_offset(r));
   if (count == 0) return;
   uint32_t at = reader_offset(r);
-  if (read_byte(r) != FUNCREF) load_refuse("unsupported feature: a table of externref (reference types)", "", at);
+  if (read_byte(r) != FUNCREF) load_refuse("unsupported feature:", "reference types", at);
   uint32_t min, max;
   read_limits(r, &min, &max, UINT32_MAX, "table");
   if (min > 0xFFFF) load_refuse("unsupported: a table of more than 65535 elements", "", at);
@@ -361,7 +361,7 @@ static void read_table(reader_t *r) {
 
 static void read_memory(reader_t *r) {
   uint32_t count = read_u32(r);
-  if (count > 1) load_refuse("unsupported feature: multiple memories", "", reader_offset(r));
+  if (count > 1) load_refuse("unsupported feature:", "multiple memories", reader_offset(r));
   if (count == 0) return;
   module.has_memory = 1;
   read_limits(r, &module.memory_min_pages, &module.memory_max_pages, MAX_PAGES, "memory");
@@ -466,7 +466,7 @@ static void read_elements(reader_t *r) {
   for (uint32_t i = 0; i < count; i++) {
     uint32_t at = reader_offset(r);
     uint32_t form = read_u32(r);
-    if (form != 0) load_refuse("unsupported element segment form (bulk memory's tables, reference types)", "", at);
+    if (form != 0) load_refuse("unsupported feature:", "element segment form", at);
     if (!module.has_table) load_refuse("an element segment without a table", "", at);
     uint32_t offset[2];
     read_const_expr(r, VALTYPE_I32, offset);
