@@ -210,7 +210,6 @@ static int select_on_bits(void) {
 /* The register-style forms (module.h) of `op` after the last opcode, or 0 when there is none. */
 static cell_t register_form(cell_t op) {
   if (op == OP_LOCAL_SET) {
-    if (last_op == OP_LOCAL_GET && last_op_fusable(2)) return OP_LOCAL_COPY;
     if (last_op == OP_I32_CONST && last_op_fusable(2)) return OP_LOCAL_SET_CONST;
     if (is_arithmetic_in(last_op, OP_I32_LOCAL_IMMEDIATE) && last_op_fusable(3)) {
       return OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
@@ -227,9 +226,6 @@ static cell_t register_form(cell_t op) {
       return OP_I32_LOCAL_IMMEDIATE_TEE + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
     }
     return 0;
-  }
-  if (op == OP_I32_STORE || op == OP_F32_STORE || op == OP_I32_STORE8 || op == OP_I32_STORE16) {
-    return last_op == OP_LOCAL_GET2 && last_op_fusable(3) ? OP_STORE_FROM_LOCALS + (op - OP_I32_STORE) : 0;
   }
   if (op != OP_BR_UNLESS && op != OP_BR_IF) return 0;
   int unless = op == OP_BR_UNLESS;
@@ -561,7 +557,7 @@ static cell_t opposite_branch(cell_t test) {
 static cell_t loop_test(const ctrl_t *frame) {
   if (here() < frame->loop_start + 4) return 0;
   for (cell_t op = OP_BR_IF_LOCAL_IMMEDIATE; op <= OP_BR_UNLESS_LOCAL; op++) {
-    if (op != OP_LOCAL_COPY && op != OP_LOCAL_SET_CONST && module.code[frame->loop_start] == interp_opcode_cell(op)) {
+    if (op != OP_LOCAL_SET_CONST && module.code[frame->loop_start] == interp_opcode_cell(op)) {
       return interp_has_handler(opposite_branch(op)) ? op : 0;
     }
   }

@@ -445,14 +445,6 @@ void interp_instantiate(void) {
     fp[ip[2]] = (uint32_t)(cast)value;                                                               \
     ip += 3;                                                                                         \
   } while (0)
-/* [op a v end]: an i32 store of the local of slot v at the address in the local of slot a. */
-#define FROM_LOCALS(op) (OP_STORE_FROM_LOCALS + (op) - OP_I32_STORE)
-#define STORE32_FROM_LOCALS(type)                                                                    \
-  do {                                                                                               \
-    type value = (type)fp[ip[1]];                                                                    \
-    memcpy(address(memory_at, memory_size, fp[ip[0]], ip[2], sizeof value), &value, sizeof value);  \
-    ip += 3;                                                                                         \
-  } while (0)
 #define STORE32(type)                                              \
   do {                                                             \
     type value = (type)sp[-1];                                     \
@@ -521,16 +513,11 @@ void interp_instantiate(void) {
  * A fused form is in the loop only for the operators listed for it below, those the benchmark's workloads (docs/
  * firmware.md) run in that form: compile.c leaves the others unfused (interp_has_handler).
  */
-#define I32_EQ(X) X(0x46, eq, a == b)
 #define I32_LT_S(X) X(0x48, lt_s, (int32_t)a < (int32_t)b)
-#define I32_LT_U(X) X(0x49, lt_u, a < b)
 #define I32_GT_S(X) X(0x4A, gt_s, (int32_t)a > (int32_t)b)
-#define I32_LE_S(X) X(0x4C, le_s, (int32_t)a <= (int32_t)b)
-#define I32_LE_U(X) X(0x4D, le_u, a <= b)
 #define I32_GE_S(X) X(0x4E, ge_s, (int32_t)a >= (int32_t)b)
 #define I32_ADD(X) X(0x6A, add, a + b)
 #define I32_SUB(X) X(0x6B, sub, a - b)
-#define I32_XOR(X) X(0x73, xor, a ^ b)
 #define I32_SHL(X) X(0x74, shl, a << (b & 31))
 #define I32_SHR_S(X) X(0x75, shr_s, (uint32_t)((int32_t)a >> (b & 31)))
 #define I64_ADD(X) X(0x7C, add, a + b)
@@ -539,13 +526,13 @@ void interp_instantiate(void) {
 #define I64_SHL(X) X(0x86, shl, a << (b & 63))
 #define I64_SHR_S(X) X(0x87, shr_s, (uint64_t)((int64_t)a >> (b & 63)))
 /* The branches on a local and an immediate, and on two locals. */
-#define LOCAL_IMMEDIATE_BRANCHES(X) I32_EQ(X) I32_LT_S(X) I32_LT_U(X) I32_GT_S(X) I32_LE_S(X) I32_LE_U(X) I32_GE_S(X)
-#define LOCALS_BRANCHES(X) I32_LT_S(X) I32_GT_S(X) I32_LE_S(X) I32_GE_S(X)
+#define LOCAL_IMMEDIATE_BRANCHES(X) I32_LT_S(X) I32_GE_S(X)
+#define LOCALS_BRANCHES(X) I32_LT_S(X) I32_GT_S(X) I32_GE_S(X)
 /* The operators on a local and an immediate to a local, and the same with local.tee. */
 #define TO_LOCAL_OPERATORS(X) I32_ADD(X) I32_SUB(X)
-#define TEE_OPERATORS(X) I32_ADD(X) I32_SUB(X) I32_SHL(X)
+#define TEE_OPERATORS(X) I32_SUB(X) I32_SHL(X)
 /* The operators on the stack and a local. */
-#define I32_WITH_LOCAL_OPERATORS(X) I32_SUB(X) I32_XOR(X) I32_SHR_S(X)
+#define I32_WITH_LOCAL_OPERATORS(X) I32_SUB(X) I32_SHR_S(X)
 #define I64_WITH_LOCAL_OPERATORS(X) I64_ADD(X) I64_SUB(X) I64_MUL(X)
 /* The i64 operators with an immediate: [op c_low c_high]. */
 #define I64_IMMEDIATE_OPERATORS(X) I64_WITH_LOCAL_OPERATORS(X) I64_SHL(X) I64_SHR_S(X)
@@ -687,25 +674,25 @@ static void run(uint32_t entry, slot_t *fp) {
       [OP_TRUNC] = &&op_trunc - &&invalid,
       [OP_MEMORY_INIT] = &&op_memory_init - &&invalid, [OP_DATA_DROP] = &&op_data_drop - &&invalid, [OP_MEMORY_COPY] = &&op_memory_copy - &&invalid,
       [OP_MEMORY_FILL] = &&op_memory_fill - &&invalid,
-      [IMMEDIATE(0x46)] = &&op_i32_eq_imm - &&invalid, [IMMEDIATE(0x47)] = &&op_i32_ne_imm - &&invalid, [IMMEDIATE(0x48)] = &&op_i32_lt_s_imm - &&invalid,
-      [IMMEDIATE(0x49)] = &&op_i32_lt_u_imm - &&invalid, [IMMEDIATE(0x4B)] = &&op_i32_gt_u_imm - &&invalid,
+      [IMMEDIATE(0x46)] = &&op_i32_eq_imm - &&invalid, 
+      
       
       [IMMEDIATE(0x6A)] = &&op_i32_add_imm - &&invalid, [IMMEDIATE(0x6B)] = &&op_i32_sub_imm - &&invalid,
       [IMMEDIATE(0x6C)] = &&op_i32_mul_imm - &&invalid, [IMMEDIATE(0x71)] = &&op_i32_and_imm - &&invalid, 
       [IMMEDIATE(0x73)] = &&op_i32_xor_imm - &&invalid, [IMMEDIATE(0x74)] = &&op_i32_shl_imm - &&invalid, [IMMEDIATE(0x75)] = &&op_i32_shr_s_imm - &&invalid,
       [IMMEDIATE(0x76)] = &&op_i32_shr_u_imm - &&invalid,
       [IF(0x46)] = &&op_br_if_eq - &&invalid, [IF(0x47)] = &&op_br_if_ne - &&invalid, 
-      [IF(0x4B)] = &&op_br_if_gt_u - &&invalid, [IF(0x4C)] = &&op_br_if_le_s - &&invalid, [IF(0x4D)] = &&op_br_if_le_u - &&invalid,
+      [IF(0x4B)] = &&op_br_if_gt_u - &&invalid, [IF(0x4C)] = &&op_br_if_le_s - &&invalid, 
       [IF(0x4E)] = &&op_br_if_ge_s - &&invalid, 
       [OP_LOCAL_GET2] = &&op_local_get2 - &&invalid,
       [FROM_LOCAL(0x28)] = &&op_i32_load_from_local - &&invalid,
-      [FROM_LOCAL(0x29)] = &&op_i64_load_from_local - &&invalid,
+      
       [FROM_LOCAL(0x2A)] = &&op_i32_load_from_local - &&invalid,
-      [FROM_LOCAL(0x2B)] = &&op_i64_load_from_local - &&invalid,
-      [FROM_LOCAL(0x2C)] = &&op_i32_load8_s_from_local - &&invalid,
+      
+      
       [FROM_LOCAL(0x2D)] = &&op_i32_load8_u_from_local - &&invalid,
-      [FROM_LOCAL(0x2E)] = &&op_i32_load16_s_from_local - &&invalid,
-      [FROM_LOCAL(0x2F)] = &&op_i32_load16_u_from_local - &&invalid,
+      
+      
       
       
       
@@ -714,18 +701,18 @@ static void run(uint32_t entry, slot_t *fp) {
       [TO_LOCAL(0x28)] = &&op_i32_load_to_local - &&invalid, [TO_LOCAL(0x2A)] = &&op_i32_load_to_local - &&invalid,
       
       
-      [FROM_LOCALS(0x36)] = &&op_i32_store_from_locals - &&invalid, [FROM_LOCALS(0x38)] = &&op_i32_store_from_locals - &&invalid,
-      [FROM_LOCALS(0x3A)] = &&op_i32_store8_from_locals - &&invalid, [FROM_LOCALS(0x3B)] = &&op_i32_store16_from_locals - &&invalid,
-      [LOCAL_IMMEDIATE(0x46)] = &&op_i32_eq_local_imm - &&invalid,
+      
+      
+      
       [LOCAL_IMMEDIATE(0x47)] = &&op_i32_ne_local_imm - &&invalid,
       [LOCAL_IMMEDIATE(0x48)] = &&op_i32_lt_s_local_imm - &&invalid,
-      [LOCAL_IMMEDIATE(0x49)] = &&op_i32_lt_u_local_imm - &&invalid,
+      
       [LOCAL_IMMEDIATE(0x4A)] = &&op_i32_gt_s_local_imm - &&invalid,
-      [LOCAL_IMMEDIATE(0x4B)] = &&op_i32_gt_u_local_imm - &&invalid,
-      [LOCAL_IMMEDIATE(0x4C)] = &&op_i32_le_s_local_imm - &&invalid,
-      [LOCAL_IMMEDIATE(0x4D)] = &&op_i32_le_u_local_imm - &&invalid,
+      
+      
+      
       [LOCAL_IMMEDIATE(0x4E)] = &&op_i32_ge_s_local_imm - &&invalid,
-      [LOCAL_IMMEDIATE(0x4F)] = &&op_i32_ge_u_local_imm - &&invalid,
+      
       [LOCAL_IMMEDIATE(0x6A)] = &&op_i32_add_local_imm - &&invalid,
       [LOCAL_IMMEDIATE(0x6B)] = &&op_i32_sub_local_imm - &&invalid,
       [LOCAL_IMMEDIATE(0x6C)] = &&op_i32_mul_local_imm - &&invalid,
@@ -746,8 +733,8 @@ static void run(uint32_t entry, slot_t *fp) {
       
       TO_LOCAL_OPERATORS(TO_LOCAL_ENTRY) TEE_OPERATORS(TEE_ENTRY)
       LOCAL_IMMEDIATE_BRANCHES(LOCAL_IMMEDIATE_BRANCH_ENTRY) LOCALS_BRANCHES(LOCALS_BRANCH_ENTRY)
-      [OP_LOCAL_COPY] = &&op_local_copy - &&invalid, [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
-      [OP_BR_IF_LOCAL] = &&op_br_if_local - &&invalid, [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
+      [OP_LOCAL_SET_CONST] = &&op_local_set_const - &&invalid,
+      [OP_BR_UNLESS_LOCAL] = &&op_br_unless_local - &&invalid,
       [OP_SELECT_TO_LOCAL] = &&op_select_to_local - &&invalid, I64_IMMEDIATE_OPERATORS(I64_IMMEDIATE_ENTRY)
       [OP_LOCAL_GET_CONST] = &&op_local_get_const - &&invalid, [OP_CONST2] = &&op_const64 - &&invalid, /* two i32 slots push as one i64 does */
       I32_WITH_LOCAL_OPERATORS(I32_WITH_LOCAL_ENTRY) I64_WITH_LOCAL_OPERATORS(I64_WITH_LOCAL_ENTRY)
@@ -1005,16 +992,9 @@ op_i32_load16_u: LOAD32(uint16_t, uint32_t); NEXT();
 op_i64_load: LOAD64(uint64_t, uint64_t); NEXT();
 op_i64_load32_s: LOAD64(int32_t, int64_t); NEXT();
 op_i32_load_from_local: LOAD32_FROM_LOCAL(uint32_t, uint32_t); NEXT();
-op_i64_load_from_local: LOAD64_FROM_LOCAL(uint64_t, uint64_t); NEXT();
-op_i32_load8_s_from_local: LOAD32_FROM_LOCAL(int8_t, int32_t); NEXT();
 op_i32_load8_u_from_local: LOAD32_FROM_LOCAL(uint8_t, uint32_t); NEXT();
-op_i32_load16_s_from_local: LOAD32_FROM_LOCAL(int16_t, int32_t); NEXT();
-op_i32_load16_u_from_local: LOAD32_FROM_LOCAL(uint16_t, uint32_t); NEXT();
 op_i64_load32_s_from_local: LOAD64_FROM_LOCAL(int32_t, int64_t); NEXT();
 op_i32_load_to_local: LOAD32_TO_LOCAL(uint32_t, uint32_t); NEXT();
-op_i32_store_from_locals: STORE32_FROM_LOCALS(uint32_t); NEXT();
-op_i32_store8_from_locals: STORE32_FROM_LOCALS(uint8_t); NEXT();
-op_i32_store16_from_locals: STORE32_FROM_LOCALS(uint16_t); NEXT();
 op_i32_store: STORE32(uint32_t); NEXT();
 op_i32_store8: STORE32(uint8_t); NEXT();
 op_i32_store16: STORE32(uint16_t); NEXT();
@@ -1097,10 +1077,6 @@ f64_compare:
   NEXT();
 
 op_i32_eq_imm: I32_IMMEDIATE(a == b); NEXT();
-op_i32_ne_imm: I32_IMMEDIATE(a != b); NEXT();
-op_i32_lt_s_imm: I32_IMMEDIATE((int32_t)a < (int32_t)b); NEXT();
-op_i32_lt_u_imm: I32_IMMEDIATE(a < b); NEXT();
-op_i32_gt_u_imm: I32_IMMEDIATE(a > b); NEXT();
 op_i32_add_imm: I32_IMMEDIATE(a + b); NEXT();
 op_i32_sub_imm: I32_IMMEDIATE(a - b); NEXT();
 op_i32_mul_imm: I32_IMMEDIATE(a * b); NEXT();
@@ -1109,16 +1085,10 @@ op_i32_xor_imm: I32_IMMEDIATE(a ^ b); NEXT();
 op_i32_shl_imm: I32_IMMEDIATE(a << reduced_count(b)); NEXT();
 op_i32_shr_s_imm: I32_IMMEDIATE((uint32_t)((int32_t)a >> reduced_count(b))); NEXT();
 op_i32_shr_u_imm: I32_IMMEDIATE(a >> reduced_count(b)); NEXT();
-op_i32_eq_local_imm: LOCAL_AND_IMMEDIATE(a == b); NEXT();
 op_i32_ne_local_imm: LOCAL_AND_IMMEDIATE(a != b); NEXT();
 op_i32_lt_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a < (int32_t)b); NEXT();
-op_i32_lt_u_local_imm: LOCAL_AND_IMMEDIATE(a < b); NEXT();
 op_i32_gt_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a > (int32_t)b); NEXT();
-op_i32_gt_u_local_imm: LOCAL_AND_IMMEDIATE(a > b); NEXT();
-op_i32_le_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a <= (int32_t)b); NEXT();
-op_i32_le_u_local_imm: LOCAL_AND_IMMEDIATE(a <= b); NEXT();
 op_i32_ge_s_local_imm: LOCAL_AND_IMMEDIATE((int32_t)a >= (int32_t)b); NEXT();
-op_i32_ge_u_local_imm: LOCAL_AND_IMMEDIATE(a >= b); NEXT();
 op_i32_add_local_imm: LOCAL_AND_IMMEDIATE(a + b); NEXT();
 op_i32_sub_local_imm: LOCAL_AND_IMMEDIATE(a - b); NEXT();
 op_i32_mul_local_imm: LOCAL_AND_IMMEDIATE(a * b); NEXT();
@@ -1136,23 +1106,15 @@ op_br_if_eq: BRANCH_ON(a == b); NEXT();
 op_br_if_ne: BRANCH_ON(a != b); NEXT();
 op_br_if_gt_u: BRANCH_ON(a > b); NEXT();
 op_br_if_le_s: BRANCH_ON((int32_t)a <= (int32_t)b); NEXT();
-op_br_if_le_u: BRANCH_ON(a <= b); NEXT();
 op_br_if_ge_s: BRANCH_ON((int32_t)a >= (int32_t)b); NEXT();
 
 TO_LOCAL_OPERATORS(TO_LOCAL_HANDLER)
 TEE_OPERATORS(TEE_HANDLER)
 LOCAL_IMMEDIATE_BRANCHES(LOCAL_IMMEDIATE_BRANCH_HANDLER)
 LOCALS_BRANCHES(LOCALS_BRANCH_HANDLER)
-op_local_copy:
-  fp[ip[1]] = fp[ip[0]];
-  ip += 2;
-  NEXT();
 op_local_set_const:
   fp[ip[1]] = ip[0];
   ip += 2;
-  NEXT();
-op_br_if_local:
-  ip = fp[ip[0]] ? TARGET(ip[1]) : ip + 2;
   NEXT();
 op_br_unless_local:
   ip = fp[ip[0]] ? ip + 2 : TARGET(ip[1]);

@@ -141,14 +141,12 @@ enum {
   /* the comparisons of OP_I32_LOCAL_IMMEDIATE and OP_I32_LOCALS as conditions of a branch, */
   OP_BR_IF_LOCAL_IMMEDIATE = OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + ARITHMETIC_COUNT,
   OP_BR_IF_LOCALS = OP_BR_IF_LOCAL_IMMEDIATE + I32_COMPARISON_COUNT,
-  /* `local.get` or `i32.const` then `local.set`, and a branch on a local. */
-  OP_LOCAL_COPY = OP_BR_IF_LOCALS + I32_COMPARISON_COUNT,
-  OP_LOCAL_SET_CONST,
+  /* `i32.const` then `local.set`, and a branch on a local. */
+  OP_LOCAL_SET_CONST = OP_BR_IF_LOCALS + I32_COMPARISON_COUNT,
   OP_BR_IF_LOCAL,
   OP_BR_UNLESS_LOCAL,
-  /* The i32 stores 0x36..0x3B with address and value in locals, and the i32 loads 0x28..0x2F from a local to one. */
-  OP_STORE_FROM_LOCALS,
-  OP_LOAD_TO_LOCAL = OP_STORE_FROM_LOCALS + 6,
+  /* The i32 loads 0x28..0x2F from a local to one. */
+  OP_LOAD_TO_LOCAL,
   /* select then local.set, and the arithmetic operators of OP_I32_LOCAL_IMMEDIATE with a local.tee after. */
   OP_SELECT_TO_LOCAL = OP_LOAD_TO_LOCAL + 8,
   OP_I32_LOCAL_IMMEDIATE_TEE,
@@ -231,10 +229,6 @@ enum {
   OP_LAST_I32_LOAD = 0x2F,
   OP_I64_LOAD32_S = 0x34,
   OP_LAST_LOAD = 0x35,
-  OP_I32_STORE = 0x36,
-  OP_F32_STORE = 0x38,
-  OP_I32_STORE8 = 0x3A,
-  OP_I32_STORE16 = 0x3B,
 };
 
 /* Slots a value type takes. */
