@@ -1069,8 +1069,12 @@ static void instruction(uint8_t op) {
     pop_expect(a);
     if ((op >= 0xA8 && op <= 0xAB) || (op >= 0xAE && op <= 0xB1)) {
       emit_trunc(op < 0xAE ? op - 0xA8u : op - 0xAEu + TRUNC_TO_I64);
-    } else if (emitting()) {
+    } else if (emitting() && interp_has_handler(op)) {
       emit_op(op);
+    } else if (emitting()) {
+      /* An operator the loop runs out of line (exec.c operate). */
+      emit_op(OP_OPERATOR);
+      emit(op);
     }
     push(result);
     return;

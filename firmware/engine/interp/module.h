@@ -118,6 +118,8 @@ enum {
   OP_EXIT = 0xD1,
   /* The sixteen float-to-integer truncations, trunc and trunc_sat, [op kind] (TRUNC_* below). */
   OP_TRUNC = 0xE0,
+  /* A numeric operator the loop has no handler for, run out of the loop (exec.c operate), [op opcode]. */
+  OP_OPERATOR,
   OP_MEMORY_INIT,
   OP_DATA_DROP,
   OP_MEMORY_COPY,
