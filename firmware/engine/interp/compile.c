@@ -125,16 +125,16 @@ static void emit64(const uint8_t *bytes) {
  *   the operator on the two locals, or on the local and c;
  * - `local.get` or `i32.const` and a call become the call that pushes it first;
  * - a stack `mul` then `shr_s` by a constant becomes one fixed-point multiply (i32 and i64), and an `i64.mul` of
- *   an `i64.load32_s` from a local one widening multiply; an i64 `shl` or `shr_s` by a constant, or that
- *   fixed-point multiply, then `i64.add` adds the shifted value in the same instruction; an `i32.mul` by an
- *   `i32.load` from a local (after two `local.get`s too) is one instruction, with a `shr_s` by a constant too;
+ *   an `i64.load32_s` from a local one widening multiply; an i64 `shl` or `shr_s` by a constant then `i64.add`
+ *   adds the shifted value in the same instruction; an `i32.mul` by an `i32.load` from a local (after two
+ *   `local.get`s too) is one instruction, with a `shr_s` by a constant too;
  * - an i32 comparison (or eqz) before a conditional branch becomes a compare-and-branch.
  * The operators on locals go on to register-style forms that never touch the operand stack: with a `local.set`
- * after an arithmetic one the result goes to that local (with a `local.tee` there too, for a local and an
- * immediate), and a comparison of them, or a `local.get` alone, becomes the condition of a branch after it;
- * `local.get` or `i32.const` then `local.set` becomes one copy; an i32 load from a local then `local.set` loads
- * to that local, two `local.get`s then an i32 store store the second local at the first, and `select` then
- * `local.set` selects into the local (on an `and` of a local and an immediate before it too).
+ * after an arithmetic one on a local and an immediate the result goes to that local (with a `local.tee` there
+ * too), and a comparison of locals, or a `local.get` alone, becomes the condition of a branch after it;
+ * `i32.const` then `local.set` becomes one store of the constant; an i32 load from a local then `local.set` loads
+ * to that local, and `select` then `local.set` selects into the local (on an `and` of a local and an immediate
+ * before it too). The loop has each fused form for some operators only (exec.c); `fuse` leaves the others unfused.
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
@@ -520,7 +520,7 @@ static void read_blocktype(const uint8_t **in, uint32_t *in_count, const uint8_t
     return;
   }
   int64_t index = read_signed(&r, 33);
-  if (index < 0 || (uint64_t)index >= module.type_count) invalid("unknown type in a block type");
+  if (index < 0 || (uint64_t)index >= module.type_count) invalid("unknown type");
   const func_type_t *type = &module.types[index];
   *in = module.valtypes + type->types_at;
   *in_count = type->param_count;
@@ -861,7 +861,7 @@ static void instruction(uint8_t op) {
         uint32_t count;
         const uint8_t *types = label_types(frame, &count);
         if (arity == UINT32_MAX) arity = count;
-        if (count != arity) invalid("type mismatch: br_table labels of different arity");
+        if (count != arity) invalid("type mismatch: br_table arity");
         if (emit_now) {
           uint32_t keep = slots_of(types, count);
           emit(keep);
@@ -919,7 +919,7 @@ static void instruction(uint8_t op) {
       pop_expect(i);
       uint8_t a = pop();
       uint8_t b = pop();
-      if (a != UNKNOWN && b != UNKNOWN && a != b) invalid("type mismatch in select");
+      if (a != UNKNOWN && b != UNKNOWN && a != b) invalid("type mismatch");
       uint8_t type = a != UNKNOWN ? a : b;
       if (emitting()) emit_op(valtype_slots(type) == 2 ? OP_SELECT64 : OP_SELECT);
       push(type);

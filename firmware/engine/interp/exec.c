@@ -102,10 +102,9 @@ static double f64_max(double a, double b) {
 
 /*
  * The f64 operators out of the loop, each reached through one call site of its shape there (binary, comparison,
- * unary) with its operands' first slot; each returns its result's bits. Without a double-precision FPU, GCC moves
- * a double in the loop through the loop's stack frame; here it goes from the slots straight into the registers of
- * libgcc's and libm's calls. f64.min and f64.max stay in the loop: out of it, GCC allocates the loop's registers
- * otherwise and the integer workloads run slower.
+ * unary); each returns its result's bits. Without a double-precision FPU, GCC moves a double in the loop through
+ * the loop's stack frame; here it goes from the slots straight into the registers of libgcc's and libm's calls.
+ * The unary ones take their operand's first slot; f64.min and f64.max are operate()'s.
  */
 typedef uint64_t f64_operator_t(const slot_t *at);
 /*
@@ -208,9 +207,8 @@ __attribute__((noinline)) static uint64_t truncated(const slot_t *at, uint32_t k
 }
 
 /*
- * The f64 conversions out of the loop as the operators above are: those between 64-bit values through the unary
- * operators' call site, the demotion to f32 through one of its own. The i32 and f32 conversions to f64 stay in
- * the loop, where their operand is a single slot.
+ * The conversions of i64 to f64 out of the loop as the operators above are, through the unary operators' call
+ * site. The i32 conversions to f64 stay in the loop, where their operand is a single slot.
  */
 static uint64_t f64_convert_i64_s(const slot_t *at) {
   return f64_bits((double)(int64_t)get64(at));
@@ -521,27 +519,11 @@ void interp_instantiate(void) {
     sp[-4] = (expression);                          \
     sp -= 3;                                        \
   } while (0)
-#define I64_UNARY(expression)   \
-  do {                          \
-    uint64_t a = get64(sp - 2); \
-    put64(sp - 2, (expression)); \
-  } while (0)
 #define F32_BINARY(expression)                        \
   do {                                                \
     float a = as_f32(sp[-2]), b = as_f32(sp[-1]);     \
     sp[-2] = f32_bits(expression);                    \
     sp--;                                             \
-  } while (0)
-#define F32_COMPARE(expression)                       \
-  do {                                                \
-    float a = as_f32(sp[-2]), b = as_f32(sp[-1]);     \
-    sp[-2] = (expression);                            \
-    sp--;                                             \
-  } while (0)
-#define F32_UNARY(expression)      \
-  do {                             \
-    float a = as_f32(sp[-1]);      \
-    sp[-1] = f32_bits(expression); \
   } while (0)
 #define LOAD32(type, cast)                                   \
   do {                                                       \

@@ -208,10 +208,10 @@ static void read_types(reader_t *r) {
     if (read_byte(r) != 0x60) load_refuse("invalid function type", "", reader_offset(r));
     uint8_t read[255 * 2];
     uint32_t params = read_u32(r);
-    if (params > 255) load_refuse("unsupported: more than 255 slots of parameters or results", "", reader_offset(r));
+    if (params > 255) load_refuse("unsupported: over 255 parameter or result slots", "", reader_offset(r));
     for (uint32_t p = 0; p < params; p++) read[p] = read_valtype(r);
     uint32_t results = read_u32(r);
-    if (results > 255) load_refuse("unsupported: more than 255 slots of parameters or results", "", reader_offset(r));
+    if (results > 255) load_refuse("unsupported: over 255 parameter or result slots", "", reader_offset(r));
     for (uint32_t p = 0; p < results; p++) read[params + p] = read_valtype(r);
     uint8_t *types = arena_take(params + results);
     memcpy(types, read, params + results);
@@ -221,7 +221,7 @@ static void read_types(reader_t *r) {
     uint32_t param_slots = 0, result_slots = 0;
     for (uint32_t p = 0; p < params; p++) param_slots += valtype_slots(types[p]);
     for (uint32_t p = 0; p < results; p++) result_slots += valtype_slots(types[params + p]);
-    if (param_slots > 255 || result_slots > 255) load_refuse("unsupported: more than 255 slots of parameters or results", "", reader_offset(r));
+    if (param_slots > 255 || result_slots > 255) load_refuse("unsupported: over 255 parameter or result slots", "", reader_offset(r));
     type->param_slots = (uint8_t)param_slots;
     type->result_slots = (uint8_t)result_slots;
     type->canonical = i;
@@ -353,7 +353,7 @@ static void read_table(reader_t *r) {
   if (read_byte(r) != FUNCREF) load_refuse("unsupported feature:", "reference types", at);
   uint32_t min, max;
   read_limits(r, &min, &max, UINT32_MAX, "table");
-  if (min > 0xFFFF) load_refuse("unsupported: a table of more than 65535 elements", "", at);
+  if (min > 0xFFFF) load_refuse("unsupported: over 65535 table elements", "", at);
   module.has_table = 1;
   module.table_size = min;
   module.table = arena_take(min * sizeof(uint32_t));
@@ -394,11 +394,11 @@ static void read_const_expr(reader_t *r, uint8_t type, uint32_t value[2]) {
       value[1] = read_fixed32(r);
       break;
     case OPCODE_GLOBAL_GET:
-      load_refuse("a constant expression may only read an imported global", "", at);
+      load_refuse("constant expression reads a global not imported", "", at);
     default:
       load_refuse("constant expression required", "", at);
   }
-  if (found != type) load_refuse("type mismatch in constant expression", "", at);
+  if (found != type) load_refuse("type mismatch", "", at);
   if (read_byte(r) != OPCODE_END) load_refuse("constant expression required", "", at);
 }
 
@@ -455,7 +455,7 @@ static void read_start(reader_t *r) {
   uint32_t function = read_u32(r);
   if (function >= module.function_count) load_refuse("unknown start function", "", at);
   const func_type_t *type = &module.types[module.functions[function].type];
-  if (type->param_count || type->result_count) load_refuse("the start function must take and return nothing", "", at);
+  if (type->param_count || type->result_count) load_refuse("start function with parameters or results", "", at);
   module.start_function = function;
 }
 
@@ -473,7 +473,7 @@ static void read_elements(reader_t *r) {
     uint32_t functions = read_u32(r);
     for (uint32_t f = 0; f < functions; f++) {
       uint32_t function_at = reader_offset(r);
-      if (read_u32(r) >= module.function_count) load_refuse("unknown function in an element segment", "", function_at);
+      if (read_u32(r) >= module.function_count) load_refuse("unknown function", "", function_at);
     }
   }
 }
@@ -482,7 +482,7 @@ static uint32_t declared_data_count = UINT32_MAX;
 
 static void read_code(reader_t *r, uint32_t defined) {
   uint32_t count = read_u32(r);
-  if (count != defined) load_refuse("function and code section have inconsistent lengths", "", reader_offset(r));
+  if (count != defined) load_refuse("function and code section lengths differ", "", reader_offset(r));
   module.code = (cell_t *)(arena + arena_used);
   compile_exit();
   for (uint32_t i = 0; i < count; i++) {
@@ -496,7 +496,7 @@ static void read_code(reader_t *r, uint32_t defined) {
 static void read_data(reader_t *r) {
   uint32_t count = read_u32(r);
   if (declared_data_count != UINT32_MAX && count != declared_data_count) {
-    load_refuse("data count and data section have inconsistent lengths", "", reader_offset(r));
+    load_refuse("data count and data section lengths differ", "", reader_offset(r));
   }
   module.data_count = count;
   module.data = arena_take(count * sizeof(data_segment_t));
@@ -564,9 +564,9 @@ static void read_module(uint32_t host_count) {
     }
     if (section.at != section.end) load_refuse("section size mismatch", "", at);
   }
-  if (defined_functions && !code_seen) load_refuse("function and code section have inconsistent lengths", "", 0);
+  if (defined_functions && !code_seen) load_refuse("function and code section lengths differ", "", 0);
   if (declared_data_count != UINT32_MAX && module.data == NULL && declared_data_count != 0) {
-    load_refuse("data count and data section have inconsistent lengths", "", 0);
+    load_refuse("data count and data section lengths differ", "", 0);
   }
 }
 
