@@ -81,6 +81,11 @@ static _Noreturn void invalid(const char *what) {
   load_refuse(what, "", instruction_at);
 }
 
+/* A feature refused by name (docs/firmware.md "Features"). */
+static _Noreturn void unsupported(const char *feature) {
+  load_refuse("unsupported feature:", feature, instruction_at);
+}
+
 static ctrl_t *frame_at(uint32_t index) {
   return ctrl_first - index;
 }
@@ -120,16 +125,16 @@ static void emit64(const uint8_t *bytes) {
  *   the operator on the two locals, or on the local and c;
  * - `local.get` or `i32.const` and a call become the call that pushes it first;
  * - a stack `mul` then `shr_s` by a constant becomes one fixed-point multiply (i32 and i64), and an `i64.mul` of
- *   an `i64.load32_s` from a local one widening multiply; an i64 `shl` or `shr_s` by a constant, or that
- *   fixed-point multiply, then `i64.add` adds the shifted value in the same instruction; an `i32.mul` by an
- *   `i32.load` from a local (after two `local.get`s too) is one instruction, with a `shr_s` by a constant too;
+ *   an `i64.load32_s` from a local one widening multiply; an i64 `shl` or `shr_s` by a constant then `i64.add`
+ *   adds the shifted value in the same instruction; an `i32.mul` by an `i32.load` from a local (after two
+ *   `local.get`s too) is one instruction, with a `shr_s` by a constant too;
  * - an i32 comparison (or eqz) before a conditional branch becomes a compare-and-branch.
  * The operators on locals go on to register-style forms that never touch the operand stack: with a `local.set`
- * after an arithmetic one the result goes to that local (with a `local.tee` there too, for a local and an
- * immediate), and a comparison of them, or a `local.get` alone, becomes the condition of a branch after it;
- * `local.get` or `i32.const` then `local.set` becomes one copy; an i32 load from a local then `local.set` loads
- * to that local, two `local.get`s then an i32 store store the second local at the first, and `select` then
- * `local.set` selects into the local (on an `and` of a local and an immediate before it too).
+ * after an arithmetic one on a local and an immediate the result goes to that local (with a `local.tee` there
+ * too), and a comparison of locals, or a `local.get` alone, becomes the condition of a branch after it;
+ * `i32.const` then `local.set` becomes one store of the constant; an i32 load from a local then `local.set` loads
+ * to that local, and `select` then `local.set` selects into the local (on an `and` of a local and an immediate
+ * before it too). The loop has each fused form for some operators only (exec.c); `fuse` leaves the others unfused.
  */
 static uint32_t last_op_at = NO_FIXUP;
 static cell_t last_op;
@@ -160,6 +165,13 @@ static int last_op_fusable(uint32_t cells) {
 static void replace_last_op(cell_t op) {
   module.code[last_op_at] = interp_opcode_cell(op);
   last_op = op;
+}
+
+/* The last opcode replaced by the fused `op`, unless the loop lacks that form (exec.c has it for some operators). */
+static int fuse(cell_t op) {
+  if (!interp_has_handler(op)) return 0;
+  replace_last_op(op);
+  return 1;
 }
 
 /* Whether `op` is one of the i32 comparisons of the fused range starting at `range`. */
@@ -198,13 +210,9 @@ static int select_on_bits(void) {
 /* The register-style forms (module.h) of `op` after the last opcode, or 0 when there is none. */
 static cell_t register_form(cell_t op) {
   if (op == OP_LOCAL_SET) {
-    if (last_op == OP_LOCAL_GET && last_op_fusable(2)) return OP_LOCAL_COPY;
     if (last_op == OP_I32_CONST && last_op_fusable(2)) return OP_LOCAL_SET_CONST;
     if (is_arithmetic_in(last_op, OP_I32_LOCAL_IMMEDIATE) && last_op_fusable(3)) {
       return OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
-    }
-    if (is_arithmetic_in(last_op, OP_I32_LOCALS) && last_op_fusable(3)) {
-      return OP_I32_LOCALS_TO_LOCAL + (last_op - OP_I32_LOCALS - I32_COMPARISON_COUNT);
     }
     if (last_op >= OP_LOAD_FROM_LOCAL && last_op <= OP_LOAD_FROM_LOCAL + (OP_LAST_I32_LOAD - OP_FIRST_LOAD) &&
         last_op_fusable(3)) {
@@ -218,9 +226,6 @@ static cell_t register_form(cell_t op) {
       return OP_I32_LOCAL_IMMEDIATE_TEE + (last_op - OP_I32_LOCAL_IMMEDIATE - I32_COMPARISON_COUNT);
     }
     return 0;
-  }
-  if (op == OP_I32_STORE || op == OP_F32_STORE || op == OP_I32_STORE8 || op == OP_I32_STORE16) {
-    return last_op == OP_LOCAL_GET2 && last_op_fusable(3) ? OP_STORE_FROM_LOCALS + (op - OP_I32_STORE) : 0;
   }
   if (op != OP_BR_UNLESS && op != OP_BR_IF) return 0;
   int unless = op == OP_BR_UNLESS;
@@ -281,13 +286,9 @@ static int fixed_point_multiply(cell_t op, cell_t const_cells) {
 
 /*
  * Whether the `i64.add` being emitted takes the shift just before it: [shl or shr_s c_low c_high] becomes [shift
- * then add, c_low modulo 64], [mul and shift, s] becomes [mul, shift then add, s].
+ * then add, c_low modulo 64].
  */
 static int shifted_add(void) {
-  if (last_op == OP_I64_MUL_SHR_S_IMMEDIATE && last_op_fusable(2)) {
-    replace_last_op(OP_I64_MUL_SHR_S_IMMEDIATE_ADD);
-    return 1;
-  }
   int shl = last_op == OP_I64_IMMEDIATE + ARITHMETIC_INDEX(OP_I64_SHL, OP_I64_ADD);
   if (!(shl || last_op == OP_I64_IMMEDIATE + ARITHMETIC_INDEX(OP_I64_SHR_S, OP_I64_ADD)) || !last_op_fusable(3)) return 0;
   replace_last_op(shl ? OP_I64_SHL_IMMEDIATE_ADD : OP_I64_SHR_S_IMMEDIATE_ADD);
@@ -308,20 +309,18 @@ static void emit_op(cell_t op) {
   int takes_constant = op == OP_LOCAL_SET || (takes_immediate(op) && last_op == OP_CONST2);
   if (takes_constant && (last_op == OP_LOCAL_GET_CONST || last_op == OP_CONST2) && last_op_fusable(3)) split_const_pair();
   cell_t fused = register_form(op);
-  if (fused) {
-    replace_last_op(fused);
-    return;
-  }
-  if (takes_immediate(op) && last_op == OP_LOCAL_GET_CONST && last_op_fusable(3)) {
-    replace_last_op(OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op));
+  if (fused && fuse(fused)) return;
+  if (takes_immediate(op) && last_op == OP_LOCAL_GET_CONST && last_op_fusable(3) &&
+      fuse(OP_I32_LOCAL_IMMEDIATE + I32_FUSED_INDEX(op))) {
     reduce_shift_count(op);
     return;
   }
   if (takes_immediate(op) && last_op == OP_I32_CONST && last_op_fusable(2)) {
     if (op == OP_I32_SHR_S && fixed_point_multiply(op, 1)) return;
-    replace_last_op(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op));
-    reduce_shift_count(op);
-    return;
+    if (fuse(OP_I32_IMMEDIATE + I32_FUSED_INDEX(op))) {
+      reduce_shift_count(op);
+      return;
+    }
   }
   if (op == OP_I32_CONST && (last_op == OP_LOCAL_GET || last_op == OP_I32_CONST) && last_op_fusable(2)) {
     /* The caller writes the constant after it. */
@@ -333,12 +332,12 @@ static void emit_op(cell_t op) {
     replace_last_op(last_op == OP_LOCAL_GET ? OP_LOCAL_GET_CALL : OP_CONST_CALL);
     return;
   }
-  if (is_arithmetic(op, OP_I32_ADD) && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
-    replace_last_op(OP_I32_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD));
+  if (is_arithmetic(op, OP_I32_ADD) && last_op == OP_LOCAL_GET && last_op_fusable(2) &&
+      fuse(OP_I32_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I32_ADD))) {
     return;
   }
-  if (is_arithmetic(op, OP_I64_ADD) && last_op == OP_LOCAL_GET64 && last_op_fusable(2)) {
-    replace_last_op(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD));
+  if (is_arithmetic(op, OP_I64_ADD) && last_op == OP_LOCAL_GET64 && last_op_fusable(2) &&
+      fuse(OP_I64_WITH_LOCAL + ARITHMETIC_INDEX(op, OP_I64_ADD))) {
     return;
   }
   if (op == OP_I64_ADD && shifted_add()) return;
@@ -364,20 +363,18 @@ static void emit_op(cell_t op) {
   }
   if (takes_immediate64(op) && last_op == OP_CONST64 && last_op_fusable(3)) {
     if (op == OP_I64_SHR_S && fixed_point_multiply(op, 2)) return;
-    replace_last_op(OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD));
-    return;
+    if (fuse(OP_I64_IMMEDIATE + ARITHMETIC_INDEX(op, OP_I64_ADD))) return;
   }
-  if (takes_immediate(op) && last_op == OP_LOCAL_GET2 && last_op_fusable(3)) {
-    replace_last_op(OP_I32_LOCALS + I32_FUSED_INDEX(op));
+  if (takes_immediate(op) && last_op == OP_LOCAL_GET2 && last_op_fusable(3) && fuse(OP_I32_LOCALS + I32_FUSED_INDEX(op))) {
     return;
   }
   if (op == OP_LOCAL_GET && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
     replace_last_op(OP_LOCAL_GET2);
     return;
   }
-  if (op >= OP_FIRST_LOAD && op <= OP_LAST_LOAD && last_op == OP_LOCAL_GET && last_op_fusable(2)) {
+  if (op >= OP_FIRST_LOAD && op <= OP_LAST_LOAD && last_op == OP_LOCAL_GET && last_op_fusable(2) &&
+      fuse(OP_LOAD_FROM_LOCAL + (op - OP_FIRST_LOAD))) {
     /* [local.get x][load] becomes [load from x]; the caller writes the access's end after it. */
-    replace_last_op(OP_LOAD_FROM_LOCAL + (op - OP_FIRST_LOAD));
     return;
   }
   if ((op == OP_BR_UNLESS || op == OP_BR_IF) && last_op_fusable(1)) {
@@ -385,8 +382,7 @@ static void emit_op(cell_t op) {
       replace_last_op(op == OP_BR_UNLESS ? OP_BR_IF : OP_BR_UNLESS);
       return;
     }
-    if (is_comparison_in(last_op, OP_I32_EQ)) {
-      replace_last_op(branch_on(OP_BR_IF_COMPARE, OP_I32_EQ, last_op, op == OP_BR_UNLESS));
+    if (is_comparison_in(last_op, OP_I32_EQ) && fuse(branch_on(OP_BR_IF_COMPARE, OP_I32_EQ, last_op, op == OP_BR_UNLESS))) {
       return;
     }
   }
@@ -481,7 +477,7 @@ static ctrl_t pop_ctrl(void) {
   if (ctrl_count == 0) invalid("unexpected end");
   ctrl_t frame = *top();
   pop_vals(frame.out, frame.out_count);
-  if (val_count != frame.height) invalid("type mismatch: values left on the stack at the end of a block");
+  if (val_count != frame.height) invalid("type mismatch: values left at a block's end");
   ctrl_count--;
   return frame;
 }
@@ -524,7 +520,7 @@ static void read_blocktype(const uint8_t **in, uint32_t *in_count, const uint8_t
     return;
   }
   int64_t index = read_signed(&r, 33);
-  if (index < 0 || (uint64_t)index >= module.type_count) invalid("unknown type in a block type");
+  if (index < 0 || (uint64_t)index >= module.type_count) invalid("unknown type");
   const func_type_t *type = &module.types[index];
   *in = module.valtypes + type->types_at;
   *in_count = type->param_count;
@@ -545,27 +541,32 @@ static void emit_target(ctrl_t *frame) {
 
 static uint32_t function_result_slots, function_local_slots;
 
+/* The branch on locals alone taken where the branch `test` is not. */
+static cell_t opposite_branch(cell_t test) {
+  if (test == OP_BR_IF_LOCAL || test == OP_BR_UNLESS_LOCAL) return test == OP_BR_IF_LOCAL ? OP_BR_UNLESS_LOCAL : OP_BR_IF_LOCAL;
+  cell_t range = test < OP_BR_IF_LOCALS ? OP_BR_IF_LOCAL_IMMEDIATE : OP_BR_IF_LOCALS;
+  return branch_on(range, range, test, 1);
+}
+
 /*
  * A loop whose first instruction is a branch on locals alone (register_form) is rotated where the body branches
  * back: the opposite branch into the body after that test, then the branch to the test itself, so that going
- * round takes one dispatch and leaving it (the test again, taken) two more. The test's opcode, or 0.
+ * round takes one dispatch and leaving it (the test again, taken) two more. The test's opcode, or 0 (also when
+ * the loop lacks the opposite branch's form).
  */
 static cell_t loop_test(const ctrl_t *frame) {
   if (here() < frame->loop_start + 4) return 0;
   for (cell_t op = OP_BR_IF_LOCAL_IMMEDIATE; op <= OP_BR_UNLESS_LOCAL; op++) {
-    if (op != OP_LOCAL_COPY && op != OP_LOCAL_SET_CONST && module.code[frame->loop_start] == interp_opcode_cell(op)) return op;
+    if (op != OP_LOCAL_SET_CONST && module.code[frame->loop_start] == interp_opcode_cell(op)) {
+      return interp_has_handler(opposite_branch(op)) ? op : 0;
+    }
   }
   return 0;
 }
 
 static void emit_rotated_loop_branch(const ctrl_t *frame, cell_t test) {
   uint32_t cells = test == OP_BR_IF_LOCAL || test == OP_BR_UNLESS_LOCAL ? 3 : 4;
-  if (test == OP_BR_IF_LOCAL || test == OP_BR_UNLESS_LOCAL) {
-    emit_op(test == OP_BR_IF_LOCAL ? OP_BR_UNLESS_LOCAL : OP_BR_IF_LOCAL);
-  } else {
-    cell_t range = test < OP_BR_IF_LOCALS ? OP_BR_IF_LOCAL_IMMEDIATE : OP_BR_IF_LOCALS;
-    emit_op(branch_on(range, range, test, 1));
-  }
+  emit_op(opposite_branch(test));
   for (uint32_t operand = 1; operand < cells - 1; operand++) emit(module.code[frame->loop_start + operand]);
   emit(interp_target_cell(frame->loop_start + cells));
   emit_op(OP_BR);
@@ -662,7 +663,7 @@ static void require_memory(void) {
 }
 
 static void read_zero_byte(void) {
-  if (read_byte(&r) != 0) invalid("zero byte expected (multiple memories)");
+  if (read_byte(&r) != 0) invalid("zero byte expected");
 }
 
 static uint8_t local_type(uint32_t index) {
@@ -697,6 +698,13 @@ static void call(uint32_t function_index) {
   push_vals(types + type->param_count, type->result_count);
 }
 
+/* §4.3.2 trunc and trunc_sat: [trunc kind] (module.h TRUNC_*). */
+static void emit_trunc(uint32_t kind) {
+  if (!emitting()) return;
+  emit_op(OP_TRUNC);
+  emit(kind);
+}
+
 static void misc_instruction(void) {
   uint32_t sub = read_u32(&r);
   const uint8_t i = VALTYPE_I32;
@@ -704,7 +712,7 @@ static void misc_instruction(void) {
     /* Non-trapping float-to-int conversions: i32.trunc_sat_f32_s .. i64.trunc_sat_f64_u. */
     static const uint8_t from[] = {VALTYPE_F32, VALTYPE_F32, VALTYPE_F64, VALTYPE_F64, VALTYPE_F32, VALTYPE_F32, VALTYPE_F64, VALTYPE_F64};
     pop_expect(from[sub]);
-    if (emitting()) emit_op(OP_TRUNC_SAT + sub);
+    emit_trunc(sub | TRUNC_SATURATING);
     push(sub < 4 ? i : VALTYPE_I64);
     return;
   }
@@ -713,7 +721,7 @@ static void misc_instruction(void) {
       uint32_t segment = read_index();
       read_zero_byte();
       require_memory();
-      if (interp_data_count_declared() == UINT32_MAX) invalid("memory.init requires a data count section");
+      if (interp_data_count_declared() == UINT32_MAX) invalid("data count section required");
       if (segment >= interp_data_count_declared()) invalid("unknown data segment");
       pop_expect(i);
       pop_expect(i);
@@ -726,7 +734,7 @@ static void misc_instruction(void) {
     }
     case 9: { /* data.drop */
       uint32_t segment = read_index();
-      if (interp_data_count_declared() == UINT32_MAX) invalid("data.drop requires a data count section");
+      if (interp_data_count_declared() == UINT32_MAX) invalid("data count section required");
       if (segment >= interp_data_count_declared()) invalid("unknown data segment");
       if (emitting()) {
         emit_op(OP_DATA_DROP);
@@ -752,7 +760,7 @@ static void misc_instruction(void) {
       if (emitting()) emit_op(OP_MEMORY_FILL);
       return;
     case 12: case 13: case 14: case 15: case 16: case 17:
-      invalid("unsupported feature: table instructions (bulk memory's tables, reference types)");
+      unsupported("table instructions");
     default:
       invalid("unknown 0xFC instruction");
   }
@@ -788,7 +796,7 @@ static void instruction(uint8_t op) {
       if (ctrl_count == 0 || top()->kind != OP_IF) invalid("else without if");
       ctrl_t *frame = top();
       pop_vals(frame->out, frame->out_count);
-      if (val_count != frame->height) invalid("type mismatch: values left on the stack at else");
+      if (val_count != frame->height) invalid("type mismatch: values left at else");
       if (emitting()) {
         emit_op(OP_BR);
         emit_fixup(&frame->end_fixups);
@@ -804,7 +812,7 @@ static void instruction(uint8_t op) {
     case OP_END: {
       ctrl_t frame = pop_ctrl();
       if (frame.kind == OP_IF && (frame.in_count != frame.out_count || (frame.in_count && memcmp(frame.in, frame.out, frame.in_count) != 0))) {
-        invalid("type mismatch: if without else must leave its parameters");
+        invalid("type mismatch: if without else");
       }
       patch(frame.else_fixup, here());
       patch(frame.end_fixups, here());
@@ -853,7 +861,7 @@ static void instruction(uint8_t op) {
         uint32_t count;
         const uint8_t *types = label_types(frame, &count);
         if (arity == UINT32_MAX) arity = count;
-        if (count != arity) invalid("type mismatch: br_table labels of different arity");
+        if (count != arity) invalid("type mismatch: br_table arity");
         if (emit_now) {
           uint32_t keep = slots_of(types, count);
           emit(keep);
@@ -886,7 +894,7 @@ static void instruction(uint8_t op) {
     case OP_CALL_INDIRECT: {
       uint32_t type_index = read_index();
       if (type_index >= module.type_count) invalid("unknown type");
-      if (read_byte(&r) != 0) invalid("unsupported feature: call_indirect on a table other than 0 (reference types)");
+      if (read_byte(&r) != 0) unsupported("reference types");
       if (!module.has_table) invalid("unknown table 0");
       pop_expect(i);
       const func_type_t *type = &module.types[type_index];
@@ -901,7 +909,7 @@ static void instruction(uint8_t op) {
     }
     case 0x12:
     case 0x13:
-      invalid("unsupported feature: tail calls");
+      unsupported("tail calls");
     case OP_DROP: {
       uint8_t type = pop();
       if (emitting()) emit_op(valtype_slots(type) == 2 ? OP_DROP64 : OP_DROP);
@@ -911,14 +919,14 @@ static void instruction(uint8_t op) {
       pop_expect(i);
       uint8_t a = pop();
       uint8_t b = pop();
-      if (a != UNKNOWN && b != UNKNOWN && a != b) invalid("type mismatch in select");
+      if (a != UNKNOWN && b != UNKNOWN && a != b) invalid("type mismatch");
       uint8_t type = a != UNKNOWN ? a : b;
       if (emitting()) emit_op(valtype_slots(type) == 2 ? OP_SELECT64 : OP_SELECT);
       push(type);
       return;
     }
     case 0x1C:
-      invalid("unsupported feature: typed select (reference types)");
+      unsupported("reference types");
     case OP_LOCAL_GET: {
       uint32_t index = read_index();
       emit_local(OP_LOCAL_GET, OP_LOCAL_GET64, index);
@@ -1010,15 +1018,15 @@ static void instruction(uint8_t op) {
       misc_instruction();
       return;
     case 0xD0: case 0xD1: case 0xD2:
-      invalid("unsupported feature: reference types");
+      unsupported("reference types");
     case 0xFD:
-      invalid("unsupported feature: SIMD");
+      unsupported("SIMD");
     case 0xFE:
-      invalid("unsupported feature: threads (atomics)");
+      unsupported("threads");
     case 0x06: case 0x07: case 0x08: case 0x09: case 0x18: case 0x19:
-      invalid("unsupported feature: exception handling");
+      unsupported("exception handling");
     case 0x25: case 0x26:
-      invalid("unsupported feature: table.get/table.set (reference types)");
+      unsupported("reference types");
     default:
       break;
   }
@@ -1038,10 +1046,19 @@ static void instruction(uint8_t op) {
       pop_expect(i);
     }
     if (emitting()) {
-      emit_op(op);
+      /*
+       * The i64 loads of 8 and 16 bits and of 32 bits unsigned are the i32 load of as many bits and then the
+       * extension to i64 (§4.4.7 load: extended by the load's own signedness), the i64 stores of 8 to 32 bits the
+       * wrap to i32 and then the i32 store: the loop keeps no handlers for them.
+       */
+      static const uint8_t I32_ACCESS[] = {0x2C, 0x2D, 0x2E, 0x2F, 0, 0x28, 0, 0, 0, 0, 0, 0, 0x3A, 0x3B, 0x36};
+      uint8_t narrow = op >= 0x30 && op <= 0x3E ? I32_ACCESS[op - 0x30] : 0;
+      if (narrow && op > 0x35) emit_op(OP_I32_WRAP_I64);
+      emit_op(narrow ? narrow : op);
       /* The access's end past its address (exec.c address); one past every memory when it is past 2^32. */
       uint64_t end = (uint64_t)offset + (1u << log2_bytes);
       emit(end > UINT32_MAX ? UINT32_MAX : (cell_t)end);
+      if (narrow && op <= 0x35) emit_op(op & 1 ? OP_I64_EXTEND_I32_U : OP_I64_EXTEND_I32_S);
     }
     return;
   }
@@ -1050,7 +1067,15 @@ static void instruction(uint8_t op) {
     numeric_signature(op, &a, &b, &result);
     if (b != UNKNOWN) pop_expect(b);
     pop_expect(a);
-    if (emitting()) emit_op(op);
+    if ((op >= 0xA8 && op <= 0xAB) || (op >= 0xAE && op <= 0xB1)) {
+      emit_trunc(op < 0xAE ? op - 0xA8u : op - 0xAEu + TRUNC_TO_I64);
+    } else if (emitting() && interp_has_handler(op)) {
+      emit_op(op);
+    } else if (emitting()) {
+      /* An operator the loop runs out of line (exec.c operate). */
+      emit_op(OP_OPERATOR);
+      emit(op);
+    }
     push(result);
     return;
   }

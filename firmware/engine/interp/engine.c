@@ -67,11 +67,9 @@ static bool load_app(interp_storage_t *storage) {
 static const char CODE_FILE[] = "interp-code.bin";
 static int32_t code_file;
 
+/* The first cell is the exit instruction's, a handler's address in flash: never an erased word once written. */
 static bool code_blank(void) {
-  for (uint32_t i = 0; i < app_code_cells; i++) {
-    if (app_code[i] != ERASED_WORD) return false;
-  }
-  return true;
+  return app_code[0] == ERASED_WORD;
 }
 
 static void write_code(const uint32_t *cells, uint32_t count) {
@@ -131,23 +129,33 @@ app_memory_t engine_memory(void) {
   return (app_memory_t){interp_memory(), interp_memory_bytes()};
 }
 
+/* Calls the export with its parameters in `slots`, where its results are once it returns; false if it trapped. */
+static bool call_export(int32_t function, slot_t *slots, trap_t *trap) {
+  GUARDED(trap, require_export(function); interp_call((uint32_t)function, slots));
+}
+
 bool engine_call_init(trap_t *trap) {
   slot_t slots[1];
-  GUARDED(trap, require_export(export_init); interp_call((uint32_t)export_init, slots));
+  return call_export(export_init, slots, trap);
 }
 
 bool engine_call_tick(uint64_t now_ms, uint32_t *delay_ms, trap_t *trap) {
   slot_t slots[2] = {(slot_t)now_ms, (slot_t)(now_ms >> 32)};
-  GUARDED(trap, require_export(export_tick); interp_call((uint32_t)export_tick, slots); *delay_ms = slots[0]);
+  if (!call_export(export_tick, slots, trap)) return false;
+  *delay_ms = slots[0];
+  return true;
 }
 
 bool engine_call_command_buffer(uint32_t length, uint32_t *ptr, trap_t *trap) {
   slot_t slots[1] = {length};
-  GUARDED(trap, require_export(export_command_buffer); interp_call((uint32_t)export_command_buffer, slots);
-          *ptr = slots[0]);
+  if (!call_export(export_command_buffer, slots, trap)) return false;
+  *ptr = slots[0];
+  return true;
 }
 
 bool engine_call_command(uint32_t ptr, uint32_t length, uint32_t *status, trap_t *trap) {
   slot_t slots[2] = {ptr, length};
-  GUARDED(trap, require_export(export_command); interp_call((uint32_t)export_command, slots); *status = slots[0]);
+  if (!call_export(export_command, slots, trap)) return false;
+  *status = slots[0];
+  return true;
 }

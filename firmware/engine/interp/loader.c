@@ -113,8 +113,18 @@ static jmp_buf refusal;
 static char error_text[112];
 static uint32_t error_length;
 
-/* The most the arena held at once: the loaded module and, while a function compiles, its scratch. */
+/*
+ * The most the arena held at once: the loaded module and, while a function compiles, its scratch. The build
+ * measures it with the host build (host/main.c --arena) and sizes the board's arena by it; the board keeps none.
+ */
+#ifdef __arm__
+#define TRACKS_ARENA_PEAK 0
+#else
+#define TRACKS_ARENA_PEAK 1
+#endif
+
 static void note_peak(void) {
+  if (!TRACKS_ARENA_PEAK) return;
   uint32_t held = arena_used + ((arena_bytes & ~7u) - scratch_floor);
   if (held > arena_peak) arena_peak = held;
 }
@@ -194,8 +204,8 @@ uint8_t read_valtype(reader_t *r) {
   uint32_t at = reader_offset(r);
   uint8_t type = read_byte(r);
   if (type == VALTYPE_I32 || type == VALTYPE_I64 || type == VALTYPE_F32 || type == VALTYPE_F64) return type;
-  if (type == 0x7B) load_refuse("unsupported feature: SIMD (v128)", "", at);
-  if (type == 0x70 || type == 0x6F) load_refuse("unsupported feature: reference types", "", at);
+  if (type == 0x7B) load_refuse("unsupported feature:", "SIMD", at);
+  if (type == 0x70 || type == 0x6F) load_refuse("unsupported feature:", "reference types", at);
   load_refuse("invalid value type", "", at);
 }
 
@@ -209,10 +219,10 @@ static void read_types(reader_t *r) {
     if (read_byte(r) != 0x60) load_refuse("invalid function type", "", reader_offset(r));
     uint8_t read[255 * 2];
     uint32_t params = read_u32(r);
-    if (params > 255) load_refuse("unsupported: more than 255 parameters", "", reader_offset(r));
+    if (params > 255) load_refuse("unsupported: over 255 parameter or result slots", "", reader_offset(r));
     for (uint32_t p = 0; p < params; p++) read[p] = read_valtype(r);
     uint32_t results = read_u32(r);
-    if (results > 255) load_refuse("unsupported: more than 255 results", "", reader_offset(r));
+    if (results > 255) load_refuse("unsupported: over 255 parameter or result slots", "", reader_offset(r));
     for (uint32_t p = 0; p < results; p++) read[params + p] = read_valtype(r);
     uint8_t *types = arena_take(params + results);
     memcpy(types, read, params + results);
@@ -222,7 +232,7 @@ static void read_types(reader_t *r) {
     uint32_t param_slots = 0, result_slots = 0;
     for (uint32_t p = 0; p < params; p++) param_slots += valtype_slots(types[p]);
     for (uint32_t p = 0; p < results; p++) result_slots += valtype_slots(types[params + p]);
-    if (param_slots > 255 || result_slots > 255) load_refuse("unsupported: too many parameter or result slots", "", reader_offset(r));
+    if (param_slots > 255 || result_slots > 255) load_refuse("unsupported: over 255 parameter or result slots", "", reader_offset(r));
     type->param_slots = (uint8_t)param_slots;
     type->result_slots = (uint8_t)result_slots;
     type->canonical = i;
@@ -283,7 +293,7 @@ void interp_function_signature(uint32_t function, char *text, size_t size) {
 static void read_limits(reader_t *r, uint32_t *min, uint32_t *max, uint32_t bound, const char *what) {
   uint32_t at = reader_offset(r);
   uint8_t flags = read_byte(r);
-  if (flags > 1) load_refuse(flags == 3 || flags == 2 ? "unsupported feature: shared memory (threads)" : "invalid limits", "", at);
+  if (flags > 1) load_refuse(flags < 4 ? "unsupported feature:" : "invalid limits", flags < 4 ? "shared memory" : "", at);
   *min = read_u32(r);
   *max = flags ? read_u32(r) : bound;
   /* §3.2.1 limits: min <= max <= bound. */
@@ -299,7 +309,7 @@ static void read_imports(reader_t *r, uint32_t host_count) {
     uint32_t module_length = read_checked_name(r, &module_name);
     uint32_t name_length = read_checked_name(r, &name);
     uint8_t kind = read_byte(r);
-    if (kind != EXTERNAL_FUNCTION) load_refuse("only functions may be imported, as the HAL ABI has them", "", at);
+    if (kind != EXTERNAL_FUNCTION) load_refuse("only functions may be imported (HAL ABI)", "", at);
     uint32_t type = read_u32(r);
     check_type_index(type, at);
     uint32_t host = 0;
@@ -348,13 +358,13 @@ static void read_functions(reader_t *r) {
 
 static void read_table(reader_t *r) {
   uint32_t count = read_u32(r);
-  if (count > 1) load_refuse("unsupported feature: multiple tables (reference types)", "", reader_offset(r));
+  if (count > 1) load_refuse("unsupported feature:", "reference types", reader_offset(r));
   if (count == 0) return;
   uint32_t at = reader_offset(r);
-  if (read_byte(r) != FUNCREF) load_refuse("unsupported feature: a table of externref (reference types)", "", at);
+  if (read_byte(r) != FUNCREF) load_refuse("unsupported feature:", "reference types", at);
   uint32_t min, max;
   read_limits(r, &min, &max, UINT32_MAX, "table");
-  if (min > 0xFFFF) load_refuse("unsupported: a table of more than 65535 elements", "", at);
+  if (min > 0xFFFF) load_refuse("unsupported: over 65535 table elements", "", at);
   module.has_table = 1;
   module.table_size = min;
   module.table = arena_take(min * sizeof(uint32_t));
@@ -362,7 +372,7 @@ static void read_table(reader_t *r) {
 
 static void read_memory(reader_t *r) {
   uint32_t count = read_u32(r);
-  if (count > 1) load_refuse("unsupported feature: multiple memories", "", reader_offset(r));
+  if (count > 1) load_refuse("unsupported feature:", "multiple memories", reader_offset(r));
   if (count == 0) return;
   module.has_memory = 1;
   read_limits(r, &module.memory_min_pages, &module.memory_max_pages, MAX_PAGES, "memory");
@@ -395,11 +405,11 @@ static void read_const_expr(reader_t *r, uint8_t type, uint32_t value[2]) {
       value[1] = read_fixed32(r);
       break;
     case OPCODE_GLOBAL_GET:
-      load_refuse("a constant expression may only read an imported global", "", at);
+      load_refuse("constant expression reads a global not imported", "", at);
     default:
       load_refuse("constant expression required", "", at);
   }
-  if (found != type) load_refuse("type mismatch in constant expression", "", at);
+  if (found != type) load_refuse("type mismatch", "", at);
   if (read_byte(r) != OPCODE_END) load_refuse("constant expression required", "", at);
 }
 
@@ -456,7 +466,7 @@ static void read_start(reader_t *r) {
   uint32_t function = read_u32(r);
   if (function >= module.function_count) load_refuse("unknown start function", "", at);
   const func_type_t *type = &module.types[module.functions[function].type];
-  if (type->param_count || type->result_count) load_refuse("the start function must take and return nothing", "", at);
+  if (type->param_count || type->result_count) load_refuse("start function with parameters or results", "", at);
   module.start_function = function;
 }
 
@@ -467,14 +477,14 @@ static void read_elements(reader_t *r) {
   for (uint32_t i = 0; i < count; i++) {
     uint32_t at = reader_offset(r);
     uint32_t form = read_u32(r);
-    if (form != 0) load_refuse("unsupported element segment form (bulk memory's tables, reference types)", "", at);
+    if (form != 0) load_refuse("unsupported feature:", "element segment form", at);
     if (!module.has_table) load_refuse("an element segment without a table", "", at);
     uint32_t offset[2];
     read_const_expr(r, VALTYPE_I32, offset);
     uint32_t functions = read_u32(r);
     for (uint32_t f = 0; f < functions; f++) {
       uint32_t function_at = reader_offset(r);
-      if (read_u32(r) >= module.function_count) load_refuse("unknown function in an element segment", "", function_at);
+      if (read_u32(r) >= module.function_count) load_refuse("unknown function", "", function_at);
     }
   }
 }
@@ -503,7 +513,7 @@ static void place_code(uint32_t at) {
 
 static void read_code(reader_t *r, uint32_t defined) {
   uint32_t count = read_u32(r);
-  if (count != defined) load_refuse("function and code section have inconsistent lengths", "", reader_offset(r));
+  if (count != defined) load_refuse("function and code section lengths differ", "", reader_offset(r));
   module.code_home = storage_in_use->code;
   module.code = (cell_t *)(arena + arena_used);
   compile_exit();
@@ -523,7 +533,7 @@ static void read_code(reader_t *r, uint32_t defined) {
 static void read_data(reader_t *r) {
   uint32_t count = read_u32(r);
   if (declared_data_count != UINT32_MAX && count != declared_data_count) {
-    load_refuse("data count and data section have inconsistent lengths", "", reader_offset(r));
+    load_refuse("data count and data section lengths differ", "", reader_offset(r));
   }
   module.data_count = count;
   module.data = arena_take(count * sizeof(data_segment_t));
@@ -591,9 +601,9 @@ static void read_module(uint32_t host_count) {
     }
     if (section.at != section.end) load_refuse("section size mismatch", "", at);
   }
-  if (defined_functions && !code_seen) load_refuse("function and code section have inconsistent lengths", "", 0);
+  if (defined_functions && !code_seen) load_refuse("function and code section lengths differ", "", 0);
   if (declared_data_count != UINT32_MAX && module.data == NULL && declared_data_count != 0) {
-    load_refuse("data count and data section have inconsistent lengths", "", 0);
+    load_refuse("data count and data section lengths differ", "", 0);
   }
 }
 

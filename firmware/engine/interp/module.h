@@ -122,17 +122,19 @@ enum {
   OP_CONST64 = 0xD0,
   /* The code's first cell, EXIT_CELL: where a frame the host called returns to, and leaves the loop. */
   OP_EXIT = 0xD1,
-  /* 0xFC 0..7, the saturating truncations (nontrapping float-to-int conversions) */
-  OP_TRUNC_SAT = 0xE0,
-  OP_MEMORY_INIT = 0xE8,
-  OP_DATA_DROP = 0xE9,
-  OP_MEMORY_COPY = 0xEA,
-  OP_MEMORY_FILL = 0xEB,
+  /* The sixteen float-to-integer truncations, trunc and trunc_sat, [op kind] (TRUNC_* below). */
+  OP_TRUNC = 0xE0,
+  /* A numeric operator the loop has no handler for, run out of the loop (exec.c operate), [op opcode]. */
+  OP_OPERATOR,
+  OP_MEMORY_INIT,
+  OP_DATA_DROP,
+  OP_MEMORY_COPY,
+  OP_MEMORY_FILL,
   /*
    * Fused pairs (compile.c emit_op), each range numbered by I32_FUSED_INDEX (the i32 comparisons, then the
    * arithmetic operators) or ARITHMETIC_INDEX: the i32 operators with an immediate second operand,
    */
-  OP_I32_IMMEDIATE = 0xEC,
+  OP_I32_IMMEDIATE,
   /* the i32 comparisons as conditions of a branch (a branch unless one is a branch if the opposite), */
   OP_BR_IF_COMPARE = OP_I32_IMMEDIATE + I32_FUSED_COUNT,
   /* two local.gets, */
@@ -142,23 +144,17 @@ enum {
   OP_I32_LOCALS = OP_I32_LOCAL_IMMEDIATE + I32_FUSED_COUNT,
   /* The loads 0x28..0x35 with their address in a local. */
   OP_LOAD_FROM_LOCAL = OP_I32_LOCALS + I32_FUSED_COUNT,
-  /*
-   * Register-style forms: the arithmetic operators of OP_I32_LOCAL_IMMEDIATE and OP_I32_LOCALS with a
-   * `local.set` after (by ARITHMETIC_INDEX),
-   */
+  /* Register-style forms: the arithmetic operators of OP_I32_LOCAL_IMMEDIATE with a `local.set` after (by ARITHMETIC_INDEX), */
   OP_I32_LOCAL_IMMEDIATE_TO_LOCAL = OP_LOAD_FROM_LOCAL + 14,
-  OP_I32_LOCALS_TO_LOCAL = OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + ARITHMETIC_COUNT,
-  /* their comparisons as conditions of a branch, */
-  OP_BR_IF_LOCAL_IMMEDIATE = OP_I32_LOCALS_TO_LOCAL + ARITHMETIC_COUNT,
+  /* the comparisons of OP_I32_LOCAL_IMMEDIATE and OP_I32_LOCALS as conditions of a branch, */
+  OP_BR_IF_LOCAL_IMMEDIATE = OP_I32_LOCAL_IMMEDIATE_TO_LOCAL + ARITHMETIC_COUNT,
   OP_BR_IF_LOCALS = OP_BR_IF_LOCAL_IMMEDIATE + I32_COMPARISON_COUNT,
-  /* `local.get` or `i32.const` then `local.set`, and a branch on a local. */
-  OP_LOCAL_COPY = OP_BR_IF_LOCALS + I32_COMPARISON_COUNT,
-  OP_LOCAL_SET_CONST,
+  /* `i32.const` then `local.set`, and a branch on a local. */
+  OP_LOCAL_SET_CONST = OP_BR_IF_LOCALS + I32_COMPARISON_COUNT,
   OP_BR_IF_LOCAL,
   OP_BR_UNLESS_LOCAL,
-  /* The i32 stores 0x36..0x3B with address and value in locals, and the i32 loads 0x28..0x2F from a local to one. */
-  OP_STORE_FROM_LOCALS,
-  OP_LOAD_TO_LOCAL = OP_STORE_FROM_LOCALS + 6,
+  /* The i32 loads 0x28..0x2F from a local to one. */
+  OP_LOAD_TO_LOCAL,
   /* select then local.set, and the arithmetic operators of OP_I32_LOCAL_IMMEDIATE with a local.tee after. */
   OP_SELECT_TO_LOCAL = OP_LOAD_TO_LOCAL + 8,
   OP_I32_LOCAL_IMMEDIATE_TEE,
@@ -187,12 +183,11 @@ enum {
   /* A widening multiply: `i64.mul` by an `i64.load32_s` from a local, [op a end] as OP_LOAD_FROM_LOCAL's. */
   OP_I64_MUL_LOAD32_S_FROM_LOCAL,
   /*
-   * An `i64.add` of a shifted value, as fixed-point sums are written: `shl` or `shr_s` by an immediate, or the
-   * fixed-point multiply, then `i64.add`, [op shift] (the shift already taken modulo 64, §4.3.2 ishl, ishr_s).
+   * An `i64.add` of a shifted value, as fixed-point sums are written: `shl` or `shr_s` by an immediate then
+   * `i64.add`, [op shift] (the shift already taken modulo 64, §4.3.2 ishl, ishr_s).
    */
   OP_I64_SHL_IMMEDIATE_ADD,
   OP_I64_SHR_S_IMMEDIATE_ADD,
-  OP_I64_MUL_SHR_S_IMMEDIATE_ADD,
   /*
    * `i32.mul` by an `i32.load` from a local, [op a end] as OP_LOAD_FROM_LOCAL's, and that then `shr_s` by an
    * immediate, [op a end shift] (the shift below 32), as the compensation formulas multiply by calibration words.
@@ -201,6 +196,15 @@ enum {
   OP_I32_MUL_LOAD_FROM_LOCAL_SHR_S_IMMEDIATE,
   OP_COUNT,
 };
+
+/*
+ * A truncation's kind: its bits in the order of the opcodes 0xA8..0xAB and 0xAE..0xB1 (trunc) and 0xFC 0..7
+ * (trunc_sat): unsigned, from f64 (else f32), to i64 (else i32); and saturating.
+ */
+#define TRUNC_UNSIGNED 1u
+#define TRUNC_FROM_F64 2u
+#define TRUNC_TO_I64 4u
+#define TRUNC_SATURATING 8u
 
 /* An arithmetic operator's place among the nine, from its type's add (i32.add or i64.add). */
 #define ARITHMETIC_INDEX(op, add) ((op) - (add) < 3 ? (op) - (add) : (op) - (add) - 4)
@@ -225,15 +229,14 @@ enum {
   OP_I64_SHL = 0x86,
   OP_I64_SHR_S = 0x87,
   OP_I64_SHR_U = 0x88,
+  OP_I32_WRAP_I64 = 0xA7,
+  OP_I64_EXTEND_I32_S = 0xAC,
+  OP_I64_EXTEND_I32_U = 0xAD,
   OP_I32_LOAD = 0x28,
   OP_FIRST_LOAD = 0x28,
   OP_LAST_I32_LOAD = 0x2F,
   OP_I64_LOAD32_S = 0x34,
   OP_LAST_LOAD = 0x35,
-  OP_I32_STORE = 0x36,
-  OP_F32_STORE = 0x38,
-  OP_I32_STORE8 = 0x3A,
-  OP_I32_STORE16 = 0x3B,
 };
 
 /* Slots a value type takes. */
@@ -256,6 +259,8 @@ cell_t interp_target_cell(uint32_t at);
 cell_t interp_function_cell(uint32_t function_index);
 /* exec.c: a host call's cell for the import bound to module.host[host_index]: its function's address, or the index. */
 cell_t interp_host_function_cell(uint32_t host_index);
+/* exec.c: whether the loop has a handler for `op`; a fused form it lacks, compile.c does not emit. */
+int interp_has_handler(uint32_t op);
 void interp_prepare_dispatch(void);
 
 /* exec.c: where the instance's value stack and memory are. */
