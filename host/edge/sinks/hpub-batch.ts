@@ -74,15 +74,16 @@ export class HpubBatchEncoder {
    */
   encode(records: readonly OutboxRecord[], replyPrefix: string, firstReplyNumber: number, maxPayloadBytes: number): Buffer {
     const reply = Buffer.from(replyPrefix);
+    const subjects = records.map((record) => this.bytesOf(record.subject));
     let boundBytes = 0;
-    for (const record of records) {
-      const subject = this.bytesOf(record.subject);
+    records.forEach((record, index) => {
+      const subject = subjects[index]!;
       boundBytes += RECORD_BYTES_MAX + subject.nats.length + subject.key.length + reply.length + record.payload.length;
-    }
+    });
     const bytes = Buffer.allocUnsafe(boundBytes);
     let at = 0;
     records.forEach((record, index) => {
-      const subject = this.bytesOf(record.subject);
+      const subject = subjects[index]!;
       const session = String(record.key.session);
       const seq = String(record.key.seq);
       const receivedAt = String(record.receivedAtMs);

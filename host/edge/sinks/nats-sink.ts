@@ -55,9 +55,10 @@ interface BatchInFlight {
  * A JetStream publish is a core NATS publish with a reply subject, answered by a PubAck (JetStream wire API). The
  * sink publishes a whole batch that way with one reply subscription and matches the PubAcks by reply subject,
  * instead of one request (with its own timer and promise) per message; the batch's commands are written as one
- * buffer (hpub-batch.ts) and queued on the connection's protocol handler as nats.js queues its own. The connection is opened (and the stream
- * created or checked) on the first publish; it does not reconnect by itself: a lost connection fails the batch,
- * and the next publish, paced by the forwarder's backoff and circuit breaker, connects again.
+ * buffer (hpub-batch.ts) and queued on the connection's protocol handler as nats.js queues its own. The
+ * connection is opened (and the stream created or checked) on the first publish; it does not reconnect by itself:
+ * a lost connection fails the batch, and the next publish, paced by the forwarder's backoff and circuit breaker,
+ * connects again.
  */
 export class NatsJetStreamSink implements Sink {
   readonly name: string;
