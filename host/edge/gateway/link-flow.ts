@@ -17,16 +17,31 @@ export interface FlowConsumer {
 
 /** Messages emitted and not yet published: the links pause at `pauseAt` and read again below `resumeBelow`. */
 export const WAITING_LIMITS = { pauseAt: 1000, resumeBelow: 250 };
+/**
+ * Links resumed at once; the next as many one event-loop turn later, while the flow stays open. Resuming every
+ * link of a large fleet at once costs a turn of each, though the first few hundred bring a turn's worth of
+ * messages and pause the rest again: at 10,000 links that was a quarter of the edge's work (docs/edge.md,
+ * "Backpressure").
+ */
+export const LINKS_RESUMED_PER_TURN = 256;
 
 export class LinkFlow {
   private readonly links = new Set<DeviceLink>();
+  /** The paused links in the order they resume: those left over from the last resume first, so each gets its turn. */
+  private pausedLinks: DeviceLink[] = [];
+  /** The links reading: what the next pause has to pause. Closed links in either list are skipped. */
+  private readingLinks: DeviceLink[] = [];
+  private resumeScheduled = false;
   private paused = false;
   /** Messages emitted and not yet published. */
   private waiting = 0;
 
   private readonly consumers = new Set<FlowConsumer>();
 
-  constructor(private readonly waitingLimits: { pauseAt: number; resumeBelow: number } = WAITING_LIMITS) {}
+  constructor(
+    private readonly waitingLimits: { pauseAt: number; resumeBelow: number } = WAITING_LIMITS,
+    private readonly linksPerTurn = LINKS_RESUMED_PER_TURN,
+  ) {}
 
   get isPaused(): boolean {
     return this.paused;
@@ -36,7 +51,12 @@ export class LinkFlow {
   add(link: DeviceLink): void {
     this.links.add(link);
     link.onClose(() => this.links.delete(link));
-    if (this.paused) link.pause?.();
+    if (this.paused) {
+      link.pause?.();
+      this.pausedLinks.push(link);
+    } else {
+      this.readingLinks.push(link);
+    }
   }
 
   /** A consumer to wait for from now on; returns its removal. Call check() when its backlog falls. */
@@ -73,11 +93,38 @@ export class LinkFlow {
 
   private pause(): void {
     this.paused = true;
-    for (const link of this.links) link.pause?.();
+    for (const link of this.readingLinks) {
+      if (!this.links.has(link)) continue;
+      link.pause?.();
+      this.pausedLinks.push(link);
+    }
+    this.readingLinks = [];
   }
 
   private resume(): void {
     this.paused = false;
-    for (const link of this.links) link.resume?.();
+    this.resumeNextLinks();
   }
+
+  /** Resumes the next links in turn, and the rest a turn later while the flow stays open. */
+  private resumeNextLinks(): void {
+    let taken = 0;
+    let resumed = 0;
+    while (taken < this.pausedLinks.length && resumed < this.linksPerTurn) {
+      const link = this.pausedLinks[taken++]!;
+      if (!this.links.has(link)) continue;
+      link.resume?.();
+      this.readingLinks.push(link);
+      resumed++;
+    }
+    this.pausedLinks.splice(0, taken);
+    if (this.pausedLinks.length === 0 || this.resumeScheduled) return;
+    this.resumeScheduled = true;
+    setImmediate(this.resumeLater);
+  }
+
+  private readonly resumeLater = (): void => {
+    this.resumeScheduled = false;
+    if (!this.paused) this.resumeNextLinks();
+  };
 }

@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import type { DeviceLink } from '../../../host/edge/links/link.ts';
 import { LinkFlow } from '../../../host/edge/gateway/link-flow.ts';
@@ -91,6 +92,41 @@ describe('LinkFlow (docs/edge.md, "Backpressure")', () => {
     expect(flow.isPaused).toBe(true);
     flow.published(30);
     expect(flow.isPaused).toBe(false);
+    expect(closing.reading).toBe(false);
+  });
+
+  it('resumes a few links a turn, and the ones a pause left waiting go first at the next resume', async () => {
+    const flow = new LinkFlow(WAITING, 2);
+    const links = [link(), link(), link(), link(), link()];
+    links.forEach((one) => flow.add(one));
+    const reading = (): boolean[] => links.map((one) => one.reading);
+    flow.emitted(100);
+    expect(reading()).toEqual([false, false, false, false, false]);
+    flow.published(100);
+    expect(reading()).toEqual([true, true, false, false, false]);
+    await nextTurn();
+    expect(reading()).toEqual([true, true, true, true, false]);
+    // Paused before the fifth's turn came: it resumes first next time, then the others in their order.
+    flow.emitted(100);
+    expect(reading()).toEqual([false, false, false, false, false]);
+    flow.published(100);
+    expect(reading()).toEqual([true, false, false, false, true]);
+    await nextTurn();
+    expect(reading()).toEqual([true, true, true, false, true]);
+    await nextTurn();
+    expect(reading()).toEqual([true, true, true, true, true]);
+  });
+
+  it('skips a link that closed while it waited for its turn', async () => {
+    const flow = new LinkFlow(WAITING, 1);
+    const [closing, staying] = [link(), link()];
+    flow.add(closing);
+    flow.add(staying);
+    flow.emitted(100);
+    closing.closeNow();
+    flow.published(100);
+    expect([closing.reading, staying.reading]).toEqual([false, true]);
+    await nextTurn();
     expect(closing.reading).toBe(false);
   });
 });
