@@ -136,7 +136,7 @@ export async function startEdgeInference(view: GatewayView, options: EdgeInferen
       options.publish(scoreTopic(view.edgeId, session.device), message, { qos: 0, retain: false }).catch((error: Error) => {
         log(`score of ${session.device}: publishing failed: ${error.message}`);
       });
-      const atMs = Date.parse(message.toTime);
+      const atMs = Math.trunc(session.wallOffsetMs + window.toTimeMs); // message.toTime, as Date truncates it
       engine.observe({ device: session.device, model: window.model, score: windowScore(window, model.config), anomalous: window.anomalous, atMs });
       emitResult({ kind: 'score', device: session.device, model: window.model, score: message.score, timeMs: atMs });
       states.update(session.device, window.model, atMs);

@@ -24,7 +24,7 @@ export interface ScoreMessage {
   fromTime: WallTime;
   toTime: WallTime;
   /** The metrics the window covered, in the model's order. */
-  metrics: string[];
+  metrics: readonly string[];
   /** A score model's score; a class model's probability of its anomalous classes together. */
   score: number;
   /** A score model's threshold; null for a class model. */
@@ -44,7 +44,7 @@ export type VerdictFields = Pick<ScoreMessage, 'score' | 'threshold' | 'anomalou
 
 /** The model's part of a score message, shared by the edge and workers. */
 export function modelFields(model: LoadedModel): Pick<ScoreMessage, 'model' | 'modelVersion' | 'metrics'> {
-  return { model: model.name, modelVersion: model.version, metrics: [...model.config.metrics] };
+  return { model: model.name, modelVersion: model.version, metrics: model.config.metrics };
 }
 
 /** The score of a window: the model's own, or for a class model the probability of its anomalous classes. */
@@ -72,26 +72,33 @@ export function verdictFields(verdict: WindowVerdict, config: ModelConfig): Verd
 /** §9.1's `source` of the edge's own scores. */
 export const EDGE_SCORE_SOURCE = 'edge';
 
+/**
+ * The edge's score message of a window, in one literal in §9.1's order (the order JSON.stringify writes; it leaves
+ * out the fields that are undefined): the edge makes one per scored window, and spreading objects into it was a
+ * visible part of inference's cost.
+ */
 export function scoreMessage(window: ScoredWindow, model: LoadedModel, session: SessionTrack): ScoreMessage {
+  const { config } = model;
+  const { output } = config;
   const toTime = new Date(session.wallOffsetMs + window.toTimeMs).toISOString();
-  const { score, threshold, anomalousWhen, anomalous, ...classFields } = verdictFields(window, model.config);
-  const { modelVersion, metrics } = modelFields(model);
+  const classModel = window.kind === 'class-probabilities';
   return {
     model: window.model,
-    modelVersion,
+    modelVersion: model.version,
     source: EDGE_SCORE_SOURCE,
     time: toTime,
     session: session.session,
-    ...(window.toSeq === undefined ? {} : { seq: window.toSeq }),
+    seq: window.toSeq,
     uptimeMs: window.toTimeMs,
     fromTime: new Date(session.wallOffsetMs + window.fromTimeMs).toISOString(),
     toTime,
-    metrics,
-    score,
-    threshold,
-    anomalousWhen,
-    anomalous,
+    metrics: config.metrics,
+    score: windowScore(window, config),
+    threshold: output.kind === 'score' ? output.threshold : null,
+    anomalousWhen: output.kind === 'score' ? output.anomalousWhen : null,
+    anomalous: window.anomalous,
     heldValues: window.heldValues,
-    ...classFields,
+    label: classModel ? window.label : undefined,
+    probabilities: classModel ? window.probabilities : undefined,
   };
 }

@@ -91,7 +91,7 @@ export class DeviceWindow {
       fromTimeMs: this.times[this.next]!,
       toTimeMs: this.times[(this.next + this.length - 1) % this.length]!,
       heldValues,
-      ...(toSeq === undefined ? {} : { toSeq }),
+      toSeq,
       values,
     };
   }

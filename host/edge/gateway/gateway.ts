@@ -20,7 +20,7 @@ import { GatewayMetrics } from './gateway-metrics.ts';
 import { IngestTurns, cloudDeviceId } from './ingest-turns.ts';
 import { type FlowConsumer, LinkFlow } from './link-flow.ts';
 import { LinkSession } from './link-session.ts';
-import type { CommandAnswer, DeviceMessage, DeviceStateMessage, GatewayView } from './messages.ts';
+import type { CommandAnswer, DeviceMessage, DeviceStateMessage, EdgeStamp, GatewayView } from './messages.ts';
 import { formatWallTime } from './time-anchor.ts';
 import { edgeStateTopic, type QoS, type TopicOptions } from './topics.ts';
 
@@ -77,7 +77,7 @@ export interface Gateway extends GatewayView {
    * Publishes one of the edge's own messages (docs/mqtt.md §9) on its JSON connection, stamped with `edgeSession`
    * and `edgeSeq` (§1); `null` is an empty payload, which clears a retained topic. Resolves once acknowledged.
    */
-  publishEdge(topic: string, payload: object | null, options: TopicOptions): Promise<void>;
+  publishEdge(topic: string, payload: UnstampedPayload | null, options: TopicOptions): Promise<void>;
   /**
    * docs/edge.md, "Backpressure": the links also wait for this in-process consumer of the device messages (the
    * closed loop's inference) while its backlog is high. Returns `changed`, to call when its backlog falls, and the
@@ -95,6 +95,19 @@ export interface Gateway extends GatewayView {
    * node finish there, docs/edge.md), then publishes the edge offline (`stopped`) and disconnects.
    */
   stop(options?: { beforeOffline?: () => Promise<void> }): Promise<void>;
+}
+
+/** One of the edge's own messages before the gateway stamps it: it has no stamp of its own. */
+export type UnstampedPayload = object & { [field in keyof EdgeStamp]?: never };
+
+/**
+ * `payload` with the stamp after its own fields, the JSON of `{ ...payload, ...stamp }` without copying the payload:
+ * the closed loop publishes one per scored window.
+ */
+function stampedJson(payload: UnstampedPayload, { edgeSession, edgeSeq }: Required<EdgeStamp>): string {
+  const json = JSON.stringify(payload);
+  const stamp = `"edgeSession":${edgeSession},"edgeSeq":${edgeSeq}}`;
+  return json === '{}' ? `{${stamp}` : `${json.slice(0, -1)},${stamp}`;
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
@@ -232,7 +245,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       return client.connected;
     },
     publishEdge: (topic, payload, publishOptions) =>
-      publisher.edgeMessage(topic, payload === null ? '' : JSON.stringify({ ...payload, ...edge.stamp() }), publishOptions),
+      publisher.edgeMessage(topic, payload === null ? '' : stampedJson(payload, edge.stamp()), publishOptions),
     holdLinksFor(consumer) {
       return { changed: () => flow.check(), remove: flow.waitFor(consumer) };
     },

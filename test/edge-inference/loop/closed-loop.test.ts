@@ -73,6 +73,11 @@ describe('the closed loop on a simulated fleet', () => {
     expect(score.qos).toBe(0);
     expect(score.payload).toMatchObject({ model: 'sensor-node-anomaly', anomalous: false, threshold: model.config.output.kind === 'score' ? model.config.output.threshold : null });
     expect(Date.parse(score.payload!.toTime as string) - Date.parse(score.payload!.fromTime as string)).toBe(7000);
+    // §9.1: a score model's message has no class fields, as JSON writes it.
+    expect(Object.keys(JSON.parse(JSON.stringify(score.payload)))).toEqual([
+      'model', 'modelVersion', 'source', 'time', 'session', 'seq', 'uptimeMs', 'fromTime', 'toTime', 'metrics',
+      'score', 'threshold', 'anomalousWhen', 'anomalous', 'heldValues',
+    ]);
 
     // One alarm, on the anomalous device alone, opened during the anomaly and cleared some 30 s after it.
     const alarms = edge.alarms();

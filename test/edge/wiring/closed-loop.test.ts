@@ -68,6 +68,13 @@ describe('the closed loop through the gateway', () => {
       expect(alarm.packet.qos).toBe(1);
       expect(alarm.json).toMatchObject({ state: 'open', revision: 1, clearReason: null, edgeSession: gateway.edgeSession });
       expect(typeof alarm.json.edgeSeq).toBe('number');
+      // §9.1 on the wire: every field in the documented order, the edge's stamp (§1) after them.
+      const score = watcher.seen.find((seen) => seen.topic.endsWith('/score'))!;
+      expect(Object.keys(score.json)).toEqual([
+        'model', 'modelVersion', 'source', 'time', 'session', 'seq', 'uptimeMs', 'fromTime', 'toTime', 'metrics',
+        'score', 'threshold', 'anomalousWhen', 'anomalous', 'heldValues', 'edgeSession', 'edgeSeq',
+      ]);
+      expect(score.json).toMatchObject({ source: 'edge', metrics: setup.models[0]!.config.metrics, edgeSession: gateway.edgeSession });
       // §9.4: the device's retained anomaly state names the alarm.
       const state = await watcher.waitFor(`${anomalous}/anomaly/sensor-node-anomaly`, (json) => json?.state === 'anomalous');
       expect(state.retain).toBe(true);
