@@ -14,6 +14,25 @@ export interface ReadyWindow {
   values: Float32Array;
 }
 
+/** Values of this many windows' worth are allocated at once, and handed out a window at a time. */
+const SLAB_VALUES = 64 * 1024;
+let slab = new Float32Array(SLAB_VALUES);
+let slabUsed = 0;
+
+/**
+ * Room for one window's values: a view of a shared slab. A typed array of its own per window, its memory outside
+ * the engine's heap, cost more than the copy into it; a slab is freed once every window cut from it is gone.
+ */
+function windowValues(count: number): Float32Array {
+  if (slabUsed + count > slab.length) {
+    slab = new Float32Array(Math.max(SLAB_VALUES, count));
+    slabUsed = 0;
+  }
+  const values = slab.subarray(slabUsed, slabUsed + count);
+  slabUsed += count;
+  return values;
+}
+
 /**
  * One device's sliding window for one model: the last `window.length` samples of the model's metrics, scaled,
  * in a ring. Every `window.stride` samples, once full, it hands out a copy. A sample whose time does not move
@@ -29,6 +48,8 @@ export class DeviceWindow {
   private readonly lastValues: Float64Array;
   private readonly offsets: Float64Array;
   private readonly scales: Float64Array;
+  /** The sample being added, one value per metric: its own or the one held. */
+  private readonly sampleValues: Float64Array;
   private next = 0;
   private filled = 0;
   /** Samples since the last window handed out; before the first, as many as it takes to hand out the first. */
@@ -47,6 +68,7 @@ export class DeviceWindow {
     this.lastValues = new Float64Array(this.metricCount).fill(Number.NaN);
     this.offsets = Float64Array.from(config.metrics, (metric) => config.scaling[metric]?.offset ?? 0);
     this.scales = Float64Array.from(config.metrics, (metric) => config.scaling[metric]?.scale ?? 1);
+    this.sampleValues = new Float64Array(this.metricCount);
   }
 
   /** Adds a sample; returns the window it completes, if any. */
@@ -54,19 +76,23 @@ export class DeviceWindow {
     if (!(sample.timeMs > this.lastTimeMs)) this.restart();
     this.lastTimeMs = sample.timeMs;
     const { metrics } = this.config;
+    // Each value is looked up once: `values` is keyed by metric names, a lookup the engine cannot make fast.
+    const row = this.sampleValues;
     let held = 0;
     for (let m = 0; m < this.metricCount; m++) {
       const value = sample.values[metrics[m]!];
-      if (value !== undefined && Number.isFinite(value)) continue;
+      if (value !== undefined && Number.isFinite(value)) {
+        row[m] = value;
+        continue;
+      }
       if (this.config.missingValues === 'skip-sample' || Number.isNaN(this.lastValues[m]!)) return undefined;
+      row[m] = this.lastValues[m]!;
       held++;
     }
-    const row = this.next * this.metricCount;
+    const at = this.next * this.metricCount;
     for (let m = 0; m < this.metricCount; m++) {
-      const given = sample.values[metrics[m]!];
-      const value = given !== undefined && Number.isFinite(given) ? given : this.lastValues[m]!;
-      this.lastValues[m] = value;
-      this.ring[row + m] = (value - this.offsets[m]!) / this.scales[m]!;
+      this.lastValues[m] = row[m]!;
+      this.ring[at + m] = (row[m]! - this.offsets[m]!) / this.scales[m]!;
     }
     this.times[this.next] = sample.timeMs;
     this.heldInRow[this.next] = held;
@@ -81,7 +107,7 @@ export class DeviceWindow {
   private copyOut(toSeq: number | undefined): ReadyWindow {
     // The oldest sample sits where the next one will go.
     const split = this.next * this.metricCount;
-    const values = new Float32Array(this.ring.length);
+    const values = windowValues(this.ring.length);
     values.set(this.ring.subarray(split), 0);
     values.set(this.ring.subarray(0, split), this.ring.length - split);
     let heldValues = 0;

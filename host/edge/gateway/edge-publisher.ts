@@ -5,16 +5,20 @@
  */
 import type { MqttClient } from 'mqtt';
 import type { DeviceMessage } from './messages.ts';
-import { encodePublishQos0 } from './publish-packet.ts';
+import { QoS0Packets } from './publish-packet.ts';
 import { deviceTopic, EDGE_STATE_OPTIONS, publishOptions, RESULT_OPTIONS, type QoS, type TopicOptions } from './topics.ts';
 import type { WindowMessage } from './value-window.ts';
+
+/** A turn's QoS 0 packets go to the socket once this many bytes wait, in writes of a socket buffer's size. */
+const WRITE_AT_BYTES = 64 * 1024;
 
 export class EdgePublisher {
   private readonly inFlight = new Set<Promise<void>>();
   /** Set while QoS 0 messages wait in a full socket: the one wait for its 'drain' that flushed() needs. */
   private drained: Promise<void> | undefined;
-  /** Set while this turn's packets gather in the corked socket stream, to go out in one write. */
-  private corked = false;
+  /** This turn's QoS 0 packets, written to the socket in one write at its end (or before mqtt.js writes anything). */
+  private packets: QoS0Packets | undefined;
+  private turnEndScheduled = false;
   /** Publishes made, for the start-up line and tests. */
   published = 0;
 
@@ -58,6 +62,7 @@ export class EdgePublisher {
 
   /** Resolves once every publish made so far has been acknowledged or has failed. */
   async flushed(): Promise<void> {
+    this.writePackets();
     await Promise.all([...this.inFlight]);
   }
 
@@ -67,6 +72,7 @@ export class EdgePublisher {
       this.sendAtMostOnce(topic, payload, options);
       return Promise.resolve();
     }
+    this.writePackets(); // what was published before goes out before
     const done = new Promise<void>((resolve) => {
       this.client.publish(topic, payload, { ...options, ...(properties === undefined ? {} : { properties }) }, (error) => {
         if (error !== undefined && error !== null) this.log(`publish to ${topic} failed: ${error.message}`);
@@ -80,27 +86,42 @@ export class EdgePublisher {
 
   /**
    * A QoS 0 message has nothing to acknowledge it, so while mqtt.js is connected with nothing of its own waiting, the
-   * packet is written to its socket stream here, corked for the turn (encodePublishQos0). Otherwise mqtt.js queues it
-   * behind what it holds, as after a reconnect. mqtt.js would also call a callback per message on the socket's next
-   * 'drain', one listener each, whose removal costs grow with their number (the edge bench's profile); instead the
-   * publisher waits for that 'drain' once, for every message written meanwhile.
+   * packet joins this turn's (QoS0Packets), written to its socket stream at the end of the turn, or as soon as
+   * WRITE_AT_BYTES wait.
+   * Otherwise mqtt.js queues it behind what it holds, as after a reconnect. mqtt.js would also call a callback per
+   * message on the socket's next 'drain', one listener each, whose removal costs grow with their number (the edge
+   * bench's profile); instead the publisher waits for that 'drain' once, for every message written meanwhile.
    */
   private sendAtMostOnce(topic: string, payload: string | Buffer, options: TopicOptions): void {
-    const stream = this.client.stream as NodeJS.WritableStream & { writable?: boolean; writableNeedDrain?: boolean; cork(): void; uncork(): void };
-    if (this.writesDirectly(stream)) {
-      if (!this.corked) {
-        this.corked = true;
-        stream.cork();
-        process.nextTick(() => {
-          this.corked = false;
-          stream.uncork();
-        });
-      }
-      const bytes = typeof payload === 'string' ? Buffer.from(payload) : payload;
-      stream.write(encodePublishQos0(topic, bytes, options.retain, this.client.options.protocolVersion === 5 ? 5 : 4));
-    } else {
+    if (!this.writesDirectly()) {
+      this.writePackets();
       this.client.publish(topic, payload, options);
+      this.watchDrain();
+      return;
     }
+    this.packets ??= new QoS0Packets(this.client.options.protocolVersion === 5 ? 5 : 4);
+    this.packets.add(topic, payload, options.retain);
+    if (this.packets.waitingBytes >= WRITE_AT_BYTES) this.writePackets();
+    if (this.turnEndScheduled) return;
+    this.turnEndScheduled = true;
+    process.nextTick(() => {
+      this.turnEndScheduled = false;
+      this.writePackets();
+    });
+  }
+
+  /** Writes the packets gathered so far; on a socket that has closed meanwhile they are lost, as QoS 0 allows. */
+  private writePackets(): void {
+    if (this.packets === undefined || this.packets.waitingBytes === 0) return;
+    const packets = this.packets.take();
+    const stream = this.stream();
+    if (stream?.writable !== true) return;
+    stream.write(packets);
+    this.watchDrain();
+  }
+
+  private watchDrain(): void {
+    const stream = this.stream();
     if (this.drained !== undefined || stream?.writableNeedDrain !== true) return;
     const drained = new Promise<void>((resolve) => {
       const done = (): void => {
@@ -119,9 +140,13 @@ export class EdgePublisher {
     });
   }
 
+  private stream(): (NodeJS.WritableStream & { writable?: boolean; writableNeedDrain?: boolean }) | undefined {
+    return this.client.stream as (NodeJS.WritableStream & { writable?: boolean; writableNeedDrain?: boolean }) | undefined;
+  }
+
   /** Connected, not closing, and no message of its offline queue still to send, which must go out first. */
-  private writesDirectly(stream: { writable?: boolean } | undefined): boolean {
+  private writesDirectly(): boolean {
     const { client } = this;
-    return client.connected && !client.disconnecting && client.queue.length === 0 && stream?.writable === true;
+    return client.connected && !client.disconnecting && client.queue.length === 0 && this.stream()?.writable === true;
   }
 }

@@ -1,13 +1,13 @@
 import mqttPacket from 'mqtt-packet';
 import { describe, expect, it } from 'vitest';
-import { encodePublishQos0 } from '../../../host/edge/gateway/publish-packet.ts';
+import { QoS0Packets } from '../../../host/edge/gateway/publish-packet.ts';
 
 /** mqtt-packet, the encoder and parser mqtt.js uses: the second implementation these bytes are checked against. */
 function reference(topic: string, payload: Buffer, retain: boolean, protocolVersion: 4 | 5): Buffer {
   return mqttPacket.generate({ cmd: 'publish', topic, payload, qos: 0, retain, dup: false, messageId: 0 }, { protocolVersion });
 }
 
-function parse(bytes: Buffer, protocolVersion: 4 | 5): mqttPacket.IPublishPacket {
+function parseAll(bytes: Buffer, protocolVersion: 4 | 5): mqttPacket.IPublishPacket[] {
   const parser = mqttPacket.parser({ protocolVersion });
   const packets: mqttPacket.Packet[] = [];
   parser.on('packet', (packet) => packets.push(packet));
@@ -15,8 +15,13 @@ function parse(bytes: Buffer, protocolVersion: 4 | 5): mqttPacket.IPublishPacket
     throw error;
   });
   parser.parse(bytes);
-  expect(packets).toHaveLength(1);
-  return packets[0] as mqttPacket.IPublishPacket;
+  return packets as mqttPacket.IPublishPacket[];
+}
+
+function encodeOne(topic: string, payload: string | Buffer, retain: boolean, protocolVersion: 4 | 5): Buffer {
+  const packets = new QoS0Packets(protocolVersion);
+  packets.add(topic, payload, retain);
+  return packets.take();
 }
 
 describe('a QoS 0 PUBLISH written in one buffer', () => {
@@ -30,17 +35,42 @@ describe('a QoS 0 PUBLISH written in one buffer', () => {
           ['wasmote/lab/capteur-été/latest', true],
         ] as const) {
           const payload = Buffer.alloc(size, size % 251);
-          const bytes = encodePublishQos0(topic, payload, retain, protocolVersion);
+          const bytes = encodeOne(topic, payload, retain, protocolVersion);
           expect(bytes.equals(reference(topic, payload, retain, protocolVersion)), `${topic}, ${size} bytes`).toBe(true);
-          const parsed = parse(bytes, protocolVersion);
-          expect(parsed).toMatchObject({ cmd: 'publish', topic, qos: 0, retain, dup: false });
-          expect(Buffer.compare(parsed.payload as Buffer, payload)).toBe(0);
+          const parsed = parseAll(bytes, protocolVersion);
+          expect(parsed).toHaveLength(1);
+          expect(parsed[0]).toMatchObject({ cmd: 'publish', topic, qos: 0, retain, dup: false });
+          expect(Buffer.compare(parsed[0]!.payload as Buffer, payload)).toBe(0);
         }
       }
     });
   }
 
+  it('writes a string payload as its UTF-8 bytes', () => {
+    const payload = '{"text":"capteur été, 25 °C"}';
+    expect(encodeOne('wasmote/lab/d/log', payload, false, 5).equals(reference('wasmote/lab/d/log', Buffer.from(payload), false, 5))).toBe(true);
+  });
+
+  it("hands out a turn's packets in order, and never overwrites packets handed out before", () => {
+    const packets = new QoS0Packets(5);
+    const expected: Buffer[] = [];
+    const taken: Buffer[] = [];
+    // 64 KB payloads: the packets outgrow the first buffer several times over, some while others wait to be taken.
+    for (let turn = 0; turn < 12; turn++) {
+      for (let k = 0; k < 3; k++) {
+        const topic = `wasmote/lab/dev-${k}/data`;
+        const payload = Buffer.alloc(65_536, turn * 3 + k);
+        packets.add(topic, payload, k === 2);
+        expected.push(reference(topic, payload, k === 2, 5));
+      }
+      taken.push(packets.take());
+    }
+    expect(packets.waitingBytes).toBe(0);
+    expect(Buffer.concat(taken).equals(Buffer.concat(expected))).toBe(true);
+    expect(parseAll(Buffer.concat(taken), 5).map((packet) => (packet.payload as Buffer)[0])).toEqual(Array.from({ length: 36 }, (_, n) => n));
+  });
+
   it('refuses a topic longer than a two-byte length can say', () => {
-    expect(() => encodePublishQos0('t'.repeat(65_536), Buffer.alloc(1), false, 5)).toThrow(/at most 65535 bytes/);
+    expect(() => new QoS0Packets(5).add('t'.repeat(65_536), Buffer.alloc(1), false)).toThrow(/at most 65535 bytes/);
   });
 });
