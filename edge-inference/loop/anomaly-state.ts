@@ -1,4 +1,5 @@
 import type { WallTime } from '../../host/edge/gateway/messages.ts';
+import type { Alarm } from './alarm.ts';
 import type { AlarmBook } from './alarm-book.ts';
 import type { Rule } from './rules.ts';
 import { anomalyTopic, anomalyTopicLevels, type Publish } from './topics.ts';
@@ -68,14 +69,18 @@ export class AnomalyStates {
   update(device: string, model: string, atMs: number): void {
     const version = this.options.modelVersions.get(model);
     if (version === undefined) return;
-    const alarms = this.options.rules
-      .filter((rule) => rule.model === model)
-      .flatMap((rule) => this.options.book.active(device, rule.name) ?? [])
-      .sort((a, b) => Number(a.id) - Number(b.id));
+    // Once per scored window: plain loops, since the state rarely changes.
+    const alarms: Alarm[] = [];
+    for (const rule of this.options.rules) {
+      if (rule.model !== model) continue;
+      const active = this.options.book.active(device, rule.name);
+      if (active !== undefined) alarms.push(active);
+    }
+    if (alarms.length > 1) alarms.sort((a, b) => Number(a.id) - Number(b.id));
     const state = alarms.length > 0 ? 'anomalous' : 'normal';
-    const ids = alarms.map((alarm) => alarm.id);
     const last = this.current.get(stateKey(device, model));
-    if (last !== undefined && last.state === state && last.modelVersion === version && last.alarms.join() === ids.join()) return;
+    if (last !== undefined && last.state === state && last.modelVersion === version && namesAlarms(last.alarms, alarms)) return;
+    const ids = alarms.map((alarm) => alarm.id);
     const since =
       last?.state === state ? last.since : state === 'anomalous' ? alarms.map((alarm) => alarm.openedAt).sort()[0]! : new Date(atMs).toISOString();
     this.send(device, model, { device, model, modelVersion: version, state, since, alarms: ids });
@@ -110,4 +115,9 @@ function parseState(payload: Buffer): AnomalyStateMessage | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** `ids` are the ids of `alarms`, in their order. */
+function namesAlarms(ids: readonly string[], alarms: readonly Alarm[]): boolean {
+  return ids.length === alarms.length && ids.every((id, index) => id === alarms[index]!.id);
 }

@@ -226,10 +226,11 @@ export class InferenceRuntime {
 
 /** A window and its verdict, field by field: a rest pattern and two spreads per window cost more than the rest. */
 function scoredWindow({ deviceId, fromTimeMs, toTimeMs, heldValues, toSeq }: ReadyWindow, model: string, verdict: WindowVerdict): ScoredWindow {
-  const window = { deviceId, fromTimeMs, toTimeMs, heldValues, toSeq, model };
-  return verdict.kind === 'score'
-    ? { ...window, kind: verdict.kind, score: verdict.score, anomalous: verdict.anomalous }
-    : { ...window, kind: verdict.kind, probabilities: verdict.probabilities, label: verdict.label, anomalous: verdict.anomalous };
+  if (verdict.kind === 'score') {
+    return { deviceId, fromTimeMs, toTimeMs, heldValues, toSeq, model, kind: verdict.kind, score: verdict.score, anomalous: verdict.anomalous };
+  }
+  const { probabilities, label, anomalous } = verdict;
+  return { deviceId, fromTimeMs, toTimeMs, heldValues, toSeq, model, kind: verdict.kind, probabilities, label, anomalous };
 }
 
 function positiveInteger(value: number, name: string): number {
