@@ -45,6 +45,17 @@ describe('the JSON of a DATA payload', () => {
     }
   });
 
+  it('writes each value right however many it has seen: repeated, new, and past the texts it keeps', () => {
+    const next = random(12);
+    const seen: number[] = [];
+    for (let n = 0; n < 50_000; n++) {
+      const value = n % 3 === 0 && seen.length > 0 ? seen[Math.floor(next() * seen.length)]! : (next() - 0.5) * 10 ** Math.floor(next() * 8);
+      seen.push(value);
+      const message: DataMessage = { time: '2026-12-04T07:30:01.000Z', uptimeMs: n, session: 1, seq: n, values: { a: value, b: -value } };
+      expect(dataPayloadJson(message), `case ${n}`).toBe(JSON.stringify(message));
+    }
+  });
+
   it("is §4.1's example", () => {
     const message: DataMessage = { time: '2026-12-04T07:30:01.000Z', uptimeMs: 1000, session: 305419896, seq: 27, values: { 'tmp102.temperature': 21.53, 'sht31.humidity': 41.2 } };
     expect(dataPayloadJson(message)).toBe(
