@@ -5,7 +5,7 @@
  */
 import type { CloudTier } from '../cloud-tier.ts';
 import type { IngestRecord } from '../record.ts';
-import { dataPayloadJson } from './data-json.ts';
+import { dataPayloadBytes } from './data-json.ts';
 import type { LinkFlow } from './link-flow.ts';
 import type { DeviceMessage } from './messages.ts';
 
@@ -36,7 +36,7 @@ export class IngestTurns {
   add(message: DeviceMessage): void {
     const turn = (this.turn ??= { messages: [], encoded: [], records: [], immediate: setImmediate(() => this.store()) });
     const stored = (message.kind === 'data' || message.kind === 'log' || message.kind === 'event') && message.payload !== null;
-    const encoded = stored ? Buffer.from(message.kind === 'data' ? dataPayloadJson(message.payload) : JSON.stringify(message.payload)) : undefined;
+    const encoded = !stored ? undefined : message.kind === 'data' ? dataPayloadBytes(message.payload) : Buffer.from(JSON.stringify(message.payload));
     turn.messages.push(message);
     turn.encoded.push(encoded);
     if (encoded !== undefined) turn.records.push(ingestRecord(this.options.edgeId, message, encoded, this.options.wallNowMs()));

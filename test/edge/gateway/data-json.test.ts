@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dataPayloadJson } from '../../../host/edge/gateway/data-json.ts';
+import { dataPayloadBytes } from '../../../host/edge/gateway/data-json.ts';
 import type { DataMessage } from '../../../host/edge/gateway/messages.ts';
 
 /** A seeded generator (mulberry32), so a failure names a case that can be run again. */
@@ -41,7 +41,7 @@ describe('the JSON of a DATA payload', () => {
     const next = random(11);
     for (let n = 0; n < 5000; n++) {
       const message = payload(next);
-      expect(dataPayloadJson(message), `case ${n}`).toBe(JSON.stringify(message));
+      expect(dataPayloadBytes(message).toString('latin1'), `case ${n}`).toBe(Buffer.from(JSON.stringify(message)).toString('latin1'));
     }
   });
 
@@ -52,13 +52,22 @@ describe('the JSON of a DATA payload', () => {
       const value = n % 3 === 0 && seen.length > 0 ? seen[Math.floor(next() * seen.length)]! : (next() - 0.5) * 10 ** Math.floor(next() * 8);
       seen.push(value);
       const message: DataMessage = { time: '2026-12-04T07:30:01.000Z', uptimeMs: n, session: 1, seq: n, values: { a: value, b: -value } };
-      expect(dataPayloadJson(message), `case ${n}`).toBe(JSON.stringify(message));
+      expect(dataPayloadBytes(message).toString('latin1'), `case ${n}`).toBe(Buffer.from(JSON.stringify(message)).toString('latin1'));
     }
+  });
+
+  it('never overwrites a payload it handed out before', () => {
+    const next = random(13);
+    const made = Array.from({ length: 3000 }, () => {
+      const message = payload(next);
+      return { bytes: dataPayloadBytes(message), json: JSON.stringify(message) };
+    });
+    made.forEach(({ bytes, json }, n) => expect(bytes.toString(), `payload ${n}`).toBe(json));
   });
 
   it("is §4.1's example", () => {
     const message: DataMessage = { time: '2026-12-04T07:30:01.000Z', uptimeMs: 1000, session: 305419896, seq: 27, values: { 'tmp102.temperature': 21.53, 'sht31.humidity': 41.2 } };
-    expect(dataPayloadJson(message)).toBe(
+    expect(dataPayloadBytes(message).toString()).toBe(
       '{"time":"2026-12-04T07:30:01.000Z","uptimeMs":1000,"session":305419896,"seq":27,"values":{"tmp102.temperature":21.53,"sht31.humidity":41.2}}',
     );
   });
