@@ -7,7 +7,8 @@ import type { CloudTier } from '../cloud-tier.ts';
 import type { IngestRecord } from '../record.ts';
 import { dataPayloadBytes } from './data-json.ts';
 import type { LinkFlow } from './link-flow.ts';
-import type { DeviceMessage } from './messages.ts';
+import { DeviceStrings } from './device-strings.ts';
+import type { DeviceMessage, DeviceMessageKind } from './messages.ts';
 
 export interface IngestTurnsOptions {
   edgeId: string;
@@ -28,6 +29,9 @@ interface Turn {
 
 export class IngestTurns {
   private turn: Turn | null = null;
+  /** docs/mqtt.md §1: the subject is `<edge>/<device>/<kind>`; the cloud tier's device id `<edge>/<device>`. */
+  private readonly subjects = new DeviceStrings<DeviceMessageKind>((device, kind) => `${this.options.edgeId}/${device}/${kind}`);
+  private readonly cloudIds = new DeviceStrings<'device'>((device) => cloudDeviceId(this.options.edgeId, device));
   /** Resolves once everything stored so far has been published. */
   private published: Promise<unknown> = Promise.resolve();
 
@@ -39,7 +43,15 @@ export class IngestTurns {
     const encoded = !stored ? undefined : message.kind === 'data' ? dataPayloadBytes(message.payload) : Buffer.from(JSON.stringify(message.payload));
     turn.messages.push(message);
     turn.encoded.push(encoded);
-    if (encoded !== undefined) turn.records.push(ingestRecord(this.options.edgeId, message, encoded, this.options.wallNowMs()));
+    if (encoded !== undefined) {
+      const { session, seq } = message.payload as { session: number; seq: number };
+      turn.records.push({
+        key: { deviceId: this.cloudIds.get(message.device, 'device'), session, seq },
+        subject: this.subjects.get(message.device, message.kind),
+        payload: encoded,
+        receivedAtMs: this.options.wallNowMs(),
+      });
+    }
     this.options.flow.emitted(1);
   }
 
@@ -68,17 +80,6 @@ export class IngestTurns {
       flow.published(turn.messages.length);
     });
   }
-}
-
-/** docs/mqtt.md §1: the subject is `<edge>/<device>/<kind>`, and the cloud tier's key `<subject>:<session>:<seq>`. */
-function ingestRecord(edgeId: string, message: DeviceMessage, encoded: Buffer, receivedAtMs: number): IngestRecord {
-  const payload = message.payload as { session: number; seq: number };
-  return {
-    key: { deviceId: cloudDeviceId(edgeId, message.device), session: payload.session, seq: payload.seq },
-    subject: `${edgeId}/${message.device}/${message.kind}`,
-    payload: encoded,
-    receivedAtMs,
-  };
 }
 
 /** The cloud tier's device id: the device under its edge (docs/edge.md, "The record key"). */
