@@ -117,7 +117,7 @@ export class EdgePublisher {
     if (this.packets === undefined || this.packets.waitingBytes === 0) return;
     const packets = this.packets.take();
     const stream = this.stream();
-    if (stream?.writable !== true) return;
+    if (!this.client.connected || stream?.writable !== true) return;
     stream.write(packets);
     this.watchDrain();
   }
