@@ -4,7 +4,7 @@
  * state (§3.1). A publish that fails is logged; the stream goes on.
  */
 import type { MqttClient } from 'mqtt';
-import { DeviceStrings } from './device-strings.ts';
+import { BoundedMemo, DEVICES_REMEMBERED, KINDS_REMEMBERED } from './bounded-memo.ts';
 import type { DeviceMessage, DeviceMessageKind } from './messages.ts';
 import { QoS0Packets } from './publish-packet.ts';
 import { deviceTopic, EDGE_STATE_OPTIONS, publishOptions, RESULT_OPTIONS, type QoS, type TopicOptions } from './topics.ts';
@@ -22,7 +22,11 @@ export class EdgePublisher {
   private turnEndScheduled = false;
   /** Publishes made, for the start-up line and tests. */
   published = 0;
-  private readonly topics = new DeviceStrings<DeviceMessageKind>((device, kind) => deviceTopic(this.edgeId, device, kind));
+  /** A device's topic per kind, made once: kept strings are hashed once, where new ones are at every lookup. */
+  private readonly topics = new BoundedMemo<string, BoundedMemo<DeviceMessageKind, string>>(
+    DEVICES_REMEMBERED,
+    (device) => new BoundedMemo(KINDS_REMEMBERED, (kind) => deviceTopic(this.edgeId, device, kind)),
+  );
 
   constructor(
     private readonly client: MqttClient,
@@ -33,7 +37,7 @@ export class EdgePublisher {
 
   /** `encoded` is the payload's JSON already encoded, when the caller has it. */
   device(message: DeviceMessage, encoded?: Buffer): void {
-    const topic = this.topics.get(message.device, message.kind);
+    const topic = this.topics.get(message.device).get(message.kind);
     const payload = encoded ?? (message.payload === null ? '' : JSON.stringify(message.payload));
     this.send(topic, payload, publishOptions(message.kind, this.dataQos));
   }

@@ -7,7 +7,7 @@ import type { CloudTier } from '../cloud-tier.ts';
 import type { IngestRecord } from '../record.ts';
 import { dataPayloadBytes } from './data-json.ts';
 import type { LinkFlow } from './link-flow.ts';
-import { DeviceStrings } from './device-strings.ts';
+import { BoundedMemo, DEVICES_REMEMBERED, KINDS_REMEMBERED } from './bounded-memo.ts';
 import type { DeviceMessage, DeviceMessageKind } from './messages.ts';
 
 export interface IngestTurnsOptions {
@@ -29,9 +29,14 @@ interface Turn {
 
 export class IngestTurns {
   private turn: Turn | null = null;
-  /** docs/mqtt.md §1: the subject is `<edge>/<device>/<kind>`; the cloud tier's device id `<edge>/<device>`. */
-  private readonly subjects = new DeviceStrings<DeviceMessageKind>((device, kind) => `${this.options.edgeId}/${device}/${kind}`);
-  private readonly cloudIds = new DeviceStrings<'device'>((device) => cloudDeviceId(this.options.edgeId, device));
+  /**
+   * docs/mqtt.md §1: a device's cloud id `<edge>/<device>` and its subjects `<edge>/<device>/<kind>`, made once:
+   * kept strings are hashed once (the NATS sink looks up each subject's bytes), where new ones are at every lookup.
+   */
+  private readonly names = new BoundedMemo(DEVICES_REMEMBERED, (device: string) => {
+    const cloudId = cloudDeviceId(this.options.edgeId, device);
+    return { cloudId, subjects: new BoundedMemo(KINDS_REMEMBERED, (kind: DeviceMessageKind) => `${cloudId}/${kind}`) };
+  });
   /** Resolves once everything stored so far has been published. */
   private published: Promise<unknown> = Promise.resolve();
 
@@ -45,9 +50,10 @@ export class IngestTurns {
     turn.encoded.push(encoded);
     if (encoded !== undefined) {
       const { session, seq } = message.payload as { session: number; seq: number };
+      const { cloudId, subjects } = this.names.get(message.device);
       turn.records.push({
-        key: { deviceId: this.cloudIds.get(message.device, 'device'), session, seq },
-        subject: this.subjects.get(message.device, message.kind),
+        key: { deviceId: cloudId, session, seq },
+        subject: subjects.get(message.kind),
         payload: encoded,
         receivedAtMs: this.options.wallNowMs(),
       });

@@ -27,8 +27,12 @@ export const LINKS_RESUMED_PER_TURN = 256;
 
 export class LinkFlow {
   private readonly links = new Set<DeviceLink>();
-  /** The paused links in the order they resume: those left over from the last resume first, so each gets its turn. */
+  /**
+   * The paused links in the order they resume, from `nextPaused` on: those left over from the last resume first, so
+   * each gets its turn.
+   */
   private pausedLinks: DeviceLink[] = [];
+  private nextPaused = 0;
   /** The links reading: what the next pause has to pause. Closed links in either list are skipped. */
   private readingLinks: DeviceLink[] = [];
   private resumeScheduled = false;
@@ -93,6 +97,8 @@ export class LinkFlow {
 
   private pause(): void {
     this.paused = true;
+    this.pausedLinks = this.pausedLinks.slice(this.nextPaused);
+    this.nextPaused = 0;
     for (const link of this.readingLinks) {
       if (!this.links.has(link)) continue;
       link.pause?.();
@@ -108,17 +114,20 @@ export class LinkFlow {
 
   /** Resumes the next links in turn, and the rest a turn later while the flow stays open. */
   private resumeNextLinks(): void {
-    let taken = 0;
     let resumed = 0;
-    while (taken < this.pausedLinks.length && resumed < this.linksPerTurn) {
-      const link = this.pausedLinks[taken++]!;
+    while (this.nextPaused < this.pausedLinks.length && resumed < this.linksPerTurn) {
+      const link = this.pausedLinks[this.nextPaused++]!;
       if (!this.links.has(link)) continue;
       link.resume?.();
       this.readingLinks.push(link);
       resumed++;
     }
-    this.pausedLinks.splice(0, taken);
-    if (this.pausedLinks.length === 0 || this.resumeScheduled) return;
+    if (this.nextPaused === this.pausedLinks.length) {
+      this.pausedLinks = [];
+      this.nextPaused = 0;
+      return;
+    }
+    if (this.resumeScheduled) return;
     this.resumeScheduled = true;
     setImmediate(this.resumeLater);
   }
