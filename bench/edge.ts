@@ -315,8 +315,8 @@ interface RunPair {
 
 /**
  * QOS0_PAIRS pairs of an edge run and the broker alone at QoS 0, one after the other. A single pair's ratio varies
- * by a tenth from one bench run to the next (the edge's CPU a message and the broker alone's rate each vary by a
- * few per cent, in either direction), so the QoS 0 figures are those of the pair with the median ratio, and the
+ * from one bench run to the next (the edge's CPU a message and the broker alone's rate each move by a few per cent,
+ * in either direction), so the QoS 0 figures are those of the pair with the median ratio, and the
  * lowest and highest ratios are reported beside it.
  */
 async function interleavedPairs(peers: Peers, recordingPath: string, recording: Recording, payloadBytes: number) {
