@@ -8,6 +8,11 @@
  * across reboots while the device's own clock starts again at 0 at each. In a run in real time (a device linked to
  * a running edge, issue 11) the host's time is the wall clock's since the first boot: each sleep is answered when
  * the wall clock reaches its deadline, and frames from the edge wake the device at once.
+ *
+ * Frames from outside go on the device's link only in a wake's answer that counts them, as commands do: the gate and
+ * the link are two lines with no order between them, so a frame written while the device is awake might reach its
+ * receiver before or after it next asks to sleep, and a wake that did not wait for it could leave it unread until
+ * the sleep after.
  */
 import { once } from 'node:events';
 import { rm } from 'node:fs/promises';
@@ -101,13 +106,8 @@ export class FirmwareSession {
   private readonly linkBoots = new Map<number, number>();
   /** PROXY_RESPONSEs written to each session tag's boot. */
   private readonly proxyResponses = new Map<number, number>();
-  /** Segments from outside (writeLinkSegments) written while the device sleeps, for the wake's count. */
-  private outsideFramesWaiting = 0;
-  /**
-   * Real time: a segment from outside was written while the device was awake, after it last let its link in: the
-   * device may already hold it, so it is not announced, but the next sleep ends at once so the device gets to it.
-   */
-  private outsideFramesWhileAwake = false;
+  /** Whole segments from outside (writeLinkSegments) not yet written: the next wake writes and announces them. */
+  private readonly outsideSegments: Uint8Array[] = [];
   /** Real time: the wall clock (performance.now()) at the first boot, host time 0. */
   private wallAtFirstBootMs: number | undefined;
   /** Real time: the wait for the wall clock to reach the sleep's end, or the end of the run. */
@@ -145,16 +145,11 @@ export class FirmwareSession {
 
   /**
    * Puts whole segments (docs/link-protocol.md §2) from outside — an edge's frames, issue 11 — on the device's link,
-   * after what was written before, so they never split a PROXY_RESPONSE. A sleeping device is woken for them at
-   * the host's time now (the wall clock's, in real time) and lets them in before it goes on.
+   * whole, so they never split a PROXY_RESPONSE. They go in the device's next wake, which waits for them: in real time
+   * a sleeping device is woken for them at once, at the wall clock's time, and an awake one when it next sleeps.
    */
   writeLinkSegments(segments: readonly Uint8Array[]): void {
-    for (const segment of segments) {
-      this.qemu?.stdin.write(segment);
-      if (segment.length <= EMPTY_SEGMENT_BYTES) continue;
-      if (this.asleep === undefined) this.outsideFramesWhileAwake = true;
-      else this.outsideFramesWaiting += 1;
-    }
+    this.outsideSegments.push(...segments);
     this.serveSleep();
   }
 
@@ -349,10 +344,7 @@ export class FirmwareSession {
     } else {
       wakeUs = deadlineUs;
     }
-    // The outside's frames were written before this answer; a wake can announce at most 255 (the rest come later).
-    frames = Math.min(FRAMES_PER_WAKE_MAX, frames + this.outsideFramesWaiting);
-    this.outsideFramesWaiting = 0;
-    this.outsideFramesWhileAwake = false;
+    frames += this.writeOutsideSegments(FRAMES_PER_WAKE_MAX - frames);
     this.asleep = undefined;
     this.lastDeviceUs = wakeUs - bootAtUs;
     this.deviceTimeMs = Math.max(this.deviceTimeMs, Math.floor(wakeUs / US_PER_MS));
@@ -390,9 +382,9 @@ export class FirmwareSession {
    * set for the wall clock to reach the deadline, the next command or the end of the run, where it is held.
    */
   private realTimeWake(nowUs: number, deadlineUs: number): number | undefined {
-    const wallUs = this.wallClockUs();
+    const wallUs = this.wallClockUs;
     const next = this.scheduled[0]?.atUs ?? Number.POSITIVE_INFINITY;
-    if (this.outsideFramesWaiting > 0 || this.outsideFramesWhileAwake || next <= wallUs) return Math.min(deadlineUs, Math.max(nowUs, wallUs));
+    if (this.outsideSegments.length > 0 || next <= wallUs) return Math.min(deadlineUs, Math.max(nowUs, wallUs));
     if (deadlineUs > this.endUs && wallUs >= this.endUs) {
       this.held = true;
       this.notify();
@@ -404,13 +396,28 @@ export class FirmwareSession {
     return undefined;
   }
 
-  /** Real time: the host's time the wall clock has reached, µs since the first boot. */
-  private wallClockUs(): number {
+  /** Real time: the host's time the wall clock has reached, µs since the first boot (0 before it). */
+  get wallClockUs(): number {
     return this.wallAtFirstBootMs === undefined ? 0 : Math.floor((performance.now() - this.wallAtFirstBootMs) * US_PER_MS);
   }
 
   private notify(): void {
     for (const check of [...this.waiters]) check();
+  }
+
+  /**
+   * Writes the waiting segments from outside, up to `framesMax` frames (a lone delimiter is not one: link-protocol
+   * §2); returns how many frames it wrote. Those past `framesMax` wait for the next wake.
+   */
+  private writeOutsideSegments(framesMax: number): number {
+    let frames = 0;
+    while (this.outsideSegments.length > 0) {
+      const isFrame = this.outsideSegments[0]!.length > EMPTY_SEGMENT_BYTES;
+      if (isFrame && frames === framesMax) break;
+      this.qemu?.stdin.write(this.outsideSegments.shift()!);
+      if (isFrame) frames++;
+    }
+    return frames;
   }
 
   private write(message: LinkMessage): void {

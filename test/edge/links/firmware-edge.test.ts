@@ -13,6 +13,7 @@ import { FrameServer } from './support/frame-server.ts';
 
 /** docs/link-protocol.md §4.5.1: PING, answered by the runner. */
 const PING = Uint8Array.of(0x70);
+const US_PER_MS = 1000;
 const RUN_MS = 6000;
 /** sensor-node reports once a second: a PING left for the next report's wake would wait about that long. */
 const REPORT_INTERVAL_MS = 1000;
@@ -64,7 +65,7 @@ describe('firmware run --edge', { timeout: 180_000 }, () => {
         const seen = reportsBeforePing;
         await server.until(() => arrivedAtDeviceMs.filter(isData).length > seen, 60_000, 'DATA');
         reportsBeforePing = arrivedAtDeviceMs.filter(isData).length;
-        const lagMs = performance.now() - startedMs - arrivedAtDeviceMs.filter(isData)[reportsBeforePing - 1]!.deviceMs;
+        const lagMs = session.wallClockUs / US_PER_MS - arrivedAtDeviceMs.filter(isData)[reportsBeforePing - 1]!.deviceMs;
         if (lagMs < IN_STEP_MS) break;
         if (reportsBeforePing >= RUN_MS / REPORT_INTERVAL_MS - 2) throw new Error(`the device never kept pace with the wall clock (${Math.round(lagMs)} ms behind)`);
       }
