@@ -7,6 +7,8 @@ import { withSimulator } from './support.ts';
 const KB = 1024;
 const ACK = 0x79;
 const NACK = 0x1f;
+/** How many times the wire's time a paced exchange may take on a loaded host before it is the pacing's fault. */
+const SLOWER_THAN_WIRE_MAX = 4;
 
 describe('simulated flash', () => {
   const f405 = chipById(0x413)!;
@@ -184,7 +186,9 @@ describe('simulated bootloader on a pty, byte for byte (AN3155)', () => {
       const takenOffMs = 4 * (transit.inboundMs + transit.outboundMs(wireMs));
       const halfBitPerByteMs = (bytes * 0.5 * 1000) / 9600;
       expect(elapsedMs).toBeGreaterThan(wireMs - takenOffMs - halfBitPerByteMs);
-      expect(elapsedMs).toBeLessThan(wireMs + 150);
+      // Slower than the wire is what a loaded host makes of any pacing (two test runs side by side stretched this
+      // one to twice the wire's time): only far slower is the simulator's own fault, such as each bit paced as a byte.
+      expect(elapsedMs).toBeLessThan(wireMs * SLOWER_THAN_WIRE_MAX);
     });
   });
 });
